@@ -1,0 +1,59 @@
+# Two commands matter: `make run` and `make test`. Everything else is a helper they call.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE ?= portal.settings
+
+.PHONY: run test lint format check-deploy assets system-packages bench migrations-check clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## make run: the portal on http://127.0.0.1:8000 with SQLite, in-process tasks and console e-mail.
+run: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL DEBUG=true $(PY) manage.py migrate --no-input
+	env -u DATABASE_URL -u REDIS_URL DEBUG=true $(PY) manage.py load_demo_data
+	env -u DATABASE_URL -u REDIS_URL DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+## make test: the whole suite, browser tests included (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
+test: $(STAMP) system-packages
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+## system-packages: Chromium, Java (for the HTML checker), WeasyPrint's and python-magic's libraries.
+system-packages:
+	@bash scripts/system-packages.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## check-deploy: Django's deployment checklist against production settings, warnings included.
+check-deploy: $(STAMP)
+	env -u DATABASE_URL DEBUG=false SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		ALLOWED_HOSTS=probation-framework.service.justice.gov.uk \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+## assets: refresh GOV.UK Frontend, MOJ Frontend, axe-core and the HTML checker from npm (versions in package.json).
+assets:
+	npm ci --no-audit --no-fund --ignore-scripts
+	bash scripts/vendor-assets.sh
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var staticfiles

@@ -1,0 +1,21 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from portal import tasks
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Accounts made by sign-up are supplier accounts; their e-mail goes out through Celery."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        message = self.render_mail(template_prefix, email, context)
+        tasks.send_email.delay_on_commit(to=[email], subject=message.subject, body=message.body)
+
+    def get_login_redirect_url(self, request) -> str:
+        user = request.user
+        if user.is_supplier and not hasattr(user, "membership"):
+            pending = request.session.get("invitation_token")
+            if pending:
+                return reverse("portal:invitation_accept", args=[pending])
+            return reverse("portal:organisation_create")
+        return reverse("portal:dashboard")

@@ -1,0 +1,88 @@
+import uuid
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from portal.logging import request_id_var
+
+PORTAL_APPS = ("portal.", "suppliers.", "calloffs.", "grants.")
+
+
+class RequestIdMiddleware:
+    """Give each request an id (or keep the proxy's X-Request-ID) for the logs and the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if incoming.isascii() and 0 < len(incoming) <= 64 else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class AccessPolicyMiddleware:
+    """Refuse to serve a portal view that has not declared who may use it (see portal.access)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func.__module__.startswith(PORTAL_APPS) and not hasattr(view_func, "access_policy"):
+            raise ImproperlyConfigured(f"{view_func.__module__}.{view_func.__name__} has no @access policy.")
+        return None
+
+
+class StaffTwoFactorMiddleware:
+    """Commissioners and MoJ admins cannot use the portal until they have set up an authenticator app."""
+
+    ALLOWED_PREFIXES = ("/accounts/", "/assets/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.is_portal_staff
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and not self._has_totp(user)
+        ):
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_totp(user) -> bool:
+        from allauth.mfa.models import Authenticator
+
+        return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class SecurityHeadersMiddleware:
+    """A content security policy: the portal loads scripts, styles and fonts from itself only."""
+
+    POLICY = (
+        "default-src 'self'; script-src 'self' 'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='; "
+        "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.POLICY)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response

@@ -1,0 +1,265 @@
+"""The shared core: people, organisations, roles, reference data, the inbox and the audit log."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.update(is_staff=True, is_superuser=True, role=User.Role.MOJ_ADMIN)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person. The e-mail address is the username."""
+
+    class Role(models.TextChoices):
+        SUPPLIER = "supplier", "Supplier"
+        COMMISSIONER = "commissioner", "Commissioner"
+        MOJ_ADMIN = "moj_admin", "MoJ admin"
+
+    username = None
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.SUPPLIER)
+    regions = models.ManyToManyField(
+        "portal.Region", blank=True, related_name="commissioners", help_text="Commissioners only."
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_supplier(self) -> bool:
+        return self.role == self.Role.SUPPLIER
+
+    @property
+    def is_commissioner(self) -> bool:
+        return self.role == self.Role.COMMISSIONER
+
+    @property
+    def is_moj_admin(self) -> bool:
+        return self.role == self.Role.MOJ_ADMIN
+
+    @property
+    def is_portal_staff(self) -> bool:
+        """Staff must use two-factor authentication and are never created by sign-up."""
+        return self.role in {self.Role.COMMISSIONER, self.Role.MOJ_ADMIN}
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+
+class ReferenceQuerySet(models.QuerySet):
+    def active(self) -> ReferenceQuerySet:
+        return self.filter(is_active=True)
+
+
+class Region(models.Model):
+    """A probation region, led by a Regional Probation Director (DOMAIN.md §2)."""
+
+    code = models.SlugField(max_length=40, unique=True, help_text="Stable; never change it once used.")
+    name = models.CharField(max_length=100, unique=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceCategory(models.Model):
+    """One of the framework's service categories (DOMAIN.md §2), numbered as in the framework."""
+
+    code = models.SlugField(max_length=60, unique=True, help_text="Stable; never change it once used.")
+    number = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    is_cohort = models.BooleanField(default=False, help_text="A category defined by who is served.")
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name_plural = "service categories"
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class Organisation(models.Model):
+    """A supplier organisation: a charity, social enterprise, company or other body."""
+
+    class LegalForm(models.TextChoices):
+        CHARITABLE_COMPANY = "charitable_company", "Charitable company (limited by guarantee)"
+        CIO = "cio", "Charitable incorporated organisation (CIO)"
+        UNINCORPORATED_CHARITY = "unincorporated_charity", "Unincorporated charity or association"
+        CIC = "cic", "Community interest company (CIC)"
+        COMMUNITY_BENEFIT_SOCIETY = "community_benefit_society", "Community benefit society or co-operative"
+        PRIVATE_COMPANY = "private_company", "Private limited company"
+        PUBLIC_COMPANY = "public_company", "Public limited company"
+        PARTNERSHIP = "partnership", "Partnership or limited liability partnership"
+        PUBLIC_BODY = "public_body", "Public sector body"
+        OTHER = "other", "Other"
+
+    class SizeBand(models.TextChoices):
+        MICRO = "micro", "Micro (fewer than 10 staff and turnover up to £2 million)"
+        SMALL = "small", "Small (fewer than 50 staff and turnover up to £10 million)"
+        MEDIUM = "medium", "Medium (fewer than 250 staff and turnover up to £50 million)"
+        LARGE = "large", "Large (250 staff or more, or turnover over £50 million)"
+
+    legal_name = models.CharField(max_length=200)
+    trading_name = models.CharField(max_length=200, blank=True)
+    legal_form = models.CharField(max_length=40, choices=LegalForm.choices)
+    companies_house_number = models.CharField(max_length=8, blank=True)
+    charity_number = models.CharField(max_length=20, blank=True)
+    is_vcse = models.BooleanField("voluntary, community or social enterprise (VCSE)")
+    size_band = models.CharField(max_length=10, choices=SizeBand.choices)
+    address_line_1 = models.CharField(max_length=200)
+    address_line_2 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=10)
+    contact_name = models.CharField(max_length=200)
+    contact_email = models.EmailField()
+    contact_phone = models.CharField(max_length=30)
+    show_contact_publicly = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["legal_name"]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+
+class Membership(models.Model):
+    """A supplier user's place in their organisation. A person belongs to one organisation."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    is_admin = models.BooleanField(default=False)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-is_admin", "user__email"]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organisation}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An organisation admin's invitation for a colleague to join by e-mail."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    as_admin = models.BooleanField(default=False)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.organisation}"
+
+
+class MessageQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> MessageQuerySet:
+        """Messages to the person, and to their organisation if they belong to one."""
+        to_user = Q(recipient_user=user)
+        membership = getattr(user, "membership", None)
+        if membership is not None:
+            return self.filter(to_user | Q(recipient_organisation_id=membership.organisation_id))
+        return self.filter(to_user)
+
+
+class Message(models.Model):
+    """A message in the portal's inbox, to one organisation (all its members) or to one person."""
+
+    recipient_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    recipient_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="message_has_exactly_one_recipient",
+                condition=Q(recipient_organisation__isnull=False, recipient_user__isnull=True)
+                | Q(recipient_organisation__isnull=True, recipient_user__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class AuditEvent(models.Model):
+    """An append-only record of a change that matters, or of a refused attempt.
+
+    Written by the domain services inside the transaction of the change it records; database triggers
+    (migration 0002) refuse every UPDATE and DELETE on this table.
+    """
+
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False)
+    actor_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=80, db_index=True)
+    object_type = models.CharField(max_length=80, blank=True, db_index=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    summary = models.TextField()
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

@@ -1,0 +1,41 @@
+"""Reads of the shared core, scoped to who is asking."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from portal.models import AuditEvent, Message, User
+
+
+def inbox_for_user(user: User) -> QuerySet[Message]:
+    return Message.objects.for_user(user).only("pk", "subject", "created_at", "read_at")
+
+
+def unread_count(user: User) -> int:
+    return Message.objects.for_user(user).filter(read_at__isnull=True).count()
+
+
+def audit_events(
+    *,
+    action: str = "",
+    actor: str = "",
+    object_type: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.all()
+    if action:
+        events = events.filter(action__startswith=action)
+    if actor:
+        events = events.filter(actor_email__icontains=actor)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    zone = timezone.get_current_timezone()
+    if date_from:
+        events = events.filter(created_at__gte=datetime.combine(date_from, time.min, zone))
+    if date_to:
+        events = events.filter(created_at__lte=datetime.combine(date_to, time.max, zone))
+    return events

@@ -1,0 +1,201 @@
+"""Use cases of the shared core: organisations, colleagues, staff accounts and the inbox.
+
+Every state change happens in one transaction with its audit event; e-mail is queued after commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from portal import tasks
+from portal.audit import audit_record, changed_fields
+from portal.exceptions import RuleBroken
+from portal.models import Invitation, Membership, Message, Organisation, Region, User
+
+INVITATION_LIFETIME = timedelta(days=14)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def organisation_create(*, user: User, data: dict[str, Any]) -> Organisation:
+    """A supplier user creates their organisation and becomes its first admin."""
+    if not user.is_supplier:
+        raise RuleBroken("Only supplier accounts can create an organisation.")
+    if hasattr(user, "membership"):
+        raise RuleBroken("You already belong to an organisation.")
+    with transaction.atomic():
+        organisation = Organisation.objects.create(**data)
+        Membership.objects.create(user=user, organisation=organisation, is_admin=True)
+        audit_record(
+            actor=user, action="organisation.created", obj=organisation, summary=f"Created {organisation}"
+        )
+    return organisation
+
+
+def organisation_update(*, user: User, organisation: Organisation, data: dict[str, Any]) -> Organisation:
+    changes = changed_fields(organisation, data)
+    if not changes:
+        return organisation
+    with transaction.atomic():
+        for field, value in data.items():
+            setattr(organisation, field, value)
+        organisation.save(update_fields=list(changes))
+        audit_record(
+            actor=user,
+            action="organisation.updated",
+            obj=organisation,
+            summary=f"Changed {', '.join(changes)}",
+            changes=changes,
+        )
+    return organisation
+
+
+def invitation_create(
+    *, organisation: Organisation, invited_by: User, email: str, as_admin: bool
+) -> Invitation:
+    """Invite a colleague by e-mail. The link carries a secret token; only its hash is stored."""
+    email = email.strip().lower()
+    if Membership.objects.filter(user__email__iexact=email).exists():
+        raise RuleBroken("This person already belongs to an organisation on the portal.", field="email")
+    if organisation.invitations.pending().filter(email__iexact=email).exists():
+        raise RuleBroken("You have already invited this person. The invitation is waiting.", field="email")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            organisation=organisation,
+            email=email,
+            as_admin=as_admin,
+            token_hash=_token_hash(token),
+            invited_by=invited_by,
+            expires_at=timezone.now() + INVITATION_LIFETIME,
+        )
+        audit_record(
+            actor=invited_by, action="invitation.created", obj=invitation, summary=f"Invited {email}"
+        )
+        link = settings.SITE_URL + reverse("portal:invitation_accept", args=[token])
+        body = render_to_string("emails/invitation.txt", {"invitation": invitation, "link": link})
+        tasks.send_email.delay_on_commit(
+            to=[email], subject=f"Join {organisation} on the Probation Services Dynamic Framework", body=body
+        )
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.pending()
+        .select_related("organisation")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+
+
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """The invited person, signed in with the invited address, joins the organisation."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.pending().select_for_update().filter(token_hash=_token_hash(token)).first()
+        )
+        if invitation is None:
+            raise RuleBroken("This invitation link has expired or has already been used.")
+        if invitation.email.lower() != user.email.lower():
+            raise RuleBroken(
+                f"This invitation was sent to {invitation.email}. Sign in with that address to accept it."
+            )
+        if not user.is_supplier or hasattr(user, "membership"):
+            raise RuleBroken("Your account already belongs to an organisation.")
+        membership = Membership.objects.create(
+            user=user, organisation=invitation.organisation, is_admin=invitation.as_admin
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        audit_record(
+            actor=user,
+            action="membership.joined",
+            obj=invitation.organisation,
+            summary=f"{user.email} joined by invitation",
+        )
+    return membership
+
+
+def invitation_cancel(*, invitation: Invitation, by: User) -> None:
+    with transaction.atomic():
+        invitation.cancelled_at = timezone.now()
+        invitation.save(update_fields=["cancelled_at"])
+        audit_record(
+            actor=by, action="invitation.cancelled", obj=invitation, summary=f"Cancelled {invitation}"
+        )
+
+
+def membership_remove(*, membership: Membership, by: User) -> None:
+    """An organisation admin removes a colleague. The last admin cannot be removed."""
+    organisation = membership.organisation
+    with transaction.atomic():
+        admins = Membership.objects.select_for_update().filter(organisation=organisation, is_admin=True)
+        if membership.is_admin and admins.count() <= 1:
+            raise RuleBroken("You cannot remove the only admin. Make someone else an admin first.")
+        membership.delete()
+        audit_record(
+            actor=by,
+            action="membership.removed",
+            obj=organisation,
+            summary=f"Removed {membership.user.email} from {organisation}",
+        )
+
+
+def staff_account_create(
+    *, created_by: User, email: str, full_name: str, role: str, regions: list[Region] | None = None
+) -> User:
+    """An MoJ admin creates a commissioner or admin account. Staff never sign themselves up."""
+    if not created_by.is_moj_admin:
+        raise RuleBroken("Only MoJ admins can create staff accounts.")
+    if role not in {User.Role.COMMISSIONER, User.Role.MOJ_ADMIN}:
+        raise RuleBroken("Staff accounts are for commissioners and MoJ admins.")
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=email,
+            full_name=full_name,
+            role=role,
+            is_staff=role == User.Role.MOJ_ADMIN,
+            is_superuser=role == User.Role.MOJ_ADMIN,
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.emailaddress_set.create(email=user.email, verified=True, primary=True)
+        if regions:
+            user.regions.set(regions)
+        audit_record(
+            actor=created_by,
+            action="staff.created",
+            obj=user,
+            summary=f"Created {user.get_role_display()} account for {email}",
+            changes={"regions": [region.code for region in regions or []]},
+        )
+    return user
+
+
+def message_send(
+    *, subject: str, body: str, organisation: Organisation | None = None, user: User | None = None
+) -> Message:
+    """Put a message in an organisation's (or a person's) inbox and e-mail it once the change commits."""
+    with transaction.atomic():
+        message = Message.objects.create(
+            recipient_organisation=organisation, recipient_user=user, subject=subject, body=body
+        )
+        tasks.send_message_email.delay_on_commit(message.pk)
+    return message
+
+
+def message_mark_read(*, message: Message) -> None:
+    if message.read_at is None:
+        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())

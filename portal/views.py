@@ -1,0 +1,188 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from portal import access, selectors, services
+from portal.access import access as access_policy
+from portal.exceptions import RuleBroken
+from portal.forms import AuditFilterForm, InvitationForm, OrganisationForm
+from portal.models import Membership
+
+
+def _page(template: str):
+    @access_policy(access.PUBLIC)
+    def view(request: HttpRequest) -> HttpResponse:
+        return render(request, template)
+
+    view.__name__ = template.rsplit("/", 1)[-1].removesuffix(".html")
+    return view
+
+
+home = _page("portal/home.html")
+how_qualification_works = _page("portal/how_qualification_works.html")
+glossary = _page("portal/glossary.html")
+accessibility = _page("portal/accessibility.html")
+cookies = _page("portal/cookies.html")
+privacy = _page("portal/privacy.html")
+
+
+@access_policy(access.SIGNED_IN)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_supplier and not hasattr(user, "membership"):
+        return redirect("portal:organisation_create")
+    return render(request, "portal/dashboard.html", {"unread": selectors.unread_count(user)})
+
+
+def _rule_broken_to_form(form, error: RuleBroken) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@access_policy(access.SUPPLIER)
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    if hasattr(request.user, "membership"):
+        return redirect("portal:organisation_detail", request.user.membership.organisation_id)
+    form = OrganisationForm(request.POST or None, initial={"contact_email": request.user.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(user=request.user, data=form.cleaned_data)
+        except RuleBroken as error:
+            _rule_broken_to_form(form, error)
+        else:
+            messages.success(request, f"{organisation} is set up. You are its admin.")
+            return redirect("portal:organisation_detail", organisation.pk)
+    return render(request, "portal/organisation_form.html", {"form": form, "creating": True})
+
+
+@access_policy(access.SUPPLIER_MEMBER)
+def organisation_detail(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+    membership = access.membership_for_user(request, organisation_pk)
+    organisation = membership.organisation
+    context = {
+        "organisation": organisation,
+        "membership": membership,
+        "members": organisation.memberships.select_related("user"),
+        "invitations": organisation.invitations.pending() if membership.is_admin else [],
+    }
+    return render(request, "portal/organisation_detail.html", context)
+
+
+@access_policy(access.ORGANISATION_ADMIN)
+def organisation_edit(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+    organisation = access.organisation_for_user(request, organisation_pk, admin=True)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        fresh = type(organisation).objects.get(pk=organisation.pk)
+        services.organisation_update(user=request.user, organisation=fresh, data=form.cleaned_data)
+        messages.success(request, "Organisation details saved.")
+        return redirect("portal:organisation_detail", organisation.pk)
+    return render(request, "portal/organisation_form.html", {"form": form, "organisation": organisation})
+
+
+@access_policy(access.ORGANISATION_ADMIN)
+def member_invite(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+    organisation = access.organisation_for_user(request, organisation_pk, admin=True)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                organisation=organisation, invited_by=request.user, **form.cleaned_data
+            )
+        except RuleBroken as error:
+            _rule_broken_to_form(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("portal:organisation_detail", organisation.pk)
+    return render(request, "portal/member_invite.html", {"form": form, "organisation": organisation})
+
+
+@access_policy(access.ORGANISATION_ADMIN)
+def member_remove(request: HttpRequest, organisation_pk: int, membership_pk: int) -> HttpResponse:
+    organisation = access.organisation_for_user(request, organisation_pk, admin=True)
+    member = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_pk, organisation=organisation
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            services.membership_remove(membership=member, by=request.user)
+        except RuleBroken as broken:
+            error = broken.message
+        else:
+            messages.success(request, f"{member.user.email} has been removed.")
+            return redirect("portal:organisation_detail", organisation.pk)
+    context = {"organisation": organisation, "member": member, "error": error}
+    return render(request, "portal/member_remove.html", context)
+
+
+@require_POST
+@access_policy(access.ORGANISATION_ADMIN)
+def invitation_cancel(request: HttpRequest, organisation_pk: int, invitation_pk: int) -> HttpResponse:
+    organisation = access.organisation_for_user(request, organisation_pk, admin=True)
+    invitation = get_object_or_404(organisation.invitations.pending(), pk=invitation_pk)
+    services.invitation_cancel(invitation=invitation, by=request.user)
+    messages.success(request, f"Invitation for {invitation.email} cancelled.")
+    return redirect("portal:organisation_detail", organisation.pk)
+
+
+@access_policy(access.PUBLIC)
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "portal/invitation_invalid.html", status=404)
+    if not request.user.is_authenticated:
+        request.session["invitation_token"] = token
+        return render(request, "portal/invitation_start.html", {"invitation": invitation})
+    error = None
+    if request.method == "POST":
+        try:
+            services.invitation_accept(token=token, user=request.user)
+        except RuleBroken as broken:
+            error = broken.message
+        else:
+            request.session.pop("invitation_token", None)
+            messages.success(request, f"You have joined {invitation.organisation}.")
+            return redirect("portal:organisation_detail", invitation.organisation_id)
+    return render(request, "portal/invitation_accept.html", {"invitation": invitation, "error": error})
+
+
+@access_policy(access.SIGNED_IN)
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.inbox_for_user(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "portal/inbox.html", {"page": page})
+
+
+@access_policy(access.SIGNED_IN)
+def message_detail(request: HttpRequest, message_pk: int) -> HttpResponse:
+    message = access.message_for_user(request, message_pk)
+    services.message_mark_read(message=message)
+    return render(request, "portal/message_detail.html", {"message": message})
+
+
+@access_policy(access.MOJ_ADMIN)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_events(**{key: value for key, value in filters.items() if value})
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "portal/audit_log.html", {"form": form, "page": page})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
+
+
+@access_policy(access.PUBLIC)
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+@access_policy(access.PUBLIC)
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

@@ -1,0 +1,67 @@
+"""Shared fixtures: the personas every access test uses.
+
+Organisation A has an admin (alice) and a member (bob); organisation B has a member (bea). Carol
+commissions in the North East; colin in London. Ada is an MoJ admin.
+"""
+
+import pytest
+from allauth.mfa.models import Authenticator
+
+from tests.factories import AdminFactory, CommissionerFactory, MembershipFactory, OrganisationFactory, region
+
+
+def _with_totp(user):
+    """Staff cannot use the portal without an authenticator app; give persona staff one."""
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    return user
+
+
+@pytest.fixture
+def organisation_a(db):
+    return OrganisationFactory(legal_name="Alpha Futures CIC")
+
+
+@pytest.fixture
+def organisation_b(db):
+    return OrganisationFactory(legal_name="Beta Housing Trust")
+
+
+@pytest.fixture
+def alice(organisation_a):
+    return MembershipFactory(
+        organisation=organisation_a, is_admin=True, user__email="alice@alpha.example"
+    ).user
+
+
+@pytest.fixture
+def bob(organisation_a):
+    return MembershipFactory(organisation=organisation_a, user__email="bob@alpha.example").user
+
+
+@pytest.fixture
+def bea(organisation_b):
+    return MembershipFactory(organisation=organisation_b, is_admin=True, user__email="bea@beta.example").user
+
+
+@pytest.fixture
+def carol(db):
+    return _with_totp(CommissionerFactory(email="carol@justice.example", regions=[region("north-east")]))
+
+
+@pytest.fixture
+def colin(db):
+    return _with_totp(CommissionerFactory(email="colin@justice.example", regions=[region("london")]))
+
+
+@pytest.fixture
+def ada(db):
+    return _with_totp(AdminFactory(email="ada@justice.example"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
