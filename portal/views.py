@@ -167,7 +167,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     events = selectors.audit_events(**{key: value for key, value in filters.items() if value})
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "portal/audit_log.html", {"form": form, "page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "portal/audit_log.html", {"form": form, "page": page, "filters_query": query.urlencode()}
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

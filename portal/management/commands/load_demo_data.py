@@ -1,0 +1,42 @@
+"""Load the demo organisations and people from fixtures/demo.json, once, and say how to sign in."""
+
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from portal.models import User
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - a demo-only password, printed for the person trying it out
+# Staff must use an authenticator app. The demo staff share this published secret so that anyone trying
+# the portal can add it to their app (or run `oathtool --totp -b <secret>`).
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo only, printed
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo data (organisations, suppliers, a commissioner, an MoJ admin) unless it is already there."
+    )
+
+    def handle(self, *args, **options) -> None:
+        if not User.objects.filter(email="admin@justice.example").exists():
+            with transaction.atomic():
+                call_command("loaddata", "fixtures/demo.json", verbosity=0)
+                for user in User.objects.filter(password=""):
+                    user.set_password(DEMO_PASSWORD)
+                    user.save(update_fields=["password"])
+                    if user.is_portal_staff:
+                        TOTP.activate(user, DEMO_TOTP_SECRET)
+        self.stdout.write(
+            f"""
+Demo data is loaded. Sign in at http://127.0.0.1:8000/accounts/login/ with password {DEMO_PASSWORD} as:
+  priya@northern-lights.example  supplier, admin of Northern Lights Recovery CIO
+  dan@northern-lights.example    supplier, member of Northern Lights Recovery CIO
+  tom@second-chance.example      supplier, admin of Second Chance Housing Ltd
+  commissioner@justice.example   commissioner for the North East and North West
+  admin@justice.example          MoJ admin
+Staff accounts ask for a code from an authenticator app: add the secret {DEMO_TOTP_SECRET}
+to your app, or run: oathtool --totp -b {DEMO_TOTP_SECRET}
+E-mails (verification links, invitations) are printed in this terminal.
+"""
+        )
