@@ -16,6 +16,11 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# axe-core and the Nu Html Checker for the browser tests; GOV.UK Frontend for `make assets`.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+
 ## make run: the portal on http://127.0.0.1:8000 with SQLite, in-process tasks and console e-mail.
 run: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL DEBUG=true $(PY) manage.py migrate --no-input
@@ -23,7 +28,7 @@ run: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: the whole suite, browser tests included (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
-test: $(STAMP) system-packages
+test: $(STAMP) $(NODE_STAMP) system-packages
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -48,8 +53,7 @@ check-deploy: $(STAMP)
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 ## assets: refresh GOV.UK Frontend, MOJ Frontend, axe-core and the HTML checker from npm (versions in package.json).
-assets:
-	npm ci --no-audit --no-fund --ignore-scripts
+assets: $(NODE_STAMP)
 	bash scripts/vendor-assets.sh
 
 bench: $(STAMP)

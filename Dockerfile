@@ -1,0 +1,24 @@
+# The production image: gunicorn serving the portal, static files by WhiteNoise. Used by docker-compose.yml.
+FROM python:3.11-slim-bookworm
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+       libmagic1 fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN useradd --create-home --uid 1000 portal
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY portal portal
+COPY suppliers suppliers
+COPY calloffs calloffs
+COPY grants grants
+RUN pip install --no-cache-dir .
+COPY . .
+RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input \
+    && mkdir -p /data/private-files && chown portal /data/private-files
+
+USER portal
+ENV DEBUG=false PRIVATE_FILES_ROOT=/data/private-files
+EXPOSE 8000
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
