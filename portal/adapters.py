@@ -1,4 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from portal import tasks
@@ -19,3 +21,10 @@ class AccountAdapter(DefaultAccountAdapter):
                 return reverse("portal:invitation_accept", args=[pending])
             return reverse("portal:organisation_create")
         return reverse("portal:dashboard")
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Staff must keep their authenticator app: they cannot switch two-factor authentication off."""
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        return not authenticator.user.is_portal_staff

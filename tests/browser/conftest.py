@@ -1,0 +1,133 @@
+"""Browser tests: Playwright drives Debian's Chromium against Django's live server.
+
+Every page a test visits is audited with axe-core (WCAG 2.2 A and AA) through `audited_page`, and its
+HTML is kept for one run of the Nu Html Checker at the end of the session.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not at {CHROMIUM}: run `make system-packages` (Debian package 'chromium').")
+    return {
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args():
+    # axe-core is injected as an inline script, which the portal's Content-Security-Policy would block.
+    return {"bypass_csp": True, "locale": "en-GB", "timezone_id": "Europe/London"}
+
+
+class HtmlCollector:
+    """Keeps each distinct page's HTML for the Nu Html Checker, run once per session."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.count = 0
+
+    def add(self, url: str, html: str) -> None:
+        self.count += 1
+        name = f"{self.count:04d}.html"
+        (self.directory / name).write_text(html)
+        (self.directory / (name + ".url")).write_text(url)
+
+
+@pytest.fixture(scope="session")
+def html_collector(tmp_path_factory):
+    collector = HtmlCollector(tmp_path_factory.mktemp("pages"))
+    yield collector
+    if collector.count:
+        problems = nu_html_check(collector.directory)
+        assert not problems, "The Nu Html Checker found errors:\n" + "\n".join(problems)
+
+
+def nu_html_check(directory: Path) -> list[str]:
+    java = shutil.which("java")
+    if java is None or not VNU_JAR.exists():
+        pytest.fail(
+            "The Nu Html Checker needs Java and node_modules/vnu-jar: run `make test` (it installs both)."
+        )
+    files = sorted(str(path) for path in directory.glob("*.html"))
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [java, "-jar", str(VNU_JAR), "--format", "json", "--errors-only", "--exit-zero-always", *files],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    problems = []
+    for message in messages:
+        page = Path(message.get("url", "").removeprefix("file:"))
+        url_file = page.with_name(page.name + ".url")
+        where = url_file.read_text() if url_file.exists() else page.name
+        problems.append(f"{where} line {message.get('lastLine')}: {message.get('message')}")
+    return problems
+
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        + ", ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in result["violations"]
+    ]
+
+
+@pytest.fixture
+def audit(page, html_collector):
+    """Call audit() on every page a test reaches: axe-core now, the HTML checker at the session's end."""
+
+    def check(label: str = "") -> None:
+        page.wait_for_load_state()
+        violations = axe_violations(page)
+        assert not violations, f"axe-core found on {page.url} {label}:\n" + "\n".join(violations)
+        html_collector.add(page.url, page.content())
+
+    return check
+
+
+def sign_in_as(context, live_server, user) -> None:
+    """Start a browser session for `user` without the sign-in screens (tested in their own journeys)."""
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )

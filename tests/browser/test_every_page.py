@@ -1,0 +1,62 @@
+"""Every page reachable by GET from the home page, for each kind of person, passes axe-core and the
+Nu Html Checker. The Django admin (/admin/, a back-office tool for MoJ admins) is left out."""
+
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+
+from tests.browser.conftest import sign_in_as
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+NOT_CRAWLED = ("/admin/", "/accounts/logout/", "/assets/")
+MAX_PAGES = 60
+
+
+def crawl(page, audit, start: str) -> list[str]:
+    origin = urlsplit(start).netloc
+    queue, seen = [start], set()
+    while queue and len(seen) < MAX_PAGES:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = page.goto(url)
+        assert response is not None and response.status < 400, (
+            f"{url} answered {response and response.status}"
+        )
+        audit(url)
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(link => link.href)"):
+            link = urldefrag(href).url
+            parts = urlsplit(link)
+            if parts.netloc == origin and not parts.path.startswith(NOT_CRAWLED) and link not in seen:
+                queue.append(link)
+    return sorted(seen)
+
+
+def test_anonymous_pages(page, audit, live_server):
+    visited = crawl(page, audit, live_server.url + "/")
+    assert any("/glossary/" in url for url in visited)
+    assert any("/accounts/signup/" in url for url in visited)
+
+
+def test_supplier_admin_pages(page, context, audit, live_server, alice, bob):
+    sign_in_as(context, live_server, alice)
+    visited = crawl(page, audit, live_server.url + "/dashboard/")
+    assert any("/invite/" in url for url in visited)
+    assert any("/remove/" in url for url in visited)
+
+
+def test_supplier_member_pages(page, context, audit, live_server, bob):
+    sign_in_as(context, live_server, bob)
+    visited = crawl(page, audit, live_server.url + "/dashboard/")
+    assert any("/messages/" in url for url in visited)
+
+
+@pytest.mark.parametrize("persona", ["carol", "ada"])
+def test_staff_pages(page, context, audit, live_server, persona, request):
+    MembershipFactory(is_admin=True)  # something for the audit log and the lists to show
+    sign_in_as(context, live_server, request.getfixturevalue(persona))
+    visited = crawl(page, audit, live_server.url + "/dashboard/")
+    assert len(visited) > 3

@@ -1,0 +1,168 @@
+"""Who may open what: every URL the project declares, against every kind of person.
+
+EXPECTED holds the answer (HTTP status) for each pair. A URL pattern missing from the table fails the
+test, so no page can ship without someone deciding who may see it. 302 means "sent elsewhere" (to sign
+in, to set up an organisation or an authenticator app, or onwards after a successful POST).
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from portal import services
+from portal.models import Message
+
+ROLES = ("anonymous", "member_a", "admin_a", "member_b", "commissioner", "commissioner_other", "moj_admin")
+PERSONA = {
+    "member_a": "bob",
+    "admin_a": "alice",
+    "member_b": "bea",
+    "commissioner": "carol",
+    "commissioner_other": "colin",
+    "moj_admin": "ada",
+}
+
+#                                  anon member_a admin_a member_b comm comm_other moj_admin
+EVERYONE = (200, 200, 200, 200, 200, 200, 200)
+SIGNED_IN = (302, 200, 200, 200, 200, 200, 200)
+ORGANISATION_A = (302, 200, 200, 404, 403, 403, 403)
+ORGANISATION_A_ADMIN = (302, 403, 200, 404, 403, 403, 403)
+MOJ_ADMIN_ONLY = (302, 403, 403, 403, 403, 403, 200)
+ADMIN_SITE = (302, 302, 302, 302, 302, 302, 200)
+SIGNED_OUT_ONLY = (200, 302, 302, 302, 302, 302, 302)
+NOBODY_DIRECTLY = (302, 302, 302, 302, 302, 302, 302)
+
+EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
+    # Public pages
+    "portal:home": ("GET", EVERYONE),
+    "portal:how_qualification_works": ("GET", EVERYONE),
+    "portal:glossary": ("GET", EVERYONE),
+    "portal:accessibility": ("GET", EVERYONE),
+    "portal:cookies": ("GET", EVERYONE),
+    "portal:privacy": ("GET", EVERYONE),
+    # Invitation links are public (the invitee may have no account yet); the token is the secret.
+    "portal:invitation_accept": ("GET", EVERYONE),
+    # Signed in
+    "portal:dashboard": ("GET", SIGNED_IN),
+    "portal:inbox": ("GET", SIGNED_IN),
+    # Organisation A's own pages: outsiders get 404 so ids cannot be probed; staff are not members.
+    "portal:organisation_create": ("GET", (302, 302, 302, 302, 403, 403, 403)),
+    "portal:organisation_detail": ("GET", ORGANISATION_A),
+    "portal:organisation_edit": ("GET", ORGANISATION_A_ADMIN),
+    "portal:member_invite": ("GET", ORGANISATION_A_ADMIN),
+    "portal:member_remove": ("GET", ORGANISATION_A_ADMIN),
+    "portal:invitation_cancel": ("POST", (302, 403, 302, 404, 403, 403, 403)),
+    "portal:message_detail": ("GET", (302, 200, 200, 404, 404, 404, 404)),
+    # MoJ admins
+    "portal:audit_log": ("GET", MOJ_ADMIN_ONLY),
+    "admin:*": ("GET", ADMIN_SITE),
+    # Accounts (django-allauth)
+    "account_login": ("GET", SIGNED_OUT_ONLY),
+    "account_signup": ("GET", SIGNED_OUT_ONLY),
+    "account_logout": ("GET", (302, 200, 200, 200, 200, 200, 200)),
+    "account_inactive": ("GET", EVERYONE),
+    "account_email_verification_sent": ("GET", EVERYONE),
+    "account_confirm_email": ("GET", EVERYONE),
+    "account_reset_password": ("GET", EVERYONE),
+    "account_reset_password_done": ("GET", EVERYONE),
+    "account_reset_password_from_key": ("GET", EVERYONE),
+    "account_reset_password_from_key_done": ("GET", EVERYONE),
+    "account_confirm_login_code": ("GET", NOBODY_DIRECTLY),
+    "account_change_password": ("GET", SIGNED_IN),
+    "account_set_password": ("GET", NOBODY_DIRECTLY),
+    "account_email": ("GET", SIGNED_IN),
+    "account_reauthenticate": ("GET", SIGNED_IN),
+    "mfa_index": ("GET", SIGNED_IN),
+    "mfa_authenticate": ("GET", NOBODY_DIRECTLY),
+    # Only people who use an authenticator app can be asked for a code again.
+    "mfa_reauthenticate": ("GET", (302, 302, 302, 302, 200, 200, 200)),
+    # Changing two-factor settings first asks people to confirm who they are (a recent sign-in).
+    "mfa_activate_totp": ("GET", NOBODY_DIRECTLY),
+    "mfa_deactivate_totp": ("GET", NOBODY_DIRECTLY),
+    "mfa_view_recovery_codes": ("GET", NOBODY_DIRECTLY),
+    "mfa_generate_recovery_codes": ("GET", NOBODY_DIRECTLY),
+    "mfa_download_recovery_codes": ("GET", NOBODY_DIRECTLY),
+}
+
+
+def declared_url_names(patterns=None, namespace: str = "") -> dict[str, URLPattern]:
+    names = {}
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names.update(declared_url_names(entry.url_patterns, inner))
+        elif entry.name:
+            names[namespace + entry.name] = entry
+    return names
+
+
+DECLARED = declared_url_names()
+
+
+def test_every_declared_url_has_a_row():
+    missing = [name for name in DECLARED if name not in EXPECTED and not name.startswith("admin:")]
+    assert not missing, f"Decide who may use these URLs and add them to EXPECTED: {missing}"
+    stale = [name for name in EXPECTED if name not in DECLARED and not name.endswith(":*")]
+    assert not stale, f"EXPECTED lists URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def url_kwargs(organisation_a, alice, bob):
+    invitation = services.invitation_create(
+        organisation=organisation_a, invited_by=alice, email="new.colleague@alpha.example", as_admin=False
+    )
+    message = services.message_send(organisation=organisation_a, subject="Welcome", body="Hello")
+    token = "not-a-real-token"
+    return {
+        "organisation_pk": organisation_a.pk,
+        "membership_pk": bob.membership.pk,
+        "invitation_pk": invitation.pk,
+        "message_pk": message.pk,
+        "token": token,
+        "key": "not-a-real-key",
+        "uidb36": "1",
+    }
+
+
+def admin_urls_without_arguments() -> list[str]:
+    return sorted(
+        name
+        for name, pattern in DECLARED.items()
+        if name.startswith("admin:") and not pattern.pattern.regex.groups
+    )
+
+
+def _url(name: str, kwargs: dict) -> str:
+    pattern = DECLARED[name]
+    wanted = {key: kwargs[key] for key in pattern.pattern.regex.groupindex}
+    return reverse(name, kwargs=wanted)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if not n.endswith(":*")))
+def test_access(name, role, request, url_kwargs):
+    method, answers = EXPECTED[name]
+    client = Client()
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(PERSONA[role]))
+    url = _url(name, url_kwargs)
+    response = client.post(url) if method == "POST" else client.get(url)
+    assert response.status_code == answers[ROLES.index(role)], f"{role} {method} {url}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_site(role, request, url_kwargs):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(PERSONA[role]))
+    expected = ADMIN_SITE[ROLES.index(role)]
+    for name in admin_urls_without_arguments():
+        if name == "admin:logout":
+            continue  # signing out is a POST; a GET answers 405 to everyone
+        response = client.get(reverse(name))
+        assert response.status_code == expected, f"{role} GET {reverse(name)}"
+
+
+def test_messages_are_scoped_to_the_recipient(bob, bea, url_kwargs):
+    assert Message.objects.for_user(bob).filter(pk=url_kwargs["message_pk"]).exists()
+    assert not Message.objects.for_user(bea).filter(pk=url_kwargs["message_pk"]).exists()
