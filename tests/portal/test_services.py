@@ -123,7 +123,7 @@ def test_an_invitation_cannot_be_accepted_by_someone_else(
         email="invited@alpha.example",
         as_admin=True,
     )
-    with pytest.raises(RuleBroken, match="was sent to invited@alpha.example"):
+    with pytest.raises(RuleBroken, match=r"was sent to invited@alpha\.example"):
         services.invitation_accept(token=token, user=UserFactory(email="intruder@example.org"))
 
 
