@@ -5,14 +5,14 @@ commissions in the North East; colin in London. Ada is an MoJ admin.
 """
 
 import pytest
-from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 
 from tests.factories import AdminFactory, CommissionerFactory, MembershipFactory, OrganisationFactory, region
 
 
 def _with_totp(user):
     """Staff cannot use the portal without an authenticator app; give persona staff one."""
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    TOTP.activate(user, "JBSWY3DPEHPK3PXP")
     return user
 
 

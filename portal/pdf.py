@@ -1,0 +1,35 @@
+"""PDFs: one pure function renders a template to bytes with WeasyPrint.
+
+Templates are Django templates, so user text is escaped. WeasyPrint fetches nothing but the portal's
+own static files: any other address (remote, `file:`, `data:` of user origin) is refused.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+STATIC_BASE = "https://portal.invalid/assets/"
+
+
+class StaticFilesOnlyFetcher(URLFetcher):
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        if not url.startswith(STATIC_BASE) or ".." in url:
+            raise ValueError(f"PDFs may only use the portal's static files, not {url}")
+        path = finders.find(url.removeprefix(STATIC_BASE).split("?", 1)[0])
+        if not path:
+            raise ValueError(f"No static file at {url}")
+        with open(path, "rb") as file:
+            body = file.read()
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+def pdf_render(template: str, context: dict[str, Any]) -> bytes:
+    html = render_to_string(template, {**context, "static_base": STATIC_BASE})
+    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticFilesOnlyFetcher()).write_pdf()
