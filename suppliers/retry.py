@@ -1,0 +1,62 @@
+"""The retry rule for Selection Questionnaires (DOMAIN.md §4), as a pure function of past outcomes.
+
+After an unsuccessful application an organisation has two more attempts; a third unsuccessful outcome
+starts a wait of six calendar months from that outcome's date. Unsuccessful outcomes are counted since
+the later of the last successful outcome and the end of the last wait.
+
+Decisions this module makes where DOMAIN.md is silent (see the tests for each):
+
+* The wait ends on `wait_until`, inclusive: the organisation may apply again on that day.
+* Six calendar months are added with the day clamped to the month's length: 31 August + 6 months is
+  28 February (29 in a leap year).
+* Outcomes dated inside a running wait change nothing, a success included: the count since "the end of
+  the last wait" cannot include them. (The services make this case unreachable: a submission is refused
+  while another application is being reviewed, and refused during a wait.)
+* Outcomes dated after `today` are not known yet on `today`, and are ignored.
+* While waiting, `attempts_used` is 3 and `attempts_left` 0, so the two always add up to three.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+ATTEMPTS = 3
+WAIT_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class RetryStatus:
+    attempts_used: int
+    attempts_left: int
+    wait_until: date | None
+    can_apply: bool
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` calendar months later, clamped to the last day of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def retry_status(outcomes: Sequence[tuple[date, bool]], today: date) -> RetryStatus:
+    """Whether an organisation may apply on `today`, given (decision date, successful?) in date order."""
+    used, wait_until = 0, None
+    for decided_on, successful in outcomes:
+        if decided_on > today:
+            continue
+        if wait_until is not None:
+            if decided_on < wait_until:
+                continue  # inside a running wait: nothing counts
+            used, wait_until = 0, None
+        used = 0 if successful else used + 1
+        if used == ATTEMPTS:
+            wait_until = add_months(decided_on, WAIT_MONTHS)
+    if wait_until is not None and today < wait_until:
+        return RetryStatus(attempts_used=ATTEMPTS, attempts_left=0, wait_until=wait_until, can_apply=False)
+    if wait_until is not None:
+        used = 0  # the wait is over: the count starts again
+    return RetryStatus(attempts_used=used, attempts_left=ATTEMPTS - used, wait_until=None, can_apply=True)
