@@ -1,0 +1,174 @@
+"""Reads for qualification: applications, what organisations are qualified for, the public list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from portal.models import Organisation, Region, ServiceCategory
+from suppliers import sections
+from suppliers.models import (
+    Application,
+    CategoryChoice,
+    FrameworkAgreement,
+    OrganisationRegion,
+    Qualification,
+)
+from suppliers.retry import RetryStatus, retry_status
+
+
+def applications_for(organisation: Organisation) -> QuerySet[Application]:
+    """Every version, newest first."""
+    return Application.objects.filter(organisation=organisation).order_by("-number")
+
+
+def draft_for(organisation: Organisation) -> Application | None:
+    return Application.objects.drafts().filter(organisation=organisation).first()
+
+
+def latest_sent(organisation: Organisation) -> Application | None:
+    """The last version the organisation submitted (decided or not)."""
+    return Application.objects.sent().filter(organisation=organisation).order_by("-number").first()
+
+
+def agreement_current() -> FrameworkAgreement | None:
+    return FrameworkAgreement.objects.filter(is_current=True).first()
+
+
+def retry_status_for(organisation: Organisation, today: date | None = None) -> RetryStatus:
+    """The retry rule for the organisation on `today` (London's date), from its decided applications."""
+    decided = Application.objects.decided().filter(organisation=organisation).order_by("decided_at", "pk")
+    outcomes = [
+        (timezone.localdate(decided_at), outcome == Application.Outcome.SUCCESSFUL)
+        for decided_at, outcome in decided.values_list("decided_at", "outcome")
+    ]
+    return retry_status(outcomes, today or timezone.localdate())
+
+
+def qualified_categories(organisation: Organisation) -> QuerySet[ServiceCategory]:
+    return ServiceCategory.objects.filter(qualifications__organisation=organisation).order_by("number")
+
+
+def organisation_regions(organisation: Organisation) -> QuerySet[Region]:
+    return Region.objects.filter(
+        pk__in=OrganisationRegion.objects.filter(organisation=organisation).values("region")
+    ).order_by("sort_order", "name")
+
+
+def qualified_for(organisation: Organisation) -> list[tuple[ServiceCategory, Region]]:
+    """Every (category, region) pair the organisation is qualified for: its categories times its regions."""
+    regions = list(organisation_regions(organisation))
+    return [(category, region) for category in qualified_categories(organisation) for region in regions]
+
+
+def is_qualified_for(*, organisation: Organisation, category: ServiceCategory, region: Region) -> bool:
+    """The call-off rule: qualified under this category, for this region (DOMAIN.md §5)."""
+    return (
+        Qualification.objects.filter(organisation=organisation, category=category).exists()
+        and OrganisationRegion.objects.filter(organisation=organisation, region=region).exists()
+    )
+
+
+def qualified_organisations(*, category: ServiceCategory, region: Region) -> QuerySet[Organisation]:
+    """Organisations that may take part in a call-off for this category and region."""
+    return Organisation.objects.filter(
+        qualifications__category=category, framework_regions__region=region
+    ).distinct()
+
+
+def review_queue(status: str | None = None, category: ServiceCategory | None = None) -> QuerySet[Application]:
+    """Applications for MoJ admins, the longest waiting first. Defaults to those waiting for a decision."""
+    applications = Application.objects.filter(status=status or Application.Status.SUBMITTED)
+    if category is not None:
+        applications = applications.filter(category_choices__category=category).distinct()
+    return (
+        applications.select_related("organisation", "submitted_by")
+        .prefetch_related(
+            Prefetch("category_choices", queryset=CategoryChoice.objects.select_related("category"))
+        )
+        .order_by("submitted_at", "pk")
+    )
+
+
+def public_providers(
+    category: ServiceCategory | None = None,
+    region: Region | None = None,
+    size: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Organisation]:
+    """Qualified organisations for the public list, with `qualifications` (and their category) and
+    `framework_regions` (and their region) prefetched: three queries however many providers."""
+    providers = Organisation.objects.filter(qualifications__isnull=False)
+    if category is not None:
+        providers = providers.filter(qualifications__category=category)
+    if region is not None:
+        providers = providers.filter(framework_regions__region=region)
+    if size:
+        providers = providers.filter(size_band=size)
+    if q:
+        providers = providers.filter(Q(legal_name__icontains=q) | Q(trading_name__icontains=q))
+    return (
+        Organisation.objects.filter(pk__in=providers.values("pk"))
+        .prefetch_related(
+            Prefetch("qualifications", queryset=Qualification.objects.select_related("category")),
+            Prefetch("framework_regions", queryset=OrganisationRegion.objects.select_related("region")),
+        )
+        .order_by("legal_name")
+    )
+
+
+def application_errors(application: Application, today: date | None = None) -> dict[str, dict[str, str]]:
+    """{section slug: {field: message}} for every section with errors."""
+    return sections.application_errors(application, today=today)
+
+
+def section_statuses(application: Application, today: date | None = None) -> dict[str, str]:
+    """{section slug: not_started | in_progress | completed}, in order."""
+    return sections.section_statuses(application, today=today)
+
+
+@dataclass(frozen=True)
+class CyberCertificate:
+    organisation: Organisation
+    application: Application
+    level: str
+    certificate_number: str
+    expiry_date: date
+
+
+def cyber_certificates() -> list[CyberCertificate]:
+    """The certificate each organisation declared in its latest submitted application (none if "none")."""
+    latest = Application.objects.sent().filter(organisation=OuterRef("organisation")).order_by("-number")
+    applications = (
+        Application.objects.sent()
+        .filter(pk=Subquery(latest.values("pk")[:1]))
+        .select_related("organisation")
+        .order_by("organisation__legal_name")
+    )
+    certificates = []
+    for application in applications:
+        cyber = application.answers.get("cyber") or {}
+        expiry = sections.parse_date(cyber.get("expiry_date"))
+        if cyber.get("level") not in (None, "none") and expiry is not None:
+            certificates.append(
+                CyberCertificate(
+                    organisation=application.organisation,
+                    application=application,
+                    level=cyber["level"],
+                    certificate_number=str(cyber.get("certificate_number", "")),
+                    expiry_date=expiry,
+                )
+            )
+    return certificates
+
+
+def cyber_certificates_expiring(
+    *, within_days: int = 30, today: date | None = None
+) -> list[CyberCertificate]:
+    """Certificates that expire between today and `within_days` days from today, both included."""
+    today = today or timezone.localdate()
+    last_day = today + timedelta(days=within_days)
+    return [cert for cert in cyber_certificates() if today <= cert.expiry_date <= last_day]

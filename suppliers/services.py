@@ -1,0 +1,737 @@
+"""Use cases of qualification: filling in, submitting and deciding a Selection Questionnaire (DOMAIN.md §4).
+
+Every change checks the current state, happens in one transaction with its audit event, and refuses
+with `RuleBroken` (plain English, fit to show) when a rule says no. Only drafts can be changed; only MoJ
+admins record outcomes. Messages (and their e-mails, queued after commit) go through
+`portal.services.message_send`.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import os
+import zipfile
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import magic
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import dateformat, timezone
+
+from portal.audit import audit_record
+from portal.exceptions import RuleBroken
+from portal.models import Organisation, Region, ServiceCategory, User
+from portal.services import message_send
+from suppliers import sections, selectors
+from suppliers.models import (
+    Application,
+    CategoryChoice,
+    CyberReminder,
+    FrameworkAgreement,
+    OrganisationRegion,
+    Qualification,
+    SupportingDocument,
+)
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ODT = "application/vnd.oasis.opendocument.text"
+ALLOWED_DOCUMENTS = {PDF: "PDF", DOCX: "Word document (DOCX)", ODT: "OpenDocument text (ODT)"}
+WRONG_TYPE = "The file must be a PDF, a Word document (DOCX) or an OpenDocument text file (ODT)."
+# libmagic names some valid DOCX and ODT files only as a zip; their manifest decides.
+ZIP_TYPES = {DOCX, ODT, "application/zip", "application/x-zip-compressed", "application/octet-stream"}
+MAX_DOCUMENTS_PER_CATEGORY = 5
+CYBER_REMINDER_DAYS = 30
+NOT_A_DRAFT = (
+    "This application has been submitted, so it cannot be changed. Start a new version to update it."
+)
+
+
+# Small helpers ------------------------------------------------------------------------------------
+
+
+def _long_date(day: date | datetime) -> str:
+    return dateformat.format(day, "j F Y")
+
+
+def _jsonable(data: Any) -> Any:
+    """Dates as ISO strings and decimals as strings: exactly what the JSON field will give back."""
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _require_member(user: User, organisation: Organisation) -> None:
+    membership = getattr(user, "membership", None)
+    if membership is None or membership.organisation_id != organisation.pk:
+        raise RuleBroken("Only people in this organisation can change its Selection Questionnaire.")
+
+
+def _require_admin(user: User) -> None:
+    if not user.is_moj_admin:
+        raise RuleBroken("Only MoJ admins can assess Selection Questionnaires.")
+
+
+def _locked(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("organisation").get(pk=application.pk)
+
+
+def _locked_draft(application: Application) -> Application:
+    locked = _locked(application)
+    if not locked.is_draft:
+        raise RuleBroken(NOT_A_DRAFT)
+    return locked
+
+
+def _locked_awaiting_decision(application: Application) -> Application:
+    locked = _locked(application)
+    if locked.status != Application.Status.SUBMITTED:
+        raise RuleBroken("Only a submitted application that has not been decided can be assessed.")
+    return locked
+
+
+def _save(application: Application, locked: Application, fields: list[str]) -> None:
+    """Save the locked copy's fields and mirror them on the caller's instance."""
+    locked.save(update_fields=fields)
+    for name in fields:
+        setattr(application, name, getattr(locked, name))
+
+
+def _mark(application: Application, slug: str, *, complete: bool) -> None:
+    marked = [s for s in application.completed_sections if s != slug]
+    application.completed_sections = [*marked, slug] if complete else marked
+
+
+# Starting and filling in ---------------------------------------------------------------------------
+
+
+def _refuse_if_waiting(organisation: Organisation, today: date) -> None:
+    status = selectors.retry_status_for(organisation, today)
+    if not status.can_apply:
+        raise RuleBroken(
+            "After three unsuccessful applications an organisation must wait six months. "
+            f"You can apply again from {_long_date(status.wait_until)}."
+        )
+
+
+def _prefill(organisation: Organisation, previous: Application | None) -> dict[str, Any]:
+    """The previous version's answers, except the agreement and declaration (given afresh each time),
+    with the organisation's details from its profile."""
+    answers = copy.deepcopy(previous.answers) if previous else {}
+    answers.pop("agreement", None)
+    answers.pop("declaration", None)
+    parent = (answers.get("organisation") or {}).get("parent_organisation", "")
+    answers["organisation"] = {**sections.organisation_answers(organisation), "parent_organisation": parent}
+    return _jsonable(answers)
+
+
+def _copy_choices(previous: Application, application: Application) -> None:
+    """Copy the categories and their documents. Copies share the stored file, which is deleted only when
+    no document refers to it any more."""
+    for choice in previous.category_choices.prefetch_related("documents"):
+        copied = CategoryChoice.objects.create(
+            application=application,
+            category_id=choice.category_id,
+            descriptor=choice.descriptor,
+            case_studies=choice.case_studies,
+        )
+        for document in choice.documents.all():
+            document.pk = None
+            document.category_choice = copied
+            document.save()
+
+
+def application_start(*, organisation: Organisation, user: User, today: date | None = None) -> Application:
+    """Start a new version of the organisation's SQ, or return the draft it already has.
+
+    A new version starts from the previous one's answers, but every section is "in progress" until the
+    organisation confirms it. Refused while the organisation must wait (the retry rule).
+    """
+    _require_member(user, organisation)
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # one start at a time
+        draft = selectors.draft_for(organisation)
+        if draft is not None:
+            return draft
+        _refuse_if_waiting(organisation, today or timezone.localdate())
+        previous = selectors.latest_sent(organisation)
+        number = (organisation.applications.aggregate(last=Max("number"))["last"] or 0) + 1
+        application = Application.objects.create(
+            organisation=organisation,
+            number=number,
+            answers=_prefill(organisation, previous),
+            created_by=user,
+        )
+        if previous is not None:
+            _copy_choices(previous, application)
+        audit_record(
+            actor=user,
+            action="sq.started",
+            obj=application,
+            summary=f"Started application {number}" + (f" from {previous.number}" if previous else ""),
+        )
+    return application
+
+
+def section_save(
+    *, application: Application, user: User, slug: str, data: dict[str, Any] | None, mark_complete: bool
+) -> dict[str, str]:
+    """Save one section's answers, even when invalid, so nothing typed is lost; it is marked complete
+    only when valid. Returns the section's errors ({} when valid).
+
+    Only the section's own fields are kept. The categories and agreement sections are saved by their
+    own services; for them `data` must be empty and this only marks the section complete (or not).
+    """
+    spec = sections.section(slug)
+    if slug in sections.OWN_SERVICE and data:
+        raise ValueError(f"The {slug} section is saved by its own service, not section_save.")
+    _require_member(user, application.organisation)
+    with transaction.atomic():
+        locked = _locked_draft(application)
+        if slug not in sections.OWN_SERVICE:
+            locked.answers[slug] = _jsonable(
+                {name: value for name, value in data.items() if name in spec.fields}
+            )
+        errors = sections.section_errors(slug, sections.answers_for(locked, slug), application=locked)
+        complete = mark_complete and not errors
+        _mark(locked, slug, complete=complete)
+        locked.updated_at = timezone.now()
+        _save(application, locked, ["answers", "completed_sections", "updated_at"])
+        audit_record(
+            actor=user,
+            action="sq.section_saved",
+            obj=application,
+            summary=f"Saved {spec.title}" + (" as complete" if complete else ""),
+            changes={"section": slug, "complete": complete},
+        )
+    return errors
+
+
+def _clean_case_studies(case_studies: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return _jsonable(
+        [{name: study.get(name, "") for name in sections.CASE_STUDY_FIELDS} for study in case_studies]
+    )
+
+
+def category_choice_save(
+    *,
+    application: Application,
+    user: User,
+    category: ServiceCategory,
+    descriptor: str,
+    case_studies: list[dict[str, Any]],
+) -> CategoryChoice:
+    """Add a category to the draft, or change its descriptor and case studies. Saved even when
+    incomplete; `sections.choice_errors(choice.descriptor, choice.case_studies)` says what is missing."""
+    _require_member(user, application.organisation)
+    if not category.is_active:
+        raise RuleBroken(f"{category.name} is not open to applications.", field="category")
+    with transaction.atomic():
+        locked = _locked_draft(application)
+        choice, created = CategoryChoice.objects.update_or_create(
+            application=locked,
+            category=category,
+            defaults={"descriptor": descriptor.strip(), "case_studies": _clean_case_studies(case_studies)},
+        )
+        locked.updated_at = timezone.now()
+        _save(application, locked, ["updated_at"])
+        audit_record(
+            actor=user,
+            action="sq.category_added" if created else "sq.category_saved",
+            obj=application,
+            summary=f"{'Added' if created else 'Saved'} {category}",
+        )
+    return choice
+
+
+def _delete_unused_files(names: list[str]) -> None:
+    used = set(SupportingDocument.objects.filter(file__in=names).values_list("file", flat=True))
+    storage = SupportingDocument._meta.get_field("file").storage
+    for name in set(names) - used:
+        storage.delete(name)
+
+
+def category_choice_remove(*, choice: CategoryChoice, user: User) -> None:
+    """Take a category (and its documents) out of the draft."""
+    application = choice.application
+    _require_member(user, application.organisation)
+    with transaction.atomic():
+        _locked_draft(application)
+        names = [document.file.name for document in choice.documents.all()]
+        choice.delete()
+        audit_record(
+            actor=user, action="sq.category_removed", obj=application, summary=f"Removed {choice.category}"
+        )
+        transaction.on_commit(lambda: _delete_unused_files(names))
+
+
+# Supporting documents -----------------------------------------------------------------------------
+
+
+def document_content_type(data: bytes) -> str | None:
+    """The document's type judged by its content (never its name), or None if it is not allowed."""
+    detected = magic.from_buffer(data, mime=True)
+    if detected == PDF:
+        return PDF
+    if detected in ZIP_TYPES and zipfile.is_zipfile(io.BytesIO(data)):
+        return _office_type(data)
+    return None
+
+
+def _office_type(data: bytes) -> str | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" in names and "word/vbaProject.bin" not in names:  # no macros
+                return DOCX
+            if "mimetype" in names:
+                with archive.open("mimetype") as entry:
+                    if entry.read(100).strip() == ODT.encode():
+                        return ODT
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    return None
+
+
+def _read_upload(uploaded_file: UploadedFile) -> bytes:
+    limit = settings.UPLOAD_MAX_BYTES
+    too_big = f"The file must be smaller than {limit / (1024 * 1024):g} MB."
+    if uploaded_file.size is not None and uploaded_file.size > limit:
+        raise RuleBroken(too_big, field="file")
+    uploaded_file.seek(0)
+    data = uploaded_file.read(limit + 1)
+    if len(data) > limit:
+        raise RuleBroken(too_big, field="file")
+    if not data:
+        raise RuleBroken("The file is empty.", field="file")
+    return data
+
+
+def supporting_document_add(
+    *, category_choice: CategoryChoice, user: User, uploaded_file: UploadedFile
+) -> SupportingDocument:
+    """Attach a file to a category choice, after checking its size and its type by content."""
+    application = category_choice.application
+    _require_member(user, application.organisation)
+    data = _read_upload(uploaded_file)
+    content_type = document_content_type(data)
+    if content_type is None:
+        raise RuleBroken(WRONG_TYPE, field="file")
+    with transaction.atomic():
+        _locked_draft(application)
+        if category_choice.documents.count() >= MAX_DOCUMENTS_PER_CATEGORY:
+            raise RuleBroken(
+                f"You can add up to {MAX_DOCUMENTS_PER_CATEGORY} files for each category.", field="file"
+            )
+        document = SupportingDocument(
+            category_choice=category_choice,
+            original_name=os.path.basename(uploaded_file.name or "document")[:200],
+            content_type=content_type,
+            size=len(data),
+            uploaded_by=user,
+        )
+        document.file.save("upload", ContentFile(data), save=False)
+        try:
+            document.save()
+            audit_record(
+                actor=user,
+                action="sq.document_added",
+                obj=application,
+                summary=f"Added {document.original_name}",
+            )
+        except Exception:
+            document.file.delete(save=False)
+            raise
+    return document
+
+
+def supporting_document_remove(*, document: SupportingDocument, user: User) -> None:
+    application = document.category_choice.application
+    _require_member(user, application.organisation)
+    with transaction.atomic():
+        _locked_draft(application)
+        name = document.file.name
+        document.delete()
+        audit_record(
+            actor=user,
+            action="sq.document_removed",
+            obj=application,
+            summary=f"Removed {document.original_name}",
+        )
+        transaction.on_commit(lambda: _delete_unused_files([name]))
+
+
+# The framework agreement --------------------------------------------------------------------------
+
+
+def agreement_publish(*, admin: User, version: str, title: str, body: str) -> FrameworkAgreement:
+    """Publish a new version of the framework agreement; it replaces the current one. Drafts that
+    accepted an older version must accept this one before they can be submitted."""
+    _require_admin(admin)
+    if FrameworkAgreement.objects.filter(version=version).exists():
+        raise RuleBroken(
+            f"Version {version} already exists. Give the new version its own number.", field="version"
+        )
+    with transaction.atomic():
+        FrameworkAgreement.objects.filter(is_current=True).update(is_current=False)
+        agreement = FrameworkAgreement.objects.create(
+            version=version, title=title, body=body, is_current=True
+        )
+        audit_record(
+            actor=admin, action="sq.agreement_published", obj=agreement, summary=f"Published {agreement}"
+        )
+    return agreement
+
+
+def agreement_accept(*, application: Application, user: User, agreement: FrameworkAgreement) -> Application:
+    """Record that the user accepted the current framework agreement for this application."""
+    _require_member(user, application.organisation)
+    if not agreement.is_current:
+        raise RuleBroken(
+            "This version of the framework agreement has been replaced. Read and accept the current one."
+        )
+    with transaction.atomic():
+        locked = _locked_draft(application)
+        locked.answers["agreement"] = {
+            "version": agreement.version,
+            "title": agreement.title,
+            "accepted_by_id": user.pk,
+            "accepted_by_email": user.email,
+            "accepted_at": timezone.now().isoformat(),
+        }
+        _mark(locked, "agreement", complete=True)
+        locked.updated_at = timezone.now()
+        _save(application, locked, ["answers", "completed_sections", "updated_at"])
+        audit_record(
+            actor=user, action="sq.agreement_accepted", obj=application, summary=f"Accepted {agreement}"
+        )
+    return application
+
+
+# Submitting ---------------------------------------------------------------------------------------
+
+
+def _refuse_if_under_review(organisation: Organisation) -> None:
+    if Application.objects.submitted().filter(organisation=organisation).exists():
+        raise RuleBroken(
+            "We are still assessing the application you sent before. You can submit this one when you "
+            "have its outcome."
+        )
+
+
+def _refuse_if_incomplete(application: Application, today: date) -> None:
+    statuses = sections.section_statuses(application, today=today)
+    missing = [s.title for s in sections.SECTIONS if statuses[s.slug] != sections.COMPLETED]
+    if missing:
+        raise RuleBroken(
+            f"Complete every section before you submit. Still to complete: {', '.join(missing)}."
+        )
+
+
+def _mark_new_categories(application: Application) -> None:
+    """Only categories the organisation is not already qualified for are assessed."""
+    qualified = Qualification.objects.filter(organisation=application.organisation).values("category")
+    application.category_choices.filter(category__in=qualified).update(is_new=False)
+    application.category_choices.exclude(category__in=qualified).update(is_new=True)
+
+
+def _snapshot(application: Application, user: User, now: datetime) -> dict[str, Any]:
+    return _jsonable(
+        {
+            "answers": application.answers,
+            "categories": sections.category_answers(application)["choices"],
+            "organisation": {
+                "id": application.organisation_id,
+                **sections.organisation_answers(application.organisation),
+            },
+            "submitted_at": now,
+            "submitted_by": user.email,
+        }
+    )
+
+
+def _receipt_body(application: Application) -> str:
+    return (
+        f"Thank you. We received your Selection Questionnaire (version {application.number}) on "
+        f"{_long_date(timezone.localtime(application.submitted_at))}.\n\n"
+        "An MoJ framework manager will assess each new service category you applied for. We will send you "
+        "the outcome, with feedback on each category, in your portal messages and by e-mail.\n\n"
+        "You can read and print what you sent from the Selection Questionnaire page at any time."
+    )
+
+
+def application_submit(*, application: Application, user: User, now: datetime | None = None) -> Application:
+    """Send the draft for assessment: every section is checked again here, on the server's clock.
+
+    Refused if any section is not complete, while the retry rule says wait, or while an earlier
+    application is still being assessed. Freezes a snapshot; the organisation is sent a receipt.
+    """
+    _require_member(user, application.organisation)
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        locked = _locked_draft(application)
+        _refuse_if_under_review(locked.organisation)
+        _refuse_if_waiting(locked.organisation, today)
+        _refuse_if_incomplete(locked, today)
+        _mark_new_categories(locked)
+        locked.snapshot = _snapshot(locked, user, now)
+        locked.status, locked.submitted_at, locked.submitted_by, locked.updated_at = (
+            Application.Status.SUBMITTED,
+            now,
+            user,
+            now,
+        )
+        _save(application, locked, ["snapshot", "status", "submitted_at", "submitted_by", "updated_at"])
+        audit_record(actor=user, action="sq.submitted", obj=application, summary=f"Submitted {application}")
+        message_send(
+            organisation=locked.organisation,
+            subject="We have received your Selection Questionnaire",
+            body=_receipt_body(locked),
+        )
+    return application
+
+
+# Assessing (MoJ admins) ---------------------------------------------------------------------------
+
+
+def category_outcome_record(
+    *, choice: CategoryChoice, admin: User, outcome: str, feedback: str
+) -> CategoryChoice:
+    """Record a pass or fail for one new category. A fail needs feedback: the organisation is told why."""
+    _require_admin(admin)
+    feedback = (feedback or "").strip()
+    if outcome not in (CategoryChoice.Outcome.PASS, CategoryChoice.Outcome.FAIL):
+        raise RuleBroken("Select pass or fail.", field="outcome")
+    if outcome == CategoryChoice.Outcome.FAIL and not feedback:
+        raise RuleBroken(
+            "Give feedback: the organisation is told why a category did not pass.", field="feedback"
+        )
+    with transaction.atomic():
+        _locked_awaiting_decision(choice.application)
+        if not choice.is_new:
+            raise RuleBroken(
+                f"The organisation is already qualified for {choice.category.name}; it is not assessed again."
+            )
+        choice.outcome, choice.feedback, choice.decided_by, choice.decided_at = (
+            outcome,
+            feedback,
+            admin,
+            timezone.now(),
+        )
+        choice.save(update_fields=["outcome", "feedback", "decided_by", "decided_at"])
+        audit_record(
+            actor=admin,
+            action="sq.category_assessed",
+            obj=choice.application,
+            summary=f"{choice.category}: {choice.get_outcome_display()}",
+            changes={"category": choice.category.code, "outcome": outcome},
+        )
+    return choice
+
+
+def exclusion_decide(*, application: Application, admin: User, decision: str, note: str) -> Application:
+    """Decide on the exclusion grounds answered yes: accept the self-cleaning evidence or mitigation, or
+    exclude the organisation. A decision other than "not needed" needs a note saying why."""
+    _require_admin(admin)
+    note = (note or "").strip()
+    decisions = Application.ExclusionDecision
+    if decision not in (decisions.NOT_NEEDED, decisions.ACCEPTED, decisions.EXCLUDED):
+        raise RuleBroken("Select a decision.", field="decision")
+    with transaction.atomic():
+        locked = _locked_awaiting_decision(application)
+        answered_yes = sections.exclusion_yes_grounds(locked.answers)
+        if answered_yes and decision == decisions.NOT_NEEDED:
+            raise RuleBroken(
+                "The organisation answered yes to a ground for exclusion: accept or exclude.",
+                field="decision",
+            )
+        if not answered_yes and decision == decisions.ACCEPTED:
+            raise RuleBroken(
+                "The organisation answered no to every ground: there is nothing to accept.", field="decision"
+            )
+        if decision != decisions.NOT_NEEDED and not note:
+            raise RuleBroken("Explain the decision. The organisation will read it.", field="note")
+        locked.exclusion_decision, locked.exclusion_note = decision, note
+        _save(application, locked, ["exclusion_decision", "exclusion_note"])
+        audit_record(
+            actor=admin,
+            action="sq.exclusion_decided",
+            obj=application,
+            summary=f"Exclusion: {locked.get_exclusion_decision_display()}",
+            changes={"decision": decision, "grounds": answered_yes},
+        )
+    return application
+
+
+def _settle_exclusion(application: Application) -> bool:
+    """Whether the organisation is excluded. Refuses if a ground was answered yes and nobody decided."""
+    decisions = Application.ExclusionDecision
+    if application.exclusion_decision == decisions.NONE:
+        if sections.exclusion_yes_grounds(application.answers):
+            raise RuleBroken(
+                "The organisation answered yes to a ground for exclusion. Record an exclusion decision first."
+            )
+        application.exclusion_decision = decisions.NOT_NEEDED
+    return application.exclusion_decision == decisions.EXCLUDED
+
+
+def _fail_for_exclusion(choices: list[CategoryChoice], admin: User, now: datetime) -> None:
+    """Exclusion fails every new category, whatever was recorded for it before."""
+    for choice in choices:
+        choice.outcome, choice.decided_by, choice.decided_at = CategoryChoice.Outcome.FAIL, admin, now
+        choice.feedback = "Not passed: the organisation is excluded (see the exclusion decision)."
+        choice.save(update_fields=["outcome", "feedback", "decided_by", "decided_at"])
+
+
+def _refuse_if_undecided(choices: list[CategoryChoice]) -> None:
+    pending = [c.category.name for c in choices if c.outcome == CategoryChoice.Outcome.PENDING]
+    if pending:
+        raise RuleBroken(
+            f"Record a pass or fail for every new category first. Not decided: {', '.join(pending)}."
+        )
+
+
+def _record_regions(application: Application, now: datetime) -> None:
+    """The application's regions replace the organisation's regions of interest."""
+    organisation = application.organisation
+    regions = Region.objects.filter(code__in=sections.chosen_region_codes(application.answers))
+    OrganisationRegion.objects.filter(organisation=organisation).delete()
+    OrganisationRegion.objects.bulk_create(
+        OrganisationRegion(organisation=organisation, region=region, recorded_by=application, recorded_at=now)
+        for region in regions
+    )
+
+
+def _outcome_body(application: Application, choices: list[CategoryChoice]) -> str:
+    successful = application.outcome == Application.Outcome.SUCCESSFUL
+    lines = [
+        f"We have assessed your Selection Questionnaire (version {application.number}).",
+        "",
+        "Outcome: successful." if successful else "Outcome: unsuccessful.",
+    ]
+    if application.exclusion_decision == Application.ExclusionDecision.EXCLUDED:
+        lines += [
+            "",
+            "You cannot join the framework because of your answers on grounds for exclusion:",
+            application.exclusion_note,
+        ]
+    if choices:
+        lines += ["", "Your service categories:"]
+    for choice in choices:
+        lines += [f"- {choice.category}: {'passed' if choice.outcome == 'pass' else 'not passed'}"]
+        if choice.feedback:
+            lines += [f"  Feedback: {choice.feedback}"]
+    lines += ["", _retry_line(application)] if not successful else []
+    return "\n".join(lines).strip()
+
+
+def _retry_line(application: Application) -> str:
+    status = selectors.retry_status_for(application.organisation, timezone.localdate(application.decided_at))
+    if not status.can_apply:
+        return (
+            "This was your third unsuccessful application in a row. "
+            f"You can apply again from {_long_date(status.wait_until)}."
+        )
+    times = "once more" if status.attempts_left == 1 else f"{status.attempts_left} more times"
+    return f"You can apply again: {times} before a six-month wait begins."
+
+
+def application_decide(*, application: Application, admin: User, now: datetime | None = None) -> Application:
+    """Decide the application and tell the organisation, with feedback on each new category.
+
+    Successful if at least one new category passes and the organisation is not excluded; it is then
+    qualified for the passed categories (what it was qualified for stays). An update that asks for no new
+    category (only new regions or details) is successful unless excluded. Regions are recorded when the
+    organisation is, or stays, qualified and is not excluded.
+    """
+    _require_admin(admin)
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_awaiting_decision(application)
+        excluded = _settle_exclusion(locked)
+        new_choices = list(locked.category_choices.filter(is_new=True).select_related("category"))
+        if excluded:
+            _fail_for_exclusion(new_choices, admin, now)
+        _refuse_if_undecided(new_choices)
+        passed = [c for c in new_choices if c.outcome == CategoryChoice.Outcome.PASS]
+        Qualification.objects.bulk_create(
+            Qualification(
+                organisation=locked.organisation, category=c.category, granted_by=locked, granted_at=now
+            )
+            for c in passed
+        )
+        if not excluded and Qualification.objects.filter(organisation=locked.organisation).exists():
+            _record_regions(locked, now)
+        successful = not excluded and (bool(passed) or not new_choices)
+        locked.outcome = Application.Outcome.SUCCESSFUL if successful else Application.Outcome.UNSUCCESSFUL
+        locked.status, locked.decided_at, locked.decided_by = Application.Status.DECIDED, now, admin
+        _save(application, locked, ["status", "outcome", "decided_at", "decided_by", "exclusion_decision"])
+        audit_record(
+            actor=admin,
+            action="sq.decided",
+            obj=application,
+            summary=f"{application}: {locked.get_outcome_display()}",
+            changes={"passed": [c.category.code for c in passed], "excluded": excluded},
+        )
+        message_send(
+            organisation=locked.organisation,
+            subject=f"Your Selection Questionnaire: {locked.get_outcome_display().lower()}",
+            body=_outcome_body(locked, new_choices),
+        )
+    return application
+
+
+# Cyber certificate reminders ----------------------------------------------------------------------
+
+
+def _cyber_reminder_send(certificate: selectors.CyberCertificate) -> bool:
+    """Claim the reminder (a unique row), then send it in the same transaction. False if already claimed."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                CyberReminder.objects.create(
+                    organisation=certificate.organisation,
+                    expiry_date=certificate.expiry_date,
+                    level=certificate.level,
+                )
+        except IntegrityError:
+            return False
+        level = sections.CYBER_LEVELS.get(certificate.level, certificate.level)
+        message_send(
+            organisation=certificate.organisation,
+            subject=f"Your {level} certificate expires on {_long_date(certificate.expiry_date)}",
+            body=(
+                f"Your {level} certificate (number {certificate.certificate_number}) expires on "
+                f"{_long_date(certificate.expiry_date)}.\n\n"
+                "Renew it before then, and send us the new certificate's details by updating your "
+                "Selection Questionnaire. Cyber Essentials is the minimum to win any call-off contract."
+            ),
+        )
+        audit_record(
+            actor=None,
+            action="sq.cyber_reminder_sent",
+            obj=certificate.application,
+            summary=f"Cyber certificate expiring {certificate.expiry_date}: reminder sent",
+        )
+    return True
+
+
+def cyber_expiry_reminders_send(*, today: date | None = None) -> int:
+    """Remind each organisation once per certificate, 30 days before it expires (or on the first run
+    that finds it inside those 30 days). Safe to run twice, or in two workers at once. Returns how many
+    reminders were sent."""
+    today = today or timezone.localdate()
+    expiring = selectors.cyber_certificates_expiring(within_days=CYBER_REMINDER_DAYS, today=today)
+    already = set(CyberReminder.objects.values_list("organisation_id", "expiry_date"))
+    return sum(
+        _cyber_reminder_send(cert)
+        for cert in expiring
+        if (cert.organisation.pk, cert.expiry_date) not in already
+    )
