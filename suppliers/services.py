@@ -611,25 +611,29 @@ def _record_regions(application: Application, now: datetime) -> None:
 
 def _outcome_body(application: Application, choices: list[CategoryChoice]) -> str:
     successful = application.outcome == Application.Outcome.SUCCESSFUL
+    passed = [str(c.category) for c in choices if c.outcome == CategoryChoice.Outcome.PASS]
     lines = [
         f"We have assessed your Selection Questionnaire (version {application.number}).",
         "",
-        "Outcome: successful." if successful else "Outcome: unsuccessful.",
+        f"Outcome: {application.get_outcome_display().lower()}.",
     ]
+    if passed:
+        lines += ["", f"You are now qualified on the framework for: {', '.join(passed)}."]
     if application.exclusion_decision == Application.ExclusionDecision.EXCLUDED:
-        lines += [
-            "",
-            "You cannot join the framework because of your answers on grounds for exclusion:",
-            application.exclusion_note,
-        ]
-    if choices:
-        lines += ["", "Your service categories:"]
+        lines += ["", "You cannot join the framework because of your answers on grounds for exclusion:"]
+        lines += [application.exclusion_note]
+    lines += _category_lines(choices)
+    lines += [] if successful else ["", _retry_line(application)]
+    return "\n".join(lines)
+
+
+def _category_lines(choices: list[CategoryChoice]) -> list[str]:
+    lines = ["", "Your service categories:"] if choices else []
     for choice in choices:
-        lines += [f"- {choice.category}: {'passed' if choice.outcome == 'pass' else 'not passed'}"]
-        if choice.feedback:
-            lines += [f"  Feedback: {choice.feedback}"]
-    lines += ["", _retry_line(application)] if not successful else []
-    return "\n".join(lines).strip()
+        result = "passed" if choice.outcome == CategoryChoice.Outcome.PASS else "not passed"
+        lines += [f"- {choice.category}: {result}"]
+        lines += [f"  Feedback: {choice.feedback}"] if choice.feedback else []
+    return lines
 
 
 def _retry_line(application: Application) -> str:

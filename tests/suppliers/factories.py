@@ -148,9 +148,8 @@ def decide(application: Application, admin: User, **outcomes: str) -> Applicatio
     """Record category outcomes (code="pass" or "fail") and decide. Fails get standard feedback."""
     for choice in application.category_choices.filter(is_new=True).select_related("category"):
         outcome = outcomes.get(choice.category.code.replace("-", "_"), "pass")
-        services.category_outcome_record(
-            choice=choice, admin=admin, outcome=outcome, feedback="Not enough evidence."
-        )
+        feedback = "Not enough evidence." if outcome == "fail" else ""
+        services.category_outcome_record(choice=choice, admin=admin, outcome=outcome, feedback=feedback)
     return services.application_decide(application=application, admin=admin)
 
 
