@@ -79,7 +79,7 @@ class Application(models.Model):
     objects = ApplicationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["organisation", "-number"]
+        ordering = ["organisation_id", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "number"], name="application_number_unique"),
             models.UniqueConstraint(

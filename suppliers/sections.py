@@ -11,6 +11,23 @@ otherwise *not started*. Prefilled answers are "in progress": the organisation c
 
 Two sections are saved by their own services: `categories` (rows, see `category_choice_save`) and
 `agreement` (see `agreement_accept`).
+
+What each section stores (the keys `section_save` keeps; yes/no questions are JSON booleans, except the
+exclusion grounds, which are "yes"/"no"; money is whole pounds, an int or a string like "12,500"):
+
+- organisation: the Organisation profile's fields (ORGANISATION_FIELDS) and parent_organisation.
+- exclusion: for each ground in GROUNDS: <ground> ("yes"/"no"), <ground>_details and
+  <ground>_self_cleaning (each up to 500 words, needed for a yes).
+- financial: turnover_year_1, financial_year_end_1 (the latest year), optionally turnover_year_2 and
+  financial_year_end_2 (the year before), evidence_type (EVIDENCE_TYPES), evidence_details.
+- cyber: level (CYBER_LEVELS), certificate_number and expiry_date unless the level is "none".
+- insurance: employers_liability, public_liability, professional_indemnity, will_obtain_before_contract.
+- categories: CategoryChoice rows: descriptor, case_studies (two dicts of CASE_STUDY_FIELDS).
+- regions: all_regions, or regions (a list of Region codes).
+- partnerships: bidding_as (BIDDING_AS), consortium_members, uses_subcontractors, subcontractors
+  (lists of {"name", "role"}).
+- agreement: version, title, accepted_by_id, accepted_by_email, accepted_at (set by agreement_accept).
+- declaration: full_name, role, confirmed (True).
 """
 
 from __future__ import annotations
@@ -91,7 +108,6 @@ ORGANISATION_FIELDS = (
 COMPANY_FORMS = {"charitable_company", "cic", "private_company", "public_company"}
 COMPANY_NUMBER = re.compile(r"^[A-Z0-9]{8}$")
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$", re.IGNORECASE)
-TRUE_VALUES = (True, "true", "yes", "on", "1")
 
 
 @dataclass
@@ -124,7 +140,8 @@ def _words(text: str) -> int:
 
 
 def _is_true(value: Any) -> bool:
-    return value in TRUE_VALUES
+    """Yes/no questions other than the exclusion grounds are stored as JSON booleans."""
+    return value is True
 
 
 def parse_date(value: Any) -> date | None:

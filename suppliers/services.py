@@ -196,7 +196,7 @@ def section_save(
         locked = _locked_draft(application)
         if slug not in sections.OWN_SERVICE:
             locked.answers[slug] = _jsonable(
-                {name: value for name, value in data.items() if name in spec.fields}
+                {name: value for name, value in (data or {}).items() if name in spec.fields}
             )
         errors = sections.section_errors(slug, sections.answers_for(locked, slug), application=locked)
         complete = mark_complete and not errors

@@ -1,9 +1,11 @@
 """Filling in and submitting a Selection Questionnaire: starting, saving sections, submitting."""
 
 from datetime import date, datetime, time, timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from portal.exceptions import RuleBroken
@@ -296,3 +298,33 @@ def test_only_categories_not_already_qualified_are_marked_new(organisation_a, al
     assert new == {"accommodation": False, "women": True}
     assert Qualification.objects.filter(organisation=organisation_a).count() == 1
     assert CategoryChoice.objects.filter(application=update, outcome="pending").count() == 2
+
+
+# Invariants the database keeps ------------------------------------------------------------------
+
+
+def test_the_database_allows_one_draft_per_organisation(organisation_a, alice):
+    services.application_start(organisation=organisation_a, user=alice)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.create(organisation=organisation_a, number=2, created_by=alice)
+
+
+def test_the_database_refuses_an_outcome_without_a_decision(organisation_a, alice):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.create(
+            organisation=organisation_a, number=1, created_by=alice, outcome="successful"
+        )
+
+
+def test_if_the_audit_row_cannot_be_written_nothing_is_submitted(organisation_a, alice):
+    application = complete_application(organisation_a, alice)
+
+    with (
+        mock.patch("suppliers.services.audit_record", side_effect=DatabaseError("audit unavailable")),
+        pytest.raises(DatabaseError),
+    ):
+        services.application_submit(application=application, user=alice)
+
+    assert Application.objects.get(pk=application.pk).status == Application.Status.DRAFT
+    assert not Message.objects.exists()
