@@ -1,0 +1,57 @@
+"""Object-level access to qualification data. Outsiders get 404, so ids cannot be probed."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from portal.access import refuse
+from suppliers.models import Application, CategoryChoice, SupportingDocument
+
+
+def _can_read(request: HttpRequest, organisation_id: int) -> bool:
+    user = request.user
+    if user.is_moj_admin:
+        return True
+    membership = getattr(user, "membership", None)
+    return membership is not None and membership.organisation_id == organisation_id
+
+
+def _can_write(request: HttpRequest, organisation_id: int) -> bool:
+    membership = getattr(request.user, "membership", None)
+    return membership is not None and membership.organisation_id == organisation_id
+
+
+def application_for_user(request: HttpRequest, application_pk: int, *, write: bool = False) -> Application:
+    """An application of the user's own organisation (to read or change), or any one for an MoJ admin (to read)."""
+    application = Application.objects.select_related("organisation").filter(pk=application_pk).first()
+    allowed = application is not None and (
+        _can_write(request, application.organisation_id)
+        if write
+        else _can_read(request, application.organisation_id)
+    )
+    if not allowed:
+        refuse(request, f"application {application_pk} is not theirs")
+        raise Http404
+    return application
+
+
+def choice_for_user(request: HttpRequest, application: Application, choice_pk: int) -> CategoryChoice:
+    choice = application.category_choices.select_related("category").filter(pk=choice_pk).first()
+    if choice is None:
+        refuse(request, f"category choice {choice_pk} is not in application {application.pk}")
+        raise Http404
+    return choice
+
+
+def document_for_user(request: HttpRequest, document_pk: int, *, write: bool = False) -> SupportingDocument:
+    document = (
+        SupportingDocument.objects.select_related("category_choice__application")
+        .filter(pk=document_pk)
+        .first()
+    )
+    organisation_id = document.category_choice.application.organisation_id if document else None
+    check = _can_write if write else _can_read
+    if document is None or not check(request, organisation_id):
+        refuse(request, f"document {document_pk} is not theirs")
+        raise Http404
+    return document
