@@ -22,7 +22,7 @@ def _can_write(request: HttpRequest, organisation_id: int) -> bool:
 
 
 def application_for_user(request: HttpRequest, application_pk: int, *, write: bool = False) -> Application:
-    """An application of the user's own organisation (to read or change), or any one for an MoJ admin (to read)."""
+    """The user's own organisation's application (to read or change); any, to read, for an MoJ admin."""
     application = Application.objects.select_related("organisation").filter(pk=application_pk).first()
     allowed = application is not None and (
         _can_write(request, application.organisation_id)

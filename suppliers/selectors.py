@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -118,6 +119,15 @@ def public_providers(
         )
         .order_by("legal_name")
     )
+
+
+def answers_preview(application: Application) -> dict[str, Any]:
+    """A draft's answers in the shape of a submitted version's snapshot, for "check your answers"."""
+    return {
+        "answers": application.answers,
+        "categories": sections.category_answers(application)["choices"],
+        "organisation": sections.organisation_answers(application.organisation),
+    }
 
 
 def application_errors(application: Application, today: date | None = None) -> dict[str, dict[str, str]]:

@@ -1,76 +1,358 @@
-"""Placeholder views: replaced in the work in progress."""
+"""The organisation's side of qualification: status, the questionnaire as a task list, submission."""
 
-from django.http import Http404
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from portal import access
 from portal.access import access as access_policy
+from portal.exceptions import RuleBroken
+from suppliers import sections, selectors, services
+from suppliers.access import application_for_user, choice_for_user, document_for_user
+from suppliers.forms import (
+    SECTION_FORMS,
+    AgreementAcceptForm,
+    CategoryAddForm,
+    CategoryChoiceForm,
+    DocumentUploadForm,
+)
+from suppliers.models import Application
+
+READERS = access.Policy(
+    "member of the organisation or MoJ admin",
+    lambda user: user.is_moj_admin or access.SUPPLIER_MEMBER.allows(user),
+)
 
 
-@access_policy(access.MOJ_ADMIN)
-def qualification_status(request, **kwargs):
-    raise Http404
+def _wants_to_finish(request: HttpRequest) -> bool:
+    return request.POST.get("action") != "later"
 
 
-@access_policy(access.MOJ_ADMIN)
-def application_start(request, **kwargs):
-    raise Http404
+def _draft_or_read_only(request: HttpRequest, application: Application) -> HttpResponse | None:
+    if not application.is_draft:
+        messages.info(request, "This version has been sent, so it cannot be changed.")
+        return redirect("suppliers:application_detail", application.pk)
+    return None
 
 
-@access_policy(access.MOJ_ADMIN)
-def application_list(request, **kwargs):
-    raise Http404
+@access_policy(access.SUPPLIER_MEMBER)
+def qualification_status(request: HttpRequest) -> HttpResponse:
+    organisation = request.user.membership.organisation
+    context = {
+        "organisation": organisation,
+        "categories": selectors.qualified_categories(organisation),
+        "regions": selectors.organisation_regions(organisation),
+        "draft": selectors.draft_for(organisation),
+        "waiting": organisation.applications.submitted().order_by("-submitted_at").first(),
+        "latest": selectors.latest_sent(organisation),
+        "retry": selectors.retry_status_for(organisation),
+        "expiring": selectors.cyber_certificates_expiring(today=timezone.localdate()),
+    }
+    context["expiring"] = [cert for cert in context["expiring"] if cert.organisation.pk == organisation.pk]
+    return render(request, "suppliers/questionnaire/status.html", context)
 
 
-@access_policy(access.MOJ_ADMIN)
-def application_detail(request, **kwargs):
-    raise Http404
+@require_POST
+@access_policy(access.SUPPLIER_MEMBER)
+def application_start(request: HttpRequest) -> HttpResponse:
+    try:
+        application = services.application_start(
+            organisation=request.user.membership.organisation, user=request.user
+        )
+    except RuleBroken as error:
+        messages.error(request, error.message)
+        return redirect("suppliers:qualification_status")
+    return redirect("suppliers:application_detail", application.pk)
 
 
-@access_policy(access.MOJ_ADMIN)
-def section_edit(request, **kwargs):
-    raise Http404
+@access_policy(access.SUPPLIER_MEMBER)
+def application_list(request: HttpRequest) -> HttpResponse:
+    organisation = request.user.membership.organisation
+    return render(
+        request,
+        "suppliers/questionnaire/versions.html",
+        {"organisation": organisation, "applications": selectors.applications_for(organisation)},
+    )
 
 
-@access_policy(access.MOJ_ADMIN)
-def category_edit(request, **kwargs):
-    raise Http404
+@access_policy(READERS)
+def application_detail(request: HttpRequest, application_pk: int) -> HttpResponse:
+    application = application_for_user(request, application_pk)
+    if not application.is_draft:
+        return render(request, "suppliers/questionnaire/version.html", {"application": application})
+    statuses = selectors.section_statuses(application)
+    context = {
+        "application": application,
+        "tasks": [
+            {
+                "section": section,
+                "status": statuses[section.slug],
+                "label": sections.STATUS_LABELS[statuses[section.slug]],
+            }
+            for section in sections.SECTIONS
+        ],
+        "completed": sum(status == sections.COMPLETED for status in statuses.values()),
+        "retry": selectors.retry_status_for(application.organisation),
+    }
+    return render(request, "suppliers/questionnaire/task_list.html", context)
 
 
-@access_policy(access.MOJ_ADMIN)
-def category_remove(request, **kwargs):
-    raise Http404
+@access_policy(access.SUPPLIER_MEMBER)
+def section_edit(request: HttpRequest, application_pk: int, section: str) -> HttpResponse:
+    application = application_for_user(request, application_pk, write=True)
+    if section == "categories":
+        return _categories_section(request, application)
+    if section == "agreement":
+        return _agreement_section(request, application)
+    form_class = SECTION_FORMS.get(section)
+    if form_class is None:
+        raise Http404
+    if response := _draft_or_read_only(request, application):
+        return response
+    spec = sections.section(section)
+    form = form_class(
+        request.POST or None, initial=form_class.initial_from(application.answers.get(section, {}))
+    )
+    if request.method == "POST":
+        form.is_valid()
+        errors = services.section_save(
+            application=application,
+            user=request.user,
+            slug=section,
+            data=form.answers(),
+            mark_complete=_wants_to_finish(request),
+        )
+        if not _wants_to_finish(request):
+            messages.success(request, f"{spec.title}: your answers are saved.")
+            return redirect("suppliers:application_detail", application.pk)
+        if not errors and form.is_valid():
+            return redirect("suppliers:application_detail", application.pk)
+        form.show_errors(errors)
+    return render(
+        request,
+        "suppliers/questionnaire/section.html",
+        {"application": application, "section": spec, "form": form},
+    )
 
 
-@access_policy(access.MOJ_ADMIN)
-def document_upload(request, **kwargs):
-    raise Http404
+def _categories_section(request: HttpRequest, application: Application) -> HttpResponse:
+    if response := _draft_or_read_only(request, application):
+        return response
+    choices = list(application.category_choices.select_related("category").prefetch_related("documents"))
+    add_form = CategoryAddForm(
+        request.POST if request.POST.get("action") == "add" else None,
+        chosen_ids=[choice.category_id for choice in choices],
+    )
+    problems: list[str] = []
+    if request.method == "POST" and request.POST.get("action") == "add":
+        if add_form.is_valid():
+            for category in add_form.cleaned_data["categories"]:
+                services.category_choice_save(
+                    application=application,
+                    user=request.user,
+                    category=category,
+                    descriptor="",
+                    case_studies=[],
+                )
+            return redirect("suppliers:section_edit", application.pk, "categories")
+    elif request.method == "POST":
+        errors = services.section_save(
+            application=application, user=request.user, slug="categories", data=None, mark_complete=True
+        )
+        if not errors:
+            return redirect("suppliers:application_detail", application.pk)
+        problems = sorted(set(_category_problems(errors, choices)))
+    rows = [
+        {"choice": choice, "complete": not sections.choice_errors(choice.descriptor, choice.case_studies)}
+        for choice in choices
+    ]
+    context = {"application": application, "rows": rows, "add_form": add_form, "problems": problems}
+    return render(request, "suppliers/questionnaire/categories.html", context)
 
 
-@access_policy(access.MOJ_ADMIN)
-def document_download(request, **kwargs):
-    raise Http404
+def _category_problems(errors: dict[str, str], choices: list) -> list[str]:
+    names = {choice.category.code: choice.category.name for choice in choices}
+    problems = []
+    for key, message in errors.items():
+        code = key.split("-", 1)[0]
+        problems.append(
+            f"{names[code]}: complete the description and both case studies" if code in names else message
+        )
+    return problems
 
 
-@access_policy(access.MOJ_ADMIN)
-def document_remove(request, **kwargs):
-    raise Http404
+@access_policy(access.SUPPLIER_MEMBER)
+def category_edit(request: HttpRequest, application_pk: int, choice_pk: int) -> HttpResponse:
+    application = application_for_user(request, application_pk, write=True)
+    if response := _draft_or_read_only(request, application):
+        return response
+    choice = choice_for_user(request, application, choice_pk)
+    form = CategoryChoiceForm(
+        request.POST or None, initial=CategoryChoiceForm.initial_for(choice.descriptor, choice.case_studies)
+    )
+    if request.method == "POST":
+        form.is_valid()
+        descriptor, case_studies = form.descriptor_and_case_studies()
+        choice = services.category_choice_save(
+            application=application,
+            user=request.user,
+            category=choice.category,
+            descriptor=descriptor,
+            case_studies=case_studies,
+        )
+        errors = sections.choice_errors(choice.descriptor, choice.case_studies)
+        if not _wants_to_finish(request) or (not errors and form.is_valid()):
+            messages.success(request, f"{choice.category.name}: saved.")
+            return redirect("suppliers:section_edit", application.pk, "categories")
+        form.show_errors(errors)
+    return _category_page(request, application, choice, form, DocumentUploadForm())
 
 
-@access_policy(access.MOJ_ADMIN)
-def check_answers(request, **kwargs):
-    raise Http404
+def _category_page(request, application, choice, form, upload_form) -> HttpResponse:
+    context = {
+        "application": application,
+        "choice": choice,
+        "form": form,
+        "upload_form": upload_form,
+        "documents": choice.documents.all(),
+    }
+    return render(request, "suppliers/questionnaire/category.html", context)
 
 
-@access_policy(access.MOJ_ADMIN)
-def submitted(request, **kwargs):
-    raise Http404
+@require_POST
+@access_policy(access.SUPPLIER_MEMBER)
+def category_remove(request: HttpRequest, application_pk: int, choice_pk: int) -> HttpResponse:
+    application = application_for_user(request, application_pk, write=True)
+    choice = choice_for_user(request, application, choice_pk)
+    try:
+        services.category_choice_remove(choice=choice, user=request.user)
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{choice.category.name} removed.")
+    return redirect("suppliers:section_edit", application.pk, "categories")
 
 
-@access_policy(access.MOJ_ADMIN)
-def application_pdf(request, **kwargs):
-    raise Http404
+@require_POST
+@access_policy(access.SUPPLIER_MEMBER)
+def document_upload(request: HttpRequest, application_pk: int, choice_pk: int) -> HttpResponse:
+    application = application_for_user(request, application_pk, write=True)
+    choice = choice_for_user(request, application, choice_pk)
+    upload_form = DocumentUploadForm(request.POST, request.FILES)
+    if upload_form.is_valid():
+        try:
+            services.supporting_document_add(
+                category_choice=choice, user=request.user, uploaded_file=upload_form.cleaned_data["file"]
+            )
+        except RuleBroken as error:
+            upload_form.add_error("file", error.message)
+        else:
+            messages.success(request, "Document uploaded.")
+            return redirect("suppliers:category_edit", application.pk, choice.pk)
+    form = CategoryChoiceForm(initial=CategoryChoiceForm.initial_for(choice.descriptor, choice.case_studies))
+    return _category_page(request, application, choice, form, upload_form)
 
 
-@access_policy(access.MOJ_ADMIN)
-def outcome_letter_pdf(request, **kwargs):
-    raise Http404
+@access_policy(READERS)
+def document_download(request: HttpRequest, document_pk: int) -> HttpResponse:
+    document = document_for_user(request, document_pk)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+@require_POST
+@access_policy(access.SUPPLIER_MEMBER)
+def document_remove(request: HttpRequest, document_pk: int) -> HttpResponse:
+    document = document_for_user(request, document_pk, write=True)
+    choice = document.category_choice
+    try:
+        services.supporting_document_remove(document=document, user=request.user)
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{document.original_name} removed.")
+    return redirect("suppliers:category_edit", choice.application_id, choice.pk)
+
+
+def _agreement_section(request: HttpRequest, application: Application) -> HttpResponse:
+    if response := _draft_or_read_only(request, application):
+        return response
+    agreement = selectors.agreement_current()
+    form = AgreementAcceptForm(request.POST or None)
+    if request.method == "POST" and agreement and form.is_valid():
+        try:
+            services.agreement_accept(application=application, user=request.user, agreement=agreement)
+        except RuleBroken as error:
+            form.add_error("accept", error.message)
+        else:
+            return redirect("suppliers:application_detail", application.pk)
+    accepted = application.answers.get("agreement") or {}
+    context = {"application": application, "agreement": agreement, "form": form, "accepted": accepted}
+    return render(request, "suppliers/questionnaire/agreement.html", context)
+
+
+@access_policy(access.SUPPLIER_MEMBER)
+def check_answers(request: HttpRequest, application_pk: int) -> HttpResponse:
+    application = application_for_user(request, application_pk, write=True)
+    if response := _draft_or_read_only(request, application):
+        return response
+    error = None
+    if request.method == "POST":
+        try:
+            services.application_submit(application=application, user=request.user)
+        except RuleBroken as broken:
+            error = broken.message
+        else:
+            return redirect("suppliers:submitted", application.pk)
+    context = {
+        "application": application,
+        "answers": selectors.answers_preview(application),
+        "statuses": selectors.section_statuses(application),
+        "error": error,
+        "retry": selectors.retry_status_for(application.organisation),
+    }
+    return render(request, "suppliers/questionnaire/check_answers.html", context)
+
+
+@access_policy(access.SUPPLIER_MEMBER)
+def submitted(request: HttpRequest, application_pk: int) -> HttpResponse:
+    application = application_for_user(request, application_pk)
+    if application.is_draft:
+        return redirect("suppliers:application_detail", application.pk)
+    return render(request, "suppliers/questionnaire/submitted.html", {"application": application})
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@access_policy(READERS)
+def application_pdf(request: HttpRequest, application_pk: int) -> HttpResponse:
+    application = application_for_user(request, application_pk)
+    if application.is_draft:
+        raise Http404
+    from suppliers import pdfs
+
+    return _pdf_response(
+        pdfs.application_pdf(application), f"selection-questionnaire-{application.number}.pdf"
+    )
+
+
+@access_policy(READERS)
+def outcome_letter_pdf(request: HttpRequest, application_pk: int) -> HttpResponse:
+    application = application_for_user(request, application_pk)
+    if application.status != Application.Status.DECIDED:
+        raise Http404
+    from suppliers import pdfs
+
+    return _pdf_response(pdfs.outcome_letter_pdf(application), f"outcome-letter-{application.number}.pdf")
