@@ -8,7 +8,7 @@ from portal import access, selectors, services
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.forms import AuditFilterForm, InvitationForm, OrganisationForm
-from portal.models import Membership
+from portal.models import Membership, ServiceCategory
 
 
 def _page(template: str):
@@ -21,11 +21,16 @@ def _page(template: str):
 
 
 home = _page("portal/home.html")
-how_qualification_works = _page("portal/how_qualification_works.html")
 glossary = _page("portal/glossary.html")
 accessibility = _page("portal/accessibility.html")
 cookies = _page("portal/cookies.html")
 privacy = _page("portal/privacy.html")
+
+
+@access_policy(access.PUBLIC)
+def how_qualification_works(request: HttpRequest) -> HttpResponse:
+    categories = ServiceCategory.objects.active()
+    return render(request, "portal/how_qualification_works.html", {"categories": categories})
 
 
 @access_policy(access.SIGNED_IN)
