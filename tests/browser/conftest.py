@@ -117,9 +117,9 @@ def audit(page, html_collector):
 
     def check(label: str = "") -> None:
         page.wait_for_load_state()
+        html_collector.add(page.url, page.content())  # before axe-core's script is added to the page
         violations = axe_violations(page)
         assert not violations, f"axe-core found on {page.url} {label}:\n" + "\n".join(violations)
-        html_collector.add(page.url, page.content())
 
     return check
 
