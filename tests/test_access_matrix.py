@@ -11,6 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal import services
 from portal.models import Message
+from suppliers import services as sq_services
+from tests.factories import AdminFactory
+from tests.suppliers import factories as sq_factories
 
 ROLES = ("anonymous", "member_a", "admin_a", "member_b", "commissioner", "commissioner_other", "moj_admin")
 PERSONA = {
@@ -28,6 +31,8 @@ SIGNED_IN = (302, 200, 200, 200, 200, 200, 200)
 ORGANISATION_A = (302, 200, 200, 404, 403, 403, 403)
 ORGANISATION_A_ADMIN = (302, 403, 200, 404, 403, 403, 403)
 MOJ_ADMIN_ONLY = (302, 403, 403, 403, 403, 403, 200)
+SUPPLIER_MEMBERS = (302, 200, 200, 200, 403, 403, 403)
+ORGANISATION_A_OR_MOJ_ADMIN = (302, 200, 200, 404, 403, 403, 200)
 ADMIN_SITE = (302, 302, 302, 302, 302, 302, 200)
 SIGNED_OUT_ONLY = (200, 302, 302, 302, 302, 302, 302)
 NOBODY_DIRECTLY = (302, 302, 302, 302, 302, 302, 302)
@@ -56,6 +61,33 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     # MoJ admins
     "portal:audit_log": ("GET", MOJ_ADMIN_ONLY),
     "admin:*": ("GET", ADMIN_SITE),
+    # Qualification: organisation A's questionnaire. Commissioners see none; MoJ admins may read and print.
+    "suppliers:qualification_status": ("GET", SUPPLIER_MEMBERS),
+    "suppliers:application_list": ("GET", SUPPLIER_MEMBERS),
+    "suppliers:application_start": ("POST", (302, 302, 302, 302, 403, 403, 403)),
+    "suppliers:application_detail": ("GET", ORGANISATION_A_OR_MOJ_ADMIN),
+    "suppliers:application_pdf": ("GET", ORGANISATION_A_OR_MOJ_ADMIN),
+    "suppliers:outcome_letter_pdf": ("GET", ORGANISATION_A_OR_MOJ_ADMIN),
+    "suppliers:document_download": ("GET", ORGANISATION_A_OR_MOJ_ADMIN),
+    "suppliers:submitted": ("GET", ORGANISATION_A),
+    "suppliers:section_edit": ("GET", ORGANISATION_A),
+    "suppliers:category_edit": ("GET", ORGANISATION_A),
+    "suppliers:check_answers": ("GET", ORGANISATION_A),
+    "suppliers:category_remove": ("POST", (302, 302, 302, 404, 403, 403, 403)),
+    "suppliers:document_upload": ("POST", (302, 200, 200, 404, 403, 403, 403)),
+    "suppliers:document_remove": ("POST", (302, 302, 302, 404, 403, 403, 403)),
+    # Qualification: MoJ admins' review
+    "suppliers:review_queue": ("GET", MOJ_ADMIN_ONLY),
+    "suppliers:cyber_certificates": ("GET", MOJ_ADMIN_ONLY),
+    "suppliers:review_detail": ("GET", MOJ_ADMIN_ONLY),
+    "suppliers:category_outcome": ("POST", (302, 403, 403, 403, 403, 403, 200)),
+    "suppliers:exclusion_decision": ("POST", (302, 403, 403, 403, 403, 403, 200)),
+    "suppliers:application_decide": ("POST", (302, 403, 403, 403, 403, 403, 200)),
+    # Qualification: public
+    "suppliers:provider_list": ("GET", EVERYONE),
+    "suppliers:provider_csv": ("GET", EVERYONE),
+    "suppliers:agreement_current": ("GET", EVERYONE),
+    "suppliers:agreement_pdf": ("GET", EVERYONE),
     # Accounts (django-allauth)
     "account_login": ("GET", SIGNED_OUT_ONLY),
     "account_signup": ("GET", SIGNED_OUT_ONLY),
@@ -106,6 +138,44 @@ def test_every_declared_url_has_a_row():
     assert not stale, f"EXPECTED lists URLs that no longer exist: {stale}"
 
 
+# Which of organisation A's applications each qualification URL is asked about.
+DECIDED_APPLICATION_URLS = {
+    "suppliers:application_detail",
+    "suppliers:application_pdf",
+    "suppliers:outcome_letter_pdf",
+    "suppliers:submitted",
+}
+SUBMITTED_APPLICATION_URLS = {
+    "suppliers:review_detail",
+    "suppliers:category_outcome",
+    "suppliers:exclusion_decision",
+    "suppliers:application_decide",
+}
+
+
+def qualification_kwargs(organisation, user) -> dict:
+    """A decided application (version 1), one waiting for review (2) and a draft (3), with a document."""
+    admin = AdminFactory()
+    decided = sq_factories.submitted_application(organisation, user)
+    sq_factories.decide(decided, admin)
+    waiting = sq_factories.submitted_application(organisation, user, categories=("accommodation", "women"))
+    draft = sq_factories.complete_application(organisation, user, categories=("accommodation", "women"))
+    choice = draft.category_choices.get(category__code="women")
+    document = sq_services.supporting_document_add(
+        category_choice=choice, user=user, uploaded_file=sq_factories.upload("a.pdf", sq_factories.PDF_BYTES)
+    )
+    return {
+        "decided_pk": decided.pk,
+        "submitted_pk": waiting.pk,
+        "application_pk": draft.pk,
+        "choice_pk": choice.pk,
+        "waiting_choice_pk": waiting.category_choices.get(category__code="women").pk,
+        "document_pk": document.pk,
+        "section": "financial",
+        "version": "1.0",
+    }
+
+
 @pytest.fixture
 def url_kwargs(organisation_a, alice, bob):
     invitation = services.invitation_create(
@@ -121,6 +191,7 @@ def url_kwargs(organisation_a, alice, bob):
         "token": token,
         "key": "not-a-real-key",
         "uidb36": "1",
+        **qualification_kwargs(organisation_a, alice),
     }
 
 
@@ -134,6 +205,14 @@ def admin_urls_without_arguments() -> list[str]:
 
 def _url(name: str, kwargs: dict) -> str:
     pattern = DECLARED[name]
+    if name in DECIDED_APPLICATION_URLS:
+        kwargs = {**kwargs, "application_pk": kwargs["decided_pk"]}
+    if name in SUBMITTED_APPLICATION_URLS:
+        kwargs = {
+            **kwargs,
+            "application_pk": kwargs["submitted_pk"],
+            "choice_pk": kwargs["waiting_choice_pk"],
+        }
     wanted = {key: kwargs[key] for key in pattern.pattern.regex.groupindex}
     return reverse(name, kwargs=wanted)
 

@@ -86,9 +86,12 @@ def test_fields_the_form_does_not_offer_change_nothing(client, alice, organisati
     assert Organisation.objects.get(pk=organisation_b.pk).legal_name == "Beta Housing Trust"
 
 
-def test_inviting_and_joining_through_the_pages(client, alice, organisation_a, mailoutbox):
+def test_inviting_and_joining_through_the_pages(
+    client, alice, organisation_a, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(alice)
-    client.post(reverse("portal:member_invite", args=[organisation_a.pk]), {"email": "carl@alpha.example"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("portal:member_invite", args=[organisation_a.pk]), {"email": "carl@alpha.example"})
     link = next(line for line in mailoutbox[-1].body.splitlines() if "/invitations/" in line)
     path = link.split("8000", 1)[-1] if "8000" in link else link
 
