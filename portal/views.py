@@ -49,6 +49,9 @@ def _rule_broken_to_form(form, error: RuleBroken) -> None:
 def organisation_create(request: HttpRequest) -> HttpResponse:
     if hasattr(request.user, "membership"):
         return redirect("portal:organisation_detail", request.user.membership.organisation_id)
+    pending = request.session.get("invitation_token")
+    if pending and services.invitation_for_token(pending):
+        return redirect("portal:invitation_accept", pending)  # invited people join rather than set up
     form = OrganisationForm(request.POST or None, initial={"contact_email": request.user.email})
     if request.method == "POST" and form.is_valid():
         try:

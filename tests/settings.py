@@ -17,6 +17,7 @@ from portal.settings import BASE_DIR, REDIS_URL, STORAGES
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -15,7 +15,7 @@ NEW_PASSWORD = "a-long-and-unusual-passphrase"
 
 
 def submit(page) -> None:
-    page.locator("main button[type=submit]").last.click()
+    page.locator("main [type=submit]").last.click()
 
 
 def link_from_last_email(to: str, contains: str) -> str:
@@ -43,7 +43,7 @@ def test_a_newcomer_signs_up_sets_up_an_organisation_and_a_colleague_joins(
 
     page.goto(live_server.url + "/")
     audit("home")
-    page.get_by_role("link", name=re.compile("Create an account|Start now", re.I)).first.click()
+    page.get_by_role("button", name="Start now").click()
     sign_up(page, audit, "maya@harbour.example")
 
     # Verified and signed in: a new supplier is asked to set up the organisation.
@@ -79,7 +79,7 @@ def test_a_newcomer_signs_up_sets_up_an_organisation_and_a_colleague_joins(
     page.context.clear_cookies()
     page.goto(invitation_link)
     audit("invitation start")
-    page.get_by_role("link", name="Create an account").first.click()
+    page.get_by_role("button", name="Create an account").click()
     sign_up(page, audit, "owen@harbour.example")
     page.wait_for_url(re.compile("/invitations/"))
     audit("accept invitation")
