@@ -91,7 +91,9 @@ def test_inviting_and_joining_through_the_pages(
 ):
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("portal:member_invite", args=[organisation_a.pk]), {"email": "carl@alpha.example"})
+        client.post(
+            reverse("portal:member_invite", args=[organisation_a.pk]), {"email": "carl@alpha.example"}
+        )
     link = next(line for line in mailoutbox[-1].body.splitlines() if "/invitations/" in line)
     path = link.split("8000", 1)[-1] if "8000" in link else link
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from portal.models import AuditEvent
 from suppliers.models import Application
+from suppliers.sections import GROUNDS
 from tests.suppliers.factories import (
     PDF_BYTES,
     FrameworkAgreementFactory,
@@ -16,14 +17,7 @@ from tests.suppliers.factories import (
 
 pytestmark = pytest.mark.django_db
 
-NO_TO_EVERY_GROUND = {
-    ground: "no"
-    for ground in (
-        "corruption bribery fraud terrorism money_laundering modern_slavery tax_non_payment insolvency "
-        "professional_misconduct distorting_competition conflict_of_interest poor_past_performance "
-        "misrepresentation"
-    ).split()
-}
+NO_TO_EVERY_GROUND = dict.fromkeys(GROUNDS, "no")
 
 SECTION_POSTS = {
     "exclusion": NO_TO_EVERY_GROUND,
