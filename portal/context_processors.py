@@ -8,6 +8,7 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         items = [
             ("How qualification works", reverse("portal:how_qualification_works")),
+            ("Qualified providers", reverse("suppliers:provider_list")),
             ("Glossary", reverse("portal:glossary")),
         ]
     elif user.is_supplier:
@@ -23,7 +24,10 @@ def navigation(request: HttpRequest) -> dict:
     else:
         items = [("Your dashboard", reverse("portal:dashboard")), ("Messages", reverse("portal:inbox"))]
         if user.is_moj_admin:
-            items.append(("Audit log", reverse("portal:audit_log")))
+            items += [
+                ("Review questionnaires", reverse("suppliers:review_queue")),
+                ("Audit log", reverse("portal:audit_log")),
+            ]
     path = request.path
     return {
         "navigation_items": [
