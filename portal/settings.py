@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -207,7 +208,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Celery beat (the `beat` service in docker-compose.yml); times are London's (CELERY_TIMEZONE).
+CELERY_BEAT_SCHEDULE: dict = {
+    "cyber-expiry-reminders": {
+        "task": "suppliers.tasks.send_cyber_expiry_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
