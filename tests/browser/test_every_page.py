@@ -27,7 +27,8 @@ def crawl(page, audit, start: str) -> list[str]:
             f"{url} answered {response and response.status}"
         )
         audit(url)
-        for href in page.eval_on_selector_all("a[href]", "links => links.map(link => link.href)"):
+        links = "a[href]:not([download])"  # downloads (CSV, PDF) are not pages
+        for href in page.eval_on_selector_all(links, "links => links.map(link => link.href)"):
             link = urldefrag(href).url
             parts = urlsplit(link)
             if parts.netloc == origin and not parts.path.startswith(NOT_CRAWLED) and link not in seen:
