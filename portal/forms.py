@@ -28,23 +28,7 @@ class GovukForm(forms.Form):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = [
-            "legal_name",
-            "trading_name",
-            "legal_form",
-            "companies_house_number",
-            "charity_number",
-            "is_vcse",
-            "size_band",
-            "address_line_1",
-            "address_line_2",
-            "town",
-            "postcode",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "show_contact_publicly",
-        ]
+        fields = [*Organisation.PROFILE_FIELDS, "show_contact_publicly"]
         labels = {
             "legal_name": "Legal name",
             "trading_name": "Trading name (optional)",

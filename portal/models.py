@@ -135,6 +135,24 @@ class Organisation(models.Model):
         MEDIUM = "medium", "Medium (fewer than 250 staff and turnover up to £50 million)"
         LARGE = "large", "Large (250 staff or more, or turnover over £50 million)"
 
+    # What describes the organisation: the profile form, and the questionnaire's first section, ask for these.
+    PROFILE_FIELDS = (
+        "legal_name",
+        "trading_name",
+        "legal_form",
+        "companies_house_number",
+        "charity_number",
+        "is_vcse",
+        "size_band",
+        "address_line_1",
+        "address_line_2",
+        "town",
+        "postcode",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+    )
+
     legal_name = models.CharField(max_length=200)
     trading_name = models.CharField(max_length=200, blank=True)
     legal_form = models.CharField(max_length=40, choices=LegalForm.choices)

@@ -89,22 +89,7 @@ CYBER_LEVELS = {
 BIDDING_AS = {"alone": "On our own", "consortium": "As part of a consortium"}
 INSURANCES = ("employers_liability", "public_liability", "professional_indemnity")
 CASE_STUDY_FIELDS = ("title", "who_for", "start_date", "end_date", "what_was_done", "outcome")
-ORGANISATION_FIELDS = (
-    "legal_name",
-    "trading_name",
-    "legal_form",
-    "companies_house_number",
-    "charity_number",
-    "is_vcse",
-    "size_band",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-)
+ORGANISATION_FIELDS = Organisation.PROFILE_FIELDS
 COMPANY_FORMS = {"charitable_company", "cic", "private_company", "public_company"}
 COMPANY_NUMBER = re.compile(r"^[A-Z0-9]{8}$")
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$", re.IGNORECASE)
