@@ -182,3 +182,19 @@ def cyber_certificates_expiring(
     today = today or timezone.localdate()
     last_day = today + timedelta(days=within_days)
     return [cert for cert in cyber_certificates() if today <= cert.expiry_date <= last_day]
+
+
+def cyber_certificates_due(*, within_days: int = 30, today: date | None = None) -> list[CyberCertificate]:
+    """Certificates that have expired or expire within `within_days` days, the soonest first."""
+    last_day = (today or timezone.localdate()) + timedelta(days=within_days)
+    due = [cert for cert in cyber_certificates() if cert.expiry_date <= last_day]
+    return sorted(due, key=lambda cert: (cert.expiry_date, cert.organisation.legal_name))
+
+
+def qualified_categories_after(application: Application) -> QuerySet[ServiceCategory]:
+    """What the organisation was qualified for once this application was decided: the categories
+    granted by it and by the organisation's earlier applications."""
+    return ServiceCategory.objects.filter(
+        qualifications__organisation=application.organisation_id,
+        qualifications__granted_by__number__lte=application.number,
+    ).order_by("number")
