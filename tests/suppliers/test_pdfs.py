@@ -1,0 +1,162 @@
+"""The PDFs of qualification: a submitted version, and the outcome letter.
+
+WeasyPrint compresses the text, so the content is checked in the HTML the PDF is made from (the same
+template and context), and in the PDF's text as well when poppler's `pdftotext` is installed.
+"""
+
+import shutil
+import subprocess
+from datetime import timedelta
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from portal.pdf import STATIC_BASE
+from suppliers import pdfs, services
+from tests.suppliers.factories import (
+    decide,
+    decided_application,
+    exclusion_answers,
+    submitted_application,
+)
+
+pytestmark = pytest.mark.django_db
+
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+def pdf_text(pdf: bytes) -> str | None:
+    """The PDF's text, or None without pdftotext."""
+    if PDFTOTEXT is None:
+        return None
+    result = subprocess.run([PDFTOTEXT, "-", "-"], input=pdf, capture_output=True, check=True)  # noqa: S603
+    return " ".join(result.stdout.decode().split())
+
+
+def application_html(application) -> str:
+    return render_to_string(
+        "pdf/application.html", {**pdfs.application_context(application), "static_base": STATIC_BASE}
+    )
+
+
+def letter_html(application) -> str:
+    return render_to_string(
+        "pdf/outcome_letter.html", {**pdfs.outcome_letter_context(application), "static_base": STATIC_BASE}
+    )
+
+
+def choice(application, code: str):
+    return application.category_choices.select_related("category").get(category__code=code)
+
+
+def test_the_application_pdf_has_every_section_with_readable_labels(organisation_a, alice):
+    application = submitted_application(
+        organisation_a,
+        alice,
+        categories=("accommodation", "women"),
+        exclusion=exclusion_answers(insolvency="A subsidiary was wound up in 2023."),
+    )
+
+    pdf = pdfs.application_pdf(application)
+
+    assert pdf.startswith(b"%PDF")
+    html = application_html(application)
+    for expected in [
+        "Alpha Futures CIC",
+        "Version</dt><dd>1</dd>",
+        "by alice@alpha.example",
+        "About your organisation",
+        "Grounds for exclusion",
+        "A subsidiary was wound up in 2023.",
+        "£250,000",
+        "31 March 2024",
+        "Cyber Essentials",
+        "Yorkshire and the Humber",
+        "Women",
+        "Service descriptor",
+        "Case study 2: Move-on support",
+        "Alice Example (Chief executive) declared",
+    ]:
+        assert expected in html, expected
+    assert "turnover_year_1" not in html
+    text = pdf_text(pdf)
+    if text is not None:
+        assert "Alpha Futures CIC" in text
+        assert "Case study 2: Move-on support" in text
+
+
+def test_the_outcome_letter_gives_each_category_its_feedback_and_what_is_qualified(
+    organisation_a, alice, ada
+):
+    application = submitted_application(organisation_a, alice, categories=("accommodation", "women"))
+    services.category_outcome_record(
+        choice=choice(application, "accommodation"), admin=ada, outcome="pass", feedback="Strong evidence."
+    )
+    services.category_outcome_record(
+        choice=choice(application, "women"),
+        admin=ada,
+        outcome="fail",
+        feedback="The case studies were not about women.",
+    )
+    services.application_decide(application=application, admin=ada)
+
+    pdf = pdfs.outcome_letter_pdf(application)
+
+    assert pdf.startswith(b"%PDF")
+    html = letter_html(application)
+    assert "Your application was successful." in html
+    assert "1. Accommodation: passed" in html
+    assert "9. Women: not passed" in html
+    assert "The case studies were not about women." in html
+    assert "Your organisation is qualified on the framework for:" in html
+    assert "<li>1. Accommodation</li>" in html
+    assert "<li>9. Women</li>" not in html
+    assert timezone.localdate().strftime("%Y") in html
+    text = pdf_text(pdf)
+    if text is not None:
+        assert "The case studies were not about women." in text
+
+
+def test_an_unsuccessful_letter_says_how_many_attempts_are_left(organisation_a, alice, ada):
+    application = decide(submitted_application(organisation_a, alice), ada, accommodation="fail")
+
+    html = letter_html(application)
+
+    assert "Your application was not successful this time." in html
+    assert "Not enough evidence." in html
+    assert "You have used 1 of 3 attempts" in html
+    assert "2 more times before a six-month wait begins" in html
+    assert "not yet qualified for any service category" in html
+
+
+def test_a_third_unsuccessful_letter_gives_the_date_to_apply_again(organisation_a, alice, ada):
+    today = timezone.localdate()
+    decided_application(organisation_a, on=today - timedelta(days=60), successful=False)
+    decided_application(organisation_a, on=today - timedelta(days=30), successful=False)
+    application = decide(submitted_application(organisation_a, alice), ada, accommodation="fail")
+
+    html = letter_html(application)
+    status = pdfs.outcome_letter_context(application)["retry"]
+
+    assert not status.can_apply
+    assert "six-month wait" in html
+    assert f"You can apply again from <strong>{status.wait_until.day} " in html
+
+
+def test_an_organisation_name_with_markup_is_printed_as_text(organisation_a, alice, ada):
+    organisation_a.legal_name = "<script>alert('x')</script> Trust"
+    organisation_a.save()
+    application = decide(submitted_application(organisation_a, alice), ada)
+
+    application_pdf = pdfs.application_pdf(application)
+    letter_pdf = pdfs.outcome_letter_pdf(application)
+
+    assert application_pdf.startswith(b"%PDF")
+    assert letter_pdf.startswith(b"%PDF")
+    for html in (application_html(application), letter_html(application)):
+        assert "<script>" not in html
+        assert "&lt;script&gt;" in html
+    text = pdf_text(application_pdf)
+    if text is not None:
+        assert "<script>alert" in text
