@@ -61,6 +61,12 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     # MoJ admins
     "portal:audit_log": ("GET", MOJ_ADMIN_ONLY),
     "admin:*": ("GET", ADMIN_SITE),
+    # allauth guards the admin's sign-in: signed-in people who are not MoJ admins are refused there.
+    "admin:login": ("GET", (302, 403, 403, 403, 403, 403, 302)),
+    # The audit log cannot be written by hand, even by an MoJ admin.
+    "admin:portal_auditevent_add": ("GET", (302, 302, 302, 302, 302, 302, 403)),
+    # Autocomplete needs a field to search; without one even an MoJ admin is refused.
+    "admin:autocomplete": ("GET", (302, 302, 302, 302, 302, 302, 403)),
     # Qualification: organisation A's questionnaire. Commissioners see none; MoJ admins may read and print.
     "suppliers:qualification_status": ("GET", SUPPLIER_MEMBERS),
     "suppliers:application_list": ("GET", SUPPLIER_MEMBERS),
@@ -110,10 +116,11 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "mfa_reauthenticate": ("GET", (302, 302, 302, 302, 200, 200, 200)),
     # Changing two-factor settings first asks people to confirm who they are (a recent sign-in).
     "mfa_activate_totp": ("GET", NOBODY_DIRECTLY),
-    "mfa_deactivate_totp": ("GET", NOBODY_DIRECTLY),
-    "mfa_view_recovery_codes": ("GET", NOBODY_DIRECTLY),
+    "mfa_deactivate_totp": ("GET", (302, 404, 404, 404, 302, 302, 302)),
+    # Nobody here has recovery codes yet: there is nothing to show.
+    "mfa_view_recovery_codes": ("GET", (302, 404, 404, 404, 404, 404, 404)),
     "mfa_generate_recovery_codes": ("GET", NOBODY_DIRECTLY),
-    "mfa_download_recovery_codes": ("GET", NOBODY_DIRECTLY),
+    "mfa_download_recovery_codes": ("GET", (302, 404, 404, 404, 404, 404, 404)),
 }
 
 
@@ -177,12 +184,13 @@ def qualification_kwargs(organisation, user) -> dict:
 
 
 @pytest.fixture
-def url_kwargs(organisation_a, alice, bob):
-    invitation = services.invitation_create(
-        organisation=organisation_a, invited_by=alice, email="new.colleague@alpha.example", as_admin=False
-    )
+def url_kwargs(organisation_a, alice, bob, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invitation_create(
+            organisation=organisation_a, invited_by=alice, email="new.colleague@alpha.example", as_admin=False
+        )
     message = services.message_send(organisation=organisation_a, subject="Welcome", body="Hello")
-    token = "not-a-real-token"
+    token = mailoutbox[-1].body.split("/invitations/", 1)[1].split("/", 1)[0]
     return {
         "organisation_pk": organisation_a.pk,
         "membership_pk": bob.membership.pk,
@@ -199,7 +207,7 @@ def admin_urls_without_arguments() -> list[str]:
     return sorted(
         name
         for name, pattern in DECLARED.items()
-        if name.startswith("admin:") and not pattern.pattern.regex.groups
+        if name.startswith("admin:") and not pattern.pattern.regex.groups and name not in EXPECTED
     )
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from portal import access
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
-from suppliers import sections, selectors, services
+from suppliers import pdfs, sections, selectors, services
 from suppliers.access import application_for_user, choice_for_user, document_for_user
 from suppliers.forms import (
     SECTION_FORMS,
@@ -341,8 +341,6 @@ def application_pdf(request: HttpRequest, application_pk: int) -> HttpResponse:
     application = application_for_user(request, application_pk)
     if application.is_draft:
         raise Http404
-    from suppliers import pdfs
-
     return _pdf_response(
         pdfs.application_pdf(application), f"selection-questionnaire-{application.number}.pdf"
     )
@@ -353,6 +351,4 @@ def outcome_letter_pdf(request: HttpRequest, application_pk: int) -> HttpRespons
     application = application_for_user(request, application_pk)
     if application.status != Application.Status.DECIDED:
         raise Http404
-    from suppliers import pdfs
-
     return _pdf_response(pdfs.outcome_letter_pdf(application), f"outcome-letter-{application.number}.pdf")

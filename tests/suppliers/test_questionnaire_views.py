@@ -76,7 +76,7 @@ def section_url(application, slug):
 
 
 def test_a_supplier_completes_and_sends_the_questionnaire_through_the_pages(
-    client, alice, organisation_a, mailoutbox
+    client, alice, organisation_a, mailoutbox, django_capture_on_commit_callbacks
 ):
     FrameworkAgreementFactory(version="1.0")
     client.force_login(alice)
@@ -117,7 +117,8 @@ def test_a_supplier_completes_and_sends_the_questionnaire_through_the_pages(
     check = client.get(reverse("suppliers:check_answers", args=[application.pk]))
     assert "Gamma Trust" in check.content.decode()
 
-    response = client.post(reverse("suppliers:check_answers", args=[application.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("suppliers:check_answers", args=[application.pk]))
 
     assert response.url == reverse("suppliers:submitted", args=[application.pk])
     application.refresh_from_db()
