@@ -36,6 +36,7 @@ ORGANISATION_A_OR_MOJ_ADMIN = (302, 200, 200, 404, 403, 403, 200)
 ADMIN_SITE = (302, 302, 302, 302, 302, 302, 200)
 SIGNED_OUT_ONLY = (200, 302, 302, 302, 302, 302, 302)
 NOBODY_DIRECTLY = (302, 302, 302, 302, 302, 302, 302)
+NOT_EVEN_MOJ_ADMINS = (302, 302, 302, 302, 302, 302, 403)
 
 EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     # Public pages
@@ -64,7 +65,13 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     # allauth guards the admin's sign-in: signed-in people who are not MoJ admins are refused there.
     "admin:login": ("GET", (302, 403, 403, 403, 403, 403, 302)),
     # The audit log cannot be written by hand, even by an MoJ admin.
-    "admin:portal_auditevent_add": ("GET", (302, 302, 302, 302, 302, 302, 403)),
+    "admin:portal_auditevent_add": ("GET", NOT_EVEN_MOJ_ADMINS),
+    # Questionnaires, qualifications and their records are made by the services, never typed in the admin.
+    "admin:suppliers_application_add": ("GET", NOT_EVEN_MOJ_ADMINS),
+    "admin:suppliers_cyberreminder_add": ("GET", NOT_EVEN_MOJ_ADMINS),
+    "admin:suppliers_organisationregion_add": ("GET", NOT_EVEN_MOJ_ADMINS),
+    "admin:suppliers_qualification_add": ("GET", NOT_EVEN_MOJ_ADMINS),
+    "admin:suppliers_supportingdocument_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     # Autocomplete needs a field to search; without one even an MoJ admin is refused.
     "admin:autocomplete": ("GET", (302, 302, 302, 302, 302, 302, 403)),
     # Qualification: organisation A's questionnaire. Commissioners see none; MoJ admins may read and print.
