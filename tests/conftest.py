@@ -4,8 +4,11 @@ Organisation A has an admin (alice) and a member (bob); organisation B has a mem
 commissions in the North East; colin in London. Ada is an MoJ admin.
 """
 
+from importlib import import_module
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from django.apps import apps
 
 from tests.factories import AdminFactory, CommissionerFactory, MembershipFactory, OrganisationFactory, region
 
@@ -65,3 +68,19 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+# Data that migrations create: tests that empty the database between them (transactional tests and
+# browser tests) get it back here, whatever order they run in.
+DATA_MIGRATIONS = [
+    ("portal.migrations.0003_reference_data", "create"),
+    ("suppliers.migrations.0002_framework_agreement_1_0", "publish"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data(request):
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        for module, function in DATA_MIGRATIONS:
+            getattr(import_module(module), function)(apps, None)
