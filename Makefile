@@ -5,7 +5,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
-export DJANGO_SETTINGS_MODULE ?= portal.settings
 
 .PHONY: run test lint format check-deploy assets system-packages bench migrations-check clean
 
