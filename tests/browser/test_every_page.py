@@ -1,10 +1,13 @@
 """Every page reachable by GET from the home page, for each kind of person, passes axe-core and the
 Nu Html Checker. The Django admin (/admin/, a back-office tool for MoJ admins) is left out."""
 
+from io import StringIO
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from django.core.management import call_command
 
+from portal.models import User
 from tests.browser.conftest import sign_in_as
 from tests.factories import MembershipFactory
 
@@ -60,4 +63,23 @@ def test_staff_pages(page, context, audit, live_server, persona, request):
     MembershipFactory(is_admin=True)  # something for the audit log and the lists to show
     sign_in_as(context, live_server, request.getfixturevalue(persona))
     visited = crawl(page, audit, live_server.url + "/dashboard/")
+    assert len(visited) > 3
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        None,
+        "priya@northern-lights.example",
+        "dan@northern-lights.example",
+        "commissioner@justice.example",
+        "admin@justice.example",
+    ],
+)
+def test_the_demo_portal_of_make_run(page, context, audit, live_server, email):
+    """The pages `make run` shows, with its demo data, for each demo person."""
+    call_command("load_demo_data", stdout=StringIO())
+    if email:
+        sign_in_as(context, live_server, User.objects.get(email=email))
+    visited = crawl(page, audit, live_server.url + ("/dashboard/" if email else "/"))
     assert len(visited) > 3
