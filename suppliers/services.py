@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from portal.audit import audit_record
@@ -624,6 +625,8 @@ def _outcome_body(application: Application, choices: list[CategoryChoice]) -> st
         lines += [application.exclusion_note]
     lines += _category_lines(choices)
     lines += [] if successful else ["", _retry_line(application)]
+    letter = settings.SITE_URL + reverse("suppliers:outcome_letter_pdf", args=[application.pk])
+    lines += ["", f"Your outcome letter, with this feedback, is here as a PDF: {letter}"]
     return "\n".join(lines)
 
 
