@@ -61,6 +61,7 @@ def test_one_pass_and_one_fail_is_successful_and_qualifies_for_exactly_the_pass(
     message = Message.objects.get(recipient_organisation=organisation_a, subject__contains="successful")
     assert "The case studies were not about women." in message.body
     assert "Women: not passed" in message.body
+    assert f"/qualification/{application.pk}/outcome-letter/" in message.body
     assert any("not about women" in email.body for email in mail.outbox)
     assert AuditEvent.objects.filter(action="sq.decided", actor=ada).exists()
     assert AuditEvent.objects.filter(action="sq.category_assessed").count() == 2
