@@ -46,6 +46,7 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 ALLOWED_DOCUMENTS = {PDF: "PDF", DOCX: "Word document (DOCX)", ODT: "OpenDocument text (ODT)"}
+DOCUMENT_EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", ODT: ".odt"}
 WRONG_TYPE = "The file must be a PDF, a Word document (DOCX) or an OpenDocument text file (ODT)."
 # libmagic names some valid DOCX and ODT files only as a zip; their manifest decides.
 ZIP_TYPES = {DOCX, ODT, "application/zip", "application/x-zip-compressed", "application/octet-stream"}
@@ -289,7 +290,7 @@ def _office_type(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            if "word/document.xml" in names and "word/vbaProject.bin" not in names:  # no macros
+            if "word/document.xml" in names and not _has_macros(archive, names):
                 return DOCX
             if "mimetype" in names:
                 with archive.open("mimetype") as entry:
@@ -298,6 +299,24 @@ def _office_type(data: bytes) -> str | None:
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
     return None
+
+
+def _has_macros(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    """Macro-enabled Word files are refused, whatever their macro part is called."""
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return True
+    if "[Content_Types].xml" not in names:
+        return False
+    with archive.open("[Content_Types].xml") as entry:
+        content_types = entry.read(200_000).lower()
+    return b"macroenabled" in content_types or b"vbaproject" in content_types
+
+
+def stored_name(uploaded_name: str | None, content_type: str) -> str:
+    """The name a document is offered under: the uploader's, with the extension of its real type, so that a
+    file that is both a PDF and something else can only ever be opened as a PDF."""
+    stem = os.path.splitext(os.path.basename(uploaded_name or ""))[0].strip() or "document"
+    return stem[:180] + DOCUMENT_EXTENSIONS[content_type]
 
 
 def _read_upload(uploaded_file: UploadedFile) -> bytes:
@@ -332,7 +351,7 @@ def supporting_document_add(
             )
         document = SupportingDocument(
             category_choice=category_choice,
-            original_name=os.path.basename(uploaded_file.name or "document")[:200],
+            original_name=stored_name(uploaded_file.name, content_type),
             content_type=content_type,
             size=len(data),
             uploaded_by=user,

@@ -153,3 +153,31 @@ def test_documents_cannot_be_added_to_a_submitted_application(organisation_a, al
 def test_someone_from_another_organisation_cannot_add_a_document(choice, bea):
     with pytest.raises(RuleBroken):
         add(choice, bea, "policy.pdf", PDF_BYTES)
+
+
+def test_a_macro_part_under_another_name_is_refused(choice, alice):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types><Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>',
+        )
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/macros.bin", b"\x00" * 16)
+
+    with pytest.raises(RuleBroken):
+        services.supporting_document_add(
+            category_choice=choice, user=alice, uploaded_file=upload("x.docm", buffer.getvalue())
+        )
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "offered"),
+    [("report.html", "report.pdf"), ("evidence.pdf", "evidence.pdf"), ("scan", "scan.pdf")],
+)
+def test_a_document_is_offered_with_the_extension_of_its_real_type(choice, alice, uploaded, offered):
+    document = services.supporting_document_add(
+        category_choice=choice, user=alice, uploaded_file=upload(uploaded, PDF_BYTES)
+    )
+    assert document.original_name == offered
