@@ -141,7 +141,9 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     """An organisation admin removes a colleague. The last admin cannot be removed."""
     organisation = membership.organisation
     with transaction.atomic():
-        admins = Membership.objects.select_for_update().filter(organisation=organisation, is_admin=True)
+        # Lock the organisation so that two admins removing each other at once cannot both succeed.
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        admins = Membership.objects.filter(organisation=organisation, is_admin=True)
         if membership.is_admin and admins.count() <= 1:
             raise RuleBroken("You cannot remove the only admin. Make someone else an admin first.")
         membership.delete()

@@ -1,5 +1,6 @@
 """Domain rules of the shared core: organisations, colleagues, staff accounts and the audit log."""
 
+import threading
 from unittest import mock
 
 import pytest
@@ -9,7 +10,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from portal import services
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent, Invitation, Membership, Organisation, User
-from tests.factories import OrganisationFactory, UserFactory, region
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, region
 
 ORGANISATION = {
     "legal_name": "Gamma Recovery CIO",
@@ -189,3 +190,32 @@ def test_reference_data_has_the_framework_categories_and_regions():
 
 def test_factories_make_distinct_organisations():
     assert OrganisationFactory().pk != OrganisationFactory().pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks (PostgreSQL, as in CI)")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_admins_removing_each_other_at_once_leave_one_admin(organisation_a, alice):
+    other = MembershipFactory(organisation=organisation_a, is_admin=True)
+    barrier, results = threading.Barrier(2), []
+
+    def remove(membership, by):
+        try:
+            barrier.wait()
+            services.membership_remove(membership=membership, by=by)
+            results.append("removed")
+        except RuleBroken:
+            results.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=remove, args=(alice.membership, other.user)),
+        threading.Thread(target=remove, args=(other, alice)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == ["refused", "removed"]
+    assert Membership.objects.filter(organisation=organisation_a, is_admin=True).count() == 1
