@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from portal import services
+from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 from portal.models import (
     AuditEvent,
@@ -16,8 +17,36 @@ from portal.models import (
 )
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """Changes made in the admin are audited like any other. The admin wraps each save in a transaction,
+    so the change and its audit event commit together."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action=f"admin.{'changed' if change else 'added'}",
+            obj=obj,
+            summary=f"{'Changed' if change else 'Added'} {obj._meta.verbose_name} {obj} in the admin",
+            changes={"fields": form.changed_data},
+        )
+
+    def delete_model(self, request, obj):
+        audit_record(
+            actor=request.user,
+            action="admin.deleted",
+            obj=obj,
+            summary=f"Deleted {obj._meta.verbose_name} {obj} in the admin",
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     list_display = ["name", "code", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
     readonly_fields = ["code"]
@@ -27,7 +56,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(admin.ModelAdmin):
+class ServiceCategoryAdmin(AuditedAdmin):
     list_display = ["number", "name", "code", "is_cohort", "is_active"]
     list_editable = ["is_active"]
 
@@ -48,7 +77,7 @@ class StaffCreationForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "regions"]
@@ -60,6 +89,11 @@ class UserAdmin(DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     add_form = StaffCreationForm
+
+    def get_readonly_fields(self, request, obj=None):
+        # A role decides staff rights and two-factor authentication; it is set once, when the account is made.
+        return [*self.readonly_fields, "email", "role"] if obj else self.readonly_fields
+
     add_fieldsets = [(None, {"fields": ["email", "full_name", "role", "regions"]})]
 
     def save_model(self, request, obj, form, change):
@@ -86,13 +120,20 @@ class UserAdmin(DjangoUserAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Read-only: people join by invitation and leave through their organisation's admins."""
+
     model = Membership
+    fields = ["user", "is_admin", "joined_at"]
+    readonly_fields = fields
     extra = 0
-    raw_id_fields = ["user"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["legal_name", "legal_form", "size_band", "is_vcse", "created_at"]
     list_filter = ["size_band", "is_vcse", "legal_form"]
     search_fields = ["legal_name", "trading_name", "companies_house_number", "charity_number"]

@@ -50,3 +50,27 @@ def test_an_moj_admin_renames_a_region_but_not_its_code(client, ada):
 
     wales.refresh_from_db()
     assert (wales.code, wales.name) == ("wales", "Wales (Cymru)")
+
+
+def test_changes_in_the_admin_are_audited_and_a_role_cannot_be_changed(client, ada, carol):
+    client.force_login(ada)
+
+    client.post(
+        reverse("admin:portal_user_change", args=[carol.pk]),
+        {"full_name": "Carol Renamed", "role": "moj_admin", "regions": [], "is_active": "on"},
+    )
+
+    carol.refresh_from_db()
+    assert carol.full_name == "Carol Renamed"
+    assert carol.role == User.Role.COMMISSIONER and not carol.is_superuser
+    event = AuditEvent.objects.get(action="admin.changed", object_id=str(carol.pk))
+    assert "full_name" in event.changes["fields"]
+
+
+def test_memberships_cannot_be_changed_in_the_admin(client, ada, alice, organisation_a):
+    client.force_login(ada)
+
+    html = client.get(reverse("admin:portal_organisation_change", args=[organisation_a.pk])).content.decode()
+
+    assert "alice@alpha.example" in html
+    assert 'name="memberships-0-is_admin"' not in html
