@@ -150,15 +150,19 @@ def _categories_section(request: HttpRequest, application: Application) -> HttpR
     problems: list[str] = []
     if request.method == "POST" and request.POST.get("action") == "add":
         if add_form.is_valid():
-            for category in add_form.cleaned_data["categories"]:
-                services.category_choice_save(
-                    application=application,
-                    user=request.user,
-                    category=category,
-                    descriptor="",
-                    case_studies=[],
-                )
-            return redirect("suppliers:section_edit", application.pk, "categories")
+            try:
+                for category in add_form.cleaned_data["categories"]:
+                    services.category_choice_save(
+                        application=application,
+                        user=request.user,
+                        category=category,
+                        descriptor="",
+                        case_studies=[],
+                    )
+            except RuleBroken as error:
+                add_form.add_error("categories", error.message)
+            else:
+                return redirect("suppliers:section_edit", application.pk, "categories")
     elif request.method == "POST":
         errors = services.section_save(
             application=application, user=request.user, slug="categories", data=None, mark_complete=True
@@ -197,13 +201,17 @@ def category_edit(request: HttpRequest, application_pk: int, choice_pk: int) -> 
     if request.method == "POST":
         form.is_valid()
         descriptor, case_studies = form.descriptor_and_case_studies()
-        choice = services.category_choice_save(
-            application=application,
-            user=request.user,
-            category=choice.category,
-            descriptor=descriptor,
-            case_studies=case_studies,
-        )
+        try:
+            choice = services.category_choice_save(
+                application=application,
+                user=request.user,
+                category=choice.category,
+                descriptor=descriptor,
+                case_studies=case_studies,
+            )
+        except RuleBroken as error:
+            form.add_error(None, f"{error.message} Remove it from your service categories.")
+            return _category_page(request, application, choice, form, DocumentUploadForm())
         errors = sections.choice_errors(choice.descriptor, choice.case_studies)
         if not _wants_to_finish(request) or (not errors and form.is_valid()):
             messages.success(request, f"{choice.category.name}: saved.")

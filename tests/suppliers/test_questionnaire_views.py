@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from portal.models import AuditEvent
+from portal.models import AuditEvent, ServiceCategory
 from suppliers.models import Application
 from suppliers.sections import GROUNDS
 from tests.suppliers.factories import (
@@ -232,3 +232,22 @@ def test_a_sent_version_cannot_be_changed_through_its_pages(client, alice, organ
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.answers["declaration"]["full_name"] == "Alice Example"
+
+
+def test_saving_a_category_that_has_closed_explains_what_to_do(client, alice, organisation_a):
+    client.force_login(alice)
+    client.post(reverse("suppliers:application_start"))
+    application = Application.objects.get(organisation=organisation_a)
+    client.post(
+        section_url(application, "categories"), {"action": "add", "categories": [category("women").pk]}
+    )
+    choice = application.category_choices.get()
+    ServiceCategory.objects.filter(pk=choice.category_id).update(is_active=False)
+
+    response = client.post(
+        reverse("suppliers:category_edit", args=[application.pk, choice.pk]), case_studies_post()
+    )
+
+    assert response.status_code == 200
+    assert "Women is not open to applications. Remove it" in response.content.decode()
+    assert 'value="Housing first"' in response.content.decode()
