@@ -103,7 +103,8 @@ class CategoryOutcomeForm(forms.Form):
         self.fields["feedback"].label = f"Feedback on {name} for the organisation"
         self.helper = _helper(
             action,
-            f"Save the outcome for {choice.category.name}",
+            # A fixed label: crispy-forms renders a button's label as a template, so no user data goes in it.
+            "Save this outcome",
             f"save-choice-{choice.pk}",
             [Field.radios("outcome", inline=True), Field.textarea("feedback", rows=5)],
         )

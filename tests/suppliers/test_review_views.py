@@ -344,3 +344,16 @@ def test_cyber_certificates_lists_those_expired_or_expiring_within_30_days(
         (organisation_a.pk, 10),
     ]
     assert "Gamma Mentoring" not in html
+
+
+def test_a_category_name_is_shown_as_text_never_run_as_markup(client, ada, alice, organisation_a):
+    application = submitted_application(organisation_a, alice)
+    choice = application.category_choices.get()
+    type(choice.category).objects.filter(pk=choice.category_id).update(name="<b>Housing</b> {{ 6|add:7 }}")
+    client.force_login(ada)
+
+    html = client.get(reverse("suppliers:review_detail", args=[application.pk])).content.decode()
+
+    assert "<b>Housing</b>" not in html
+    assert "&lt;b&gt;Housing&lt;/b&gt; {{ 6|add:7 }}" in html
+    assert "Housing</b> 13" not in html and "&gt; 13" not in html
