@@ -149,12 +149,15 @@ class CyberCertificate:
     expiry_date: date
 
 
-def cyber_certificates() -> list[CyberCertificate]:
-    """The certificate each organisation declared in its latest submitted application (none if "none")."""
+def cyber_certificates(organisation: Organisation | None = None) -> list[CyberCertificate]:
+    """The certificate each organisation (or the one given) declared in its latest submitted application
+    (none if it declared "none")."""
     latest = Application.objects.sent().filter(organisation=OuterRef("organisation")).order_by("-number")
+    applications = Application.objects.sent()
+    if organisation is not None:
+        applications = applications.filter(organisation=organisation)
     applications = (
-        Application.objects.sent()
-        .filter(pk=Subquery(latest.values("pk")[:1]))
+        applications.filter(pk=Subquery(latest.values("pk")[:1]))
         .select_related("organisation")
         .order_by("organisation__legal_name")
     )
@@ -176,18 +179,20 @@ def cyber_certificates() -> list[CyberCertificate]:
 
 
 def cyber_certificates_expiring(
-    *, within_days: int = 30, today: date | None = None
+    *, within_days: int = 30, today: date | None = None, organisation: Organisation | None = None
 ) -> list[CyberCertificate]:
     """Certificates that expire between today and `within_days` days from today, both included."""
     today = today or timezone.localdate()
     last_day = today + timedelta(days=within_days)
-    return [cert for cert in cyber_certificates() if today <= cert.expiry_date <= last_day]
+    return [cert for cert in cyber_certificates(organisation) if today <= cert.expiry_date <= last_day]
 
 
-def cyber_certificates_due(*, within_days: int = 30, today: date | None = None) -> list[CyberCertificate]:
+def cyber_certificates_due(
+    *, within_days: int = 30, today: date | None = None, organisation: Organisation | None = None
+) -> list[CyberCertificate]:
     """Certificates that have expired or expire within `within_days` days, the soonest first."""
     last_day = (today or timezone.localdate()) + timedelta(days=within_days)
-    due = [cert for cert in cyber_certificates() if cert.expiry_date <= last_day]
+    due = [cert for cert in cyber_certificates(organisation) if cert.expiry_date <= last_day]
     return sorted(due, key=lambda cert: (cert.expiry_date, cert.organisation.legal_name))
 
 

@@ -50,9 +50,9 @@ def qualification_status(request: HttpRequest) -> HttpResponse:
         "waiting": organisation.applications.submitted().order_by("-submitted_at").first(),
         "latest": selectors.latest_sent(organisation),
         "retry": selectors.retry_status_for(organisation),
-        "expiring": selectors.cyber_certificates_expiring(today=timezone.localdate()),
+        "expiring": selectors.cyber_certificates_due(organisation=organisation),
+        "today": timezone.localdate(),
     }
-    context["expiring"] = [cert for cert in context["expiring"] if cert.organisation.pk == organisation.pk]
     return render(request, "suppliers/questionnaire/status.html", context)
 
 

@@ -1,7 +1,10 @@
 """The organisation's questionnaire pages: every section through its form, then check and send."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.models import AuditEvent, ServiceCategory
 from suppliers.models import Application
@@ -251,3 +254,22 @@ def test_saving_a_category_that_has_closed_explains_what_to_do(client, alice, or
     assert response.status_code == 200
     assert "Women is not open to applications. Remove it" in response.content.decode()
     assert 'value="Housing first"' in response.content.decode()
+
+
+def test_the_status_page_warns_of_a_certificate_near_expiry(
+    client, alice, bea, organisation_a, organisation_b
+):
+    soon = (timezone.localdate() + timedelta(days=20)).isoformat()
+    FrameworkAgreementFactory(version="1.0")
+    submitted_application(
+        organisation_a,
+        alice,
+        cyber={"level": "cyber_essentials", "certificate_number": "CE-1", "expiry_date": soon},
+    )
+    client.force_login(alice)
+
+    html = client.get(reverse("suppliers:qualification_status")).content.decode()
+
+    assert "Your cyber security certificate (CE-1) expires on" in html
+    client.force_login(bea)
+    assert "CE-1" not in client.get(reverse("suppliers:qualification_status")).content.decode()
