@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from portal.models import Organisation, ServiceCategory, User
+from portal.models import Organisation, Region, ServiceCategory, User
 from suppliers import selectors as sq_selectors
 from suppliers import services as sq_services
 
@@ -33,6 +33,8 @@ class Command(BaseCommand):
                     user.save(update_fields=["password"])
                     if user.is_portal_staff:
                         TOTP.activate(user, DEMO_TOTP_SECRET)
+                commissioner = User.objects.get(email="commissioner@justice.example")
+                commissioner.regions.set(Region.objects.filter(code__in=["north-east", "north-west"]))
                 self.qualify_demo_organisation()
         self.stdout.write(
             f"""
