@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict:
         items = [("Your dashboard", reverse("portal:dashboard"))]
         if hasattr(user, "membership"):
             items += [
+                ("Qualification", reverse("suppliers:qualification_status")),
                 (
                     "Your organisation",
                     reverse("portal:organisation_detail", args=[user.membership.organisation_id]),

@@ -153,3 +153,19 @@ def test_responses_carry_a_request_id_and_security_headers(client):
     assert response["X-Request-ID"] == "abc123"
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        (None, ["How qualification works", "Qualified providers", "Glossary"]),
+        ("alice", ["Your dashboard", "Qualification", "Your organisation", "Messages"]),
+        ("carol", ["Your dashboard", "Messages"]),
+        ("ada", ["Your dashboard", "Messages", "Review questionnaires", "Audit log"]),
+    ],
+)
+def test_the_navigation_follows_the_role(client, request, persona, expected):
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    response = client.get(reverse("portal:glossary"))
+    assert [item["text"] for item in response.context["navigation_items"]] == expected
