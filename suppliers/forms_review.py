@@ -42,6 +42,15 @@ class ReviewQueueFilterForm(forms.Form):
         },
     )
 
+    waited = forms.TypedChoiceField(
+        label="Waiting for at least",
+        choices=[("", "Any time"), (7, "1 week"), (14, "2 weeks"), (28, "4 weeks")],
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Select how long from the list"},
+    )
+
     def __init__(self, data=None, *args, **kwargs) -> None:
         if data is not None and not data.get("status"):
             data = data.copy()
@@ -56,7 +65,9 @@ class ReviewQueueFilterForm(forms.Form):
         self.helper.disable_csrf = True  # a GET form: no token in the address
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
-        self.helper.layout = Layout(Field.radios("status", small=True), Field.select("category"))
+        self.helper.layout = Layout(
+            Field.radios("status", small=True), Field.select("category"), Field.select("waited")
+        )
 
     def filters(self) -> dict:
         """The valid filters as `selectors.review_queue` keyword arguments."""
@@ -66,6 +77,7 @@ class ReviewQueueFilterForm(forms.Form):
         return {
             "status": data.get("status") or Application.Status.SUBMITTED,
             "category": self.categories.get(data.get("category")),
+            "waited_days": data.get("waited"),
         }
 
 

@@ -80,9 +80,14 @@ def qualified_organisations(*, category: ServiceCategory, region: Region) -> Que
     ).distinct()
 
 
-def review_queue(status: str | None = None, category: ServiceCategory | None = None) -> QuerySet[Application]:
-    """Applications for MoJ admins, the longest waiting first. Defaults to those waiting for a decision."""
+def review_queue(
+    status: str | None = None, category: ServiceCategory | None = None, waited_days: int | None = None
+) -> QuerySet[Application]:
+    """Applications for MoJ admins, the longest waiting first. Defaults to those waiting for a decision;
+    `waited_days` keeps those sent at least that many days ago."""
     applications = Application.objects.filter(status=status or Application.Status.SUBMITTED)
+    if waited_days:
+        applications = applications.filter(submitted_at__lte=timezone.now() - timedelta(days=waited_days))
     if category is not None:
         applications = applications.filter(category_choices__category=category).distinct()
     return (

@@ -68,6 +68,9 @@ def test_the_queue_lists_waiting_submissions_longest_waiting_first(
     assert review_url(older) in html
     assert "New" in html
 
+    week = client.get(reverse("suppliers:review_queue"), {"waited": "7"})
+    assert [row.application.pk for row in week.context["rows"]] == [older.pk]
+
 
 def test_the_queue_filters_by_category_and_by_status(client, ada, alice, bea, organisation_a, organisation_b):
     accommodation = submitted_application(organisation_a, alice)
