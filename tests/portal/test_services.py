@@ -10,7 +10,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from portal import services
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent, Invitation, Membership, Organisation, User
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, region
+from tests.factories import MembershipFactory, UserFactory, region
 
 ORGANISATION = {
     "legal_name": "Gamma Recovery CIO",
@@ -186,10 +186,6 @@ def test_reference_data_has_the_framework_categories_and_regions():
     ]
     assert Region.objects.count() == 12
     assert Region.objects.first().name == "North East"
-
-
-def test_factories_make_distinct_organisations():
-    assert OrganisationFactory().pk != OrganisationFactory().pk
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks (PostgreSQL, as in CI)")
