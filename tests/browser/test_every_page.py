@@ -83,3 +83,30 @@ def test_the_demo_portal_of_make_run(page, context, audit, live_server, email):
         sign_in_as(context, live_server, User.objects.get(email=email))
     visited = crawl(page, audit, live_server.url + ("/dashboard/" if email else "/"))
     assert len(visited) > 3
+
+
+def test_pages_keep_to_the_content_security_policy_and_reveal_questions(browser, live_server, alice):
+    """Without the CSP bypass the audits need: no refused script or style, and the portal's script runs."""
+    context = browser.new_context(locale="en-GB")
+    refused = []
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    sign_in_as(context, live_server, alice)
+    page.goto(live_server.url + "/qualification/")
+    page.get_by_role("button", name="Start your Selection Questionnaire").click()
+    page.get_by_role("link", name="Grounds for exclusion").click()
+
+    details = page.locator("textarea[name=fraud_details]")
+    assert not details.is_visible()  # hidden until "Yes" is chosen
+    page.check("input[name=fraud][value=yes]")
+    assert details.is_visible()
+    page.check("input[name=fraud][value=no]")
+    assert not details.is_visible()
+
+    for path in ["/", "/accounts/login/", "/providers/", "/glossary/"]:
+        page.goto(live_server.url + path)
+    assert refused == []
+    context.close()
