@@ -10,7 +10,9 @@ import mimetypes
 from typing import Any
 
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -33,3 +35,10 @@ class StaticFilesOnlyFetcher(URLFetcher):
 def pdf_render(template: str, context: dict[str, Any]) -> bytes:
     html = render_to_string(template, {**context, "static_base": STATIC_BASE})
     return HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticFilesOnlyFetcher()).write_pdf()
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A PDF offered as a download (never shown inline), under a safely quoted file name."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response

@@ -13,11 +13,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from portal import access
 from portal.access import access as access_policy
 from portal.models import Organisation, Region
-from portal.pdf import pdf_render
+from portal.pdf import pdf_render, pdf_response
 from suppliers import selectors
 from suppliers.forms_providers import ProviderFilterForm, size_short_label
 from suppliers.models import FrameworkAgreement
@@ -122,7 +123,7 @@ def provider_csv(request: HttpRequest) -> HttpResponse:
     _form, _filters, providers, all_region_ids = _filtered(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"qualified-providers-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     response.write("\ufeff")  # a byte order mark, so that Excel reads the file as UTF-8
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
@@ -179,7 +180,4 @@ def agreement_current(request: HttpRequest) -> HttpResponse:
 def agreement_pdf(request: HttpRequest, version: str) -> HttpResponse:
     agreement = get_object_or_404(FrameworkAgreement, version=version)
     pdf = pdf_render("pdf/agreement.html", {"agreement": agreement, "blocks": _blocks(agreement.body)})
-    response = HttpResponse(pdf, content_type="application/pdf")
-    safe_version = re.sub(r"[^A-Za-z0-9.-]", "-", agreement.version)
-    response["Content-Disposition"] = f'attachment; filename="framework-agreement-{safe_version}.pdf"'
-    return response
+    return pdf_response(pdf, f"framework-agreement-{agreement.version}.pdf")

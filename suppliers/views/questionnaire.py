@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from portal import access
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
+from portal.pdf import pdf_response
 from suppliers import pdfs, sections, selectors, services
 from suppliers.access import application_for_user, choice_for_user, document_for_user
 from suppliers.forms import (
@@ -338,18 +339,12 @@ def submitted(request: HttpRequest, application_pk: int) -> HttpResponse:
     return render(request, "suppliers/questionnaire/submitted.html", {"application": application})
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @access_policy(READERS)
 def application_pdf(request: HttpRequest, application_pk: int) -> HttpResponse:
     application = application_for_user(request, application_pk)
     if application.is_draft:
         raise Http404
-    return _pdf_response(
+    return pdf_response(
         pdfs.application_pdf(application), f"selection-questionnaire-{application.number}.pdf"
     )
 
@@ -359,4 +354,4 @@ def outcome_letter_pdf(request: HttpRequest, application_pk: int) -> HttpRespons
     application = application_for_user(request, application_pk)
     if application.status != Application.Status.DECIDED:
         raise Http404
-    return _pdf_response(pdfs.outcome_letter_pdf(application), f"outcome-letter-{application.number}.pdf")
+    return pdf_response(pdfs.outcome_letter_pdf(application), f"outcome-letter-{application.number}.pdf")
