@@ -41,7 +41,6 @@ ORGANISATION_ADMIN = Policy(
 )
 COMMISSIONER = Policy("commissioner", lambda user: user.is_commissioner)
 MOJ_ADMIN = Policy("MoJ admin", lambda user: user.is_moj_admin)
-STAFF = Policy("staff", lambda user: user.is_portal_staff)
 
 
 def refuse(request: HttpRequest, reason: str) -> None:

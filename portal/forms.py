@@ -4,9 +4,15 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
+from portal.exceptions import RuleBroken
 from portal.models import Organisation
 
 COMPANIES_HOUSE_NUMBER = re.compile(r"^(?:[A-Z]{2}\d{6}|\d{8})$")
+
+
+def show_rule_broken(form: forms.Form, error: RuleBroken) -> None:
+    """Show a service's refusal on the form: against its field if the form has it, else at the top."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class GovukForm(forms.Form):

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from portal import access, selectors, services
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
-from portal.forms import AuditFilterForm, InvitationForm, OrganisationForm
+from portal.forms import AuditFilterForm, InvitationForm, OrganisationForm, show_rule_broken
 from portal.models import Membership, ServiceCategory
 
 
@@ -41,10 +41,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/dashboard.html", {"unread": selectors.unread_count(user)})
 
 
-def _rule_broken_to_form(form, error: RuleBroken) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 @access_policy(access.SUPPLIER)
 def organisation_create(request: HttpRequest) -> HttpResponse:
     if hasattr(request.user, "membership"):
@@ -57,7 +53,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         try:
             organisation = services.organisation_create(user=request.user, data=form.cleaned_data)
         except RuleBroken as error:
-            _rule_broken_to_form(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, f"{organisation} is set up. You are its admin.")
             return redirect("portal:organisation_detail", organisation.pk)
@@ -99,7 +95,7 @@ def member_invite(request: HttpRequest, organisation_pk: int) -> HttpResponse:
                 organisation=organisation, invited_by=request.user, **form.cleaned_data
             )
         except RuleBroken as error:
-            _rule_broken_to_form(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("portal:organisation_detail", organisation.pk)

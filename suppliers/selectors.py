@@ -186,10 +186,10 @@ def cyber_certificates(organisation: Organisation | None = None) -> list[CyberCe
 def cyber_certificates_expiring(
     *, within_days: int = 30, today: date | None = None, organisation: Organisation | None = None
 ) -> list[CyberCertificate]:
-    """Certificates that expire between today and `within_days` days from today, both included."""
+    """Certificates still valid that expire within `within_days` days from today, both days included."""
     today = today or timezone.localdate()
-    last_day = today + timedelta(days=within_days)
-    return [cert for cert in cyber_certificates(organisation) if today <= cert.expiry_date <= last_day]
+    due = cyber_certificates_due(within_days=within_days, today=today, organisation=organisation)
+    return [cert for cert in due if cert.expiry_date >= today]
 
 
 def cyber_certificates_due(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from portal import access
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
+from portal.forms import show_rule_broken
 from portal.pdf import pdf_response
 from suppliers import pdfs, sections, selectors, services
 from suppliers.access import application_for_user, choice_for_user, document_for_user
@@ -258,7 +259,7 @@ def document_upload(request: HttpRequest, application_pk: int, choice_pk: int) -
                 category_choice=choice, user=request.user, uploaded_file=upload_form.cleaned_data["file"]
             )
         except RuleBroken as error:
-            upload_form.add_error("file", error.message)
+            show_rule_broken(upload_form, error)
         else:
             messages.success(request, "Document uploaded.")
             return redirect("suppliers:category_edit", application.pk, choice.pk)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from portal import access
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
-from portal.views import _rule_broken_to_form
+from portal.forms import show_rule_broken
 from suppliers import display, sections, selectors, services
 from suppliers.access import application_for_user, choice_for_user
 from suppliers.forms_review import CategoryOutcomeForm, ExclusionDecisionForm, ReviewQueueFilterForm
@@ -165,7 +165,7 @@ def category_outcome(request: HttpRequest, application_pk: int, choice_pk: int) 
         try:
             services.category_outcome_record(choice=choice, admin=request.user, **form.cleaned_data)
         except RuleBroken as error:
-            _rule_broken_to_form(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(
                 request, f"{choice.category.name}: {choice.get_outcome_display().lower()} saved."
@@ -183,7 +183,7 @@ def exclusion_decision(request: HttpRequest, application_pk: int) -> HttpRespons
         try:
             services.exclusion_decide(application=application, admin=request.user, **form.cleaned_data)
         except RuleBroken as error:
-            _rule_broken_to_form(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(
                 request, f"Exclusion decision saved: {application.get_exclusion_decision_display()}."
