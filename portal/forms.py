@@ -1,13 +1,9 @@
-import re
-
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
 from portal.exceptions import RuleBroken
 from portal.models import Organisation
-
-COMPANIES_HOUSE_NUMBER = re.compile(r"^(?:[A-Z]{2}\d{6}|\d{8})$")
 
 
 def show_rule_broken(form: forms.Form, error: RuleBroken) -> None:
@@ -87,6 +83,8 @@ class OrganisationForm(forms.ModelForm):
         self.fields["address_line_1"].error_messages["required"] = "Enter the first line of the address"
         self.fields["town"].error_messages["required"] = "Enter the town or city"
         self.fields["postcode"].error_messages["required"] = "Enter the postcode"
+        for name in ("companies_house_number", "postcode"):
+            self.fields[name].validators = []  # the model checks them after clean_<name> has tidied them
         self.fields["contact_name"].error_messages["required"] = "Enter the contact's full name"
         self.fields["contact_email"].error_messages["required"] = "Enter the contact's e-mail address"
         self.fields["contact_email"].error_messages["invalid"] = (
@@ -128,12 +126,8 @@ class OrganisationForm(forms.ModelForm):
         )
 
     def clean_companies_house_number(self) -> str:
-        number = self.cleaned_data["companies_house_number"].replace(" ", "").upper()
-        if number and not COMPANIES_HOUSE_NUMBER.match(number):
-            raise forms.ValidationError(
-                "Enter a Companies House number in the correct format, like 01234567 or SC123456"
-            )
-        return number
+        # Tidied before the model's format check (Organisation.clean_fields), which reports its error here.
+        return self.cleaned_data["companies_house_number"].replace(" ", "").upper()
 
     def clean_postcode(self) -> str:
         return " ".join(self.cleaned_data["postcode"].upper().split())

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+COMPANIES_HOUSE_NUMBER = RegexValidator(
+    r"^(?:[A-Z]{2}\d{6}|\d{8})$",
+    "Enter a Companies House number in the correct format, like 01234567 or SC123456",
+)
+UK_POSTCODE = RegexValidator(
+    r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$",
+    "Enter a real UK postcode, like LS1 1AA",
+    flags=re.IGNORECASE,
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -156,14 +169,14 @@ class Organisation(models.Model):
     legal_name = models.CharField(max_length=200)
     trading_name = models.CharField(max_length=200, blank=True)
     legal_form = models.CharField(max_length=40, choices=LegalForm.choices)
-    companies_house_number = models.CharField(max_length=8, blank=True)
+    companies_house_number = models.CharField(max_length=8, blank=True, validators=[COMPANIES_HOUSE_NUMBER])
     charity_number = models.CharField(max_length=20, blank=True)
     is_vcse = models.BooleanField("voluntary, community or social enterprise (VCSE)")
     size_band = models.CharField(max_length=10, choices=SizeBand.choices)
     address_line_1 = models.CharField(max_length=200)
     address_line_2 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100)
-    postcode = models.CharField(max_length=10)
+    postcode = models.CharField(max_length=10, validators=[UK_POSTCODE])
     contact_name = models.CharField(max_length=200)
     contact_email = models.EmailField()
     contact_phone = models.CharField(max_length=30)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,14 +29,25 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _validated(organisation: Organisation) -> Organisation:
+    """The model's own checks (required fields, formats), whichever path the data came by."""
+    try:
+        organisation.full_clean()
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise RuleBroken(messages[0], field=field) from error
+    return organisation
+
+
 def organisation_create(*, user: User, data: dict[str, Any]) -> Organisation:
     """A supplier user creates their organisation and becomes its first admin."""
     if not user.is_supplier:
         raise RuleBroken("Only supplier accounts can create an organisation.")
     if hasattr(user, "membership"):
         raise RuleBroken("You already belong to an organisation.")
+    organisation = _validated(Organisation(**data))
     with transaction.atomic():
-        organisation = Organisation.objects.create(**data)
+        organisation.save()
         Membership.objects.create(user=user, organisation=organisation, is_admin=True)
         audit_record(
             actor=user, action="organisation.created", obj=organisation, summary=f"Created {organisation}"
@@ -47,9 +59,10 @@ def organisation_update(*, user: User, organisation: Organisation, data: dict[st
     changes = changed_fields(organisation, data)
     if not changes:
         return organisation
+    for field, value in data.items():
+        setattr(organisation, field, value)
+    _validated(organisation)
     with transaction.atomic():
-        for field, value in data.items():
-            setattr(organisation, field, value)
         organisation.save(update_fields=list(changes))
         audit_record(
             actor=user,

@@ -32,7 +32,6 @@ exclusion grounds, which are "yes"/"no"; money is whole pounds, an int or a stri
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,7 +42,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from portal.models import Organisation, Region
+from portal.models import COMPANIES_HOUSE_NUMBER, UK_POSTCODE, Organisation, Region
 from suppliers.models import Application, FrameworkAgreement
 
 Answers = dict[str, Any]
@@ -91,8 +90,8 @@ INSURANCES = ("employers_liability", "public_liability", "professional_indemnity
 CASE_STUDY_FIELDS = ("title", "who_for", "start_date", "end_date", "what_was_done", "outcome")
 ORGANISATION_FIELDS = Organisation.PROFILE_FIELDS
 COMPANY_FORMS = {"charitable_company", "cic", "private_company", "public_company"}
-COMPANY_NUMBER = re.compile(r"^[A-Z0-9]{8}$")
-POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$", re.IGNORECASE)
+COMPANY_NUMBER = COMPANIES_HOUSE_NUMBER.regex
+POSTCODE = UK_POSTCODE.regex
 
 
 @dataclass

@@ -215,3 +215,24 @@ def test_two_admins_removing_each_other_at_once_leave_one_admin(organisation_a, 
 
     assert sorted(results) == ["refused", "removed"]
     assert Membership.objects.filter(organisation=organisation_a, is_admin=True).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("companies_house_number", "12AB", "Companies House number in the correct format"),
+        ("postcode", "NOT A CODE", "real UK postcode"),
+        ("legal_name", "", "cannot be blank"),
+    ],
+)
+def test_organisation_details_are_checked_by_the_service_whatever_the_path(
+    alice, organisation_a, field, value, message
+):
+    with pytest.raises(RuleBroken, match=message) as refused:
+        services.organisation_create(user=UserFactory(), data={**ORGANISATION, field: value})
+    assert refused.value.field == field
+
+    with pytest.raises(RuleBroken, match=message):
+        services.organisation_update(user=alice, organisation=organisation_a, data={field: value})
+    organisation_a.refresh_from_db()
+    assert getattr(organisation_a, field) != value
