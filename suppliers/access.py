@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from portal.access import refuse
+from portal.access import SUPPLIER_MEMBER, Policy, refuse
 from suppliers.models import Application, CategoryChoice, SupportingDocument
+
+# Who may open a questionnaire's read-only pages, files and PDFs (each object is then checked below).
+READERS = Policy(
+    "member of the organisation or MoJ admin", lambda user: user.is_moj_admin or SUPPLIER_MEMBER.allows(user)
+)
 
 
 def _can_read(request: HttpRequest, organisation_id: int) -> bool:

@@ -14,7 +14,7 @@ from portal.exceptions import RuleBroken
 from portal.forms import show_rule_broken
 from portal.pdf import pdf_response
 from suppliers import pdfs, sections, selectors, services
-from suppliers.access import application_for_user, choice_for_user, document_for_user
+from suppliers.access import READERS, application_for_user, choice_for_user, document_for_user
 from suppliers.forms import (
     SECTION_FORMS,
     AgreementAcceptForm,
@@ -23,11 +23,6 @@ from suppliers.forms import (
     DocumentUploadForm,
 )
 from suppliers.models import Application
-
-READERS = access.Policy(
-    "member of the organisation or MoJ admin",
-    lambda user: user.is_moj_admin or access.SUPPLIER_MEMBER.allows(user),
-)
 
 
 def _wants_to_finish(request: HttpRequest) -> bool:

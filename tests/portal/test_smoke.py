@@ -1,3 +1,0 @@
-def test_home_page_answers(client, db):
-    response = client.get("/")
-    assert response.status_code == 200
