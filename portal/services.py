@@ -74,10 +74,16 @@ def organisation_update(*, user: User, organisation: Organisation, data: dict[st
     return organisation
 
 
+def _require_organisation_admin(user: User, organisation: Organisation) -> None:
+    if not Membership.objects.filter(user=user, organisation=organisation, is_admin=True).exists():
+        raise RuleBroken(f"Only an admin of {organisation} can do this.")
+
+
 def invitation_create(
     *, organisation: Organisation, invited_by: User, email: str, as_admin: bool
 ) -> Invitation:
     """Invite a colleague by e-mail. The link carries a secret token; only its hash is stored."""
+    _require_organisation_admin(invited_by, organisation)
     email = email.strip().lower()
     if Membership.objects.filter(user__email__iexact=email).exists():
         raise RuleBroken("This person already belongs to an organisation on the portal.", field="email")
@@ -142,6 +148,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 
 
 def invitation_cancel(*, invitation: Invitation, by: User) -> None:
+    _require_organisation_admin(by, invitation.organisation)
     with transaction.atomic():
         invitation.cancelled_at = timezone.now()
         invitation.save(update_fields=["cancelled_at"])
@@ -156,6 +163,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     with transaction.atomic():
         # Lock the organisation so that two admins removing each other at once cannot both succeed.
         Organisation.objects.select_for_update().get(pk=organisation.pk)
+        _require_organisation_admin(by, organisation)
         admins = Membership.objects.filter(organisation=organisation, is_admin=True)
         if membership.is_admin and admins.count() <= 1:
             raise RuleBroken("You cannot remove the only admin. Make someone else an admin first.")

@@ -236,3 +236,22 @@ def test_organisation_details_are_checked_by_the_service_whatever_the_path(
         services.organisation_update(user=alice, organisation=organisation_a, data={field: value})
     organisation_a.refresh_from_db()
     assert getattr(organisation_a, field) != value
+
+
+def test_only_an_admin_of_the_organisation_invites_cancels_and_removes(alice, bob, bea, organisation_a):
+    with pytest.raises(RuleBroken, match="Only an admin"):
+        services.invitation_create(
+            organisation=organisation_a, invited_by=bob, email="x@alpha.example", as_admin=True
+        )
+    with pytest.raises(RuleBroken, match="Only an admin"):
+        services.invitation_create(
+            organisation=organisation_a, invited_by=bea, email="y@alpha.example", as_admin=True
+        )
+    invitation = services.invitation_create(
+        organisation=organisation_a, invited_by=alice, email="z@alpha.example", as_admin=False
+    )
+    with pytest.raises(RuleBroken, match="Only an admin"):
+        services.invitation_cancel(invitation=invitation, by=bea)
+    with pytest.raises(RuleBroken, match="Only an admin"):
+        services.membership_remove(membership=alice.membership, by=bob)
+    assert Membership.objects.filter(user=alice).exists()
