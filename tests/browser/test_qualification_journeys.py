@@ -9,7 +9,7 @@ import pytest
 from suppliers.models import Application
 from suppliers.retry import add_months
 from tests.browser.conftest import sign_in_as
-from tests.suppliers.factories import complete_application, decide, submitted_application
+from tests.suppliers.factories import PDF_BYTES, complete_application, decide, submitted_application
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -73,9 +73,21 @@ def answer_every_section(page, audit) -> None:
     submit(page)
 
 
-def add_category(page, audit, name: str) -> None:
+def add_category(page, audit, name: str, *, document: bool = False) -> None:
     page.get_by_role("link", name=re.compile(f"Complete.*{name}")).click()
     audit(f"category {name}")
+    if document:
+        page.set_input_files(
+            "input[name=file]", files=[{"name": "note.txt", "mimeType": "text/plain", "buffer": b"hi"}]
+        )
+        page.get_by_role("button", name="Upload document").click()
+        assert page.locator(".govuk-error-summary").get_by_text("must be a PDF").is_visible()
+        audit("an upload refused by its content")
+        files = [{"name": "annual-report.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+        page.set_input_files("input[name=file]", files=files)
+        page.get_by_role("button", name="Upload document").click()
+        assert page.get_by_role("link", name="annual-report.pdf").is_visible()
+        audit("a supporting document uploaded")
     page.fill("textarea[name=descriptor]", f"Our {name.lower()} service for people on probation.")
     for index in range(2):
         prefix = f"case_studies-{index}-"
@@ -103,7 +115,7 @@ def test_a_newcomer_qualifies_in_one_category_of_two(
     page.get_by_label("Women").check()
     page.get_by_role("button", name="Add categories").click()
     audit("two categories chosen")
-    add_category(page, audit, "Accommodation")
+    add_category(page, audit, "Accommodation", document=True)
     add_category(page, audit, "Women")
     page.get_by_role("button", name="Save and continue").click()
 
