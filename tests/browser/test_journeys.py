@@ -7,6 +7,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_
 from django.core import mail
 
 from portal.models import Membership, Organisation
+from tests.browser.conftest import sign_in_as
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -108,3 +109,30 @@ def test_a_commissioner_signs_in_with_a_code_from_their_authenticator_app(page, 
     page.wait_for_url(re.compile("/dashboard/"))
     audit("commissioner dashboard")
     assert page.get_by_text("North East").first.is_visible()
+
+
+def test_an_admin_removes_a_colleague_who_then_resets_a_forgotten_password(
+    page, context, audit, live_server, alice, bob
+):
+    sign_in_as(context, live_server, alice)
+    page.goto(live_server.url + f"/organisations/{alice.membership.organisation_id}/")
+    page.get_by_role("link", name="Remove bob@alpha.example").click()
+    audit("confirm removal")
+    page.get_by_role("button", name="Remove colleague").click()
+    audit("colleague removed")
+    assert not Membership.objects.filter(user=bob).exists()
+
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/accounts/password/reset/")
+    audit("forgotten password")
+    page.fill("input[name=email]", bob.email)
+    submit(page)
+    audit("reset e-mail sent")
+    page.goto(link_from_last_email(bob.email, "/accounts/password/reset/key/"))
+    audit("choose a new password")
+    page.fill("input[name=password1]", NEW_PASSWORD)
+    page.fill("input[name=password2]", NEW_PASSWORD)
+    submit(page)
+    audit("password changed")
+    bob.refresh_from_db()
+    assert bob.check_password(NEW_PASSWORD)
