@@ -81,6 +81,11 @@ def qualified_organisations(*, category: ServiceCategory, region: Region) -> Que
     ).distinct()
 
 
+def draft_count() -> int:
+    """How many questionnaires are being filled in: all MoJ admins may know of drafts (ADR 0005)."""
+    return Application.objects.drafts().count()
+
+
 def review_queue(
     status: str | None = None, category: ServiceCategory | None = None, waited_days: int | None = None
 ) -> QuerySet[Application]:
