@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.urls import reverse
 
+from portal.contributions import Link
+
 
 class SuppliersConfig(AppConfig):
     """Qualification. Adds its pages to the core's navigation, dashboard and demo data through the hooks
@@ -10,8 +12,6 @@ class SuppliersConfig(AppConfig):
     verbose_name = "Qualification (Selection Questionnaire)"
 
     def navigation_links(self, user):
-        from portal.contributions import Link
-
         if user is None or not user.is_authenticated:
             return [Link("Qualified providers", reverse("suppliers:provider_list"), 20)]
         if user.is_supplier and hasattr(user, "membership"):
@@ -21,8 +21,6 @@ class SuppliersConfig(AppConfig):
         return []
 
     def dashboard_links(self, user):
-        from portal.contributions import Link
-
         if user.is_supplier:
             text = "Qualification: your Selection Questionnaire and what you are qualified for"
             return [Link(text, reverse("suppliers:qualification_status"), 10)]
@@ -39,8 +37,6 @@ class SuppliersConfig(AppConfig):
         return []
 
     def public_links(self):
-        from portal.contributions import Link
-
         return {"providers": Link("Qualified providers", reverse("suppliers:provider_list"))}
 
     def load_demo_data(self) -> str:
