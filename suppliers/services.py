@@ -818,6 +818,6 @@ def cyber_expiry_reminders_send(*, today: date | None = None) -> int:
     )
     due = selectors.cyber_certificates_expiring_query(within_days=CYBER_REMINDER_DAYS, today=today)
     return sum(
-        _cyber_reminder_send(selectors.CyberCertificate.of(standing))
-        for standing in due.exclude(Exists(reminded)).order_by("cyber_expiry_date", "pk")
+        _cyber_reminder_send(selectors.CyberCertificate.of(record))
+        for record in due.exclude(Exists(reminded)).order_by("cyber_expiry_date", "pk")
     )
