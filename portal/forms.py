@@ -4,6 +4,7 @@ from django import forms
 
 from portal.exceptions import RuleBroken
 from portal.models import Organisation
+from portal.organisations import organisation_rule_errors
 
 
 def show_rule_broken(form: forms.Form, error: RuleBroken) -> None:
@@ -124,6 +125,13 @@ class OrganisationForm(forms.ModelForm):
             ),
             Submit("submit", self.submit_label),
         )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for field, message in organisation_rule_errors(cleaned).items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return cleaned
 
     def clean_companies_house_number(self) -> str:
         # Tidied before the model's format check (Organisation.clean_fields), which reports its error here.

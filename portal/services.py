@@ -21,6 +21,7 @@ from portal import tasks
 from portal.audit import audit_record, changed_fields
 from portal.exceptions import RuleBroken
 from portal.models import Invitation, Membership, Message, Organisation, Region, User
+from portal.organisations import organisation_rule_errors
 
 INVITATION_LIFETIME = timedelta(days=14)
 
@@ -30,12 +31,16 @@ def _token_hash(token: str) -> str:
 
 
 def _validated(organisation: Organisation) -> Organisation:
-    """The model's own checks (required fields, formats), whichever path the data came by."""
+    """The model's own checks (required fields, formats) and the organisation's rules, whichever path
+    the data came by."""
     try:
         organisation.full_clean()
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
         raise RuleBroken(messages[0], field=field) from error
+    details = {name: getattr(organisation, name) for name in Organisation.PROFILE_FIELDS}
+    for field, message in organisation_rule_errors(details).items():
+        raise RuleBroken(message, field=field)
     return organisation
 
 
@@ -56,6 +61,8 @@ def organisation_create(*, user: User, data: dict[str, Any]) -> Organisation:
 
 
 def organisation_update(*, user: User, organisation: Organisation, data: dict[str, Any]) -> Organisation:
+    """An admin of the organisation changes its details."""
+    _require_organisation_admin(user, organisation)
     changes = changed_fields(organisation, data)
     if not changes:
         return organisation

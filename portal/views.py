@@ -2,10 +2,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from portal import access, selectors, services
+from portal import access, contributions, selectors, services
 from portal.access import access as access_policy
+from portal.contributions import Link
 from portal.exceptions import RuleBroken
 from portal.forms import AuditFilterForm, InvitationForm, OrganisationForm, show_rule_broken
 from portal.models import Membership, ServiceCategory
@@ -30,7 +32,24 @@ privacy = _page("portal/privacy.html")
 @access_policy(access.PUBLIC)
 def how_qualification_works(request: HttpRequest) -> HttpResponse:
     categories = ServiceCategory.objects.active()
-    return render(request, "portal/how_qualification_works.html", {"categories": categories})
+    context = {"categories": categories, "links": contributions.public_links()}
+    return render(request, "portal/how_qualification_works.html", context)
+
+
+def _own_dashboard_links(user) -> list[Link]:
+    """The core's own dashboard links; the apps add theirs (`portal.contributions`)."""
+    if user.is_supplier:
+        organisation = reverse("portal:organisation_detail", args=[user.membership.organisation_id])
+        return [
+            Link("Organisation details and colleagues", organisation, 30),
+            Link("How qualification works", reverse("portal:how_qualification_works"), 40),
+        ]
+    if user.is_moj_admin:
+        return [
+            Link("Audit log", reverse("portal:audit_log"), 80),
+            Link("Reference data, organisations and staff accounts", reverse("admin:index"), 90),
+        ]
+    return []
 
 
 @access_policy(access.SIGNED_IN)
@@ -38,7 +57,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_supplier and not hasattr(user, "membership"):
         return redirect("portal:organisation_create")
-    return render(request, "portal/dashboard.html", {"unread": selectors.unread_count(user)})
+    links = contributions.dashboard_links(user, _own_dashboard_links(user))
+    return render(request, "portal/dashboard.html", {"unread": selectors.unread_count(user), "links": links})
 
 
 @access_policy(access.SUPPLIER)

@@ -227,3 +227,61 @@ class CyberReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: certificate expiring {self.expiry_date}"
+
+
+class OrganisationStandingQuerySet(models.QuerySet):
+    def not_excluded(self) -> OrganisationStandingQuerySet:
+        return self.exclude(exclusion_decision=Application.ExclusionDecision.EXCLUDED)
+
+    def with_certificate(self) -> OrganisationStandingQuerySet:
+        """Standings that declare a cyber certificate: a level other than "none", with its expiry date."""
+        return self.filter(cyber_rank__gt=0, cyber_expiry_date__isnull=False)
+
+
+class OrganisationStanding(models.Model):
+    """What call-offs judge an organisation on (DOMAIN.md §5), as typed columns: the facts of its latest
+    decided application. Written by `application_decide` in the decision's transaction, so that "turnover
+    at least £2m and Cyber Essentials Plus valid on the deadline, not excluded" is one database query.
+
+    `cyber_rank` orders the levels (`suppliers.standing.CYBER_RANKS`: none 0, Cyber Essentials 1, Cyber
+    Essentials Plus 2, IASME Governance 3, IASME Gold 4), so "at least Cyber Essentials Plus" is
+    `cyber_rank__gte=2`.
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="standing")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="+", help_text="The decided application."
+    )
+    decided_at = models.DateTimeField()
+    turnover = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Annual turnover of the latest financial year, in whole pounds."
+    )
+    financial_year_end = models.DateField(null=True, blank=True, help_text="When that financial year ended.")
+    cyber_level = models.CharField(max_length=40, default="none", help_text="A code of CYBER_LEVELS.")
+    cyber_rank = models.PositiveSmallIntegerField(default=0, help_text="0 for none; higher is stronger.")
+    cyber_certificate_number = models.CharField(max_length=200, blank=True)
+    cyber_expiry_date = models.DateField(null=True, blank=True)
+    exclusion_decision = models.CharField(
+        max_length=20, choices=Application.ExclusionDecision.choices, blank=True
+    )
+    size_band = models.CharField(max_length=10, choices=Organisation.SizeBand.choices, blank=True)
+    is_vcse = models.BooleanField("voluntary, community or social enterprise (VCSE)", default=False)
+
+    objects = OrganisationStandingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__legal_name"]
+        indexes = [models.Index(fields=["cyber_expiry_date"], name="standing_cyber_expiry")]
+        constraints = [
+            models.CheckConstraint(
+                name="standing_no_certificate_no_expiry",
+                condition=Q(cyber_rank__gt=0) | Q(cyber_expiry_date__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: standing from application {self.application_id}"
+
+    @property
+    def is_excluded(self) -> bool:
+        return self.exclusion_decision == Application.ExclusionDecision.EXCLUDED

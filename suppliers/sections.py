@@ -43,6 +43,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from portal.models import COMPANIES_HOUSE_NUMBER, UK_POSTCODE, Organisation, Region
+from portal.organisations import organisation_rule_errors
 from suppliers.models import Application, FrameworkAgreement
 
 Answers = dict[str, Any]
@@ -185,7 +186,7 @@ def organisation_errors(answers: Answers, ctx: Context) -> Errors:
         if not _text(answers, name):
             errors[name] = message
     errors.update(_organisation_choice_errors(answers))
-    errors.update(_organisation_number_errors(answers))
+    errors.update(organisation_rule_errors(answers))
     if not POSTCODE.match(_text(answers, "postcode")):
         errors["postcode"] = "Enter a real UK postcode, like LS1 1AA"
     try:

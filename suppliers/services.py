@@ -19,25 +19,27 @@ from typing import Any
 
 import magic
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from portal.audit import audit_record
+from portal.audit import audit_record, changed_fields
 from portal.exceptions import RuleBroken
 from portal.models import Organisation, Region, ServiceCategory, User
 from portal.services import message_send
-from suppliers import sections, selectors
+from suppliers import sections, selectors, standing
 from suppliers.models import (
     Application,
     CategoryChoice,
     CyberReminder,
     FrameworkAgreement,
     OrganisationRegion,
+    OrganisationStanding,
     Qualification,
     SupportingDocument,
 )
@@ -669,6 +671,61 @@ def _retry_line(application: Application) -> str:
     return f"You can apply again: {times} before a six-month wait begins."
 
 
+def _record_standing(application: Application) -> OrganisationStanding:
+    """The decided application's facts become the organisation's standing (what call-offs judge)."""
+    facts = standing.standing_facts(application.snapshot or {})
+    record, _ = OrganisationStanding.objects.update_or_create(
+        organisation=application.organisation,
+        defaults={
+            "application": application,
+            "decided_at": application.decided_at,
+            "exclusion_decision": application.exclusion_decision,
+            **facts,
+        },
+    )
+    return record
+
+
+def _write_back_organisation(application: Application, admin: User) -> None:
+    """The questionnaire's answers about the organisation become its details (the public list reads
+    them). Only what the organisation changed in the questionnaire is written, so a later edit of its
+    details on the portal is not undone by an older questionnaire."""
+    snapshot = application.snapshot or {}
+    answered = (snapshot.get("answers") or {}).get("organisation") or {}
+    sent_with = snapshot.get("organisation") or {}
+    data = {
+        name: answered[name].strip() if isinstance(answered[name], str) else answered[name]
+        for name in Organisation.PROFILE_FIELDS
+        if name in answered and answered[name] != sent_with.get(name)
+    }
+    if data.get("companies_house_number"):
+        data["companies_house_number"] = data["companies_house_number"].upper()
+    organisation = Organisation.objects.select_for_update().get(pk=application.organisation_id)
+    changes = changed_fields(organisation, data)
+    if not changes:
+        return
+    before = {name: getattr(organisation, name) for name in changes}
+    for name in changes:
+        setattr(organisation, name, data[name])
+    try:
+        organisation.full_clean(exclude=[f.name for f in Organisation._meta.fields if f.name not in changes])
+    except ValidationError as error:  # a model limit the questionnaire does not check: keep the old value
+        for name in set(error.message_dict) & set(changes):
+            setattr(organisation, name, before[name])
+            del changes[name]
+    if not changes:
+        return
+    organisation.save(update_fields=list(changes))
+    application.organisation = organisation
+    audit_record(
+        actor=admin,
+        action="organisation.updated",
+        obj=organisation,
+        summary=f"Changed {', '.join(changes)} from Selection Questionnaire version {application.number}",
+        changes=changes,
+    )
+
+
 def application_decide(*, application: Application, admin: User, now: datetime | None = None) -> Application:
     """Decide the application and tell the organisation, with feedback on each new category.
 
@@ -706,6 +763,8 @@ def application_decide(*, application: Application, admin: User, now: datetime |
             summary=f"{application}: {locked.get_outcome_display()}",
             changes={"passed": [c.category.code for c in passed], "excluded": excluded},
         )
+        _record_standing(locked)
+        _write_back_organisation(locked, admin)
         message_send(
             organisation=locked.organisation,
             subject=f"Your Selection Questionnaire: {locked.get_outcome_display().lower()}",
@@ -754,10 +813,11 @@ def cyber_expiry_reminders_send(*, today: date | None = None) -> int:
     that finds it inside those 30 days). Safe to run twice, or in two workers at once. Returns how many
     reminders were sent."""
     today = today or timezone.localdate()
-    expiring = selectors.cyber_certificates_expiring(within_days=CYBER_REMINDER_DAYS, today=today)
-    already = set(CyberReminder.objects.values_list("organisation_id", "expiry_date"))
+    reminded = CyberReminder.objects.filter(
+        organisation=OuterRef("organisation"), expiry_date=OuterRef("cyber_expiry_date")
+    )
+    due = selectors.cyber_certificates_expiring_query(within_days=CYBER_REMINDER_DAYS, today=today)
     return sum(
-        _cyber_reminder_send(cert)
-        for cert in expiring
-        if (cert.organisation.pk, cert.expiry_date) not in already
+        _cyber_reminder_send(selectors.CyberCertificate.of(record))
+        for record in due.exclude(Exists(reminded)).order_by("cyber_expiry_date", "pk")
     )

@@ -15,6 +15,7 @@ from tests.factories import MembershipFactory, UserFactory, region
 ORGANISATION = {
     "legal_name": "Gamma Recovery CIO",
     "legal_form": Organisation.LegalForm.CIO,
+    "charity_number": "1190001",
     "is_vcse": True,
     "size_band": Organisation.SizeBand.MICRO,
     "address_line_1": "2 Low Road",

@@ -326,11 +326,11 @@ def test_the_beat_schedule_runs_the_reminder_task_daily_at_seven():
 
 
 def test_the_task_sends_one_reminder_for_a_certificate_thirty_days_from_expiry(
-    organisation_a, alice, django_capture_on_commit_callbacks
+    organisation_a, alice, ada, django_capture_on_commit_callbacks
 ):
     expiry = timezone.localdate() + timedelta(days=30)
     certificate = {"level": "cyber_essentials", "certificate_number": "CE-1", "expiry_date": expiry}
-    submitted_application(organisation_a, alice, cyber=certificate)
+    decide(submitted_application(organisation_a, alice, cyber=certificate), ada)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -14,6 +14,7 @@ from tests.suppliers.factories import (
     FrameworkAgreementFactory,
     category,
     complete_application,
+    decide,
     submitted_application,
     upload,
 )
@@ -257,15 +258,12 @@ def test_saving_a_category_that_has_closed_explains_what_to_do(client, alice, or
 
 
 def test_the_status_page_warns_of_a_certificate_near_expiry(
-    client, alice, bea, organisation_a, organisation_b
+    client, alice, bea, ada, organisation_a, organisation_b
 ):
     soon = (timezone.localdate() + timedelta(days=20)).isoformat()
     FrameworkAgreementFactory(version="1.0")
-    submitted_application(
-        organisation_a,
-        alice,
-        cyber={"level": "cyber_essentials", "certificate_number": "CE-1", "expiry_date": soon},
-    )
+    certificate = {"level": "cyber_essentials", "certificate_number": "CE-1", "expiry_date": soon}
+    decide(submitted_application(organisation_a, alice, cyber=certificate), ada)
     client.force_login(alice)
 
     html = client.get(reverse("suppliers:qualification_status")).content.decode()
