@@ -1,0 +1,47 @@
+"""What a new user tripped over (issue 7, section 1), each seen in the browser as a person would see it.
+Every page visited is audited (axe-core, then the HTML checker)."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import sign_in_as
+from tests.browser.test_journeys import current_totp_code
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def submit(page) -> None:
+    page.locator("main [type=submit]").last.click()
+
+
+def sign_out_from_the_menu(page, audit) -> None:
+    page.get_by_role("navigation", name="Menu").get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    audit("signed out")
+    assert "Your form could not be sent" not in page.content()
+    assert page.get_by_role("navigation", name="Menu").get_by_role("link", name="Sign in").is_visible()
+
+
+def test_a_supplier_signs_out_from_the_menu(page, context, audit, live_server, alice):
+    sign_in_as(context, live_server, alice)
+    page.goto(live_server.url + "/dashboard/")
+    audit("dashboard")
+    sign_out_from_the_menu(page, audit)
+    page.goto(live_server.url + "/dashboard/")
+    page.wait_for_url(re.compile("/accounts/login/"))
+
+
+def test_a_commissioner_signs_in_with_a_code_and_signs_out_from_the_menu(page, audit, live_server, carol):
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=login]", carol.email)
+    page.fill("input[name=password]", PASSWORD)
+    submit(page)
+    page.wait_for_url(re.compile("/accounts/2fa/authenticate/"))
+    page.fill("input[name=code]", current_totp_code(carol))
+    submit(page)
+    page.wait_for_url(re.compile("/dashboard/"))
+    sign_out_from_the_menu(page, audit)
+    page.goto(live_server.url + "/dashboard/")
+    page.wait_for_url(re.compile("/accounts/login/"))
