@@ -7,7 +7,7 @@ import pytest
 
 from tests.browser.conftest import sign_in_as
 from tests.browser.test_journeys import current_totp_code
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -45,3 +45,17 @@ def test_a_commissioner_signs_in_with_a_code_and_signs_out_from_the_menu(page, a
     sign_out_from_the_menu(page, audit)
     page.goto(live_server.url + "/dashboard/")
     page.wait_for_url(re.compile("/accounts/login/"))
+
+
+def test_setting_up_an_organisation_offers_no_blank_choice_and_links_to_the_questionnaire(
+    page, context, audit, live_server
+):
+    sign_in_as(context, live_server, UserFactory(email="maya@harbour.example"))
+    page.goto(live_server.url + "/organisations/new/")
+    audit("organisation form")
+    for legend in ("What kind of organisation is it?", "How big is it?"):
+        radios = page.get_by_role("group", name=legend).get_by_role("radio")
+        assert radios.count() > 1
+        assert "---------" not in page.get_by_role("group", name=legend).inner_text()
+    assert page.locator("input[name=legal_form][value='']").count() == 0
+    assert page.locator("input[name=size_band][value='']").count() == 0
