@@ -59,3 +59,23 @@ def test_setting_up_an_organisation_offers_no_blank_choice_and_links_to_the_ques
         assert "---------" not in page.get_by_role("group", name=legend).inner_text()
     assert page.locator("input[name=legal_form][value='']").count() == 0
     assert page.locator("input[name=size_band][value='']").count() == 0
+
+    page.fill("input[name=legal_name]", "Harbour Mentoring CIO")
+    page.check("input[name=legal_form][value=cio]")
+    page.fill("input[name=charity_number]", "1190000")
+    page.check("input[name=is_vcse][value=True]")
+    page.check("input[name=size_band][value=micro]")
+    page.fill("input[name=address_line_1]", "1 Harbour Road")
+    page.fill("input[name=town]", "Plymouth")
+    page.fill("input[name=postcode]", "PL1 2AA")
+    page.fill("input[name=contact_name]", "Maya Jones")
+    page.fill("input[name=contact_phone]", "01752 000000")
+    submit(page)
+    page.wait_for_url(re.compile(r"/organisations/\d+/$"))
+    audit("organisation page")
+    companies_house = page.locator(".govuk-summary-list__row", has_text="Companies House number")
+    assert companies_house.locator(".govuk-summary-list__value").inner_text() == "Not given"
+
+    page.get_by_role("link", name="Fill in the Selection Questionnaire").click()
+    page.wait_for_url(re.compile("/qualification/"))
+    audit("qualification")
