@@ -60,6 +60,11 @@ def test_setting_up_an_organisation_offers_no_blank_choice_and_links_to_the_ques
     assert page.locator("input[name=legal_form][value='']").count() == 0
     assert page.locator("input[name=size_band][value='']").count() == 0
 
+    assert page.title().startswith("Set up your organisation")
+    submit(page)  # nothing filled in
+    audit("organisation form with errors")
+    assert page.title().startswith("Error: Set up your organisation –")
+
     page.fill("input[name=legal_name]", "Harbour Mentoring CIO")
     page.check("input[name=legal_form][value=cio]")
     page.fill("input[name=charity_number]", "1190000")
