@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from suppliers.models import Application
 from tests.browser.conftest import sign_in_as
 from tests.browser.test_journeys import current_totp_code
 from tests.factories import PASSWORD, UserFactory
@@ -84,3 +85,23 @@ def test_setting_up_an_organisation_offers_no_blank_choice_and_links_to_the_ques
     page.get_by_role("link", name="Fill in the Selection Questionnaire").click()
     page.wait_for_url(re.compile("/qualification/"))
     audit("qualification")
+
+
+def test_an_error_summary_link_for_a_date_puts_the_cursor_in_the_day_field(
+    page, context, audit, live_server, alice, organisation_a
+):
+    sign_in_as(context, live_server, alice)
+    page.goto(live_server.url + "/qualification/")
+    page.get_by_role("button", name=re.compile("Start")).click()
+    application = Application.objects.get(organisation=organisation_a)
+    page.goto(live_server.url + f"/qualification/{application.pk}/sections/financial/")
+    page.fill("input[name=turnover_year_1]", "180000")
+    page.locator("main [type=submit]").first.click()  # "Save and continue", with no year end
+    audit("financial information with an error")
+
+    page.locator(".govuk-error-summary").get_by_role(
+        "link", name="Enter the date the financial year ended"
+    ).click()
+    focused = page.evaluate("document.activeElement.id")
+    assert focused == "id_financial_year_end_1_0"
+    assert page.locator("#id_financial_year_end_1_0").get_attribute("name") == "financial_year_end_1_0"
