@@ -78,7 +78,9 @@ class OrganisationForm(forms.ModelForm):
             error_messages={"required": "Select yes if it is a VCSE organisation"},
         )
         for name in ("legal_form", "size_band"):  # radios: the model field's blank "---------" is no answer
-            self.fields[name].choices = [(value, label) for value, label in self.fields[name].choices if value]
+            self.fields[name].choices = [
+                (value, label) for value, label in self.fields[name].choices if value
+            ]
         self.fields["legal_name"].error_messages["required"] = "Enter the organisation's legal name"
         self.fields["legal_form"].error_messages["required"] = "Select what kind of organisation it is"
         self.fields["size_band"].error_messages["required"] = "Select how big the organisation is"
