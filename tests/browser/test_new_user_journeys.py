@@ -6,9 +6,11 @@ import re
 import pytest
 
 from suppliers.models import Application
+from suppliers.retry import ATTEMPTS, WAIT_MONTHS
 from tests.browser.conftest import sign_in_as
 from tests.browser.test_journeys import current_totp_code
 from tests.factories import PASSWORD, UserFactory
+from tests.suppliers.factories import decide, submitted_application
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -64,7 +66,7 @@ def test_setting_up_an_organisation_offers_no_blank_choice_and_links_to_the_ques
     assert page.title().startswith("Set up your organisation")
     submit(page)  # nothing filled in
     audit("organisation form with errors")
-    assert page.title().startswith("Error: Set up your organisation –")
+    assert page.title().startswith("Error: Set up your organisation ")
 
     page.fill("input[name=legal_name]", "Harbour Mentoring CIO")
     page.check("input[name=legal_form][value=cio]")
@@ -105,3 +107,35 @@ def test_an_error_summary_link_for_a_date_puts_the_cursor_in_the_day_field(
     focused = page.evaluate("document.activeElement.id")
     assert focused == "id_financial_year_end_1_0"
     assert page.locator("#id_financial_year_end_1_0").get_attribute("name") == "financial_year_end_1_0"
+
+
+def test_the_qualification_page_explains_the_retry_rule_and_shows_what_failed(
+    page, context, audit, live_server, alice, ada, organisation_a
+):
+    sign_in_as(context, live_server, alice)
+    page.goto(live_server.url + "/qualification/")
+    audit("qualification before applying")
+    main = page.locator("main")
+    assert "0 of 3" not in main.inner_text()
+    assert main.get_by_text(
+        f"If {ATTEMPTS} applications in a row are unsuccessful, you must wait {WAIT_MONTHS} months"
+    ).is_visible()
+
+    decide(
+        submitted_application(organisation_a, alice, categories=("accommodation", "women")), ada, women="fail"
+    )
+    page.goto(live_server.url + "/qualification/")
+    audit("qualification after an outcome with a failed category")
+    failed = main.locator("section", has=page.get_by_role("heading", name=re.compile("not passed")))
+    assert failed.get_by_text("9. Women").is_visible()
+    assert failed.get_by_text("Not enough evidence.").is_visible()
+    assert "Accommodation" not in failed.inner_text()
+
+    decide(submitted_application(organisation_a, alice, categories=("women",)), ada, women="fail")
+    page.goto(live_server.url + "/qualification/")
+    audit("qualification after an unsuccessful application")
+    assert main.get_by_text("Your last application was unsuccessful.").is_visible()
+    assert main.get_by_text(
+        f"You can apply {ATTEMPTS - 1} more times. "
+        f"If those are all unsuccessful, you must wait {WAIT_MONTHS} months"
+    ).is_visible()
