@@ -2,9 +2,11 @@
 Every page visited is audited (axe-core, then the HTML checker)."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
+from portal.models import Message
 from suppliers.models import Application
 from suppliers.retry import ATTEMPTS, WAIT_MONTHS
 from tests.browser.conftest import sign_in_as
@@ -139,3 +141,20 @@ def test_the_qualification_page_explains_the_retry_rule_and_shows_what_failed(
         f"You can apply {ATTEMPTS - 1} more times. "
         f"If those are all unsuccessful, you must wait {WAIT_MONTHS} months"
     ).is_visible()
+
+
+def test_message_times_read_as_gov_uk_writes_them(page, context, audit, live_server, alice, organisation_a):
+    Message.objects.create(
+        recipient_organisation=organisation_a,
+        subject="The outcome of your Selection Questionnaire",
+        body="Read the letter.",
+        created_at=datetime(2026, 11, 25, 12, 26, tzinfo=UTC),
+    )
+    sign_in_as(context, live_server, alice)
+    page.goto(live_server.url + "/messages/")
+    audit("inbox")
+    assert page.locator("main").get_by_text("25 November 2026 at 12:26pm").is_visible()
+    assert "p.m." not in page.locator("main").inner_text()
+    page.get_by_role("link", name=re.compile("The outcome of your Selection Questionnaire")).click()
+    audit("message")
+    assert page.locator("main").get_by_text("Received 25 November 2026 at 12:26pm").is_visible()
