@@ -10,7 +10,7 @@ from portal.models import Message
 from suppliers.models import Application
 from suppliers.retry import ATTEMPTS, WAIT_MONTHS
 from tests.browser.conftest import sign_in_as
-from tests.browser.test_journeys import current_totp_code
+from tests.browser.test_journeys import current_totp_code, sign_up
 from tests.factories import PASSWORD, UserFactory
 from tests.suppliers.factories import decide, submitted_application
 
@@ -158,3 +158,14 @@ def test_message_times_read_as_gov_uk_writes_them(page, context, audit, live_ser
     page.get_by_role("link", name=re.compile("The outcome of your Selection Questionnaire")).click()
     audit("message")
     assert page.locator("main").get_by_text("Received 25 November 2026 at 12:26pm").is_visible()
+
+
+def test_confirming_an_e_mail_address_shows_one_success_banner(page, audit, live_server, settings):
+    settings.SITE_URL = live_server.url
+    page.goto(live_server.url + "/accounts/signup/")
+    sign_up(page, audit, "maya@harbour.example")
+    page.wait_for_url(re.compile("/organisations/new/"))
+    audit("signed in after confirming")
+    banners = page.locator(".govuk-notification-banner--success")
+    assert banners.count() == 1
+    assert "You have confirmed maya@harbour.example" in banners.inner_text()
