@@ -39,8 +39,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"""
 Northern Lights Recovery CIO is qualified for Accommodation (its Women category failed, with feedback);
-see http://127.0.0.1:8000/providers/.
-Demo data is loaded. Sign in at http://127.0.0.1:8000/accounts/login/ with password {DEMO_PASSWORD} as:
+see {settings.SITE_URL}/providers/.
+Demo data is loaded. Sign in at {settings.SITE_URL}/accounts/login/ with password {DEMO_PASSWORD} as:
   priya@northern-lights.example  supplier, admin of Northern Lights Recovery CIO
   dan@northern-lights.example    supplier, member of Northern Lights Recovery CIO
   tom@second-chance.example      supplier, admin of Second Chance Housing Ltd
