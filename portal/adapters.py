@@ -4,12 +4,14 @@ from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from portal import tasks
+from portal.context_processors import limits
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Accounts made by sign-up are supplier accounts; their e-mail goes out through Celery."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        context = {**limits(self.request), **context}  # e-mails state the same limits as the pages
         message = self.render_mail(template_prefix, email, context)
         tasks.send_email.delay_on_commit(to=[email], subject=message.subject, body=message.body)
 

@@ -4,6 +4,7 @@ from django import forms
 
 from portal.exceptions import RuleBroken
 from portal.models import Organisation
+from portal.services import INVITATION_LIFETIME
 
 
 def show_rule_broken(form: forms.Form, error: RuleBroken) -> None:
@@ -140,7 +141,7 @@ class OrganisationForm(forms.ModelForm):
 class InvitationForm(GovukForm):
     email = forms.EmailField(
         label="Colleague's e-mail address",
-        help_text="We will send them a link to join. The link works for 14 days.",
+        help_text=f"We will send them a link to join. The link works for {INVITATION_LIFETIME.days} days.",
         error_messages={
             "required": "Enter your colleague's e-mail address",
             "invalid": "Enter an e-mail address in the correct format, like name@example.org",
