@@ -20,11 +20,15 @@ NODE_STAMP := node_modules/.package-lock.json
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 
-## make run: the portal on http://127.0.0.1:8000 with SQLite, in-process tasks and console e-mail.
+## make run: the portal on http://127.0.0.1:8000 (another port: `PORT=8001 make run`) with SQLite,
+## in-process tasks and console e-mail. The demo data's e-mails are kept out of the terminal, so that
+## the sign-in details are what it prints last before the server starts.
+PORT ?= 8000
+RUN_ENV := env -u DATABASE_URL -u REDIS_URL DEBUG=true SITE_URL=http://127.0.0.1:$(PORT)
 run: $(STAMP)
-	env -u DATABASE_URL -u REDIS_URL DEBUG=true $(PY) manage.py migrate --no-input
-	env -u DATABASE_URL -u REDIS_URL DEBUG=true $(PY) manage.py load_demo_data
-	env -u DATABASE_URL -u REDIS_URL DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	@$(RUN_ENV) $(PY) manage.py migrate --no-input --verbosity 0
+	@$(RUN_ENV) EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(PY) manage.py load_demo_data
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole suite, browser tests included (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
 test: $(STAMP) $(NODE_STAMP) system-packages

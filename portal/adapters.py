@@ -4,14 +4,28 @@ from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from portal import tasks
+from portal.context_processors import limits
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Accounts made by sign-up are supplier accounts; their e-mail goes out through Celery."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        context = {**limits(self.request), **context}  # e-mails state the same limits as the pages
         message = self.render_mail(template_prefix, email, context)
         tasks.send_email.delay_on_commit(to=[email], subject=message.subject, body=message.body)
+
+    def add_message(
+        self, request, level, message_template=None, message_context=None, *args, **kwargs
+    ) -> None:
+        """One banner after confirming an address: signing in straight after it says nothing more."""
+        if message_template == "account/messages/email_confirmed.txt":
+            request.portal_email_confirmed = True
+        elif message_template == "account/messages/logged_in.txt" and getattr(
+            request, "portal_email_confirmed", False
+        ):
+            return
+        super().add_message(request, level, message_template, message_context, *args, **kwargs)
 
     def get_login_redirect_url(self, request) -> str:
         user = request.user

@@ -1,6 +1,11 @@
+from allauth.account import app_settings as account_settings
+from allauth.mfa import app_settings as mfa_settings
+from django.conf import settings
+from django.contrib.auth.password_validation import MinimumLengthValidator, get_default_password_validators
 from django.http import HttpRequest
 from django.urls import reverse
 
+from portal import services
 from portal.contributions import Link, navigation_links
 
 
@@ -39,4 +44,22 @@ def navigation(request: HttpRequest) -> dict:
             }
             for link in navigation_links(user, _own_links(user))
         ]
+    }
+
+
+def limits(request: HttpRequest) -> dict:
+    """Numbers the core's pages and e-mails show, from the settings and constants that enforce them."""
+    validators = get_default_password_validators()
+    min_length = next((v.min_length for v in validators if isinstance(v, MinimumLengthValidator)), None)
+    return {
+        "limits": {
+            "invitation_days": services.INVITATION_LIFETIME.days,
+            "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+            "email_link_days": account_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS,
+            "password_reset_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+            "password_min_length": min_length,
+            "code_digits": mfa_settings.TOTP_DIGITS,
+            "code_seconds": mfa_settings.TOTP_PERIOD,
+            "recovery_code_digits": mfa_settings.RECOVERY_CODE_DIGITS,
+        }
     }

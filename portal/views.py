@@ -76,6 +76,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             show_rule_broken(form, error)
         else:
             messages.success(request, f"{organisation} is set up. You are its admin.")
+            request.session["organisation_just_set_up"] = organisation.pk  # its page then says what is next
             return redirect("portal:organisation_detail", organisation.pk)
     return render(request, "portal/organisation_form.html", {"form": form, "creating": True})
 
@@ -89,6 +90,8 @@ def organisation_detail(request: HttpRequest, organisation_pk: int) -> HttpRespo
         "membership": membership,
         "members": organisation.memberships.select_related("user"),
         "invitations": organisation.invitations.pending() if membership.is_admin else [],
+        "just_set_up": request.session.pop("organisation_just_set_up", None) == organisation.pk,
+        "qualification": contributions.public_links().get("qualification"),
     }
     return render(request, "portal/organisation_detail.html", context)
 

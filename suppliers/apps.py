@@ -37,7 +37,12 @@ class SuppliersConfig(AppConfig):
         return []
 
     def public_links(self):
-        return {"providers": Link("Qualified providers", reverse("suppliers:provider_list"))}
+        return {
+            "providers": Link("Qualified providers", reverse("suppliers:provider_list")),
+            "qualification": Link(
+                "Fill in the Selection Questionnaire", reverse("suppliers:qualification_status")
+            ),
+        }
 
     def load_demo_data(self) -> str:
         from suppliers.demo import qualify_demo_organisation

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal.pdf import pdf_render
 from suppliers import display, selectors
+from suppliers.context_processors import qualification_rules
 from suppliers.models import Application, CategoryChoice
 
 
@@ -59,6 +60,7 @@ def outcome_letter_context(application: Application) -> dict[str, Any]:
         "choices": choices,
         "qualified": list(selectors.qualified_categories_after(application)),
         "retry": selectors.retry_status_for(application.organisation, decided_on),
+        **qualification_rules(None),  # rendered without a request, so the context processor is called here
     }
 
 

@@ -36,6 +36,13 @@ def latest_sent(organisation: Organisation) -> Application | None:
     return Application.objects.sent().filter(organisation=organisation).order_by("-number").first()
 
 
+def categories_not_passed(application: Application) -> QuerySet[CategoryChoice]:
+    """The categories a decided version failed, with their feedback; none before the decision."""
+    if application.status != Application.Status.DECIDED:
+        return CategoryChoice.objects.none()
+    return application.category_choices.filter(outcome=CategoryChoice.Outcome.FAIL).select_related("category")
+
+
 def agreement_current() -> FrameworkAgreement | None:
     return FrameworkAgreement.objects.filter(is_current=True).first()
 

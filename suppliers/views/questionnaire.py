@@ -39,13 +39,15 @@ def _draft_or_read_only(request: HttpRequest, application: Application) -> HttpR
 @access_policy(access.SUPPLIER_MEMBER)
 def qualification_status(request: HttpRequest) -> HttpResponse:
     organisation = request.user.membership.organisation
+    latest = selectors.latest_sent(organisation)
     context = {
         "organisation": organisation,
         "categories": selectors.qualified_categories(organisation),
         "regions": selectors.organisation_regions(organisation),
         "draft": selectors.draft_for(organisation),
         "waiting": organisation.applications.submitted().order_by("-submitted_at").first(),
-        "latest": selectors.latest_sent(organisation),
+        "latest": latest,
+        "not_passed": selectors.categories_not_passed(latest) if latest else [],
         "retry": selectors.retry_status_for(organisation),
         "expiring": selectors.cyber_certificates_due(organisation=organisation),
         "today": timezone.localdate(),

@@ -53,7 +53,7 @@ def test_a_validation_error_shows_a_govuk_summary_and_keeps_what_was_typed(clien
     assert "Enter the town or city" in html
     assert "Enter a Companies House number in the correct format" in html
     assert 'value="Delta Mentoring CIC"' in html and 'value="5 Quay Street"' in html
-    assert "<title>Set up your organisation (error)" in html
+    assert "<title>Error: Set up your organisation " in html
 
 
 def test_an_outsider_changing_the_id_gets_404_and_the_attempt_is_logged(client, bea, organisation_a):

@@ -125,8 +125,8 @@ def test_an_unsuccessful_letter_says_how_many_attempts_are_left(organisation_a, 
 
     assert "Your application was not successful this time." in html
     assert "Not enough evidence." in html
-    assert "You have used 1 of 3 attempts" in html
-    assert "2 more times before a six-month wait begins" in html
+    assert "This was your first unsuccessful application." in html
+    assert "You can apply 2 more times. If those are all unsuccessful, you must wait 6 months" in html
     assert "not yet qualified for any service category" in html
 
 
@@ -140,7 +140,7 @@ def test_a_third_unsuccessful_letter_gives_the_date_to_apply_again(organisation_
     status = pdfs.outcome_letter_context(application)["retry"]
 
     assert not status.can_apply
-    assert "six-month wait" in html
+    assert "so you must wait 6 months before you apply again" in html
     assert f"You can apply again from <strong>{status.wait_until.day} " in html
 
 

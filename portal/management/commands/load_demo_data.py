@@ -2,6 +2,7 @@
 (`portal.contributions`), and say how to sign in."""
 
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             self.stdout.write(note)
         self.stdout.write(
             f"""
-Demo data is loaded. Sign in at http://127.0.0.1:8000/accounts/login/ with password {DEMO_PASSWORD} as:
+Demo data is loaded. Sign in at {settings.SITE_URL}/accounts/login/ with password {DEMO_PASSWORD} as:
   priya@northern-lights.example  supplier, admin of Northern Lights Recovery CIO
   dan@northern-lights.example    supplier, member of Northern Lights Recovery CIO
   tom@second-chance.example      supplier, admin of Second Chance Housing Ltd
