@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.PrivateResponsesMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.StaffTwoFactorMiddleware",
     "portal.middleware.AccessPolicyMiddleware",

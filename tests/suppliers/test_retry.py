@@ -110,7 +110,7 @@ days = st.dates(date(2020, 1, 1), date(2031, 12, 31))
 
 
 def known(outcomes, today):
-    """Outcomes decided by `today` that count for the rule: an application that passed nothing new does not."""
+    """Outcomes decided by `today` that count: an application that passed nothing new does not."""
     return [outcome for outcome in outcomes if outcome[0] <= today and outcome[1] is not NOTHING]
 
 
