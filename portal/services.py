@@ -17,12 +17,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import tasks
+from portal import emails, tasks
 from portal.audit import audit_record, changed_fields
 from portal.exceptions import RuleBroken
 from portal.models import Invitation, Membership, Message, Organisation, Region, User
 
 INVITATION_LIFETIME = timedelta(days=14)
+# Fixed text: no organisation name or other user text in a subject line (issue 7, ADR 0006).
+INVITATION_SUBJECT = "You are invited to join a team on the Probation Services Dynamic Framework"
 
 
 def _token_hash(token: str) -> str:
@@ -104,9 +106,8 @@ def invitation_create(
         )
         link = settings.SITE_URL + reverse("portal:invitation_accept", args=[token])
         body = render_to_string("emails/invitation.txt", {"invitation": invitation, "link": link})
-        tasks.send_email.delay_on_commit(
-            to=[email], subject=f"Join {organisation} on the Probation Services Dynamic Framework", body=body
-        )
+        emails.email_check(to=[email], subject=INVITATION_SUBJECT, body=body)
+        tasks.send_email.delay_on_commit(to=[email], subject=INVITATION_SUBJECT, body=body)
     return invitation
 
 

@@ -1,0 +1,87 @@
+"""Invitations and the text that reaches e-mail: single-line names, fixed subjects, no half changes."""
+
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from portal import services
+from portal.exceptions import RuleBroken
+from portal.models import Invitation, Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def invite(organisation, by, email="new@alpha.example", **kwargs):
+    return services.invitation_create(
+        organisation=organisation, invited_by=by, email=email, as_admin=False, **kwargs
+    )
+
+
+# Names are single-line ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["Alpha\nClick here to claim your refund", "Alpha\r\nBcc: x@example.org"])
+def test_the_services_refuse_a_name_with_a_line_break(alice, organisation_a, name):
+    with pytest.raises(RuleBroken, match="on one line") as refused:
+        services.organisation_update(user=alice, organisation=organisation_a, data={"legal_name": name})
+    assert refused.value.field == "legal_name"
+    organisation_a.refresh_from_db()
+    assert organisation_a.legal_name == "Alpha Futures CIC"
+
+
+def test_the_organisation_form_shows_a_line_break_as_an_error_and_keeps_the_text(
+    client, alice, organisation_a
+):
+    client.force_login(alice)
+    url = reverse("portal:organisation_edit", args=[organisation_a.pk])
+    form = client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["legal_name"] = "Alpha\nFutures"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Enter this on one line, without line breaks" in response.content.decode()
+    assert "Alpha\nFutures" in response.content.decode()
+    assert Organisation.objects.get(pk=organisation_a.pk).legal_name == "Alpha Futures CIC"
+
+
+# An e-mail failure never leaves half a change --------------------------------------------------------
+
+
+def test_an_organisation_name_with_a_line_break_stays_out_of_the_subject_and_the_invitation_is_sent(
+    alice, organisation_a, django_capture_on_commit_callbacks
+):
+    # A name saved before names were checked: the invitation must still go, with its e-mail.
+    Organisation.objects.filter(pk=organisation_a.pk).update(legal_name="Alpha\nYour account is locked")
+    organisation_a.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invite(organisation_a, alice)
+
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+    assert [message.to for message in mail.outbox] == [["new@alpha.example"]]
+    assert mail.outbox[0].subject == services.INVITATION_SUBJECT
+    assert "Alpha" not in mail.outbox[0].subject
+
+
+def test_an_e_mail_that_cannot_be_built_saves_no_invitation(alice, organisation_a):
+    with (
+        mock.patch.object(services, "INVITATION_SUBJECT", "Join\nBcc: everyone@example.org"),
+        pytest.raises(ValueError),
+    ):
+        invite(organisation_a, alice)
+
+    assert not Invitation.objects.exists()
+
+
+def test_an_e_mail_that_cannot_be_rendered_saves_no_invitation(alice, organisation_a):
+    with (
+        mock.patch.object(services, "render_to_string", side_effect=RuntimeError("template broke")),
+        pytest.raises(RuntimeError),
+    ):
+        invite(organisation_a, alice)
+
+    assert not Invitation.objects.exists()
