@@ -84,15 +84,21 @@ def _require_organisation_admin(user: User, organisation: Organisation) -> None:
 def invitation_create(
     *, organisation: Organisation, invited_by: User, email: str, as_admin: bool
 ) -> Invitation:
-    """Invite a colleague by e-mail. The link carries a secret token; only its hash is stored."""
-    _require_organisation_admin(invited_by, organisation)
+    """Invite a colleague by e-mail. The link carries a secret token; only its hash is stored.
+
+    Whether the address already uses the portal is never told: an invitation to someone who belongs to
+    another organisation is sent like any other (accepting it then explains).
+    """
     email = email.strip().lower()
-    if Membership.objects.filter(user__email__iexact=email).exists():
-        raise RuleBroken("This person already belongs to an organisation on the portal.", field="email")
-    if organisation.invitations.pending().filter(email__iexact=email).exists():
-        raise RuleBroken("You have already invited this person. The invitation is waiting.", field="email")
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        _require_organisation_admin(invited_by, organisation)
+        if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+            raise RuleBroken("This person is already a member of your organisation.", field="email")
+        if organisation.invitations.pending().filter(email__iexact=email).exists():
+            raise RuleBroken(
+                "You have already invited this person. The invitation is waiting.", field="email"
+            )
         invitation = Invitation.objects.create(
             organisation=organisation,
             email=email,

@@ -85,3 +85,38 @@ def test_an_e_mail_that_cannot_be_rendered_saves_no_invitation(alice, organisati
         invite(organisation_a, alice)
 
     assert not Invitation.objects.exists()
+
+
+# The form says the same thing whatever the address ---------------------------------------------------
+
+
+def test_inviting_someone_from_another_organisation_looks_the_same_as_inviting_a_stranger(
+    client, alice, bea, organisation_a
+):
+    client.force_login(alice)
+    url = reverse("portal:member_invite", args=[organisation_a.pk])
+
+    answers = []
+    for email in [bea.email, "stranger@example.org"]:
+        response = client.post(url, {"email": email}, follow=True)
+        page = response.content.decode().replace(email, "ADDRESS")
+        answers.append((response.redirect_chain, response.status_code, "Invitation sent to ADDRESS" in page))
+
+    assert answers[0] == answers[1]
+    assert answers[0][2]
+
+
+def test_someone_from_another_organisation_who_accepts_is_told_they_already_belong_to_one(
+    alice, bea, organisation_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(organisation_a, alice, email=bea.email)
+    token = next(line for line in mail.outbox[-1].body.splitlines() if "/invitations/" in line)
+
+    with pytest.raises(RuleBroken, match="already belongs to an organisation"):
+        services.invitation_accept(token=token.rstrip("/").rsplit("/", 1)[-1], user=bea)
+
+
+def test_inviting_someone_already_in_your_organisation_says_so(alice, bob, organisation_a):
+    with pytest.raises(RuleBroken, match="already a member of your organisation"):
+        invite(organisation_a, alice, email=bob.email.upper())
