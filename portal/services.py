@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,6 +26,10 @@ from portal.models import Invitation, Membership, Message, Organisation, Region,
 INVITATION_LIFETIME = timedelta(days=14)
 # Fixed text: no organisation name or other user text in a subject line (issue 7, ADR 0006).
 INVITATION_SUBJECT = "You are invited to join a team on the Probation Services Dynamic Framework"
+# Invitations send e-mail from the service's address: at most this many in any 24 hours, cancelled included.
+INVITATION_LIMIT_WINDOW = timedelta(hours=24)
+INVITATIONS_PER_ORGANISATION = 10
+INVITATIONS_PER_ADDRESS = 3
 
 
 def _token_hash(token: str) -> str:
@@ -87,9 +92,12 @@ def invitation_create(
     """Invite a colleague by e-mail. The link carries a secret token; only its hash is stored.
 
     Whether the address already uses the portal is never told: an invitation to someone who belongs to
-    another organisation is sent like any other (accepting it then explains).
+    another organisation is sent like any other (accepting it then explains). Invitations are limited
+    per organisation and per address, cancelled ones included, so the portal cannot be used to mail
+    anyone again and again.
     """
     email = email.strip().lower()
+    _require_valid_email(email)
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         _require_organisation_admin(invited_by, organisation)
@@ -99,6 +107,7 @@ def invitation_create(
             raise RuleBroken(
                 "You have already invited this person. The invitation is waiting.", field="email"
             )
+        _require_within_invitation_limits(organisation, email)
         invitation = Invitation.objects.create(
             organisation=organisation,
             email=email,
@@ -115,6 +124,32 @@ def invitation_create(
         emails.email_check(to=[email], subject=INVITATION_SUBJECT, body=body)
         tasks.send_email.delay_on_commit(to=[email], subject=INVITATION_SUBJECT, body=body)
     return invitation
+
+
+def _require_valid_email(email: str) -> None:
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise RuleBroken(
+            "Enter an e-mail address in the correct format, like name@example.org", field="email"
+        ) from error
+
+
+def _require_within_invitation_limits(organisation: Organisation, email: str) -> None:
+    since = timezone.now() - INVITATION_LIMIT_WINDOW
+    recent = Invitation.objects.filter(created_at__gt=since)
+    if recent.filter(organisation=organisation).count() >= INVITATIONS_PER_ORGANISATION:
+        raise RuleBroken(
+            f"Your organisation can send up to {INVITATIONS_PER_ORGANISATION} invitations in 24 hours. "
+            "Try again tomorrow.",
+            field="email",
+        )
+    if recent.filter(email__iexact=email).count() >= INVITATIONS_PER_ADDRESS:
+        raise RuleBroken(
+            f"An address can be sent up to {INVITATIONS_PER_ADDRESS} invitations in 24 hours. "
+            "Try again tomorrow.",
+            field="email",
+        )
 
 
 def invitation_for_token(token: str) -> Invitation | None:

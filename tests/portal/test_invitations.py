@@ -5,6 +5,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from portal import services
 from portal.exceptions import RuleBroken
@@ -120,3 +121,62 @@ def test_someone_from_another_organisation_who_accepts_is_told_they_already_belo
 def test_inviting_someone_already_in_your_organisation_says_so(alice, bob, organisation_a):
     with pytest.raises(RuleBroken, match="already a member of your organisation"):
         invite(organisation_a, alice, email=bob.email.upper())
+
+
+# Limits: the portal cannot be used to mail anyone again and again -------------------------------------
+
+
+def test_an_organisation_can_send_a_limited_number_of_invitations_a_day(alice, organisation_a):
+    for number in range(services.INVITATIONS_PER_ORGANISATION):
+        invite(organisation_a, alice, email=f"person{number}@example.org")
+
+    with pytest.raises(RuleBroken, match=f"up to {services.INVITATIONS_PER_ORGANISATION} invitations"):
+        invite(organisation_a, alice, email="one-more@example.org")
+    assert Invitation.objects.count() == services.INVITATIONS_PER_ORGANISATION
+
+
+def test_invite_cancel_and_invite_again_cannot_mail_one_address_again_and_again(
+    alice, bea, organisation_a, organisation_b
+):
+    for _ in range(services.INVITATIONS_PER_ADDRESS - 1):
+        services.invitation_cancel(
+            invitation=invite(organisation_a, alice, email="target@example.org"), by=alice
+        )
+    invite(organisation_b, bea, email="target@example.org")  # another organisation's count for it too
+
+    with pytest.raises(RuleBroken, match=f"up to {services.INVITATIONS_PER_ADDRESS} invitations"):
+        invite(organisation_a, alice, email="Target@Example.org")
+
+
+def test_invitations_older_than_a_day_do_not_count(alice, organisation_a):
+    for _ in range(services.INVITATIONS_PER_ADDRESS):
+        services.invitation_cancel(
+            invitation=invite(organisation_a, alice, email="target@example.org"), by=alice
+        )
+    Invitation.objects.update(created_at=timezone.now() - services.INVITATION_LIMIT_WINDOW)
+
+    assert invite(organisation_a, alice, email="target@example.org").pk
+
+
+def test_the_limit_is_shown_as_an_error_on_the_form_keeping_the_address(client, alice, organisation_a):
+    for _ in range(services.INVITATIONS_PER_ADDRESS):
+        services.invitation_cancel(
+            invitation=invite(organisation_a, alice, email="target@example.org"), by=alice
+        )
+    client.force_login(alice)
+
+    response = client.post(
+        reverse("portal:member_invite", args=[organisation_a.pk]), {"email": "target@example.org"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in page
+    assert f"An address can be sent up to {services.INVITATIONS_PER_ADDRESS} invitations" in page
+    assert 'value="target@example.org"' in page
+
+
+def test_an_address_that_is_not_an_address_is_refused_by_the_service(alice, organisation_a):
+    with pytest.raises(RuleBroken, match="correct format"):
+        invite(organisation_a, alice, email="someone@example.org\nBcc: everyone@example.org")
+    assert not Invitation.objects.exists()
