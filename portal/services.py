@@ -100,6 +100,8 @@ def invitation_create(
     _require_valid_email(email)
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        # One invitation at a time per organisation: simultaneous ones cannot both pass the checks below.
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
         _require_organisation_admin(invited_by, organisation)
         if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
             raise RuleBroken("This person is already a member of your organisation.", field="email")
@@ -164,6 +166,8 @@ def invitation_for_token(token: str) -> Invitation | None:
 def invitation_accept(*, token: str, user: User) -> Membership:
     """The invited person, signed in with the invited address, joins the organisation."""
     with transaction.atomic():
+        # Lock the person: accepting two invitations at once joins one organisation and refuses the other.
+        User.objects.select_for_update().filter(pk=user.pk).first()
         invitation = (
             Invitation.objects.pending().select_for_update().filter(token_hash=_token_hash(token)).first()
         )
@@ -173,7 +177,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
             raise RuleBroken(
                 f"This invitation was sent to {invitation.email}. Sign in with that address to accept it."
             )
-        if not user.is_supplier or hasattr(user, "membership"):
+        if not user.is_supplier or Membership.objects.filter(user=user).exists():
             raise RuleBroken("Your account already belongs to an organisation.")
         membership = Membership.objects.create(
             user=user, organisation=invitation.organisation, is_admin=invitation.as_admin

@@ -1,15 +1,18 @@
 """Invitations and the text that reaches e-mail: single-line names, fixed subjects, no half changes."""
 
+import threading
 from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from portal import services
 from portal.exceptions import RuleBroken
-from portal.models import Invitation, Organisation
+from portal.models import Invitation, Membership, Organisation
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +183,63 @@ def test_an_address_that_is_not_an_address_is_refused_by_the_service(alice, orga
     with pytest.raises(RuleBroken, match="correct format"):
         invite(organisation_a, alice, email="someone@example.org\nBcc: everyone@example.org")
     assert not Invitation.objects.exists()
+
+
+# Simultaneous requests give one clear result ---------------------------------------------------------
+
+
+def run_at_once(*calls):
+    """Run the calls in threads released together; return "done" or the RuleBroken message for each."""
+    barrier, results = threading.Barrier(len(calls)), []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+            results.append("done")
+        except RuleBroken as error:
+            results.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+needs_row_locks = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs row locks (PostgreSQL, as in CI)"
+)
+
+
+@needs_row_locks
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_four_simultaneous_invitations_to_one_address_make_one_pending_invitation(alice, organisation_a):
+    results = run_at_once(*[lambda: invite(organisation_a, alice, email="twin@example.org")] * 4)
+
+    assert sorted(results) == ["You have already invited this person. The invitation is waiting."] * 3 + [
+        "done"
+    ]
+    assert organisation_a.invitations.pending().filter(email="twin@example.org").count() == 1
+
+
+@needs_row_locks
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_accepting_two_organisations_invitations_at_once_joins_one_and_refuses_the_other(
+    alice, bea, organisation_a, organisation_b
+):
+    newcomer = UserFactory(email="sought@example.org")
+    tokens = []
+    for organisation, admin in [(organisation_a, alice), (organisation_b, bea)]:
+        invite(organisation, admin, email=newcomer.email)
+        tokens.append(mail.outbox[-1].body.split("/invitations/", 1)[1].split("/", 1)[0])
+
+    results = run_at_once(
+        *[lambda token=token: services.invitation_accept(token=token, user=newcomer) for token in tokens]
+    )
+
+    assert sorted(results) == ["Your account already belongs to an organisation.", "done"]
+    assert Membership.objects.filter(user=newcomer).count() == 1
