@@ -139,12 +139,20 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Probation Services Dynamic Framework: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# Five failed sign-ins for one account in 15 minutes lock it for the rest of that window.
+# Sign-in limits are on the account first: five failed sign-ins for one account in 15 minutes lock it for
+# the rest of that window. The per-address limit is only a ceiling against trying many accounts, high
+# enough that an office behind one address is not locked out by one person's mistakes (ADR 0006).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("LOGIN_FAILED_LIMIT", "10/m/ip,5/15m/key"),
+    "login_failed": env_str("LOGIN_FAILED_LIMIT", "5/15m/key,100/15m/ip"),
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# The client's address, for the per-address limits: the last TRUSTED_PROXY_COUNT proxies in front of the
+# portal add to X-Forwarded-For and are trusted; 0 (no proxy) uses the connection's address. Or a proxy's
+# own header (TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP) when it sets one and strips it from requests.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 MFA_ADAPTER = "portal.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Probation Services Dynamic Framework"
