@@ -225,11 +225,22 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
+# The cache holds sign-in lock-outs, rate limits and used one-time codes, so in production every process
+# must share it: Redis (REDIS_URL), or the database (CACHE_BACKEND=database, after
+# `manage.py createcachetable`). With neither, the portal refuses to start unless DEBUG is on
+# (portal.apps checks it once every setting is known; ADR 0006).
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "redis" if REDIS_URL else "local")
+if CACHE_BACKEND == "redis" and REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+elif CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}
+    }
+elif CACHE_BACKEND in {"local", "redis"}:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"CACHE_BACKEND must be redis or database, not {CACHE_BACKEND!r}.")
+REQUIRE_SHARED_CACHE = not DEBUG
 
 # Security: all on unless DEBUG. `make check-deploy` proves Django's deployment checklist passes.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
