@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
@@ -12,6 +13,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         message = self.render_mail(template_prefix, email, context)
         tasks.send_email.delay_on_commit(to=[email], subject=message.subject, body=message.body)
+
+    def confirm_email(self, request, email_address: EmailAddress) -> bool:
+        """Once someone proves an address is theirs, other accounts' unconfirmed claims on it go."""
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            EmailAddress.objects.filter(email__iexact=email_address.email, verified=False).exclude(
+                user_id=email_address.user_id
+            ).delete()
+        return confirmed
 
     def get_login_redirect_url(self, request) -> str:
         user = request.user

@@ -139,6 +139,14 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Probation Services Dynamic Framework: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# An unconfirmed extra address on someone's account never blocks its owner's sign-up nor takes a password
+# reset (portal/account_forms.py); sign-up and reset answer the same whether an account exists or not.
+ACCOUNT_FORMS = {
+    "signup": "portal.account_forms.SignupForm",
+    "reset_password": "portal.account_forms.ResetPasswordForm",
+}
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 # Sign-in limits are on the account first: five failed sign-ins for one account in 15 minutes lock it for
 # the rest of that window. The per-address limit is only a ceiling against trying many accounts, high
 # enough that an office behind one address is not locked out by one person's mistakes (ADR 0006).
