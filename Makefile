@@ -50,9 +50,11 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 ## check-deploy: Django's deployment checklist against production settings, warnings included.
+## Production refuses to start without a shared cache; the check needs only its address, not a running Redis.
 check-deploy: $(STAMP)
 	env -u DATABASE_URL DEBUG=false SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		ALLOWED_HOSTS=probation-framework.service.justice.gov.uk \
+		REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 ## assets: refresh GOV.UK Frontend, MOJ Frontend, axe-core and the HTML checker from npm (versions in package.json).

@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
@@ -26,6 +27,15 @@ class AccountAdapter(DefaultAccountAdapter):
         ):
             return
         super().add_message(request, level, message_template, message_context, *args, **kwargs)
+
+    def confirm_email(self, request, email_address: EmailAddress) -> bool:
+        """Once someone proves an address is theirs, other accounts' unconfirmed claims on it go."""
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            EmailAddress.objects.filter(email__iexact=email_address.email, verified=False).exclude(
+                user_id=email_address.user_id
+            ).delete()
+        return confirmed
 
     def get_login_redirect_url(self, request) -> str:
         user = request.user

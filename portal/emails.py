@@ -40,3 +40,11 @@ def message_email_send(*, message_id: int) -> None:
     )
     for recipient in recipients:  # one e-mail each, so colleagues' addresses are not shared
         email_send(to=[recipient], subject=message.subject, body=body)
+
+
+def email_check(*, to: list[str], subject: str, body: str) -> None:
+    """Build the message now, inside the change that sends it: a header that could not be sent (a line
+    break in the subject, a bad address) then undoes the change instead of failing after it is saved."""
+    EmailMultiAlternatives(
+        subject=subject, body=body, to=to, from_email=settings.DEFAULT_FROM_EMAIL
+    ).message()

@@ -86,3 +86,17 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", self.POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class PrivateResponsesMiddleware:
+    """Nothing shown to a signed-in person is kept by a browser or a shared cache: pages, files and PDFs
+    carry personal and commercial data, and the next person at a shared computer must not see them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -19,6 +19,12 @@ UK_POSTCODE = RegexValidator(
     "Enter a real UK postcode, like LS1 1AA",
     flags=re.IGNORECASE,
 )
+# Names and other one-line text end up in e-mail, PDFs and page titles: no line breaks or control characters.
+SINGLE_LINE = RegexValidator(
+    r"[\x00-\x1f\x7f\u2028\u2029]",
+    "Enter this on one line, without line breaks",
+    inverse_match=True,
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -47,7 +53,7 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("e-mail address", unique=True)
-    full_name = models.CharField(max_length=200, blank=True)
+    full_name = models.CharField(max_length=200, blank=True, validators=[SINGLE_LINE])
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.SUPPLIER)
     regions = models.ManyToManyField(
         "portal.Region", blank=True, related_name="commissioners", help_text="Commissioners only."
@@ -166,20 +172,20 @@ class Organisation(models.Model):
         "contact_phone",
     )
 
-    legal_name = models.CharField(max_length=200)
-    trading_name = models.CharField(max_length=200, blank=True)
+    legal_name = models.CharField(max_length=200, validators=[SINGLE_LINE])
+    trading_name = models.CharField(max_length=200, blank=True, validators=[SINGLE_LINE])
     legal_form = models.CharField(max_length=40, choices=LegalForm.choices)
     companies_house_number = models.CharField(max_length=8, blank=True, validators=[COMPANIES_HOUSE_NUMBER])
-    charity_number = models.CharField(max_length=20, blank=True)
+    charity_number = models.CharField(max_length=20, blank=True, validators=[SINGLE_LINE])
     is_vcse = models.BooleanField("voluntary, community or social enterprise (VCSE)")
     size_band = models.CharField(max_length=10, choices=SizeBand.choices)
-    address_line_1 = models.CharField(max_length=200)
-    address_line_2 = models.CharField(max_length=200, blank=True)
-    town = models.CharField(max_length=100)
+    address_line_1 = models.CharField(max_length=200, validators=[SINGLE_LINE])
+    address_line_2 = models.CharField(max_length=200, blank=True, validators=[SINGLE_LINE])
+    town = models.CharField(max_length=100, validators=[SINGLE_LINE])
     postcode = models.CharField(max_length=10, validators=[UK_POSTCODE])
-    contact_name = models.CharField(max_length=200)
+    contact_name = models.CharField(max_length=200, validators=[SINGLE_LINE])
     contact_email = models.EmailField()
-    contact_phone = models.CharField(max_length=30)
+    contact_phone = models.CharField(max_length=30, validators=[SINGLE_LINE])
     show_contact_publicly = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 

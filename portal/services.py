@@ -12,18 +12,25 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import tasks
+from portal import emails, tasks
 from portal.audit import audit_record, changed_fields
 from portal.exceptions import RuleBroken
 from portal.models import Invitation, Membership, Message, Organisation, Region, User
 from portal.organisations import organisation_rule_errors
 
 INVITATION_LIFETIME = timedelta(days=14)
+# Fixed text: no organisation name or other user text in a subject line (issue 7, ADR 0006).
+INVITATION_SUBJECT = "You are invited to join a team on the Probation Services Dynamic Framework"
+# Invitations send e-mail from the service's address: at most this many in any 24 hours, cancelled included.
+INVITATION_LIMIT_WINDOW = timedelta(hours=24)
+INVITATIONS_PER_ORGANISATION = 10
+INVITATIONS_PER_ADDRESS = 3
 
 
 def _token_hash(token: str) -> str:
@@ -89,15 +96,27 @@ def _require_organisation_admin(user: User, organisation: Organisation) -> None:
 def invitation_create(
     *, organisation: Organisation, invited_by: User, email: str, as_admin: bool
 ) -> Invitation:
-    """Invite a colleague by e-mail. The link carries a secret token; only its hash is stored."""
-    _require_organisation_admin(invited_by, organisation)
+    """Invite a colleague by e-mail. The link carries a secret token; only its hash is stored.
+
+    Whether the address already uses the portal is never told: an invitation to someone who belongs to
+    another organisation is sent like any other (accepting it then explains). Invitations are limited
+    per organisation and per address, cancelled ones included, so the portal cannot be used to mail
+    anyone again and again.
+    """
     email = email.strip().lower()
-    if Membership.objects.filter(user__email__iexact=email).exists():
-        raise RuleBroken("This person already belongs to an organisation on the portal.", field="email")
-    if organisation.invitations.pending().filter(email__iexact=email).exists():
-        raise RuleBroken("You have already invited this person. The invitation is waiting.", field="email")
+    _require_valid_email(email)
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        # One invitation at a time per organisation: simultaneous ones cannot both pass the checks below.
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        _require_organisation_admin(invited_by, organisation)
+        if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+            raise RuleBroken("This person is already a member of your organisation.", field="email")
+        if organisation.invitations.pending().filter(email__iexact=email).exists():
+            raise RuleBroken(
+                "You have already invited this person. The invitation is waiting.", field="email"
+            )
+        _require_within_invitation_limits(organisation, email)
         invitation = Invitation.objects.create(
             organisation=organisation,
             email=email,
@@ -111,10 +130,35 @@ def invitation_create(
         )
         link = settings.SITE_URL + reverse("portal:invitation_accept", args=[token])
         body = render_to_string("emails/invitation.txt", {"invitation": invitation, "link": link})
-        tasks.send_email.delay_on_commit(
-            to=[email], subject=f"Join {organisation} on the Probation Services Dynamic Framework", body=body
-        )
+        emails.email_check(to=[email], subject=INVITATION_SUBJECT, body=body)
+        tasks.send_email.delay_on_commit(to=[email], subject=INVITATION_SUBJECT, body=body)
     return invitation
+
+
+def _require_valid_email(email: str) -> None:
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise RuleBroken(
+            "Enter an e-mail address in the correct format, like name@example.org", field="email"
+        ) from error
+
+
+def _require_within_invitation_limits(organisation: Organisation, email: str) -> None:
+    since = timezone.now() - INVITATION_LIMIT_WINDOW
+    recent = Invitation.objects.filter(created_at__gt=since)
+    if recent.filter(organisation=organisation).count() >= INVITATIONS_PER_ORGANISATION:
+        raise RuleBroken(
+            f"Your organisation can send up to {INVITATIONS_PER_ORGANISATION} invitations in 24 hours. "
+            "Try again tomorrow.",
+            field="email",
+        )
+    if recent.filter(email__iexact=email).count() >= INVITATIONS_PER_ADDRESS:
+        raise RuleBroken(
+            f"An address can be sent up to {INVITATIONS_PER_ADDRESS} invitations in 24 hours. "
+            "Try again tomorrow.",
+            field="email",
+        )
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -129,6 +173,8 @@ def invitation_for_token(token: str) -> Invitation | None:
 def invitation_accept(*, token: str, user: User) -> Membership:
     """The invited person, signed in with the invited address, joins the organisation."""
     with transaction.atomic():
+        # Lock the person: accepting two invitations at once joins one organisation and refuses the other.
+        User.objects.select_for_update().filter(pk=user.pk).first()
         invitation = (
             Invitation.objects.pending().select_for_update().filter(token_hash=_token_hash(token)).first()
         )
@@ -138,7 +184,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
             raise RuleBroken(
                 f"This invitation was sent to {invitation.email}. Sign in with that address to accept it."
             )
-        if not user.is_supplier or hasattr(user, "membership"):
+        if not user.is_supplier or Membership.objects.filter(user=user).exists():
             raise RuleBroken("Your account already belongs to an organisation.")
         membership = Membership.objects.create(
             user=user, organisation=invitation.organisation, is_admin=invitation.as_admin

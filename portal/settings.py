@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.PrivateResponsesMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.StaffTwoFactorMiddleware",
     "portal.middleware.AccessPolicyMiddleware",
@@ -140,12 +141,28 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Probation Services Dynamic Framework: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# Five failed sign-ins for one account in 15 minutes lock it for the rest of that window.
+# An unconfirmed extra address on someone's account never blocks its owner's sign-up nor takes a password
+# reset (portal/account_forms.py); sign-up and reset answer the same whether an account exists or not.
+ACCOUNT_FORMS = {
+    "signup": "portal.account_forms.SignupForm",
+    "reset_password": "portal.account_forms.ResetPasswordForm",
+}
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+# Sign-in limits are on the account first: five failed sign-ins for one account in 15 minutes lock it for
+# the rest of that window. The per-address limit is only a ceiling against trying many accounts, high
+# enough that an office behind one address is not locked out by one person's mistakes (ADR 0006).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("LOGIN_FAILED_LIMIT", "10/m/ip,5/15m/key"),
+    "login_failed": env_str("LOGIN_FAILED_LIMIT", "5/15m/key,100/15m/ip"),
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# The client's address, for the per-address limits: the last TRUSTED_PROXY_COUNT proxies in front of the
+# portal add to X-Forwarded-For and are trusted; 0 (no proxy) uses the connection's address. Or a proxy's
+# own header (TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP) when it sets one and strips it from requests.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 MFA_ADAPTER = "portal.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Probation Services Dynamic Framework"
@@ -218,11 +235,22 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
+# The cache holds sign-in lock-outs, rate limits and used one-time codes, so in production every process
+# must share it: Redis (REDIS_URL), or the database (CACHE_BACKEND=database, after
+# `manage.py createcachetable`). With neither, the portal refuses to start unless DEBUG is on
+# (portal.apps checks it once every setting is known; ADR 0006).
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "redis" if REDIS_URL else "local")
+if CACHE_BACKEND == "redis" and REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+elif CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}
+    }
+elif CACHE_BACKEND in {"local", "redis"}:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"CACHE_BACKEND must be redis or database, not {CACHE_BACKEND!r}.")
+REQUIRE_SHARED_CACHE = not DEBUG
 
 # Security: all on unless DEBUG. `make check-deploy` proves Django's deployment checklist passes.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

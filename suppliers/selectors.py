@@ -19,7 +19,7 @@ from suppliers.models import (
     OrganisationStanding,
     Qualification,
 )
-from suppliers.retry import RetryStatus, retry_status
+from suppliers.retry import Result, RetryStatus, retry_status
 
 
 def applications_for(organisation: Organisation) -> QuerySet[Application]:
@@ -49,12 +49,24 @@ def agreement_current() -> FrameworkAgreement | None:
 
 def retry_status_for(organisation: Organisation, today: date | None = None) -> RetryStatus:
     """The retry rule for the organisation on `today` (London's date), from its decided applications."""
-    decided = Application.objects.decided().filter(organisation=organisation).order_by("decided_at", "pk")
+    passed = CategoryChoice.objects.filter(application=OuterRef("pk"), outcome=CategoryChoice.Outcome.PASS)
+    decided = (
+        Application.objects.decided()
+        .filter(organisation=organisation)
+        .annotate(any_passed=Exists(passed))
+        .order_by("decided_at", "pk")
+    )
     outcomes = [
-        (timezone.localdate(decided_at), outcome == Application.Outcome.SUCCESSFUL)
-        for decided_at, outcome in decided.values_list("decided_at", "outcome")
+        (timezone.localdate(decided_at), _retry_result(outcome, any_passed))
+        for decided_at, outcome, any_passed in decided.values_list("decided_at", "outcome", "any_passed")
     ]
     return retry_status(outcomes, today or timezone.localdate())
+
+
+def _retry_result(outcome: str, any_passed: bool) -> Result:
+    if outcome == Application.Outcome.UNSUCCESSFUL:
+        return Result.FAILED
+    return Result.PASSED if any_passed else Result.NOTHING_ASSESSED
 
 
 def qualified_categories(organisation: Organisation) -> QuerySet[ServiceCategory]:

@@ -28,7 +28,12 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-private-files"
 # Tasks run in-process unless a test starts a real worker (the `celery_worker` fixture in tests/worker).
 CELERY_TASK_ALWAYS_EAGER = True
 
-# Redis database 15 for the tests' cache (rate limits, lock-outs), flushed before each test.
+# One test process needs no shared cache: local memory, or Redis database 15 for the tests' cache (rate
+# limits, lock-outs) when REDIS_URL is set, flushed before each test. tests/portal/test_shared_cache.py
+# proves that production refuses to start without a shared one.
+REQUIRE_SHARED_CACHE = False
+if not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -129,13 +129,6 @@ def test_an_invitation_cannot_be_accepted_by_someone_else(
         services.invitation_accept(token=token, user=UserFactory(email="intruder@example.org"))
 
 
-def test_someone_already_in_an_organisation_cannot_be_invited(alice, bea, organisation_a):
-    with pytest.raises(RuleBroken, match="already belongs"):
-        services.invitation_create(
-            organisation=organisation_a, invited_by=alice, email=bea.email, as_admin=False
-        )
-
-
 def test_a_cancelled_invitation_no_longer_works(alice, organisation_a, django_capture_on_commit_callbacks):
     invitation, token = invitation_token(
         django_capture_on_commit_callbacks,
