@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from portal import access
+from portal import access, uploads
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.forms import show_rule_broken
@@ -265,11 +265,8 @@ def document_upload(request: HttpRequest, application_pk: int, choice_pk: int) -
 @access_policy(READERS)
 def document_download(request: HttpRequest, document_pk: int) -> HttpResponse:
     document = document_for_user(request, document_pk)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
+    return uploads.attachment_response(
+        document.file, name=document.original_name, content_type=document.content_type
     )
 
 
