@@ -175,13 +175,13 @@ def _not_expired(value: date, answers: Answers, ctx: q.Context) -> str | None:
 
 
 def _started_by_today(value: date, answers: Answers, ctx: q.Context) -> str | None:
-    return "The start date must be today or in the past" if value > ctx.today else None
+    return "The start date of {row} must be today or in the past" if value > ctx.today else None
 
 
 def _ended_after_start(value: date, answers: Answers, ctx: q.Context) -> str | None:
     start = parse_date(answers.get("start_date"))
     if start is not None and value < start:
-        return "The end date must be the same as or after the start date"
+        return "The end date of {row} must be the same as or after its start date"
     return None
 
 
@@ -324,7 +324,7 @@ def _ground(ground: str, label: str) -> tuple[Question, ...]:
         _words(
             "What happened?",
             f"{ground}_details",
-            "Tell us what happened",
+            f"Tell us what happened: {label.lower()}",
             hint="Dates and facts.",
             show_when=yes,
             summary_label="What happened",
@@ -332,7 +332,7 @@ def _ground(ground: str, label: str) -> tuple[Question, ...]:
         _words(
             "What have you done to put it right?",
             f"{ground}_self_cleaning",
-            "Tell us what you have done to put it right",
+            f"Tell us what you have done to put it right: {label.lower()}",
             hint='For example compensation paid, staff changes or new controls ("self-cleaning").',
             show_when=yes,
             summary_label="What they have done to put it right",
@@ -355,14 +355,13 @@ EXCLUSION = (
     ),
 )
 
-TURNOVER_MISSING = "Enter the turnover in whole pounds, like 125000"
 FINANCIAL = (
     Question(
         "turnover_year_1",
         "Turnover in your most recent financial year (£)",
         Kind.MONEY,
         hint="In whole pounds, like 125000.",
-        missing=TURNOVER_MISSING,
+        missing="Enter the turnover in whole pounds, like 125000",
         summary_label="Turnover in the most recent financial year",
     ),
     Question(
@@ -380,7 +379,7 @@ FINANCIAL = (
         Kind.MONEY,
         hint="Leave blank if your organisation is less than 2 years old.",
         required=_second_year_given,
-        missing=TURNOVER_MISSING,
+        missing="Enter the turnover of the year before in whole pounds, like 125000",
         summary_label="Turnover in the year before",
     ),
     Question(
@@ -389,7 +388,7 @@ FINANCIAL = (
         Kind.DATE,
         hint="For example, 31 3 2025",
         required=_second_year_given,
-        missing="Enter the date the financial year ended",
+        missing="Enter the date the year before ended",
         checks=(_year_ended,),
         summary_label="The year before ended on",
     ),
@@ -449,7 +448,7 @@ def _insurance(key: str, label: str, example: int) -> Question:
         Kind.MONEY,
         hint=f"In whole pounds, like {example}.",
         required=_insurance_needed,
-        missing="Enter the amount of cover in whole pounds, like 5000000",
+        missing=f"Enter the {label[0].lower()}{label[1:]} cover in whole pounds, like {example}",
         summary_label=label,
     )
 
@@ -577,12 +576,12 @@ CATEGORY_CHOICE = Section(
             "Case studies",
             Kind.ROWS,
             rows=(
-                Question("title", "Title", missing="Enter a title", width="three-quarters"),
+                Question("title", "Title", missing="Enter a title for {row}", width="three-quarters"),
                 Question(
                     "who_for",
                     "Who was it for?",
                     hint="For example, women leaving prison in Leeds, aged 18 to 25.",
-                    missing="Tell us who the service was for",
+                    missing="Tell us who the service in {row} was for",
                     width="three-quarters",
                 ),
                 Question(
@@ -590,7 +589,7 @@ CATEGORY_CHOICE = Section(
                     "When did it start?",
                     Kind.DATE,
                     hint="For example, 1 4 2024",
-                    missing="Enter the date the work started",
+                    missing="Enter the date the work in {row} started",
                     checks=(_started_by_today,),
                     summary_label="Started",
                 ),
@@ -599,23 +598,25 @@ CATEGORY_CHOICE = Section(
                     "When did it end?",
                     Kind.DATE,
                     hint="For example, 31 3 2025",
-                    missing="Enter the date the work ended",
+                    missing="Enter the date the work in {row} ended",
                     checks=(_ended_after_start,),
                     summary_label="Ended",
                 ),
                 _words(
                     "What did you do?",
                     "what_was_done",
-                    "Tell us what you did",
+                    "Tell us what you did in {row}",
                     width="full",
+                    name="what you did in {row}",
                     summary_label="What did they do?",
                 ),
                 _words(
                     "What difference did it make?",
                     "outcome",
-                    "Tell us what difference it made",
+                    "Tell us what difference {row} made",
                     hint="The outcome, with numbers if you have them.",
                     width="full",
+                    name="the difference {row} made",
                 ),
             ),
             row_slots=CASE_STUDIES,

@@ -128,9 +128,10 @@ class Question:
     kind: Kind = Kind.TEXT
     hint: str = ""
     required: bool | Callable[[Answers], bool] = True
-    missing: str = ""  # the message when a required answer is missing
+    missing: str = ""  # the message when a required answer is missing ("{row}" names a row, see below)
     invalid: str = ""  # the message when an answer is not valid (defaults to `missing`)
     word_limit: int | None = None
+    name: str = ""  # what the answer is called in a generic message ("what you did in {row}")
     choices: Choices | None = None
     choice_hints: Mapping[Any, str] | None = None  # a plain explanation under a choice, where needed
     show_when: tuple[str, tuple[Any, ...]] | None = None  # (key, values): shown when that answer is one
@@ -139,7 +140,7 @@ class Question:
     row_slots: int = 5  # how many rows the form offers
     min_rows: int = 1
     fixed_rows: bool = False  # exactly `row_slots` rows are kept, even blank ones
-    row_label: str = ""  # "Case study" → "Case study 1"
+    row_label: str = ""  # "Case study" → "Case study 1"; its rows' messages say "{row}" as "case study 1"
     summary_label: str = ""  # the label on summaries, if not `label`
     summary_joins: tuple[str, ...] = ()  # other keys shown on this question's summary row, one per line
     in_summary: bool = True
@@ -259,8 +260,13 @@ class Question:
 
     # Judging answers ------------------------------------------------------------------------------
 
-    def errors(self, answers: Answers, ctx: Context, prefix: str = "") -> Errors:
-        """This question's errors, keyed by `prefix + key` (rows' as `<key>-<row>-<sub-key>`)."""
+    def errors(self, answers: Answers, ctx: Context, prefix: str = "", row: str = "") -> Errors:
+        """This question's errors, keyed by `prefix + key` (rows' as `<key>-<row>-<sub-key>`). In a row,
+        "{row}" in a message names the row ("case study 1"), so that no two messages on a page are alike."""
+        found = self._errors(answers, ctx, prefix)
+        return {key: message.replace("{row}", row) for key, message in found.items()}
+
+    def _errors(self, answers: Answers, ctx: Context, prefix: str) -> Errors:
         name = prefix + self.key
         if not self.shown(answers):
             return {}
@@ -272,7 +278,8 @@ class Question:
         if value is None:
             return {name: self.invalid or missing}
         if self.kind == Kind.LONG_TEXT and self.word_limit and word_count(value) > self.word_limit:
-            return {name: f"Use {self.word_limit} words or fewer (you used {word_count(value)})"}
+            where = f" for {self.name}" if self.name else ""
+            return {name: f"Use {self.word_limit} words or fewer{where} (you used {word_count(value)})"}
         if self.kind == Kind.EMAIL:
             try:
                 validate_email(value)
@@ -290,8 +297,9 @@ class Question:
             return {name: missing}
         errors: Errors = {}
         for index, row in enumerate(rows):
+            row_name = f"{self.row_label.lower()} {index + 1}" if self.row_label else ""
             for question in self.rows:
-                errors.update(question.errors(row, ctx, prefix=f"{name}-{index}-"))
+                errors.update(question.errors(row, ctx, prefix=f"{name}-{index}-", row=row_name))
         return errors
 
     def value_text(self, answers: Mapping[str, Any]) -> str:

@@ -166,7 +166,7 @@ def _categories_section(request: HttpRequest, application: Application) -> HttpR
         )
         if not errors:
             return redirect("suppliers:application_detail", application.pk)
-        problems = sorted(set(_category_problems(errors, choices)))
+        problems = list(dict.fromkeys(_category_problems(errors, choices)))  # page order, once each
     rows = [
         {"choice": choice, "complete": not sections.choice_errors(choice.descriptor, choice.case_studies)}
         for choice in choices
@@ -179,9 +179,10 @@ def _category_problems(errors: dict[str, str], choices: list) -> list[str]:
     names = {choice.category.code: choice.category.name for choice in choices}
     problems = []
     for key, message in errors.items():
-        code = key.split("-", 1)[0]
+        code = next((code for code in names if key.startswith(f"{code}-")), None)  # codes have hyphens
+        named = code is None or key == f"{code}-category"  # the message already names the category
         problems.append(
-            f"{names[code]}: complete the description and both case studies" if code in names else message
+            message if named else f"{names[code]}: complete the service descriptor and both case studies"
         )
     return problems
 
@@ -242,11 +243,33 @@ def category_remove(request: HttpRequest, application_pk: int, choice_pk: int) -
     return redirect("suppliers:section_edit", application.pk, "categories")
 
 
+def _save_typed_answers(request: HttpRequest, application: Application, choice) -> CategoryChoiceForm | None:
+    """The category page sends its answers with an upload or a removal, so that nothing typed is lost:
+    save them (as "come back later" does). None when the request carries no answers."""
+    if "descriptor" not in request.POST:
+        return None
+    form = CategoryChoiceForm(request.POST)
+    form.is_valid()
+    descriptor, case_studies = form.descriptor_and_case_studies()
+    try:
+        services.category_choice_save(
+            application=application,
+            user=request.user,
+            category=choice.category,
+            descriptor=descriptor,
+            case_studies=case_studies,
+        )
+    except RuleBroken as error:
+        form.add_error(None, f"{error.message} Remove it from your service categories.")
+    return form
+
+
 @require_POST
 @access_policy(access.SUPPLIER_MEMBER)
 def document_upload(request: HttpRequest, application_pk: int, choice_pk: int) -> HttpResponse:
     application = application_for_user(request, application_pk, write=True)
     choice = choice_for_user(request, application, choice_pk)
+    form = _save_typed_answers(request, application, choice)
     upload_form = DocumentUploadForm(request.POST, request.FILES)
     if upload_form.is_valid():
         try:
@@ -256,9 +279,11 @@ def document_upload(request: HttpRequest, application_pk: int, choice_pk: int) -
         except RuleBroken as error:
             show_rule_broken(upload_form, error)
         else:
-            messages.success(request, "Document uploaded.")
+            messages.success(request, "Document uploaded." + (" Your answers are saved." if form else ""))
             return redirect("suppliers:category_edit", application.pk, choice.pk)
-    form = CategoryChoiceForm(initial=CategoryChoiceForm.initial_for(choice.descriptor, choice.case_studies))
+    if form is None:
+        initial = CategoryChoiceForm.initial_for(choice.descriptor, choice.case_studies)
+        form = CategoryChoiceForm(initial=initial)
     return _category_page(request, application, choice, form, upload_form)
 
 
@@ -275,6 +300,9 @@ def document_download(request: HttpRequest, document_pk: int) -> HttpResponse:
 def document_remove(request: HttpRequest, document_pk: int) -> HttpResponse:
     document = document_for_user(request, document_pk, write=True)
     choice = document.category_choice
+    typed = _save_typed_answers(request, choice.application, choice)
+    if typed is not None and not typed.non_field_errors():
+        messages.success(request, "Your answers are saved.")
     try:
         services.supporting_document_remove(document=document, user=request.user)
     except RuleBroken as error:
