@@ -75,7 +75,7 @@ SECTION_FORMS["regions"] = RegionsSectionForm
 class CategoryAddForm(forms.Form):
     categories = forms.ModelMultipleChoiceField(
         label="Add service categories",
-        help_text="Choose any you can deliver. You need a service description and two case studies for each.",
+        help_text="Choose any you can deliver. You need a service descriptor and two case studies for each.",
         queryset=ServiceCategory.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one service category to add"},

@@ -107,14 +107,20 @@ CYBER_LEVELS = {
     "iasme_governance": "IASME Cyber Assurance (Governance)",
     "iasme_gold": "IASME Gold (audited)",
 }
+# What each level means, in plain words: the one definition, shown under each choice.
 CYBER_LEVEL_HINTS = {
-    "none": "You can still qualify, but you need at least Cyber Essentials to win a contract.",
-    "cyber_essentials": "The minimum to win any call-off contract.",
-    "cyber_essentials_plus": (
-        "What most MoJ contracts need. Hold it at least one month before services start."
-    ),
-    "iasme_governance": "Self-assessed IASME Cyber Assurance.",
-    "iasme_gold": "The highest level, audited and renewed every year.",
+    "none": "You hold no certificate yet. You can still qualify, but you need at least Cyber Essentials "
+    "to win a contract.",
+    "cyber_essentials": "A government-backed certificate that you have the basic protections against common "
+    "online attacks, such as a firewall and up-to-date software. You answer a set of questions and an "
+    "assessor checks your answers. It is the minimum to win any call-off contract.",
+    "cyber_essentials_plus": "The same protections as Cyber Essentials, but an assessor also tests your "
+    "computers and systems. Most MoJ contracts need it: hold it at least one month before services start.",
+    "iasme_governance": "A certificate that also covers how you run information security and data "
+    "protection: your policies, training, and what you do when something goes wrong. You answer a set of "
+    "questions and an assessor checks your answers.",
+    "iasme_gold": "The same as IASME Cyber Assurance, but an assessor audits your organisation in person. "
+    "The highest level; it must be renewed every year.",
 }
 BIDDING_AS = {"alone": "On our own", "consortium": "As part of a consortium"}
 YES_OR_NO = {"yes": "Yes", "no": "No"}
@@ -220,7 +226,7 @@ ORGANISATION = (
     Question("trading_name", "Trading name (optional)", required=False, width="three-quarters"),
     Question(
         "legal_form",
-        "What kind of organisation is it?",
+        "What kind of organisation are you?",
         Kind.CHOICE,
         choices=dict(Organisation.LegalForm.choices),
         missing="Select your organisation's legal form",
@@ -228,7 +234,7 @@ ORGANISATION = (
     ),
     Question(
         "companies_house_number",
-        "Companies House number (if it has one)",
+        "Companies House number (if you have one)",
         hint="8 characters, like 01234567.",
         required=lambda answers: answers.get("legal_form") in COMPANY_FORMS,
         missing="Enter your Companies House number",
@@ -238,7 +244,7 @@ ORGANISATION = (
     ),
     Question(
         "charity_number",
-        "Charity number (if it has one)",
+        "Charity number (if you have one)",
         required=lambda answers: answers.get("legal_form") == "cio",  # a CIO is a registered charity
         missing="Enter your registered charity number",
         summary_label="Charity number",
@@ -246,7 +252,7 @@ ORGANISATION = (
     ),
     Question(
         "is_vcse",
-        "Is it a voluntary, community or social enterprise (VCSE) organisation?",
+        "Is your organisation a voluntary, community or social enterprise (VCSE)?",
         Kind.YES_NO,
         hint="Charities, community groups, social enterprises, co-operatives and mutuals.",
         missing="Select yes if your organisation is a voluntary, community or social enterprise",
@@ -254,7 +260,7 @@ ORGANISATION = (
     ),
     Question(
         "size_band",
-        "How big is it?",
+        "How big is your organisation?",
         Kind.CHOICE,
         choices=dict(Organisation.SizeBand.choices),
         missing="Select the size of your organisation",
@@ -335,7 +341,6 @@ def _ground(ground: str, label: str) -> tuple[Question, ...]:
             f"Tell us what you have done to put it right: {label.lower()}",
             hint='For example compensation paid, staff changes or new controls ("self-cleaning").',
             show_when=yes,
-            summary_label="What they have done to put it right",
         ),
     )
 
@@ -398,14 +403,13 @@ FINANCIAL = (
         Kind.CHOICE,
         choices=EVIDENCE_TYPES,
         missing="Select how you can show your turnover",
-        summary_label="How they can show their turnover",
+        summary_label="How you can show your turnover",
     ),
     _words(
         "How can you show it?",
         "evidence_details",
         "Tell us how you can show your turnover",
         show_when=("evidence_type", ("other",)),
-        summary_label="How they can show it",
     ),
 )
 
@@ -565,10 +569,11 @@ CATEGORY_CHOICE = Section(
     "Service category",
     (
         _words(
-            "Describe the service you offer in this category",
+            "Service descriptor",
             "descriptor",
-            "Describe the service you offer",
-            hint="What you do, for whom, and how it helps people on probation.",
+            "Enter your service descriptor",
+            hint="Describe the service you offer in this category: what you do, who it is for, "
+            "and how it helps people on probation.",
             width="full",
         ),
         Question(
@@ -608,7 +613,6 @@ CATEGORY_CHOICE = Section(
                     "Tell us what you did in {row}",
                     width="full",
                     name="what you did in {row}",
-                    summary_label="What did they do?",
                 ),
                 _words(
                     "What difference did it make?",

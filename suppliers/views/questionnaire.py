@@ -132,7 +132,12 @@ def section_edit(request: HttpRequest, application_pk: int, section: str) -> Htt
     return render(
         request,
         "suppliers/questionnaire/section.html",
-        {"application": application, "section": spec, "form": form},
+        {
+            "application": application,
+            "section": spec,
+            "form": form,
+            "cyber_reminder_days": services.CYBER_REMINDER_DAYS,
+        },
     )
 
 
