@@ -1,7 +1,7 @@
 """Uploaded documents, for every part of the portal that takes files (qualification, tenders, grants).
 
 A file is judged by its content, never its name or the type the browser claims: a PDF, a Word document
-(DOCX, without macros) or an OpenDocument text file (ODT, without macros), no bigger than
+(DOCX, without macros) or an OpenDocument text file (ODT, without macros, Basic or scripts), no bigger than
 `settings.UPLOAD_MAX_BYTES`. It is stored under a random name (`random_name`) and offered back only as an
 attachment, under the uploader's name with the extension of its real type (`offered_name`), so that a
 file that is both a PDF and something else can only ever be opened as a PDF.
@@ -36,7 +36,7 @@ ALLOWED_HINT = "A PDF, Word (DOCX) or OpenDocument (ODT) file"
 ZIP_TYPES = {DOCX, ODT, "application/zip", "application/x-zip-compressed", "application/octet-stream"}
 MEGABYTE = 1024 * 1024
 MAX_NAME_LENGTH = 180
-CONTENT_TYPES_READ = 200_000  # bytes of a manifest read when looking for macros
+CONTENT_TYPES_READ = 200_000  # bytes of a manifest or a document's XML read when looking for macros
 
 
 def max_bytes() -> int:
@@ -69,27 +69,55 @@ def document_content_type(data: bytes) -> str | None:
 def _office_type(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "word/document.xml" in names and not _has_macros(archive, names):
-                return DOCX
-            if "mimetype" in names:
-                with archive.open("mimetype") as entry:
-                    if entry.read(100).strip() == ODT.encode():
-                        return ODT
+            # Part names in Office files are not case-sensitive (ECMA-376 part 2): compare them in lower case.
+            names = {name.lower(): name for name in archive.namelist()}
+            if "word/document.xml" in names:
+                return None if _word_has_macros(archive, names) else DOCX
+            if "mimetype" in names and _read(archive, names["mimetype"], 100).strip() == ODT.encode():
+                return None if _odf_has_macros(archive, names) else ODT
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
     return None
 
 
-def _has_macros(archive: zipfile.ZipFile, names: set[str]) -> bool:
-    """Macro-enabled Word files are refused, whatever their macro part is called."""
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
+def _read(archive: zipfile.ZipFile, name: str, limit: int = CONTENT_TYPES_READ) -> bytes:
+    with archive.open(name) as entry:
+        return entry.read(limit)
+
+
+def _word_has_macros(archive: zipfile.ZipFile, names: dict[str, str]) -> bool:
+    """Macro-enabled Word files are refused, whatever their macro part is called and however the case
+    of the part names is written."""
+    if any(name.endswith("vbaproject.bin") for name in names):
         return True
-    if "[Content_Types].xml" not in names:
+    content_types = names.get("[content_types].xml")
+    if content_types is None:
         return False
-    with archive.open("[Content_Types].xml") as entry:
-        content_types = entry.read(CONTENT_TYPES_READ).lower()
-    return b"macroenabled" in content_types or b"vbaproject" in content_types
+    declared = _read(archive, content_types).lower()
+    return b"macroenabled" in declared or b"vbaproject" in declared
+
+
+ODF_MACRO_FOLDERS = ("basic/", "scripts/")  # Basic macros, and scripts in other languages
+ODF_MACRO_LINKS = (b"vnd.sun.star.script:", b"macro://", b"script:event-listener")
+ODF_XML_PARTS = ("meta-inf/manifest.xml", "content.xml", "styles.xml", "settings.xml")
+
+
+def _odf_has_macros(archive: zipfile.ZipFile, names: dict[str, str]) -> bool:
+    """An OpenDocument file with macros is refused: macro parts (Basic/, Scripts/), a manifest that lists
+    them, or events that call a macro, whatever the case of the names."""
+    if any(name.startswith(ODF_MACRO_FOLDERS) for name in names):
+        return True
+    for part in ODF_XML_PARTS:
+        if part not in names:
+            continue
+        xml = _read(archive, names[part]).lower()
+        if any(link in xml for link in ODF_MACRO_LINKS):
+            return True
+        if part == "meta-inf/manifest.xml" and any(
+            f'full-path="{folder}'.encode() in xml for folder in ODF_MACRO_FOLDERS
+        ):
+            return True
+    return False
 
 
 # Reading, naming and serving ----------------------------------------------------------------------
