@@ -22,7 +22,7 @@ from suppliers.forms import (
     CategoryChoiceForm,
     DocumentUploadForm,
 )
-from suppliers.models import Application
+from suppliers.models import Application, CategoryChoice
 
 
 def _wants_to_finish(request: HttpRequest) -> bool:
@@ -202,25 +202,36 @@ def category_edit(request: HttpRequest, application_pk: int, choice_pk: int) -> 
         request.POST or None, initial=CategoryChoiceForm.initial_for(choice.descriptor, choice.case_studies)
     )
     if request.method == "POST":
-        form.is_valid()
-        descriptor, case_studies = form.descriptor_and_case_studies()
-        try:
-            choice = services.category_choice_save(
-                application=application,
-                user=request.user,
-                category=choice.category,
-                descriptor=descriptor,
-                case_studies=case_studies,
-            )
-        except RuleBroken as error:
-            form.add_error(None, f"{error.message} Remove it from your service categories.")
+        saved = _save_choice(request, application, choice, form)
+        if saved is None:
             return _category_page(request, application, choice, form, DocumentUploadForm())
+        choice = saved
         errors = sections.choice_errors(choice.descriptor, choice.case_studies)
         if not _wants_to_finish(request) or (not errors and form.is_valid()):
             messages.success(request, f"{choice.category.name}: saved.")
             return redirect("suppliers:section_edit", application.pk, "categories")
         form.show_errors(errors)
     return _category_page(request, application, choice, form, DocumentUploadForm())
+
+
+def _save_choice(
+    request: HttpRequest, application: Application, choice: CategoryChoice, form: CategoryChoiceForm
+) -> CategoryChoice | None:
+    """Save the page's descriptor and case studies, even incomplete. None, with the reason shown on the
+    form, if the category can no longer be saved."""
+    form.is_valid()
+    descriptor, case_studies = form.descriptor_and_case_studies()
+    try:
+        return services.category_choice_save(
+            application=application,
+            user=request.user,
+            category=choice.category,
+            descriptor=descriptor,
+            case_studies=case_studies,
+        )
+    except RuleBroken as error:
+        form.add_error(None, f"{error.message} Remove it from your service categories.")
+        return None
 
 
 def _category_page(request, application, choice, form, upload_form) -> HttpResponse:
@@ -248,24 +259,15 @@ def category_remove(request: HttpRequest, application_pk: int, choice_pk: int) -
     return redirect("suppliers:section_edit", application.pk, "categories")
 
 
-def _save_typed_answers(request: HttpRequest, application: Application, choice) -> CategoryChoiceForm | None:
+def _save_typed_answers(
+    request: HttpRequest, application: Application, choice: CategoryChoice
+) -> CategoryChoiceForm | None:
     """The category page sends its answers with an upload or a removal, so that nothing typed is lost:
     save them (as "come back later" does). None when the request carries no answers."""
     if "descriptor" not in request.POST:
         return None
     form = CategoryChoiceForm(request.POST)
-    form.is_valid()
-    descriptor, case_studies = form.descriptor_and_case_studies()
-    try:
-        services.category_choice_save(
-            application=application,
-            user=request.user,
-            category=choice.category,
-            descriptor=descriptor,
-            case_studies=case_studies,
-        )
-    except RuleBroken as error:
-        form.add_error(None, f"{error.message} Remove it from your service categories.")
+    _save_choice(request, application, choice, form)
     return form
 
 
