@@ -223,7 +223,13 @@ ORGANISATION = (
         missing="Enter your organisation's legal name",
         width="three-quarters",
     ),
-    Question("trading_name", "Trading name (optional)", required=False, width="three-quarters"),
+    Question(
+        "trading_name",
+        "Trading name (optional)",
+        required=False,
+        summary_label="Trading name",
+        width="three-quarters",
+    ),
     Question(
         "legal_form",
         "What kind of organisation are you?",
