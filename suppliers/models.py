@@ -11,12 +11,11 @@ its own files.
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from portal import uploads
 from portal.models import Organisation, Region, ServiceCategory, User
 
 
@@ -132,7 +131,7 @@ class CategoryChoice(models.Model):
 
 def document_upload_to(instance: SupportingDocument, filename: str) -> str:
     """A random name: the uploader's file name is never used as a path."""
-    return f"sq/{uuid4().hex}"
+    return uploads.random_name("sq")
 
 
 class SupportingDocument(models.Model):

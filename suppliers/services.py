@@ -9,15 +9,11 @@ admins record outcomes. Messages (and their e-mails, queued after commit) go thr
 from __future__ import annotations
 
 import copy
-import io
 import json
-import os
-import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -28,10 +24,12 @@ from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from portal import uploads
 from portal.audit import audit_record, changed_fields
 from portal.exceptions import RuleBroken
 from portal.models import Organisation, Region, ServiceCategory, User
 from portal.services import message_send
+from portal.uploads import DOCX, ODT, PDF, magic  # noqa: F401 (the document types, named here too)
 from suppliers import sections, selectors, standing
 from suppliers.models import (
     Application,
@@ -43,16 +41,8 @@ from suppliers.models import (
     Qualification,
     SupportingDocument,
 )
+from suppliers.sections import MAX_DOCUMENTS_PER_CATEGORY
 
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ODT = "application/vnd.oasis.opendocument.text"
-ALLOWED_DOCUMENTS = {PDF: "PDF", DOCX: "Word document (DOCX)", ODT: "OpenDocument text (ODT)"}
-DOCUMENT_EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", ODT: ".odt"}
-WRONG_TYPE = "The file must be a PDF, a Word document (DOCX) or an OpenDocument text file (ODT)."
-# libmagic names some valid DOCX and ODT files only as a zip; their manifest decides.
-ZIP_TYPES = {DOCX, ODT, "application/zip", "application/x-zip-compressed", "application/octet-stream"}
-MAX_DOCUMENTS_PER_CATEGORY = 5
 CYBER_REMINDER_DAYS = 30
 NOT_A_DRAFT = (
     "This application has been submitted, so it cannot be changed. Start a new version to update it."
@@ -189,7 +179,8 @@ def section_save(
     """Save one section's answers, even when invalid, so nothing typed is lost; it is marked complete
     only when valid. Returns the section's errors ({} when valid).
 
-    Only the section's own fields are kept. The categories and agreement sections are saved by their
+    Only the section's own fields are kept, as typed, with the normalised money and dates (see
+    `Section.stored`). The categories and agreement sections are saved by their
     own services; for them `data` must be empty and this only marks the section complete (or not).
     """
     spec = sections.section(slug)
@@ -199,9 +190,7 @@ def section_save(
     with transaction.atomic():
         locked = _locked_draft(application)
         if slug not in sections.OWN_SERVICE:
-            locked.answers[slug] = _jsonable(
-                {name: value for name, value in (data or {}).items() if name in spec.fields}
-            )
+            locked.answers[slug] = _jsonable(spec.stored(data))
         errors = sections.section_errors(slug, sections.answers_for(locked, slug), application=locked)
         complete = mark_complete and not errors
         _mark(locked, slug, complete=complete)
@@ -278,73 +267,13 @@ def category_choice_remove(*, choice: CategoryChoice, user: User) -> None:
 # Supporting documents -----------------------------------------------------------------------------
 
 
-def document_content_type(data: bytes) -> str | None:
-    """The document's type judged by its content (never its name), or None if it is not allowed."""
-    detected = magic.from_buffer(data, mime=True)
-    if detected == PDF:
-        return PDF
-    if detected in ZIP_TYPES and zipfile.is_zipfile(io.BytesIO(data)):
-        return _office_type(data)
-    return None
-
-
-def _office_type(data: bytes) -> str | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "word/document.xml" in names and not _has_macros(archive, names):
-                return DOCX
-            if "mimetype" in names:
-                with archive.open("mimetype") as entry:
-                    if entry.read(100).strip() == ODT.encode():
-                        return ODT
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
-    return None
-
-
-def _has_macros(archive: zipfile.ZipFile, names: set[str]) -> bool:
-    """Macro-enabled Word files are refused, whatever their macro part is called."""
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        return True
-    if "[Content_Types].xml" not in names:
-        return False
-    with archive.open("[Content_Types].xml") as entry:
-        content_types = entry.read(200_000).lower()
-    return b"macroenabled" in content_types or b"vbaproject" in content_types
-
-
-def stored_name(uploaded_name: str | None, content_type: str) -> str:
-    """The name a document is offered under: the uploader's, with the extension of its real type, so that a
-    file that is both a PDF and something else can only ever be opened as a PDF."""
-    stem = os.path.splitext(os.path.basename(uploaded_name or ""))[0].strip() or "document"
-    return stem[:180] + DOCUMENT_EXTENSIONS[content_type]
-
-
-def _read_upload(uploaded_file: UploadedFile) -> bytes:
-    limit = settings.UPLOAD_MAX_BYTES
-    too_big = f"The file must be smaller than {limit / (1024 * 1024):g} MB."
-    if uploaded_file.size is not None and uploaded_file.size > limit:
-        raise RuleBroken(too_big, field="file")
-    uploaded_file.seek(0)
-    data = uploaded_file.read(limit + 1)
-    if len(data) > limit:
-        raise RuleBroken(too_big, field="file")
-    if not data:
-        raise RuleBroken("The file is empty.", field="file")
-    return data
-
-
 def supporting_document_add(
     *, category_choice: CategoryChoice, user: User, uploaded_file: UploadedFile
 ) -> SupportingDocument:
     """Attach a file to a category choice, after checking its size and its type by content."""
     application = category_choice.application
     _require_member(user, application.organisation)
-    data = _read_upload(uploaded_file)
-    content_type = document_content_type(data)
-    if content_type is None:
-        raise RuleBroken(WRONG_TYPE, field="file")
+    upload = uploads.checked_upload(uploaded_file)
     with transaction.atomic():
         _locked_draft(application)
         if category_choice.documents.count() >= MAX_DOCUMENTS_PER_CATEGORY:
@@ -353,12 +282,12 @@ def supporting_document_add(
             )
         document = SupportingDocument(
             category_choice=category_choice,
-            original_name=stored_name(uploaded_file.name, content_type),
-            content_type=content_type,
-            size=len(data),
+            original_name=upload.name,
+            content_type=upload.content_type,
+            size=upload.size,
             uploaded_by=user,
         )
-        document.file.save("upload", ContentFile(data), save=False)
+        document.file.save("upload", ContentFile(upload.data), save=False)
         try:
             document.save()
             audit_record(

@@ -2,7 +2,8 @@
 
 The one place that knows where the facts sit in the questionnaire's answers: `application_decide` and the
 backfill migration both call `standing_facts`. Money typed as "£12,500" and dates stored as ISO strings
-are read with the questionnaire's own readers.
+are read from the values normalised when each section was saved, or with the questionnaire's own readers
+for answers saved before that.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ def cyber_rank(level: str) -> int:
         raise ValueError(f"No cyber security level {level!r}") from None
 
 
+def _stored_value(answers: dict[str, Any], key: str, read: Any) -> Any:
+    """A money or date answer as data: the value normalised when the section was saved, or, for answers
+    saved before values were normalised, the typed text read again."""
+    value = sections.normalised(answers, key)
+    return read(value if value is not None else answers.get(key))
+
+
 def standing_facts(snapshot: dict[str, Any]) -> dict[str, Any]:
     """The typed facts of a submitted questionnaire's snapshot, as `OrganisationStanding` field values
     (not the exclusion decision, which is the assessor's, not the organisation's)."""
@@ -34,12 +42,12 @@ def standing_facts(snapshot: dict[str, Any]) -> dict[str, Any]:
     # The questionnaire's organisation section, else the profile as it was when the questionnaire was sent.
     organisation = {**(snapshot.get("organisation") or {}), **(answers.get("organisation") or {})}
     level = cyber.get("level") if cyber.get("level") in CYBER_RANKS else NO_CERTIFICATE
-    expiry = sections.parse_date(cyber.get("expiry_date")) if level != NO_CERTIFICATE else None
+    expiry = _stored_value(cyber, "expiry_date", sections.parse_date) if level != NO_CERTIFICATE else None
     if expiry is None:
         level = NO_CERTIFICATE
     return {
-        "turnover": sections._pounds(financial.get("turnover_year_1")),
-        "financial_year_end": sections.parse_date(financial.get("financial_year_end_1")),
+        "turnover": _stored_value(financial, "turnover_year_1", sections._pounds),
+        "financial_year_end": _stored_value(financial, "financial_year_end_1", sections.parse_date),
         "cyber_level": level,
         "cyber_rank": CYBER_RANKS[level],
         "cyber_certificate_number": str(cyber.get("certificate_number") or "")[:200] if expiry else "",
