@@ -50,7 +50,9 @@ def test_the_questionnaire_judges_the_organisation_by_the_same_rules(change, fie
     answers = {**DETAILS, **change}
 
     assert field in organisation_rule_errors(answers)
-    assert sections.organisation_errors(answers, ctx=None)[field] == organisation_rule_errors(answers)[field]
+    questionnaire = sections.section("organisation").errors(answers, sections.Context(application=None))
+
+    assert questionnaire[field] == organisation_rule_errors(answers)[field]
 
 
 def test_a_cio_with_its_charity_number_and_a_company_with_its_number_are_accepted():
