@@ -30,6 +30,7 @@ from django.utils import dateformat, timezone
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 from portal.models import Organisation, Region, ServiceCategory, User
+from portal.page_cache import public_pages_changed
 from portal.services import message_send
 from suppliers import sections, selectors
 from suppliers.models import (
@@ -711,6 +712,7 @@ def application_decide(*, application: Application, admin: User, now: datetime |
             subject=f"Your Selection Questionnaire: {locked.get_outcome_display().lower()}",
             body=_outcome_body(locked, new_choices),
         )
+        public_pages_changed()  # the public list shows the new qualifications and regions
     return application
 
 
