@@ -99,14 +99,9 @@ def review_queue(
     )
 
 
-def public_providers(
-    category: ServiceCategory | None = None,
-    region: Region | None = None,
-    size: str | None = None,
-    q: str | None = None,
+def _public_provider_ids(
+    category: ServiceCategory | None, region: Region | None, size: str | None, q: str | None
 ) -> QuerySet[Organisation]:
-    """Qualified organisations for the public list, with `qualifications` (and their category) and
-    `framework_regions` (and their region) prefetched: three queries however many providers."""
     providers = Organisation.objects.filter(qualifications__isnull=False)
     if category is not None:
         providers = providers.filter(qualifications__category=category)
@@ -116,13 +111,63 @@ def public_providers(
         providers = providers.filter(size_band=size)
     if q:
         providers = providers.filter(Q(legal_name__icontains=q) | Q(trading_name__icontains=q))
+    return providers.values("pk")
+
+
+def public_providers(
+    category: ServiceCategory | None = None,
+    region: Region | None = None,
+    size: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Organisation]:
+    """Qualified organisations for the public list, with `qualifications` (and their category) and
+    `framework_regions` (and their region) prefetched: three queries however many providers."""
     return (
-        Organisation.objects.filter(pk__in=providers.values("pk"))
+        Organisation.objects.filter(pk__in=_public_provider_ids(category, region, size, q))
         .prefetch_related(
             Prefetch("qualifications", queryset=Qualification.objects.select_related("category")),
             Prefetch("framework_regions", queryset=OrganisationRegion.objects.select_related("region")),
         )
         .order_by("legal_name")
+    )
+
+
+PUBLIC_PROVIDER_FIELDS = (
+    "pk",
+    "legal_name",
+    "trading_name",
+    "size_band",
+    "is_vcse",
+    "show_contact_publicly",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
+def public_provider_values(
+    category: ServiceCategory | None = None,
+    region: Region | None = None,
+    size: str | None = None,
+    q: str | None = None,
+) -> QuerySet:
+    """The same providers as `public_providers`, as dicts of PUBLIC_PROVIDER_FIELDS (no model objects),
+    for the CSV; `provider_links` gives their categories and regions."""
+    return (
+        Organisation.objects.filter(pk__in=_public_provider_ids(category, region, size, q))
+        .order_by("legal_name", "pk")
+        .values(*PUBLIC_PROVIDER_FIELDS)
+    )
+
+
+def provider_links(organisation_ids: list[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(organisation id, category id) of their qualifications and (organisation id, region id) of their
+    regions: two queries, as tuples."""
+    qualifications = Qualification.objects.filter(organisation_id__in=organisation_ids)
+    regions = OrganisationRegion.objects.filter(organisation_id__in=organisation_ids)
+    return (
+        list(qualifications.values_list("organisation_id", "category_id")),
+        list(regions.values_list("organisation_id", "region_id")),
     )
 
 
