@@ -32,7 +32,7 @@ from portal.exceptions import RuleBroken
 from portal.models import Organisation, Region, ServiceCategory, User
 from portal.page_cache import public_pages_changed
 from portal.services import message_send
-from suppliers import sections, selectors
+from suppliers import sections, selectors, tasks
 from suppliers.models import (
     Application,
     CategoryChoice,
@@ -516,6 +516,7 @@ def application_submit(*, application: Application, user: User, now: datetime | 
             subject="We have received your Selection Questionnaire",
             body=_receipt_body(locked),
         )
+        tasks.prepare_application_pdf.delay_on_commit(application.pk)  # its PDF, rendered once
     return application
 
 
