@@ -6,6 +6,8 @@ them, so filtering adds no queries. A value that is not on a list is shown as an
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
@@ -13,6 +15,7 @@ from django import forms
 from portal.models import Organisation, Region, ServiceCategory
 
 
+@lru_cache(maxsize=16)
 def size_short_label(size_band: str) -> str:
     """The size band's label without the definition in brackets: "Micro", "Small"…"""
     label = Organisation.SizeBand(size_band).label if size_band in Organisation.SizeBand.values else ""

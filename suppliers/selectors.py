@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.models import Organisation, Region, ServiceCategory
@@ -145,29 +145,44 @@ PUBLIC_PROVIDER_FIELDS = (
 )
 
 
+class IdList(Aggregate):
+    """The values as text, comma-separated, in no particular order: GROUP_CONCAT in SQLite, STRING_AGG in
+    PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s((%(expressions)s)::text, ',')",
+            **extra_context,
+        )
+
+
+def _ids_of(model, field: str) -> Subquery:
+    rows = model.objects.filter(organisation=OuterRef("pk")).order_by().values("organisation")
+    return Subquery(rows.annotate(ids=IdList(field)).values("ids"))
+
+
 def public_provider_values(
     category: ServiceCategory | None = None,
     region: Region | None = None,
     size: str | None = None,
     q: str | None = None,
 ) -> QuerySet:
-    """The same providers as `public_providers`, as dicts of PUBLIC_PROVIDER_FIELDS (no model objects),
-    for the CSV; `provider_links` gives their categories and regions."""
+    """The same providers as `public_providers` in one query, as dicts (no model objects), for the CSV:
+    PUBLIC_PROVIDER_FIELDS, with `category_ids` and `region_ids` as comma-separated ids."""
     return (
         Organisation.objects.filter(pk__in=_public_provider_ids(category, region, size, q))
+        .annotate(
+            category_ids=_ids_of(Qualification, "category_id"),
+            region_ids=_ids_of(OrganisationRegion, "region_id"),
+        )
         .order_by("legal_name", "pk")
-        .values(*PUBLIC_PROVIDER_FIELDS)
-    )
-
-
-def provider_links(organisation_ids: list[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """(organisation id, category id) of their qualifications and (organisation id, region id) of their
-    regions: two queries, as tuples."""
-    qualifications = Qualification.objects.filter(organisation_id__in=organisation_ids)
-    regions = OrganisationRegion.objects.filter(organisation_id__in=organisation_ids)
-    return (
-        list(qualifications.values_list("organisation_id", "category_id")),
-        list(regions.values_list("organisation_id", "region_id")),
+        .values(*PUBLIC_PROVIDER_FIELDS, "category_ids", "region_ids")
     )
 
 

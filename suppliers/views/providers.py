@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -40,7 +39,7 @@ CSV_COLUMNS = [
     "Contact phone",
 ]
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = frozenset("=+-@\t\r")
 CSV_CHUNK = 1_000  # providers per batch of the streamed CSV: memory stays flat however long the list
 
 
@@ -120,7 +119,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 
 def csv_safe(value: str) -> str:
     """Neutralise a cell a spreadsheet would run as a formula by making it text."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+    return f"'{value}" if value[:1] in FORMULA_STARTS else value
 
 
 class _Line:
@@ -136,9 +135,13 @@ def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield batch
 
 
+def _ids(text: str | None) -> list[int]:
+    return [int(pk) for pk in text.split(",")] if text else []
+
+
 def _csv_lines(rows: Iterable[dict], all_region_ids: set[int]) -> Iterator[str]:
-    """The CSV, a batch of providers at a time: each batch is one query for its categories and one for
-    its regions, read as tuples and named from the reference lists read once."""
+    """The CSV, a batch of providers at a time, from one query: each provider's categories and regions
+    come as ids, named from the reference lists read once."""
     categories = {category.pk: str(category) for category in ServiceCategory.objects.order_by("number")}
     regions = {region.pk: region for region in Region.objects.order_by("sort_order", "name")}
     category_order = {pk: index for index, pk in enumerate(categories)}
@@ -146,24 +149,17 @@ def _csv_lines(rows: Iterable[dict], all_region_ids: set[int]) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield "\ufeff" + writer.writerow(CSV_COLUMNS)  # a byte order mark, so that Excel reads UTF-8
     for batch in _batches(rows, CSV_CHUNK):
-        qualifications, chosen_regions = selectors.provider_links([row["pk"] for row in batch])
-        categories_of, regions_of = defaultdict(list), defaultdict(list)
-        for organisation_id, category_id in qualifications:
-            categories_of[organisation_id].append(category_id)
-        for organisation_id, region_id in chosen_regions:
-            regions_of[organisation_id].append(region_id)
         lines = []
         for row in batch:
-            own_regions = sorted(regions_of[row["pk"]], key=region_order.__getitem__)
+            own_categories = sorted(_ids(row["category_ids"]), key=category_order.__getitem__)
+            own_regions = sorted(_ids(row["region_ids"]), key=region_order.__getitem__)
             shows_contact = row["show_contact_publicly"]
             cells = [
                 row["legal_name"],
                 row["trading_name"],
                 size_short_label(row["size_band"]),
                 "Yes" if row["is_vcse"] else "No",
-                "; ".join(
-                    categories[pk] for pk in sorted(categories_of[row["pk"]], key=category_order.__getitem__)
-                ),
+                "; ".join(categories[pk] for pk in own_categories),
                 _regions_text([regions[pk] for pk in own_regions], all_region_ids),
                 row["contact_name"] if shows_contact else "",
                 row["contact_email"] if shows_contact else "",
