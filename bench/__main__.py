@@ -62,6 +62,7 @@ class Page:
     portal: list[dict] = field(default_factory=list)
     limit: list[dict] = field(default_factory=list)
     peak_mib: float = 0.0
+    cpu_ms: float = 0.0
 
 
 # Environment ---------------------------------------------------------------------------------------
@@ -157,6 +158,18 @@ class Server:
             if int(fields[1]) == self.process.pid:
                 pids.append(int(stat.parent.name))
         return pids
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the workers have used so far."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.workers():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        return total
 
     def peak_mib(self) -> float:
         """The largest peak resident memory (VmHWM) of the workers."""
@@ -255,17 +268,21 @@ def run(
         if bare_url:
             fetch(bare_url, "")
         print(f"  {page.label}…", flush=True)
+        cpu = 0.0
         for _ in range(rounds):
             if bare_url:
                 page.limit.append(wrk(bare_url, "", seconds, page.connections))
+            before = portal.cpu_seconds()
             page.portal.append(wrk(portal.url + page.path, cookie, seconds, page.connections))
+            cpu += portal.cpu_seconds() - before
+        page.cpu_ms = cpu * 1000 / max(1, sum(round_["requests"] for round_ in page.portal))
         page.peak_mib = portal.peak_mib()
 
 
 def print_table(pages: list[Page]) -> None:
     header = (
         f"{'page':<34} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'KiB':>5} {'bare req/s':>10} "
-        f"{'ratio':>6} {'target':>8} {'met':>4} {'queries':>7} {'writes':>6} {'worker MiB':>10}"
+        f"{'ratio':>6} {'target':>8} {'met':>4} {'CPU ms':>6} {'queries':>7} {'writes':>6} {'worker MiB':>10}"
     )
     print("\n" + header + "\n" + "-" * len(header))
     for page in pages:
@@ -281,13 +298,14 @@ def print_table(pages: list[Page]) -> None:
         print(
             f"{page.label:<34} {rps:7.0f} {p50:8.1f} {p99:8.1f} {page.size / 1024:5.0f} "
             f"{bare_rps if page.bare else 0:10.0f} {ratio_text} {target_text:>8} {'yes' if met else 'NO':>4} "
-            f"{page.queries:7d} {page.writes:6d} {page.peak_mib:10.0f}"
+            f"{page.cpu_ms:6.1f} {page.queries:7d} {page.writes:6d} {page.peak_mib:10.0f}"
         )
     print(
         f"\n{WORKERS} gunicorn workers each; wrk with {CONNECTIONS} connections (1 for the CSV); req/s is "
         "the mean of the rounds, p50 the median round's, p99 the worst round's. Public pages are compared "
         "with the bare static view, signed-in pages with the bare template view. Queries and writes: one "
-        "request in steady state (the second). Worker MiB: the largest peak resident memory of a portal "
+        "request in steady state (the second). CPU ms: the portal workers' CPU time per request, which a "
+        "busy machine inflates less than latency. Worker MiB: the largest peak resident memory of a portal "
         "worker so far."
     )
 
@@ -305,9 +323,10 @@ def pdf_timing() -> None:
     application = data.longest_questionnaire()
     assert gc.isenabled()
     started = time.perf_counter()
-    pdf = pdfs.application_pdf(application)
+    document = pdfs.application_pdf_document(application)  # what the Celery task renders, in two steps
+    pdf = document.write_pdf()
     seconds = time.perf_counter() - started
-    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    pages = len(document.pages)
     limit = tasks.PDF_SOFT_TIME_LIMIT
     print(
         f"Rendered in {seconds:.1f} s: {pages} pages, {len(pdf) / 1024:.0f} KiB. The Celery task's "

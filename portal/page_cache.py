@@ -28,13 +28,25 @@ PAGE_SECONDS = 10 * 60
 LONGEST_QUERY = 500  # longer query strings are served but not stored
 
 
-def _generation() -> str:
+# The generation this process saw last: a hit then costs one round trip to the cache, which returns the
+# current generation and the page stored under the one guessed, together (MGET in Redis).
+_last_seen: dict[str, str] = {}
+
+
+def _stored_page(address: str) -> tuple[str, tuple | None]:
+    """The current generation, and the page stored for `address` in it (None if there is none)."""
+    guess = _last_seen.get("generation")
+    if guess is not None:
+        found = cache.get_many([GENERATION_KEY, _key(address, guess)])
+        if found.get(GENERATION_KEY) == guess:
+            return guess, found.get(_key(address, guess))
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         # A new random generation, never a constant: pages stored before the key was lost stay unreachable.
         cache.add(GENERATION_KEY, uuid4().hex, None)
         generation = cache.get(GENERATION_KEY)
-    return generation
+    _last_seen["generation"] = generation
+    return generation, cache.get(_key(address, generation))
 
 
 def public_pages_changed() -> None:
@@ -50,9 +62,8 @@ def _cacheable_request(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest, generation: str) -> str:
-    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-pages:{generation}:{address}"
+def _key(address: str, generation: str) -> str:
+    return f"public-pages:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -62,8 +73,8 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = _key(request, _generation())
-        stored = cache.get(key)
+        address = request.get_full_path()
+        generation, stored = _stored_page(address)
         if stored is not None:
             content, content_type = stored
             response = HttpResponse(content, content_type=content_type)
@@ -77,7 +88,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and not getattr(getattr(request, "session", None), "modified", False)
         ):
-            cache.set(key, (response.content, response["Content-Type"]), PAGE_SECONDS)
+            cache.set(_key(address, generation), (response.content, response["Content-Type"]), PAGE_SECONDS)
         response["X-Page-Cache"] = "miss"
         return response
 

@@ -15,8 +15,9 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from weasyprint.document import Document
 
-from portal.pdf import pdf_render
+from portal.pdf import pdf_document, pdf_render
 from suppliers import display, selectors
 from suppliers.models import Application, CategoryChoice, application_pdf_upload_to
 
@@ -44,7 +45,12 @@ def application_context(application: Application) -> dict[str, Any]:
 
 def application_pdf(application: Application) -> bytes:
     """The version as the organisation sent it: every section's answers, categories and declaration."""
-    return pdf_render("pdf/application.html", application_context(application))
+    return application_pdf_document(application).write_pdf()
+
+
+def application_pdf_document(application: Application) -> Document:
+    """The same, laid out (its pages can be counted): `make bench` times it."""
+    return pdf_document("pdf/application.html", application_context(application))
 
 
 def application_pdf_prepare(*, application_id: int) -> bool:
