@@ -4,8 +4,8 @@
 - `people`: a supplier with a draft questionnaire and a full inbox, and an MoJ admin (with an
   authenticator app) with a review queue of sent questionnaires; built through the services and the
   test factories, as the test suite builds them;
-- `longest_questionnaire`: a sent version with all 14 categories and every long answer near its
-  500-word limit (about 126 pages as PDF).
+- `longest_questionnaire`: a sent version with all 14 categories, every discretionary exclusion ground
+  answered yes, and every long answer near its 500-word limit (over 100 pages as PDF).
 """
 
 from __future__ import annotations
@@ -128,12 +128,20 @@ def longest_questionnaire():
     """A sent version with all 14 categories, every long answer near the 500-word limit."""
     from portal.models import ServiceCategory
     from suppliers import services
+    from suppliers.sections import DISCRETIONARY_GROUNDS
     from tests.factories import MembershipFactory
-    from tests.suppliers.factories import complete_application
+    from tests.suppliers.factories import complete_application, exclusion_answers
 
     member = MembershipFactory(is_admin=True, organisation__legal_name="Longest Answers Trust")
     codes = tuple(ServiceCategory.objects.order_by("number").values_list("code", flat=True))
-    application = complete_application(member.organisation, member.user, categories=codes)
+    exclusion = exclusion_answers()
+    for number, ground in enumerate(DISCRETIONARY_GROUNDS):  # each answered yes, with long explanations
+        exclusion[ground] = "yes"
+        exclusion[f"{ground}_details"] = long_text(490, 300 + number)
+        exclusion[f"{ground}_self_cleaning"] = long_text(490, 400 + number)
+    application = complete_application(
+        member.organisation, member.user, categories=codes, exclusion=exclusion
+    )
     for number, choice in enumerate(application.category_choices.all()):
         choice.descriptor = long_text(490, number)
         choice.case_studies = [
