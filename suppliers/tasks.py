@@ -13,8 +13,9 @@ def send_cyber_expiry_reminders() -> int:
     return services.cyber_expiry_reminders_send(today=timezone.localdate())
 
 
-# The longest questionnaire (14 categories, long answers: about 126 pages) renders in about 15 s on a quiet
-# machine and up to about 75 s on a busy one (see README, "Performance"). The limits leave room above that.
+# The longest questionnaire (14 categories, long answers everywhere) is 105 to 126 pages: `make bench`
+# rendered 105 in 30 s on a busy 2-core machine; the issue measured 126 in 14 s quiet, 33 to 76 s busy.
+# The limits leave room above the worst of those.
 PDF_SOFT_TIME_LIMIT = 240
 PDF_TIME_LIMIT = 300
 
