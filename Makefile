@@ -61,7 +61,8 @@ check-deploy: $(STAMP)
 assets: $(NODE_STAMP)
 	bash scripts/vendor-assets.sh
 
-bench: $(STAMP)
+## make bench: the portal under gunicorn and wrk, side by side with a bare Django view (see bench/__main__.py).
+bench: $(STAMP) system-packages
 	$(PY) -m bench
 
 clean:

@@ -30,3 +30,8 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         require_shared_cache()
+        from django.contrib.auth.signals import user_logged_in
+
+        from portal.middleware import SessionRefreshMiddleware
+
+        user_logged_in.connect(SessionRefreshMiddleware.stamp_at_sign_in, dispatch_uid="session-refresh")

@@ -169,12 +169,20 @@ MFA_TOTP_ISSUER = "Probation Services Dynamic Framework"
 
 # Sessions end after 30 minutes without a request; the session id changes at sign-in (Django's login()).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Confirmation messages live in the session, so the portal sets no cookie beyond these two.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Performance (issue 8): a read writes nothing. The session is saved when it changes, and refreshed at
+# most once a minute to keep the idle timer running (portal.middleware.SessionRefreshMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+    "portal.middleware.SessionRefreshMiddleware",
+)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

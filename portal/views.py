@@ -11,6 +11,7 @@ from portal.contributions import Link
 from portal.exceptions import RuleBroken
 from portal.forms import AuditFilterForm, InvitationForm, OrganisationForm, show_rule_broken
 from portal.models import Membership, ServiceCategory
+from portal.page_cache import public_page
 
 
 def _page(template: str):
@@ -22,7 +23,7 @@ def _page(template: str):
     return view
 
 
-home = _page("portal/home.html")
+home = public_page(_page("portal/home.html"))
 glossary = _page("portal/glossary.html")
 accessibility = _page("portal/accessibility.html")
 cookies = _page("portal/cookies.html")

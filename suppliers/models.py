@@ -35,6 +35,11 @@ class ApplicationQuerySet(models.QuerySet):
         return self.exclude(status=Application.Status.DRAFT)
 
 
+def application_pdf_upload_to(instance: Application, filename: str) -> str:
+    """A random name in private storage: never guessable from the application."""
+    return f"{uploads.random_name('sq-pdf')}.pdf"
+
+
 class Application(models.Model):
     """One version of an organisation's Selection Questionnaire."""
 
@@ -74,6 +79,12 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(
+        upload_to=application_pdf_upload_to,
+        max_length=200,
+        blank=True,
+        help_text="The sent version as PDF, rendered once in the background (suppliers.tasks).",
+    )
 
     objects = ApplicationQuerySet.as_manager()
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Aggregate, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.models import Organisation, Region, ServiceCategory
@@ -124,14 +124,9 @@ def review_queue(
     )
 
 
-def public_providers(
-    category: ServiceCategory | None = None,
-    region: Region | None = None,
-    size: str | None = None,
-    q: str | None = None,
+def _public_provider_ids(
+    category: ServiceCategory | None, region: Region | None, size: str | None, q: str | None
 ) -> QuerySet[Organisation]:
-    """Qualified organisations for the public list, with `qualifications` (and their category) and
-    `framework_regions` (and their region) prefetched: three queries however many providers."""
     providers = Organisation.objects.filter(qualifications__isnull=False)
     if category is not None:
         providers = providers.filter(qualifications__category=category)
@@ -141,13 +136,78 @@ def public_providers(
         providers = providers.filter(size_band=size)
     if q:
         providers = providers.filter(Q(legal_name__icontains=q) | Q(trading_name__icontains=q))
+    return providers.values("pk")
+
+
+def public_providers(
+    category: ServiceCategory | None = None,
+    region: Region | None = None,
+    size: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Organisation]:
+    """Qualified organisations for the public list, with `qualifications` (and their category) and
+    `framework_regions` (and their region) prefetched: three queries however many providers."""
     return (
-        Organisation.objects.filter(pk__in=providers.values("pk"))
+        Organisation.objects.filter(pk__in=_public_provider_ids(category, region, size, q))
         .prefetch_related(
             Prefetch("qualifications", queryset=Qualification.objects.select_related("category")),
             Prefetch("framework_regions", queryset=OrganisationRegion.objects.select_related("region")),
         )
         .order_by("legal_name")
+    )
+
+
+PUBLIC_PROVIDER_FIELDS = (
+    "pk",
+    "legal_name",
+    "trading_name",
+    "size_band",
+    "is_vcse",
+    "show_contact_publicly",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
+class IdList(Aggregate):
+    """The values as text, comma-separated, in no particular order: GROUP_CONCAT in SQLite, STRING_AGG in
+    PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s((%(expressions)s)::text, ',')",
+            **extra_context,
+        )
+
+
+def _ids_of(model, field: str) -> Subquery:
+    rows = model.objects.filter(organisation=OuterRef("pk")).order_by().values("organisation")
+    return Subquery(rows.annotate(ids=IdList(field)).values("ids"))
+
+
+def public_provider_values(
+    category: ServiceCategory | None = None,
+    region: Region | None = None,
+    size: str | None = None,
+    q: str | None = None,
+) -> QuerySet:
+    """The same providers as `public_providers` in one query, as dicts (no model objects), for the CSV:
+    PUBLIC_PROVIDER_FIELDS, with `category_ids` and `region_ids` as comma-separated ids."""
+    return (
+        Organisation.objects.filter(pk__in=_public_provider_ids(category, region, size, q))
+        .annotate(
+            category_ids=_ids_of(Qualification, "category_id"),
+            region_ids=_ids_of(OrganisationRegion, "region_id"),
+        )
+        .order_by("legal_name", "pk")
+        .values(*PUBLIC_PROVIDER_FIELDS, "category_ids", "region_ids")
     )
 
 

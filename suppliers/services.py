@@ -28,9 +28,10 @@ from portal import uploads
 from portal.audit import audit_record, changed_fields
 from portal.exceptions import RuleBroken
 from portal.models import Organisation, Region, ServiceCategory, User
+from portal.page_cache import public_pages_changed
 from portal.services import message_send
 from portal.uploads import DOCX, ODT, PDF, magic  # noqa: F401 (the document types, named here too)
-from suppliers import sections, selectors, standing
+from suppliers import sections, selectors, standing, tasks
 from suppliers.models import (
     Application,
     CategoryChoice,
@@ -446,6 +447,7 @@ def application_submit(*, application: Application, user: User, now: datetime | 
             subject="We have received your Selection Questionnaire",
             body=_receipt_body(locked),
         )
+        tasks.prepare_application_pdf.delay_on_commit(application.pk)  # its PDF, rendered once
     return application
 
 
@@ -699,6 +701,7 @@ def application_decide(*, application: Application, admin: User, now: datetime |
             subject=f"Your Selection Questionnaire: {locked.get_outcome_display().lower()}",
             body=_outcome_body(locked, new_choices),
         )
+        public_pages_changed()  # the public list shows the new qualifications and regions
     return application
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -371,11 +371,18 @@ def submitted(request: HttpRequest, application_pk: int) -> HttpResponse:
 
 @access_policy(READERS)
 def application_pdf(request: HttpRequest, application_pk: int) -> HttpResponse:
+    """The sent version's PDF, rendered once in the background when it was sent (suppliers.pdfs); never
+    rendered here. Until it exists, a page says it is being prepared."""
     application = application_for_user(request, application_pk)
     if application.is_draft:
         raise Http404
-    return pdf_response(
-        pdfs.application_pdf(application), f"selection-questionnaire-{application.number}.pdf"
+    if not application.pdf:
+        return render(request, "suppliers/questionnaire/pdf_preparing.html", {"application": application})
+    return FileResponse(
+        application.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"selection-questionnaire-{application.number}.pdf",
+        content_type="application/pdf",
     )
 
 
