@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from portal.pdf import pdf_render
-from suppliers import display, selectors
+from suppliers import display, retry, selectors
 from suppliers.models import Application, CategoryChoice
 
 
@@ -41,6 +41,7 @@ def application_pdf(application: Application) -> bytes:
 
 
 def outcome_letter_context(application: Application) -> dict[str, Any]:
+    """What the outcome letter says; the inbox message of the outcome says the same (one template)."""
     organisation = _organisation_answers(application)
     decided_on = (
         timezone.localdate(application.decided_at) if application.decided_at else timezone.localdate()
@@ -59,6 +60,8 @@ def outcome_letter_context(application: Application) -> dict[str, Any]:
         "choices": choices,
         "qualified": list(selectors.qualified_categories_after(application)),
         "retry": selectors.retry_status_for(application.organisation, decided_on),
+        "attempts_allowed": retry.ATTEMPTS,
+        "wait_months": retry.WAIT_MONTHS,
     }
 
 
