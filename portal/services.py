@@ -9,7 +9,6 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -226,7 +225,8 @@ def staff_account_create(
 
 def _after_commit_dispatch(delivery_ids: list[int]) -> None:
     if delivery_ids:
-        transaction.on_commit(partial(tasks.deliveries_dispatch, delivery_ids), robust=True)
+        # Robust: if the broker is down, the change stays committed and the re-queue sends them later.
+        transaction.on_commit(lambda: tasks.deliveries_dispatch(delivery_ids), robust=True)
 
 
 def _member_addresses(organisation_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
