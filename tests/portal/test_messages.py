@@ -317,6 +317,12 @@ def test_the_requeue_finds_deliveries_left_queued_and_takes_back_dead_claims(org
     assert "stopped" in dead.last_error
 
 
+def test_the_beat_schedule_runs_the_requeue_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["deliveries-requeue"]
+
+    assert (entry["task"], entry["schedule"]) == ("portal.tasks.deliveries_requeue", 60.0)
+
+
 def test_the_requeue_task_sends_what_was_left(organisation_a, alice, settings):
     settings.DELIVERY_REQUEUE_AFTER_SECONDS = 0
     delivery = queued(organisation_a)  # the broker never heard of it
