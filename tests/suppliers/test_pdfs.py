@@ -12,6 +12,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from portal.emails import plain_text
+from portal.models import Message
 from portal.pdf import STATIC_BASE
 from suppliers import pdfs, services
 from tests.suppliers.factories import (
@@ -160,3 +162,16 @@ def test_an_organisation_name_with_markup_is_printed_as_text(organisation_a, ali
     text = pdf_text(application_pdf)
     if text is not None:
         assert "<script>alert" in text
+
+
+@pytest.mark.parametrize("outcomes", [{"accommodation": "pass", "women": "fail"}, {"women": "fail"}])
+def test_the_outcome_message_and_the_outcome_letter_say_the_same(outcomes, organisation_a, alice, ada):
+    application = submitted_application(organisation_a, alice, categories=("accommodation", "women"))
+    decide(application, ada, **outcomes)
+    application.refresh_from_db()
+    words = render_to_string("emails/parts/sq_outcome_letter.html", pdfs.outcome_letter_context(application))
+    message = Message.objects.get(kind="sq_outcome", source=f"suppliers.application:{application.pk}")
+
+    assert "Not enough evidence." in plain_text(words)
+    assert plain_text(words) in plain_text(message.body)
+    assert plain_text(words) in plain_text(letter_html(application))
