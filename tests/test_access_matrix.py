@@ -69,6 +69,8 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "admin:login": ("GET", (302, 403, 403, 403, 403, 403, 302)),
     # The audit log cannot be written by hand, even by an MoJ admin.
     "admin:portal_auditevent_add": ("GET", NOT_EVEN_MOJ_ADMINS),
+    # Deliveries (e-mails) are written by the services; failed ones are sent again from /failed-emails/.
+    "admin:portal_delivery_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     # Questionnaires, qualifications and their records are made by the services, never typed in the admin.
     "admin:suppliers_application_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     "admin:suppliers_cyberreminder_add": ("GET", NOT_EVEN_MOJ_ADMINS),
