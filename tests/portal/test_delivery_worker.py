@@ -30,7 +30,7 @@ from portal import services, tasks
 from portal.celery import app
 from portal.models import Delivery, Message
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -91,7 +91,7 @@ def test_the_inbox_links_are_relative_and_the_email_links_absolute(
     assert f"https://portal.example/messages/{message.pk}/" in body
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_nothing_is_recorded_or_sent_when_the_change_is_rolled_back(organisation_a, alice):
     with pytest.raises(RuntimeError), transaction.atomic():
         notice(organisation=organisation_a)
