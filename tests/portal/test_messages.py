@@ -534,3 +534,33 @@ def test_plain_text_keeps_paragraphs_lists_and_links():
         "Dear Alpha,\n\nYour categories\n\n- Women\n- Accommodation & housing\n\n"
         "Read your letter (https://portal.example/letter/) or https://gov.uk.\nThanks"
     )
+
+
+# Messages from before kinds -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_existing_messages_become_legacy_with_html_bodies_and_personal_reads_kept():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("portal", "0004_organisation_number_and_postcode_formats")],
+        [("portal", "0005_message_kinds_reads_and_deliveries")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    person = old.get_model("portal", "User").objects.create(email="old@example.com", role="supplier")
+    read = old.get_model("portal", "Message").objects.create(
+        recipient_user=person, subject="Old", body="Line one\n\n<b>two</b>", read_at=timezone.now()
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+
+    message = Message.objects.get(pk=read.pk)
+    assert (message.kind, message.source) == ("legacy", f"portal.message:{read.pk}")
+    assert message.body == "<p>Line one</p>\n\n<p>&lt;b&gt;two&lt;/b&gt;</p>"
+    assert MessageRead.objects.filter(message=message, user_id=person.pk).exists()
+    assert not Delivery.objects.exists()
