@@ -26,7 +26,7 @@ from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import BlockNode
 from django.utils import timezone
 
-from portal.models import Delivery
+from portal.models import Delivery, Message
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,8 @@ def worded(kind: str, context: dict[str, Any]) -> Worded:
     with rendering.bind_template(template):
         subject = blocks["subject"].render(rendering)
         body = blocks["body"].render(rendering)
-    return Worded(subject=" ".join(html.unescape(subject).split()), html=body.strip())
+    subject = " ".join(html.unescape(subject).split())
+    return Worded(subject=subject[: Message._meta.get_field("subject").max_length], html=body.strip())
 
 
 class _PlainText(HTMLParser):

@@ -166,6 +166,12 @@ def test_user_text_is_escaped_in_the_stored_body(organisation_a):
     assert "&lt;script&gt;" in message.body
 
 
+def test_a_subject_longer_than_the_column_is_cut_to_fit(organisation_a):
+    message = notice(organisation=organisation_a, subject="An alert " * 40)
+
+    assert len(message.subject) == 200
+
+
 # Read state ---------------------------------------------------------------------------------------
 
 
