@@ -4,17 +4,25 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
-from portal import tasks
+from portal import services
 from portal.context_processors import limits
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Accounts made by sign-up are supplier accounts; their e-mail goes out through Celery."""
+    """Accounts made by sign-up are supplier accounts; their e-mail goes out through the outbox."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         context = {**limits(self.request), **context}  # e-mails state the same limits as the pages
         message = self.render_mail(template_prefix, email, context)
-        tasks.send_email.delay_on_commit(to=[email], subject=message.subject, body=message.body)
+        alternatives = getattr(message, "alternatives", [])
+        html = next((content for content, mimetype in alternatives if mimetype == "text/html"), "")
+        services.email_send(
+            kind=f"account.{template_prefix.rsplit('/', 1)[-1]}",
+            address=email,
+            subject=message.subject,
+            body_text=message.body,
+            body_html=html,
+        )
 
     def add_message(
         self, request, level, message_template=None, message_context=None, *args, **kwargs

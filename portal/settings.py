@@ -226,6 +226,20 @@ DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Probation Services Dynamic Framework <noreply@example.gov.uk>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A hung SMTP connection gives up after this many seconds, well inside DELIVERY_LEASE_SECONDS.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# Deliveries (the e-mail outbox, docs/adr/0003-message-delivery-outbox.md): a failed send is tried again
+# after DELIVERY_BACKOFF_SECONDS, doubling each time up to DELIVERY_BACKOFF_MAX_SECONDS, until
+# DELIVERY_MAX_ATTEMPTS attempts have failed; it is then marked failed for an MoJ admin to retry.
+# The re-queue (every minute) sends again what has waited DELIVERY_REQUEUE_AFTER_SECONDS past its time
+# (a broker that was down) and takes back a send claimed more than DELIVERY_LEASE_SECONDS ago (a worker
+# that died).
+DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 6)
+DELIVERY_BACKOFF_SECONDS = env_int("DELIVERY_BACKOFF_SECONDS", 60)
+DELIVERY_BACKOFF_MAX_SECONDS = env_int("DELIVERY_BACKOFF_MAX_SECONDS", 3600)
+DELIVERY_REQUEUE_AFTER_SECONDS = env_int("DELIVERY_REQUEUE_AFTER_SECONDS", 300)
+DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 600)
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run in-process, so `make run` needs no broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -240,6 +254,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cyber-expiry-reminders": {
         "task": "suppliers.tasks.send_cyber_expiry_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "deliveries-requeue": {
+        "task": "portal.tasks.deliveries_requeue",
+        "schedule": 60.0,
     },
 }
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -10,7 +11,7 @@ from portal.access import access as access_policy
 from portal.contributions import Link
 from portal.exceptions import RuleBroken
 from portal.forms import AuditFilterForm, InvitationForm, OrganisationForm, show_rule_broken
-from portal.models import Membership, ServiceCategory
+from portal.models import Delivery, Membership, ServiceCategory
 from portal.page_cache import public_page
 
 
@@ -46,7 +47,10 @@ def _own_dashboard_links(user) -> list[Link]:
             Link("How qualification works", reverse("portal:how_qualification_works"), 40),
         ]
     if user.is_moj_admin:
+        failed = selectors.failed_delivery_count()
+        waiting = f" ({failed} to look at)" if failed else ""
         return [
+            Link(f"Failed e-mails{waiting}", reverse("portal:failed_deliveries"), 70),
             Link("Audit log", reverse("portal:audit_log"), 80),
             Link("Reference data, organisations and staff accounts", reverse("admin:index"), 90),
         ]
@@ -185,8 +189,32 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @access_policy(access.SIGNED_IN)
 def message_detail(request: HttpRequest, message_pk: int) -> HttpResponse:
     message = access.message_for_user(request, message_pk)
-    services.message_mark_read(message=message)
+    services.message_mark_read(message=message, user=request.user)
     return render(request, "portal/message_detail.html", {"message": message})
+
+
+@access_policy(access.MOJ_ADMIN)
+def failed_deliveries(request: HttpRequest) -> HttpResponse:
+    """E-mails that could not be sent after every attempt, each with the error, to send again."""
+    if request.method == "POST":
+        count = services.deliveries_retry_failed(by=request.user)
+        messages.success(request, f"{count} e-mail{pluralize(count)} queued to be sent again.")
+        return redirect("portal:failed_deliveries")
+    page = Paginator(selectors.failed_deliveries(), 50).get_page(request.GET.get("page"))
+    return render(request, "portal/failed_deliveries.html", {"page": page})
+
+
+@require_POST
+@access_policy(access.MOJ_ADMIN)
+def delivery_retry(request: HttpRequest, delivery_pk: int) -> HttpResponse:
+    delivery = get_object_or_404(Delivery, pk=delivery_pk)
+    try:
+        services.delivery_retry(delivery=delivery, by=request.user)
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The e-mail to {delivery.address} is queued to be sent again.")
+    return redirect("portal:failed_deliveries")
 
 
 @access_policy(access.MOJ_ADMIN)

@@ -71,6 +71,7 @@ def application_pdf_prepare(*, application_id: int) -> bool:
 
 
 def outcome_letter_context(application: Application) -> dict[str, Any]:
+    """What the outcome letter says; the inbox message of the outcome says the same (one template)."""
     organisation = _organisation_answers(application)
     decided_on = (
         timezone.localdate(application.decided_at) if application.decided_at else timezone.localdate()

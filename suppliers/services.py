@@ -14,14 +14,12 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
-from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from portal import uploads
@@ -31,7 +29,7 @@ from portal.models import Organisation, Region, ServiceCategory, User
 from portal.page_cache import public_pages_changed
 from portal.services import message_send
 from portal.uploads import DOCX, ODT, PDF, magic  # noqa: F401 (the document types, named here too)
-from suppliers import sections, selectors, standing, tasks
+from suppliers import pdfs, sections, selectors, standing, tasks
 from suppliers.models import (
     Application,
     CategoryChoice,
@@ -408,16 +406,6 @@ def _snapshot(application: Application, user: User, now: datetime) -> dict[str, 
     )
 
 
-def _receipt_body(application: Application) -> str:
-    return (
-        f"Thank you. We received your Selection Questionnaire (version {application.number}) on "
-        f"{_long_date(timezone.localtime(application.submitted_at))}.\n\n"
-        "An MoJ framework manager will assess each new service category you applied for. We will send you "
-        "the outcome, with feedback on each category, in your portal messages and by e-mail.\n\n"
-        "You can read and print what you sent from the Selection Questionnaire page at any time."
-    )
-
-
 def application_submit(*, application: Application, user: User, now: datetime | None = None) -> Application:
     """Send the draft for assessment: every section is checked again here, on the server's clock.
 
@@ -443,9 +431,10 @@ def application_submit(*, application: Application, user: User, now: datetime | 
         _save(application, locked, ["snapshot", "status", "submitted_at", "submitted_by", "updated_at"])
         audit_record(actor=user, action="sq.submitted", obj=application, summary=f"Submitted {application}")
         message_send(
+            kind="sq_receipt",
+            source=application,
+            context={"application": locked},
             organisation=locked.organisation,
-            subject="We have received your Selection Questionnaire",
-            body=_receipt_body(locked),
         )
         tasks.prepare_application_pdf.delay_on_commit(application.pk)  # its PDF, rendered once
     return application
@@ -562,46 +551,6 @@ def _record_regions(application: Application, now: datetime) -> None:
     )
 
 
-def _outcome_body(application: Application, choices: list[CategoryChoice]) -> str:
-    successful = application.outcome == Application.Outcome.SUCCESSFUL
-    passed = [str(c.category) for c in choices if c.outcome == CategoryChoice.Outcome.PASS]
-    lines = [
-        f"We have assessed your Selection Questionnaire (version {application.number}).",
-        "",
-        f"Outcome: {application.get_outcome_display().lower()}.",
-    ]
-    if passed:
-        lines += ["", f"You are now qualified on the framework for: {', '.join(passed)}."]
-    if application.exclusion_decision == Application.ExclusionDecision.EXCLUDED:
-        lines += ["", "You cannot join the framework because of your answers on grounds for exclusion:"]
-        lines += [application.exclusion_note]
-    lines += _category_lines(choices)
-    lines += [] if successful else ["", _retry_line(application)]
-    letter = settings.SITE_URL + reverse("suppliers:outcome_letter_pdf", args=[application.pk])
-    lines += ["", f"Your outcome letter, with this feedback, is here as a PDF: {letter}"]
-    return "\n".join(lines)
-
-
-def _category_lines(choices: list[CategoryChoice]) -> list[str]:
-    lines = ["", "Your service categories:"] if choices else []
-    for choice in choices:
-        result = "passed" if choice.outcome == CategoryChoice.Outcome.PASS else "not passed"
-        lines += [f"- {choice.category}: {result}"]
-        lines += [f"  Feedback: {choice.feedback}"] if choice.feedback else []
-    return lines
-
-
-def _retry_line(application: Application) -> str:
-    status = selectors.retry_status_for(application.organisation, timezone.localdate(application.decided_at))
-    if not status.can_apply:
-        return (
-            "This was your third unsuccessful application in a row. "
-            f"You can apply again from {_long_date(status.wait_until)}."
-        )
-    times = "once more" if status.attempts_left == 1 else f"{status.attempts_left} more times"
-    return f"You can apply again: {times} before a six-month wait begins."
-
-
 def _record_standing(application: Application) -> OrganisationStanding:
     """The decided application's facts become the organisation's standing (what call-offs judge)."""
     facts = standing.standing_facts(application.snapshot or {})
@@ -697,9 +646,10 @@ def application_decide(*, application: Application, admin: User, now: datetime |
         _record_standing(locked)
         _write_back_organisation(locked, admin)
         message_send(
+            kind="sq_outcome",
+            source=application,
+            context=pdfs.outcome_letter_context(locked),
             organisation=locked.organisation,
-            subject=f"Your Selection Questionnaire: {locked.get_outcome_display().lower()}",
-            body=_outcome_body(locked, new_choices),
         )
         public_pages_changed()  # the public list shows the new qualifications and regions
     return application
@@ -713,23 +663,21 @@ def _cyber_reminder_send(certificate: selectors.CyberCertificate) -> bool:
     with transaction.atomic():
         try:
             with transaction.atomic():
-                CyberReminder.objects.create(
+                reminder = CyberReminder.objects.create(
                     organisation=certificate.organisation,
                     expiry_date=certificate.expiry_date,
                     level=certificate.level,
                 )
         except IntegrityError:
             return False
-        level = sections.CYBER_LEVELS.get(certificate.level, certificate.level)
         message_send(
+            kind="cyber_reminder",
+            source=reminder,
+            context={
+                "certificate": certificate,
+                "level": sections.CYBER_LEVELS.get(certificate.level, certificate.level),
+            },
             organisation=certificate.organisation,
-            subject=f"Your {level} certificate expires on {_long_date(certificate.expiry_date)}",
-            body=(
-                f"Your {level} certificate (number {certificate.certificate_number}) expires on "
-                f"{_long_date(certificate.expiry_date)}.\n\n"
-                "Renew it before then, and send us the new certificate's details by updating your "
-                "Selection Questionnaire. Cyber Essentials is the minimum to win any call-off contract."
-            ),
         )
         audit_record(
             actor=None,

@@ -61,11 +61,16 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "portal:message_detail": ("GET", (302, 200, 200, 404, 404, 404, 404)),
     # MoJ admins
     "portal:audit_log": ("GET", MOJ_ADMIN_ONLY),
+    "portal:failed_deliveries": ("GET", MOJ_ADMIN_ONLY),
+    # Sending a failed e-mail again; this one was sent, so the admin is sent back with a message.
+    "portal:delivery_retry": ("POST", (302, 403, 403, 403, 403, 403, 302)),
     "admin:*": ("GET", ADMIN_SITE),
     # allauth guards the admin's sign-in: signed-in people who are not MoJ admins are refused there.
     "admin:login": ("GET", (302, 403, 403, 403, 403, 403, 302)),
     # The audit log cannot be written by hand, even by an MoJ admin.
     "admin:portal_auditevent_add": ("GET", NOT_EVEN_MOJ_ADMINS),
+    # Deliveries (e-mails) are written by the services; failed ones are sent again from /failed-emails/.
+    "admin:portal_delivery_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     # Questionnaires, qualifications and their records are made by the services, never typed in the admin.
     "admin:suppliers_application_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     "admin:suppliers_cyberreminder_add": ("GET", NOT_EVEN_MOJ_ADMINS),
@@ -197,13 +202,19 @@ def url_kwargs(organisation_a, alice, bob, mailoutbox, django_capture_on_commit_
         invitation = services.invitation_create(
             organisation=organisation_a, invited_by=alice, email="new.colleague@alpha.example", as_admin=False
         )
-    message = services.message_send(organisation=organisation_a, subject="Welcome", body="Hello")
+    message = services.message_send(
+        kind="test_notice",
+        source="tests:welcome",
+        context={"subject": "Welcome", "text": "Hello"},
+        organisation=organisation_a,
+    )
     token = mailoutbox[-1].body.split("/invitations/", 1)[1].split("/", 1)[0]
     return {
         "organisation_pk": organisation_a.pk,
         "membership_pk": bob.membership.pk,
         "invitation_pk": invitation.pk,
         "message_pk": message.pk,
+        "delivery_pk": message.deliveries.first().pk,
         "token": token,
         "key": "not-a-real-key",
         "uidb36": "1",

@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import services
+from portal import emails, services
 from portal.exceptions import RuleBroken
 from portal.models import Invitation, Membership, Organisation
 from tests.factories import UserFactory
@@ -67,13 +67,18 @@ def test_an_organisation_name_with_a_line_break_stays_out_of_the_subject_and_the
 
     assert Invitation.objects.filter(pk=invitation.pk).exists()
     assert [message.to for message in mail.outbox] == [["new@alpha.example"]]
-    assert mail.outbox[0].subject == services.INVITATION_SUBJECT
+    subject = "You are invited to join a team on the Probation Services Dynamic Framework"
+    assert mail.outbox[0].subject == subject
     assert "Alpha" not in mail.outbox[0].subject
 
 
 def test_an_e_mail_that_cannot_be_built_saves_no_invitation(alice, organisation_a):
     with (
-        mock.patch.object(services, "INVITATION_SUBJECT", "Join\nBcc: everyone@example.org"),
+        mock.patch.object(
+            emails,
+            "worded",
+            return_value=emails.Worded(subject="Join\nBcc: everyone@example.org", html="<p>Hi</p>"),
+        ),
         pytest.raises(ValueError),
     ):
         invite(organisation_a, alice)
@@ -83,7 +88,7 @@ def test_an_e_mail_that_cannot_be_built_saves_no_invitation(alice, organisation_
 
 def test_an_e_mail_that_cannot_be_rendered_saves_no_invitation(alice, organisation_a):
     with (
-        mock.patch.object(services, "render_to_string", side_effect=RuntimeError("template broke")),
+        mock.patch.object(emails, "worded", side_effect=RuntimeError("template broke")),
         pytest.raises(RuntimeError),
     ):
         invite(organisation_a, alice)

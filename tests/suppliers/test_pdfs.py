@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import pdf as portal_pdf
+from portal.emails import plain_text
+from portal.models import Message
 from portal.pdf import STATIC_BASE
 from suppliers import pdfs, services
 from tests.suppliers.factories import (
@@ -229,3 +231,16 @@ def test_the_pdf_task_has_a_time_limit_above_the_longest_render():
 
     assert tasks.prepare_application_pdf.time_limit == tasks.PDF_TIME_LIMIT
     assert tasks.prepare_application_pdf.soft_time_limit == tasks.PDF_SOFT_TIME_LIMIT < tasks.PDF_TIME_LIMIT
+
+
+@pytest.mark.parametrize("outcomes", [{"accommodation": "pass", "women": "fail"}, {"women": "fail"}])
+def test_the_outcome_message_and_the_outcome_letter_say_the_same(outcomes, organisation_a, alice, ada):
+    application = submitted_application(organisation_a, alice, categories=("accommodation", "women"))
+    decide(application, ada, **outcomes)
+    application.refresh_from_db()
+    words = render_to_string("emails/parts/sq_outcome_letter.html", pdfs.outcome_letter_context(application))
+    message = Message.objects.get(kind="sq_outcome", source=f"suppliers.application:{application.pk}")
+
+    assert "Not enough evidence." in plain_text(words)
+    assert plain_text(words) in plain_text(message.body)
+    assert plain_text(words) in plain_text(letter_html(application))
