@@ -139,7 +139,7 @@ class Competition(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="competition_published_has_deadline",
-                condition=Q(status="draft")
+                condition=Q(status__in=["draft", "cancelled"])
                 | Q(published_at__isnull=False, submission_deadline__isnull=False),
             ),
             models.CheckConstraint(
