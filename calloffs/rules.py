@@ -24,6 +24,9 @@ MAX_CONTRACT_YEARS = 7
 MAX_EXTENSION_YEARS = 3
 MAX_YEARLY_VALUE_PENCE = 100_000_000 * 100  # £100m a year: anything above is a typing mistake
 MINIMUM_CYBER_LEVEL = "cyber_essentials"
+# Guidance, not a rule: how long a questionnaire usually takes from start to decision, told to
+# organisations reading a market warming notice so that they start in time.
+TYPICAL_QUALIFICATION_WEEKS = 6
 # Levels in CYBER_LEVELS are listed from the weakest to the strongest; "none" ranks 0.
 CYBER_RANK = {code: rank for rank, code in enumerate(CYBER_LEVELS)}
 

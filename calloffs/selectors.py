@@ -105,7 +105,9 @@ def competition_detail(competition_pk: int) -> Competition | None:
 
 def public_competition(competition_pk: int) -> Competition | None:
     competition = competition_detail(competition_pk)
-    return None if competition is None or competition.is_draft else competition
+    if competition is None or competition.published_at is None:
+        return None  # drafts, and drafts that were cancelled, were never public
+    return competition
 
 
 def public_notice(notice_pk: int) -> MarketWarmingNotice | None:
@@ -239,19 +241,27 @@ def finder_rows(filters: FinderFilters, now: datetime | None = None):
         notices = notices.none()
     elif filters.kind == NOTICE:
         competitions = competitions.none()
-    competition_rows = competitions.annotate(
-        kind=Value(COMPETITION, output_field=CharField()),
-        closing=F("submission_deadline"),
-        published=F("published_at"),
-        value=Coalesce(Max("lots__annual_value_pence"), Value(0), output_field=BigIntegerField()),
-    ).values("kind", "pk", "closing", "published", "value")
+    competition_rows = (
+        competitions.annotate(
+            kind=Value(COMPETITION, output_field=CharField()),
+            closing=F("submission_deadline"),
+            published=F("published_at"),
+            value=Coalesce(Max("lots__annual_value_pence"), Value(0), output_field=BigIntegerField()),
+        )
+        .values("kind", "pk", "closing", "published", "value")
+        .order_by()
+    )
     # A notice "closes" at the end of its expected deadline's day; sorted among competitions by it.
-    notice_rows = notices.annotate(
-        kind=Value(NOTICE, output_field=CharField()),
-        closing=Cast("expected_deadline", DateTimeField()),
-        published=F("published_at"),
-        value=Coalesce(F("value_high_pence"), Value(0), output_field=BigIntegerField()),
-    ).values("kind", "pk", "closing", "published", "value")
+    notice_rows = (
+        notices.annotate(
+            kind=Value(NOTICE, output_field=CharField()),
+            closing=Cast("expected_deadline", DateTimeField()),
+            published=F("published_at"),
+            value=Coalesce(F("value_high_pence"), Value(0), output_field=BigIntegerField()),
+        )
+        .values("kind", "pk", "closing", "published", "value")
+        .order_by()
+    )
     _label, order = SORTS.get(filters.sort, SORTS["closing"])
     return competition_rows.union(notice_rows, all=True).order_by(*order)
 

@@ -16,6 +16,10 @@ def region_ids(*codes: str) -> frozenset[int]:
     return frozenset(Region.objects.filter(code__in=codes).values_list("pk", flat=True))
 
 
+def region_id(code: str) -> int:
+    return Region.objects.get(code=code).pk
+
+
 def category_id(code: str) -> int:
     return ServiceCategory.objects.get(code=code).pk
 
