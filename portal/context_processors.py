@@ -7,6 +7,7 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         items = [
+            ("Find an opportunity", reverse("calloffs:finder")),
             ("How qualification works", reverse("portal:how_qualification_works")),
             ("Qualified providers", reverse("suppliers:provider_list")),
             ("Glossary", reverse("portal:glossary")),
@@ -16,6 +17,7 @@ def navigation(request: HttpRequest) -> dict:
         if hasattr(user, "membership"):
             items += [
                 ("Qualification", reverse("suppliers:qualification_status")),
+                ("Find an opportunity", reverse("calloffs:finder")),
                 (
                     "Your organisation",
                     reverse("portal:organisation_detail", args=[user.membership.organisation_id]),
@@ -23,7 +25,11 @@ def navigation(request: HttpRequest) -> dict:
                 ("Messages", reverse("portal:inbox")),
             ]
     else:
-        items = [("Your dashboard", reverse("portal:dashboard")), ("Messages", reverse("portal:inbox"))]
+        items = [
+            ("Your dashboard", reverse("portal:dashboard")),
+            ("Competitions", reverse("calloffs:commissioning")),
+            ("Messages", reverse("portal:inbox")),
+        ]
         if user.is_moj_admin:
             items += [
                 ("Review questionnaires", reverse("suppliers:review_queue")),
