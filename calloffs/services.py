@@ -280,11 +280,12 @@ def _standard_checklist(competition: Competition) -> None:
 
 
 def competition_save(
-    *, user: User, data: CompetitionData, competition: Competition | None = None
+    *, user: User, data: CompetitionData, competition: Competition | None = None, now: datetime | None = None
 ) -> Competition:
-    """Create a draft competition (with the six standard checklist items) or change a draft's details."""
+    """Create a draft competition (with the six standard checklist items) or change a draft's details.
+    Its dates are judged as if it were published `now` (the server's clock unless given)."""
     _check_covers(user, data.region_ids)
-    raise_problems(_competition_field_problems(data, now=timezone.now()))
+    raise_problems(_competition_field_problems(data, now=now or timezone.now()))
     if data.notice_id is not None:
         notice = MarketWarmingNotice.objects.filter(pk=data.notice_id).first()
         if notice is None or not frozenset(notice.regions.values_list("pk", flat=True)) & data.region_ids:

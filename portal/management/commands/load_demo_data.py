@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from calloffs import demo as calloffs_demo
 from portal.models import Organisation, Region, ServiceCategory, User
 from suppliers import selectors as sq_selectors
 from suppliers import services as sq_services
@@ -36,6 +37,7 @@ class Command(BaseCommand):
                 commissioner = User.objects.get(email="commissioner@justice.example")
                 commissioner.regions.set(Region.objects.filter(code__in=["north-east", "north-west"]))
                 self.qualify_demo_organisation()
+                calloffs_demo.load(commissioner)
         self.stdout.write(
             f"""
 Northern Lights Recovery CIO is qualified for Accommodation (its Women category failed, with feedback);
