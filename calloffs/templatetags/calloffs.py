@@ -19,3 +19,9 @@ def lookup(mapping: dict, key):
 @register.filter
 def london(moment):
     return rules.london(moment) if moment else moment
+
+
+@register.filter
+def iso(moment) -> str:
+    """A machine-readable time for <time datetime>, to the second."""
+    return moment.replace(microsecond=0).isoformat() if moment else ""
