@@ -302,3 +302,71 @@ def test_can_i_bid_explains_the_threshold(client):
 def test_can_i_bid_asks_for_what_is_missing(client):
     page = client.get(reverse("calloffs:can_i_bid"), {"value": "lots"}).content.decode()
     assert "Select a service category" in page and "whole pounds" in page
+
+
+def test_fields_added_to_a_post_change_nothing_they_should_not(client, competition, carol):
+    client.force_login(carol)
+    client.post(
+        reverse("calloffs:competition_edit", args=[competition.pk]),
+        {
+            "title": "Renamed",
+            "regions": [f.region_id("north-east")],
+            "minimum_cyber_level": "cyber_essentials",
+            "status": "live",
+            "published_at": "2026-01-01 10:00",
+            "created_by": "1",
+        },
+    )
+    competition.refresh_from_db()
+    assert competition.title == "Renamed"
+    assert competition.is_draft and competition.published_at is None and competition.created_by == carol
+
+
+def test_a_commissioner_drafts_and_publishes_a_notice_through_the_pages(client, carol):
+    client.force_login(carol)
+    start = timezone.localdate() + timedelta(days=30)
+    response = client.post(
+        reverse("calloffs:notice_create"),
+        {
+            "title": "Coming soon",
+            "summary": "Support for young adults",
+            "categories": [f.category_id("young-adults")],
+            "regions": [f.region_id("north-east")],
+            **{f"invitation_date_{i}": v for i, v in enumerate((start.day, start.month, start.year))},
+            "value_low": "1,000",
+            "value_high": "500",
+        },
+    )
+    assert "The lowest estimated value must not be more than the highest" in response.content.decode()
+    assert not MarketWarmingNotice.objects.exists()
+    response = client.post(
+        reverse("calloffs:notice_create"),
+        {"title": "Coming soon", "regions": [f.region_id("north-east")]},
+    )
+    notice = MarketWarmingNotice.objects.get()
+    assert response.url == reverse("calloffs:notice_manage", args=[notice.pk])
+    page = client.post(reverse("calloffs:notice_publish", args=[notice.pk])).content.decode()
+    assert "Enter a summary" in page and "Select at least one service category" in page
+
+
+def test_recording_the_outcome_of_a_closed_competition(client, carol):
+    competition = f.closed_competition(carol)
+    client.force_login(carol)
+    response = client.post(
+        reverse("calloffs:competition_outcome", args=[competition.pk]), {"outcome": "no_suitable_bidder"}
+    )
+    assert response.status_code == 302
+    competition.refresh_from_db()
+    assert competition.status == Competition.Status.NO_SUITABLE_BIDDER
+    public = client.get(reverse("calloffs:competition_detail", args=[competition.pk])).content.decode()
+    assert "No suitable bidder" in public
+
+
+def test_a_withdrawn_competition_tells_bidders_why(client, live, carol):
+    client.force_login(carol)
+    client.post(
+        reverse("calloffs:competition_cancel", args=[live.pk]), {"reason": "The service is redesigned"}
+    )
+    client.logout()
+    page = client.get(reverse("calloffs:competition_detail", args=[live.pk])).content.decode()
+    assert "The service is redesigned" in page
