@@ -83,10 +83,10 @@ def split(moment: datetime | None) -> tuple[date | None, str]:
     return local.date(), f"{local:%H:%M}"
 
 
-def show_problems(form: forms.Form, error: RuleBroken, aliases: dict[str, str] | None = None) -> None:
+def show_problems(form: forms.Form, error: RuleBroken) -> None:
     """Show one refusal or several (`Problems`) on the form, each against its field where it has one."""
     for problem in getattr(error, "problems", [error]):
-        name = (aliases or {}).get(problem.field or "", problem.field)
+        name = problem.field
         if name in form.fields and not form.has_error(name):
             form.add_error(name, problem.message)
         elif name not in form.fields:
@@ -98,6 +98,7 @@ class CalloffForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's <form> carries the token once
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
         self.helper.layout = Layout(*self.layout())
@@ -206,8 +207,6 @@ class NoticeForm(CalloffForm):
             event_at=combine(data["event_date"], data["event_time"], field="event"),
             event_place=data["event_place"].strip(),
         )
-
-    aliases = {"value_low": "value_low", "event_time": "event_time"}
 
 
 # Competitions ------------------------------------------------------------------------------------
@@ -426,8 +425,6 @@ class LotForm(CalloffForm):
             people_per_year=data["people_per_year"],
             minimum_turnover_pence=data["minimum_turnover"],
         )
-
-    aliases = {"year_1": "year_1"}
 
 
 class CriterionForm(CalloffForm):

@@ -473,7 +473,8 @@ def checklist_save(*, competition: Competition, user: User, items: Sequence[Chec
     codes = [item.standard_code for item in items if item.standard_code]
     if sorted(codes) != sorted(item.code for item in rules.STANDARD_CHECKLIST):
         raise RuleBroken("The six standard items must stay on the checklist", field="checklist")
-    if any(not item.name.strip() or item.kind not in ChecklistItem.Kind.values for item in items):
+    added = [item for item in items if not item.standard_code]
+    if any(not item.name.strip() or item.kind not in ChecklistItem.Kind.values for item in added):
         raise RuleBroken("Give each item a name and say what kind of item it is", field="checklist")
     standard = {item.code: item for item in rules.STANDARD_CHECKLIST}
     with transaction.atomic():

@@ -370,3 +370,21 @@ def test_a_withdrawn_competition_tells_bidders_why(client, live, carol):
     client.logout()
     page = client.get(reverse("calloffs:competition_detail", args=[live.pk])).content.decode()
     assert "The service is redesigned" in page
+
+
+def test_the_checklist_page_makes_a_standard_item_optional_and_adds_one(client, carol):
+    competition = f.draft_competition(carol)
+    client.force_login(carol)
+    url = reverse("calloffs:checklist_edit", args=[competition.pk])
+    page = client.get(url).content.decode()
+    assert page.count('name="csrfmiddlewaretoken"') == 1  # once for the form, not once per row
+    data = {"checklist-TOTAL_FORMS": 7, "checklist-INITIAL_FORMS": 6}
+    for index, item in enumerate(competition.checklist.all()):
+        data[f"checklist-{index}-standard_code"] = item.standard_code
+        if item.standard_code != "financial_model":
+            data[f"checklist-{index}-required"] = "on"
+    data.update({"checklist-6-name": "Safeguarding policy", "checklist-6-kind": "template_document"})
+    assert client.post(url, data).status_code == 302
+    assert competition.checklist.count() == 7
+    assert not competition.checklist.get(standard_code="financial_model").required
+    assert competition.checklist.get(standard_code="").name == "Safeguarding policy"
