@@ -307,3 +307,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Call-off competitions: a lot whose estimated annual value is over this (whole pounds) may ask for a
+# minimum turnover; lots at or under it are open to organisations of any size (DOMAIN.md §5).
+CALLOFF_FINANCIAL_THRESHOLD_POUNDS = env_int("CALLOFF_FINANCIAL_THRESHOLD_POUNDS", 1_000_000)

@@ -9,9 +9,11 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from calloffs import services as calloff_services
 from portal import services
 from portal.models import Message
 from suppliers import services as sq_services
+from tests.calloffs import factories as calloff_factories
 from tests.factories import AdminFactory
 from tests.suppliers import factories as sq_factories
 
@@ -37,6 +39,10 @@ ADMIN_SITE = (302, 302, 302, 302, 302, 302, 200)
 SIGNED_OUT_ONLY = (200, 302, 302, 302, 302, 302, 302)
 NOBODY_DIRECTLY = (302, 302, 302, 302, 302, 302, 302)
 NOT_EVEN_MOJ_ADMINS = (302, 302, 302, 302, 302, 302, 403)
+# Call-offs: staff only; a North East competition (carol's) is 404 to a commissioner of another region.
+COMMISSIONING = (302, 403, 403, 403, 200, 200, 200)
+NORTH_EAST_STAFF = (302, 403, 403, 403, 200, 404, 200)
+NORTH_EAST_STAFF_POST = (302, 403, 403, 403, 302, 404, 302)
 
 EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     # Public pages
@@ -107,6 +113,32 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "suppliers:provider_csv": ("GET", EVERYONE),
     "suppliers:agreement_current": ("GET", EVERYONE),
     "suppliers:agreement_pdf": ("GET", EVERYONE),
+    # Call-offs: public
+    "calloffs:finder": ("GET", EVERYONE),
+    "calloffs:competition_detail": ("GET", EVERYONE),
+    "calloffs:competition_ics": ("GET", EVERYONE),
+    "calloffs:notice_detail": ("GET", EVERYONE),
+    "calloffs:can_i_bid": ("GET", EVERYONE),
+    # Call-offs: commissioners (their own regions) and MoJ admins
+    "calloffs:commissioning": ("GET", COMMISSIONING),
+    "calloffs:notice_create": ("GET", COMMISSIONING),
+    "calloffs:notice_manage": ("GET", NORTH_EAST_STAFF),
+    "calloffs:notice_edit": ("GET", NORTH_EAST_STAFF),
+    "calloffs:notice_publish": ("POST", NORTH_EAST_STAFF_POST),
+    "calloffs:notice_withdraw": ("GET", NORTH_EAST_STAFF),
+    "calloffs:competition_create": ("GET", COMMISSIONING),
+    "calloffs:competition_manage": ("GET", NORTH_EAST_STAFF),
+    "calloffs:competition_edit": ("GET", NORTH_EAST_STAFF),
+    "calloffs:lot_create": ("GET", NORTH_EAST_STAFF),
+    "calloffs:lot_edit": ("GET", NORTH_EAST_STAFF),
+    "calloffs:lot_remove": ("POST", NORTH_EAST_STAFF_POST),
+    "calloffs:criteria_edit": ("GET", NORTH_EAST_STAFF),
+    "calloffs:checklist_edit": ("GET", NORTH_EAST_STAFF),
+    "calloffs:competition_preview": ("GET", NORTH_EAST_STAFF),
+    "calloffs:competition_publish": ("POST", NORTH_EAST_STAFF_POST),
+    "calloffs:competition_cancel": ("GET", NORTH_EAST_STAFF),
+    "calloffs:competition_amend": ("GET", NORTH_EAST_STAFF),
+    "calloffs:competition_outcome": ("GET", NORTH_EAST_STAFF),
     # Accounts (django-allauth)
     "account_login": ("GET", SIGNED_OUT_ONLY),
     "account_signup": ("GET", SIGNED_OUT_ONLY),
@@ -196,8 +228,26 @@ def qualification_kwargs(organisation, user) -> dict:
     }
 
 
+# Which call-off URLs are asked about the published competition and notice (the others: the drafts).
+PUBLISHED_CALLOFF_URLS = {"calloffs:competition_detail", "calloffs:competition_ics", "calloffs:notice_detail"}
+
+
+def calloff_kwargs(commissioner) -> dict:
+    """A draft competition with a lot and a draft notice (to manage), and a live competition and a
+    published notice (to read), all in the North East."""
+    draft = calloff_factories.publishable_competition(commissioner)
+    notice = calloff_services.notice_save(user=commissioner, data=calloff_factories.notice_data())
+    return {
+        "competition_pk": draft.pk,
+        "lot_pk": draft.lots.get().pk,
+        "notice_pk": notice.pk,
+        "live_competition_pk": calloff_factories.live_competition(commissioner).pk,
+        "published_notice_pk": calloff_factories.published_notice(commissioner).pk,
+    }
+
+
 @pytest.fixture
-def url_kwargs(organisation_a, alice, bob, mailoutbox, django_capture_on_commit_callbacks):
+def url_kwargs(organisation_a, alice, bob, carol, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         invitation = services.invitation_create(
             organisation=organisation_a, invited_by=alice, email="new.colleague@alpha.example", as_admin=False
@@ -219,6 +269,7 @@ def url_kwargs(organisation_a, alice, bob, mailoutbox, django_capture_on_commit_
         "key": "not-a-real-key",
         "uidb36": "1",
         **qualification_kwargs(organisation_a, alice),
+        **calloff_kwargs(carol),
     }
 
 
@@ -239,6 +290,12 @@ def _url(name: str, kwargs: dict) -> str:
             **kwargs,
             "application_pk": kwargs["submitted_pk"],
             "choice_pk": kwargs["waiting_choice_pk"],
+        }
+    if name in PUBLISHED_CALLOFF_URLS:
+        kwargs = {
+            **kwargs,
+            "competition_pk": kwargs["live_competition_pk"],
+            "notice_pk": kwargs["published_notice_pk"],
         }
     wanted = {key: kwargs[key] for key in pattern.pattern.regex.groupindex}
     return reverse(name, kwargs=wanted)

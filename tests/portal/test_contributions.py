@@ -22,16 +22,25 @@ pytestmark = pytest.mark.django_db
                     "Qualification: your Selection Questionnaire and what you are qualified for",
                     "/qualification/",
                 ),
+                ("Find an opportunity: contracts you can bid for", "/opportunities/"),
                 ("Organisation details and colleagues", "/organisations/"),
                 ("How qualification works", "/how-qualification-works/"),
             ],
         ),
-        ("carol", [("Qualified providers: who can deliver services", "/providers/")]),
+        (
+            "carol",
+            [
+                ("Competitions and market warming notices", "/commissioning/"),
+                ("Qualified providers: who can deliver services", "/providers/"),
+            ],
+        ),
         (
             "ada",
             [
+                ("Competitions and market warming notices", "/commissioning/"),
                 ("Review Selection Questionnaires", "/review/"),
                 ("Cyber security certificates expiring soon", "/review/cyber-certificates/"),
+                ("Failed e-mails", "/failed-emails/"),
                 ("Audit log", "/audit-log/"),
                 ("Reference data, organisations and staff accounts", "/admin/"),
             ],

@@ -158,10 +158,13 @@ def test_responses_carry_a_request_id_and_security_headers(client):
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        (None, ["How qualification works", "Qualified providers", "Glossary"]),
-        ("alice", ["Your dashboard", "Qualification", "Your organisation", "Messages"]),
-        ("carol", ["Your dashboard", "Messages"]),
-        ("ada", ["Your dashboard", "Messages", "Review questionnaires", "Audit log"]),
+        (None, ["Find an opportunity", "How qualification works", "Qualified providers", "Glossary"]),
+        (
+            "alice",
+            ["Your dashboard", "Qualification", "Find an opportunity", "Your organisation", "Messages"],
+        ),
+        ("carol", ["Your dashboard", "Competitions", "Messages"]),
+        ("ada", ["Your dashboard", "Competitions", "Messages", "Review questionnaires", "Audit log"]),
     ],
 )
 def test_the_navigation_follows_the_role(client, request, persona, expected):
