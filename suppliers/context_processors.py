@@ -20,6 +20,7 @@ def qualification_rules(request: HttpRequest) -> dict:
             "upload_max_mb": f"{settings.UPLOAD_MAX_BYTES / (1024 * 1024):g}",
             "cyber_reminder_days": services.CYBER_REMINDER_DAYS,
             "max_words": sections.MAX_WORDS,
+            "case_studies": sections.CASE_STUDIES,
             # An outcome on 10 March and the first day the organisation may apply again.
             "wait_example": (WAIT_EXAMPLE, retry.add_months(WAIT_EXAMPLE, retry.WAIT_MONTHS)),
         }

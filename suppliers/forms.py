@@ -13,6 +13,7 @@ from typing import Any
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field, Layout, Size
 from django import forms
+from django.contrib.humanize.templatetags.humanize import apnumber
 
 from portal import uploads
 from portal.models import ServiceCategory
@@ -75,7 +76,8 @@ SECTION_FORMS["regions"] = RegionsSectionForm
 class CategoryAddForm(forms.Form):
     categories = forms.ModelMultipleChoiceField(
         label="Add service categories",
-        help_text="Choose any you can deliver. You need a service descriptor and two case studies for each.",
+        help_text="Choose any you can deliver. You need a service descriptor and "
+        f"{apnumber(sections.CASE_STUDIES)} case studies for each.",
         queryset=ServiceCategory.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one service category to add"},

@@ -500,10 +500,8 @@ def _people(key: str, label: str, missing: str, show_when: tuple[str, tuple[Any,
         f"{label}s" if label == "Subcontractor" else "Consortium members",
         Kind.ROWS,
         rows=(
-            Question(
-                "name", "organisation name", missing="Enter the organisation's name", width="two-thirds"
-            ),
-            Question("role", "what they will do", missing="Say what they will do", width="two-thirds"),
+            Question("name", "organisation name", missing="Enter the name of {row}", width="two-thirds"),
+            Question("role", "what they will do", missing="Say what {row} will do", width="two-thirds"),
         ),
         row_label=label,
         missing=missing,

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
+from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
 from portal import uploads
@@ -528,7 +529,7 @@ def _fail_for_exclusion(choices: list[CategoryChoice], admin: User, now: datetim
     """Exclusion fails every new category, whatever was recorded for it before."""
     for choice in choices:
         choice.outcome, choice.decided_by, choice.decided_at = CategoryChoice.Outcome.FAIL, admin, now
-        choice.feedback = "Not passed: the organisation is excluded (see the exclusion decision)."
+        choice.feedback = render_to_string("suppliers/review/excluded_feedback.txt").strip()
         choice.save(update_fields=["outcome", "feedback", "decided_by", "decided_at"])
 
 

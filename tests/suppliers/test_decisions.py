@@ -107,7 +107,7 @@ def test_all_failing_is_unsuccessful_and_says_how_many_attempts_are_left(organis
     assert qualified_codes(organisation_a) == []
     assert region_codes(organisation_a) == []
     body = Message.objects.get(subject__contains="unsuccessful").body
-    assert "2 more times before a six-month wait" in body
+    assert "You can apply 2 more times. If those are all unsuccessful, you must wait 6 months" in body
 
 
 def test_a_third_unsuccessful_outcome_gives_the_date_to_apply_again(organisation_a, alice, ada):

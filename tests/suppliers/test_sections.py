@@ -173,7 +173,7 @@ def test_partnerships_section():
     assert set(errors("partnerships", consortium)) == {"consortium_members", "subcontractors"}
     consortium["consortium_members"] = [{"name": "Gamma", "role": ""}]
     consortium["subcontractors"] = [{"name": "Delta", "role": "Mentoring"}]
-    assert errors("partnerships", consortium) == {"consortium_members-0-role": "Say what they will do"}
+    assert errors("partnerships", consortium) == {"consortium_members-0-role": "Say what member 1 will do"}
 
 
 def test_agreement_section_needs_the_current_version():
