@@ -2,6 +2,7 @@
 
 from django import template
 from django.forms import BaseForm, BaseFormSet
+from django.utils.functional import LazyObject
 
 register = template.Library()
 
@@ -14,6 +15,8 @@ ERROR_NAMES = ("error", "problems")
 def page_has_errors(context: template.Context) -> bool:
     """Whether the page shows an error, so that its title starts with "Error: " (GOV.UK), once."""
     for name, value in context.flatten().items():
+        if isinstance(value, LazyObject):
+            continue  # never a form; asking its class would evaluate it (the CSRF token sets a cookie)
         if name in ERROR_NAMES and value:
             return True
         if isinstance(value, BaseForm | BaseFormSet) and value.is_bound and not value.is_valid():
