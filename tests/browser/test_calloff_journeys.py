@@ -48,7 +48,7 @@ def test_a_commissioner_publishes_and_a_supplier_reads_whether_it_can_bid(
     sq_factories.decide(sq_factories.submitted_application(organisation_a, alice), AdminFactory())
     sign_in_as(context, live_server, carol)
     page.goto(live_server.url + "/dashboard/")
-    page.get_by_role("link", name="Competitions").click()
+    page.get_by_role("link", name="Competitions", exact=True).click()
     audit("the commissioner's competitions")
 
     # A market warming notice.
@@ -122,7 +122,7 @@ def test_a_commissioner_publishes_and_a_supplier_reads_whether_it_can_bid(
     # A qualified supplier finds it and reads, for each lot, whether it can bid.
     sign_in_as(context, live_server, alice)
     page.goto(live_server.url + "/dashboard/")
-    page.get_by_role("link", name="Find an opportunity").click()
+    page.get_by_role("link", name="Find an opportunity", exact=True).click()
     audit("finder")
     page.get_by_role("link", name="Accommodation support for prison leavers").click()
     audit("competition for a supplier")
@@ -139,7 +139,7 @@ def test_a_commissioner_publishes_and_a_supplier_reads_whether_it_can_bid(
 
 def test_a_visitor_asks_can_i_bid(page, audit, live_server):
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="Find an opportunity").click()
+    page.get_by_role("link", name="Find an opportunity", exact=True).click()
     audit("empty finder")
     page.get_by_role("link", name="Check what your organisation would need").click()
     audit("can I bid")
