@@ -26,8 +26,12 @@ run: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL DEBUG=true $(PY) manage.py load_demo_data
 	env -u DATABASE_URL -u REDIS_URL DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
-## make test: the whole suite, browser tests included (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
+## make test: the whole suite, browser tests included, on PostgreSQL and Redis (started, or installed, if need be).
+## Set DATABASE_URL / REDIS_URL to use other servers.
+test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+test: export REDIS_URL ?= redis://127.0.0.1:6379/0
 test: $(STAMP) $(NODE_STAMP) system-packages
+	bash scripts/services.sh
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
