@@ -7,33 +7,37 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 
-def redis_database(url: str, number: int) -> str:
-    """`url` (redis://host:port/N) pointing at Redis database `number` instead."""
-    if number > 15:
+def redis_urls(given: str, worker: str) -> tuple[str, str]:
+    """Redis for one test process: (Celery's broker, the cache), given REDIS_URL and pytest-xdist's
+    worker id ("gw0", "gw1", ...; empty when the tests run in one process).
+
+    Each test process has Redis databases of its own, so that parallel workers never take each other's
+    Celery tasks or flush each other's cache. Alone, a run uses REDIS_URL's database N for Celery and 15
+    for the cache; worker gwK uses N + 2K + 1 for Celery and N + 2K + 2 for the cache.
+    """
+    parts = urlsplit(given)
+    first = int(parts.path.strip("/") or 0)
+    if not worker:
+        celery, cache = first, 15
+    else:
+        celery = first + 2 * int(worker.removeprefix("gw")) + 1
+        cache = celery + 1
+    if cache > 15:
         raise RuntimeError(
-            f"The tests would need Redis database {number}, past Redis's 16: run fewer parallel workers "
+            f"The tests would need Redis database {cache}, past Redis's 16: run fewer parallel workers "
             "(pytest -n) or give REDIS_URL a lower database number."
         )
-    return urlunsplit(urlsplit(url)._replace(path=f"/{number}"))
+    return urlunsplit(parts._replace(path=f"/{celery}")), urlunsplit(parts._replace(path=f"/{cache}"))
 
 
-# Each test process has Redis databases of its own, so that parallel workers (pytest-xdist) never take
-# each other's Celery tasks or flush each other's cache. Alone, a run uses REDIS_URL's database N for
-# Celery and 15 for the cache; worker gwK uses N + 2K + 1 for Celery and N + 2K + 2 for the cache. The
-# worker's REDIS_URL is put in the environment, so Celery workers that a test starts as subprocesses use
-# it too (TESTS_REDIS_URL keeps the address given, so that their settings work the same out again).
+# The worker's REDIS_URL goes into the environment, so that Celery workers a test starts as subprocesses
+# use it too. TESTS_REDIS_URL keeps the address given, so that their settings work it out the same again.
 TESTS_REDIS_URL = os.environ.setdefault("TESTS_REDIS_URL", os.environ.get("REDIS_URL", ""))
 TEST_CACHE_URL = ""
 if TESTS_REDIS_URL:
-    given = int(urlsplit(TESTS_REDIS_URL).path.strip("/") or 0)
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", ... under pytest-xdist
-    if worker:
-        number = given + 2 * int(worker.removeprefix("gw")) + 1
-        os.environ["REDIS_URL"] = redis_database(TESTS_REDIS_URL, number)
-        TEST_CACHE_URL = redis_database(TESTS_REDIS_URL, number + 1)
-    else:
-        os.environ["REDIS_URL"] = TESTS_REDIS_URL
-        TEST_CACHE_URL = redis_database(TESTS_REDIS_URL, 15)
+    os.environ["REDIS_URL"], TEST_CACHE_URL = redis_urls(
+        TESTS_REDIS_URL, os.environ.get("PYTEST_XDIST_WORKER", "")
+    )
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
