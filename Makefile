@@ -26,6 +26,10 @@ run: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL DEBUG=true $(PY) manage.py load_demo_data
 	env -u DATABASE_URL -u REDIS_URL DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
+# One pytest-xdist worker per core (up to 6: each has its own test database and Redis databases, see
+# tests/settings.py); a worker whose tests run out takes half of another's that are waiting.
+PYTEST_PARALLEL ?= --numprocesses auto --maxprocesses 6 --dist worksteal
+
 ## make test: the whole suite, browser tests included, on PostgreSQL and Redis (started, or installed, if need be).
 ## Set DATABASE_URL / REDIS_URL to use other servers.
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
@@ -35,7 +39,7 @@ test: $(STAMP) $(NODE_STAMP) system-packages
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
 ## system-packages: Chromium, Java (for the HTML checker), WeasyPrint's and python-magic's libraries.
 system-packages:
