@@ -12,16 +12,14 @@ def redis_urls(given: str, worker: str) -> tuple[str, str]:
     worker id ("gw0", "gw1", ...; empty when the tests run in one process).
 
     Each test process has Redis databases of its own, so that parallel workers never take each other's
-    Celery tasks or flush each other's cache. Alone, a run uses REDIS_URL's database N for Celery and 15
-    for the cache; worker gwK uses N + 2K + 1 for Celery and N + 2K + 2 for the cache.
+    Celery tasks or flush each other's cache. Alone, a run uses REDIS_URL's database N for Celery and N + 1
+    for the cache; worker gwK uses N + 2K + 1 for Celery and N + 2K + 2 for the cache. So a run with two
+    workers keeps to databases N to N + 4, and runs given numbers that far apart never meet.
     """
     parts = urlsplit(given)
     first = int(parts.path.strip("/") or 0)
-    if not worker:
-        celery, cache = first, 15
-    else:
-        celery = first + 2 * int(worker.removeprefix("gw")) + 1
-        cache = celery + 1
+    celery = first + 2 * int(worker.removeprefix("gw")) + 1 if worker else first
+    cache = celery + 1
     if cache > 15:
         raise RuntimeError(
             f"The tests would need Redis database {cache}, past Redis's 16: run fewer parallel workers "

@@ -19,14 +19,14 @@ def test_what_one_test_changes_in_data_built_once_the_next_never_sees(organisati
     Organisation.objects.filter(pk=organisation.pk).update(legal_name="Changed by the " + turn)
 
 
-def test_alone_the_tests_use_the_given_redis_database_for_celery_and_15_for_the_cache():
+def test_alone_the_tests_use_the_given_redis_database_for_celery_and_the_next_for_the_cache():
     assert redis_urls("redis://127.0.0.1:6379/4", "") == (
         "redis://127.0.0.1:6379/4",
-        "redis://127.0.0.1:6379/15",
+        "redis://127.0.0.1:6379/5",
     )
     assert redis_urls("redis://127.0.0.1:6379", "") == (
         "redis://127.0.0.1:6379/0",
-        "redis://127.0.0.1:6379/15",
+        "redis://127.0.0.1:6379/1",
     )
 
 
