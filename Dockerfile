@@ -21,4 +21,5 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python man
 USER portal
 ENV DEBUG=false PRIVATE_FILES_ROOT=/data/private-files
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, timeout and recycling: gunicorn.conf.py (README, "Performance"); WEB_CONCURRENCY sets the workers.
+CMD ["gunicorn", "portal.wsgi:application", "--config", "gunicorn.conf.py"]

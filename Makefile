@@ -20,11 +20,15 @@ NODE_STAMP := node_modules/.package-lock.json
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 
-## make run: the portal on http://127.0.0.1:8000 with SQLite, in-process tasks and console e-mail.
+## make run: the portal on http://127.0.0.1:8000 (another port: `PORT=8001 make run`) with SQLite,
+## in-process tasks and console e-mail. The demo data's e-mails are kept out of the terminal, so that
+## the sign-in details are what it prints last before the server starts.
+PORT ?= 8000
+RUN_ENV := env -u DATABASE_URL -u REDIS_URL DEBUG=true SITE_URL=http://127.0.0.1:$(PORT)
 run: $(STAMP)
-	env -u DATABASE_URL -u REDIS_URL DEBUG=true $(PY) manage.py migrate --no-input
-	env -u DATABASE_URL -u REDIS_URL DEBUG=true $(PY) manage.py load_demo_data
-	env -u DATABASE_URL -u REDIS_URL DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	@$(RUN_ENV) $(PY) manage.py migrate --no-input --verbosity 0
+	@$(RUN_ENV) EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(PY) manage.py load_demo_data
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # One pytest-xdist worker per core (up to 6: each has its own test database and Redis databases, see
 # tests/settings.py); a worker whose tests run out takes half of another's that are waiting.
@@ -54,16 +58,19 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 ## check-deploy: Django's deployment checklist against production settings, warnings included.
+## Production refuses to start without a shared cache; the check needs only its address, not a running Redis.
 check-deploy: $(STAMP)
 	env -u DATABASE_URL DEBUG=false SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		ALLOWED_HOSTS=probation-framework.service.justice.gov.uk \
+		REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 ## assets: refresh GOV.UK Frontend, MOJ Frontend, axe-core and the HTML checker from npm (versions in package.json).
 assets: $(NODE_STAMP)
 	bash scripts/vendor-assets.sh
 
-bench: $(STAMP)
+## make bench: the portal under gunicorn and wrk, side by side with a bare Django view (see bench/__main__.py).
+bench: $(STAMP) system-packages
 	$(PY) -m bench
 
 clean:

@@ -1,160 +1,456 @@
-"""Benchmark the public list of qualified providers: the filtered page and the CSV, with 5,000 providers.
+"""The portal under load, side by side with the limit: a bare Django view serving a page of the same size.
 
-Runs against a throwaway database: a SQLite file in a temporary directory, or, when DATABASE_URL names
-another database (e.g. PostgreSQL), a new database beside it ("bench_<name>_<pid>"), dropped at the end.
-The database DATABASE_URL names is never written to. Prints the median and 95th percentile time of each
-request and its number of queries.
+    make bench                     # SQLite in a temporary directory
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mydb REDIS_URL=redis://127.0.0.1:6379/11 make bench
 
-    make bench
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python -m bench
+What it does, in one run:
+
+1. builds a throwaway database at scale (`bench/data.py`: 5,000 qualified providers, a supplier with a
+   draft and an inbox, an MoJ admin with a review queue). With DATABASE_URL naming a PostgreSQL server,
+   a new database beside the one it names ("bench_<name>_<pid>"), dropped at the end; the database
+   DATABASE_URL names is never written to. With REDIS_URL, the portal's cache is that Redis database
+   (as in production), and it is flushed first: give the benchmark a Redis database of its own;
+2. starts the portal under gunicorn with production settings (DEBUG off, gunicorn.conf.py) and the bare
+   project (`bench/bare.py`) under gunicorn with as many workers, on the same database;
+3. drives both with `wrk` (Debian's `wrk`, see scripts/system-packages.sh), interleaving a bare round
+   and a portal round for each page, so that a busy machine slows both alike: the ratio of requests
+   per second matters more than the absolute figures;
+4. prints, per page: requests per second, p50 and p99 latency, the bare view's requests per second,
+   the ratio and its target, queries (and writes) per request, and the peak memory of a worker;
+5. times the longest Selection Questionnaire's PDF (14 categories, long answers), rendered as the
+   Celery task renders it, against the task's time limit (skip it with --no-pdf).
+
+Timings are taken over HTTP from gunicorn workers, with the garbage collector on, as in production.
+Nothing here is asserted: the tests assert query counts; this prints what the pages cost.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import random
+import re
+import secrets
 import shutil
-import statistics
+import socket
+import subprocess
 import sys
 import tempfile
-import timeit
+import time
+import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+ROOT = Path(__file__).resolve().parent.parent
 PROVIDERS = 5_000
-RUNS = {"page": 30, "csv": 10}
+WORKERS = 2  # the same for the portal and the bare project
+CONNECTIONS = 8
+CSV_TARGET_SECONDS = 0.3
 
 
-def configure() -> tuple[bool, Path | None]:
-    """Point Django at a throwaway database. Returns (use a test database beside DATABASE_URL, temp dir)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    os.environ["DEBUG"] = "true"
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-    url = os.environ.get("DATABASE_URL", "")
-    if url and not url.startswith("sqlite"):
-        return True, None
-    directory = Path(tempfile.mkdtemp(prefix="portal-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{directory / 'bench.sqlite3'}"
-    return False, directory
+@dataclass
+class Page:
+    label: str
+    path: str
+    who: str = ""  # "" anonymous, or the name of a persona whose session cookie is sent
+    bare: str = "static"  # the bare view it is compared with: "static", "template" or "" (none)
+    target: float = 0.0  # the ratio to reach (0: none, see the CSV)
+    connections: int = CONNECTIONS
+    size: int = 0
+    queries: int = 0
+    writes: int = 0
+    portal: list[dict] = field(default_factory=list)
+    limit: list[dict] = field(default_factory=list)
+    peak_mib: float = 0.0
+    cpu_ms: float = 0.0
+    bare_cpu_ms: float = 0.0
 
 
-def populate(count: int) -> None:
-    """`count` qualified providers, each with a decided application, 1 to 4 categories and 1 to 3 regions
-    (every tenth one national), in a few bulk inserts."""
-    from django.utils import timezone
+# Environment ---------------------------------------------------------------------------------------
 
-    from portal.models import Organisation, Region, ServiceCategory, User
-    from suppliers.models import Application, OrganisationRegion, Qualification
 
-    rng = random.Random(2026)  # noqa: S311 - sample data, not security
-    categories = list(ServiceCategory.objects.all())
-    regions = list(Region.objects.all())
-    sizes = list(Organisation.SizeBand.values)
-    now = timezone.now()
-    author = User.objects.create_user("bench@example.org", full_name="Bench Mark")
-    organisations = Organisation.objects.bulk_create(
-        Organisation(
-            legal_name=f"{rng.choice(['North', 'New', 'Second', 'Open', 'Bright'])} Futures {number:05d}",
-            trading_name=f"Futures {number}" if number % 3 == 0 else "",
-            legal_form=Organisation.LegalForm.CIO,
-            is_vcse=number % 2 == 0,
-            size_band=rng.choice(sizes),
-            address_line_1="1 High Street",
-            town="Leeds",
-            postcode="LS1 1AA",
-            contact_name="Sam Patel",
-            contact_email=f"contact{number}@example.org",
-            contact_phone="0113 496 0000",
-            show_contact_publicly=number % 4 != 0,
+def production_environment() -> dict[str, str]:
+    """Production settings, as the web server and Celery run them, on the benchmark's database."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "CELERY_TASK_ALWAYS_EAGER": "true",  # building the data sends e-mail: keep it in-process
+        "LOG_LEVEL": "ERROR",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def database_url_named(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def collect_static() -> None:
+    """Production serves static files from STATIC_ROOT with a manifest: collect them when out of date."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    newest = max(path.stat().st_mtime for path in (ROOT / "static").rglob("*") if path.is_file())
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        print("Collecting static files for production settings…", flush=True)
+        call_command("collectstatic", "--no-input", verbosity=0)
+
+
+# Servers -------------------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, name: str, app: str, env: dict[str, str], log_dir: Path) -> None:
+        self.name, self.port = name, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log_dir / f"{name}.log"
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        self.process = subprocess.Popen(  # noqa: S603 - our own command line
+            [
+                str(gunicorn),
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
+                app,
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(WORKERS),
+                "--max-requests",
+                "0",  # no recycling during a run: the workers' memory is measured
+                "--access-logfile",
+                os.devnull,
+                "--error-logfile",
+                str(self.log),
+            ],
+            cwd=ROOT,
+            env=env,
         )
-        for number in range(count)
-    )
-    applications = Application.objects.bulk_create(
-        Application(
-            organisation=organisation,
-            number=1,
-            status=Application.Status.DECIDED,
-            outcome=Application.Outcome.SUCCESSFUL,
-            created_by=author,
-            submitted_by=author,
-            submitted_at=now,
-            decided_by=author,
-            decided_at=now,
-        )
-        for organisation in organisations
-    )
-    qualifications, chosen_regions = [], []
-    for number, application in enumerate(applications):
-        for category in rng.sample(categories, rng.randint(1, 4)):
-            qualifications.append(
-                Qualification(
-                    organisation_id=application.organisation_id, category=category, granted_by=application
-                )
-            )
-        for region in regions if number % 10 == 0 else rng.sample(regions, rng.randint(1, 3)):
-            chosen_regions.append(
-                OrganisationRegion(
-                    organisation_id=application.organisation_id, region=region, recorded_by=application
-                )
-            )
-    Qualification.objects.bulk_create(qualifications, batch_size=2_000)
-    OrganisationRegion.objects.bulk_create(chosen_regions, batch_size=2_000)
+
+    def wait(self) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"{self.name} did not start:\n{self.log.read_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit(f"{self.name} did not start within a minute:\n{self.log.read_text()}")
+
+    def workers(self) -> list[int]:
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                pids.append(int(stat.parent.name))
+        return pids
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the workers have used so far."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.workers():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        return total
+
+    def peak_mib(self) -> float:
+        """The largest peak resident memory (VmHWM) of the workers."""
+        peaks = [0.0]
+        for pid in self.workers():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+            if match:
+                peaks.append(int(match.group(1)) / 1024)
+        return max(peaks)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
 
 
-def measure(label: str, url: str, runs: int) -> None:
-    from django.db import connection, reset_queries
+def fetch(url: str, cookie: str) -> bytes:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - our own server
+        if response.status != 200 or response.url != url:
+            raise SystemExit(f"{url} answered {response.status} at {response.url}")
+        return response.read()
+
+
+# wrk -----------------------------------------------------------------------------------------------
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
+    command = ["wrk", "--latency", "-t", str(min(2, connections)), "-c", str(connections)]
+    command += ["-d", f"{seconds}s", "--timeout", "30s"]  # wrk takes whole seconds
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    latency = {
+        percent: float(value) * UNITS[unit]
+        for percent, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    }
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} answers were not 2xx or 3xx:\n{output}")
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "requests": requests,
+        "p50": latency.get("50", 0.0),
+        "p99": latency.get("99", 0.0),
+    }
+
+
+def summary(rounds: list[dict]) -> tuple[float, float, float]:
+    """Requests per second over every round; the median round's p50; the worst round's p99."""
+    if not rounds:
+        return 0.0, 0.0, 0.0
+    p50s = sorted(round_["p50"] for round_ in rounds)
+    return sum(r["rps"] for r in rounds) / len(rounds), p50s[len(p50s) // 2], max(r["p99"] for r in rounds)
+
+
+# The run -------------------------------------------------------------------------------------------
+
+
+def count_queries(page: Page, cookies: dict[str, str]) -> None:
+    """Queries and writes of one request in steady state (the second of two), in this process."""
+    from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
-    reset_queries()  # DEBUG's query log is capped: a full one would hide the queries of this request
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)  # also warms the caches
-    assert response.status_code == 200, f"{url} answered {response.status_code}"
-    size = len(response.content)
-    times = [seconds * 1000 for seconds in timeit.repeat(lambda: client.get(url), number=1, repeat=runs)]
-    p95 = statistics.quantiles(times, n=20, method="inclusive")[18]
+    if page.who:
+        client.cookies["sessionid"] = cookies[page.who]
+    client.get(page.path)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(page.path)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, f"{page.path} answered {response.status_code}"
+    page.queries = len(captured)
+    writes = ("INSERT", "UPDATE", "DELETE")
+    page.writes = sum(query["sql"].lstrip().upper().startswith(writes) for query in captured)
+
+
+def run(
+    pages: list[Page], cookies: dict[str, str], portal: Server, bare: Server, rounds: int, seconds: float
+):
+    for page in pages:
+        cookie = f"sessionid={cookies[page.who]}" if page.who else ""
+        page.size = len(fetch(portal.url + page.path, cookie))
+        bare_url = f"{bare.url}/{page.bare}/{page.size}/" if page.bare else ""
+        if bare_url:
+            fetch(bare_url, "")
+        print(f"  {page.label}…", flush=True)
+        # A warm-up round each, not counted: every worker has served the page before it is measured.
+        if bare_url:
+            wrk(bare_url, "", 1, page.connections)
+        wrk(portal.url + page.path, cookie, 1, page.connections)
+        cpu = bare_cpu = 0.0
+        for _ in range(rounds):
+            if bare_url:
+                before = bare.cpu_seconds()
+                page.limit.append(wrk(bare_url, "", seconds, page.connections))
+                bare_cpu += bare.cpu_seconds() - before
+            before = portal.cpu_seconds()
+            page.portal.append(wrk(portal.url + page.path, cookie, seconds, page.connections))
+            cpu += portal.cpu_seconds() - before
+        page.cpu_ms = cpu * 1000 / max(1, sum(round_["requests"] for round_ in page.portal))
+        page.bare_cpu_ms = bare_cpu * 1000 / max(1, sum(round_["requests"] for round_ in page.limit))
+        page.peak_mib = portal.peak_mib()
+
+
+def print_table(pages: list[Page]) -> None:
+    header = (
+        f"{'page':<34} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'KiB':>5} {'bare req/s':>10} "
+        f"{'ratio':>6} {'target':>8} {'met':>4} {'CPU ms':>6} {'bare CPU':>8} {'queries':>7} {'writes':>6} "
+        f"{'worker MiB':>10}"
+    )
+    print("\n" + header + "\n" + "-" * len(header))
+    for page in pages:
+        rps, p50, p99 = summary(page.portal)
+        bare_rps = summary(page.limit)[0]
+        if page.bare:
+            ratio = rps / bare_rps if bare_rps else 0.0
+            ratio_text, target_text = f"{ratio:6.2f}", f">= {page.target:.1f}"
+            met = ratio >= page.target
+        else:
+            ratio_text, target_text = f"{'-':>6}", f"< {CSV_TARGET_SECONDS * 1000:.0f} ms"
+            met = p50 / 1000 < CSV_TARGET_SECONDS
+        print(
+            f"{page.label:<34} {rps:7.0f} {p50:8.1f} {p99:8.1f} {page.size / 1024:5.0f} "
+            f"{bare_rps if page.bare else 0:10.0f} {ratio_text} {target_text:>8} {'yes' if met else 'NO':>4} "
+            f"{page.cpu_ms:6.1f} {page.bare_cpu_ms:8.1f} {page.queries:7d} {page.writes:6d} "
+            f"{page.peak_mib:10.0f}"
+        )
     print(
-        f"{label:<34} median {statistics.median(times):8.1f} ms   p95 {p95:8.1f} ms   "
-        f"{len(queries):3d} queries   {size / 1024:7.0f} KiB   ({runs} runs)"
+        f"\n{WORKERS} gunicorn workers each; wrk with {CONNECTIONS} connections (1 for the CSV); req/s is "
+        "the mean of the rounds, p50 the median round's, p99 the worst round's. Public pages are compared "
+        "with the bare static view, signed-in pages with the bare template view. Queries and writes: one "
+        "request in steady state (the second). CPU ms and bare CPU: the workers' CPU time per request, "
+        "portal and bare, which a busy machine inflates less than latency (the database's time is not in "
+        "it). Worker MiB: the largest peak resident memory of a portal worker so far."
+    )
+
+
+def pdf_timing() -> None:
+    import gc
+
+    from bench import data
+    from suppliers import pdfs, tasks
+
+    print(
+        "\nThe longest Selection Questionnaire as PDF (14 categories, every long answer near 500 words)…",
+        flush=True,
+    )
+    application = data.longest_questionnaire()
+    assert gc.isenabled()
+    started = time.perf_counter()
+    document = pdfs.application_pdf_document(application)  # what the Celery task renders, in two steps
+    pdf = document.write_pdf()
+    seconds = time.perf_counter() - started
+    pages = len(document.pages)
+    limit = tasks.PDF_SOFT_TIME_LIMIT
+    print(
+        f"Rendered in {seconds:.1f} s: {pages} pages, {len(pdf) / 1024:.0f} KiB. The Celery task's "
+        f"limits: {limit} s (soft), {tasks.PDF_TIME_LIMIT} s (hard): "
+        f"{'within' if seconds < limit else 'OVER'} the limit, {limit / seconds:.1f} times the time it took."
     )
 
 
 def main() -> None:
-    use_test_database, directory = configure()
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, help="wrk rounds per page and view (default 3)")
+    parser.add_argument("--seconds", type=int, default=2, help="length of a wrk round (default 2)")
+    parser.add_argument("--no-pdf", action="store_true", help="skip timing the longest questionnaire's PDF")
+    arguments = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: run make system-packages (Debian's wrk package).")
+
+    sys.path.insert(0, str(ROOT))
+    environment = production_environment()
+    os.environ.update(environment)
+    url = os.environ.get("DATABASE_URL", "")
+    use_test_database = bool(url) and not url.startswith("sqlite")
+    directory = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    if not use_test_database:
+        url = os.environ["DATABASE_URL"] = f"sqlite:///{directory / 'bench.sqlite3'}"
+
     import django
 
     django.setup()
+    from django.core.cache import cache, caches
     from django.core.management import call_command
     from django.db import connection
+    from django.test import Client
 
+    from bench import data
     from portal.models import Region, ServiceCategory
+    from suppliers import tasks
 
+    servers: list[Server] = []
+    old_name = connection.settings_dict["NAME"]
     try:
         if use_test_database:
-            old_name = connection.settings_dict["NAME"]
             # Its own name, so that it can never be a test run's database (test_<name>) in use.
             connection.settings_dict["TEST"]["NAME"] = f"bench_{old_name}_{os.getpid()}"
             connection.creation.create_test_db(verbosity=0, serialize=False)
+            url = database_url_named(url, connection.settings_dict["NAME"])
         else:
             call_command("migrate", verbosity=0)
-        print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
-        populate(PROVIDERS)
+        cache.clear()
+        collect_static()
+        print(
+            f"Database: {connection.vendor} ({connection.settings_dict['NAME']}); "
+            f"cache: {caches['default'].__class__.__name__}"
+        )
+        started = time.perf_counter()
+        data.providers(PROVIDERS)
+        tasks.prepare_application_pdf.delay_on_commit = lambda *args, **kwargs: None  # not needed here
+        people = data.people()
+        print(
+            f"{PROVIDERS} qualified providers and the people built in {time.perf_counter() - started:.0f} s"
+        )
+        cookies = {}
+        for name in ("supplier", "admin"):
+            client = Client()
+            client.force_login(getattr(people, name))
+            cookies[name] = client.cookies["sessionid"].value
+
         category = ServiceCategory.objects.get(code="accommodation")
         region = Region.objects.get(code="london")
-        filtered = f"category={category.pk}&region={region.pk}"
-        print(f"{PROVIDERS} qualified providers; filtered by {category} and {region}\n")
-        measure("List, filtered, first page", f"/providers/?{filtered}", RUNS["page"])
-        measure("List, unfiltered, first page", "/providers/", RUNS["page"])
-        measure("List, filtered, by name", f"/providers/?{filtered}&q=north", RUNS["page"])
-        measure("CSV, filtered", f"/providers/download.csv?{filtered}", RUNS["csv"])
-        measure("CSV, every provider", "/providers/download.csv", RUNS["csv"])
+        pages = [
+            Page("Home (anonymous)", "/", target=0.5),
+            Page("Provider list (anonymous)", "/providers/", target=0.5),
+            Page(
+                "Provider list, filtered",
+                f"/providers/?category={category.pk}&region={region.pk}",
+                target=0.5,
+            ),
+            Page("Provider list, by name", "/providers/?q=north", target=0.5),
+            Page("Provider list (signed in)", "/providers/", "supplier", "template", 0.3),
+            Page("Supplier dashboard", "/dashboard/", "supplier", "template", 0.3),
+            Page(
+                "Questionnaire task list", f"/qualification/{people.draft.pk}/", "supplier", "template", 0.3
+            ),
+            Page("Inbox", "/messages/", "supplier", "template", 0.3),
+            Page("Review queue (MoJ admin)", "/review/", "admin", "template", 0.3),
+            Page("Provider CSV, every provider", "/providers/download.csv", bare="", connections=1),
+        ]
+        for page in pages:
+            count_queries(page, cookies)
+        cache.clear()  # the servers start from an empty cache
+
+        server_environment = {**os.environ, **environment, "DATABASE_URL": url}
+        portal = Server("portal", "portal.wsgi:application", server_environment, directory)
+        bare = Server("bare", "bench.bare:application", server_environment, directory)
+        servers = [portal, bare]
+        for server in servers:
+            server.wait()
+        print(
+            f"Driving the portal and the bare view ({arguments.rounds} rounds of {arguments.seconds} s each):"
+        )
+        run(pages, cookies, portal, bare, arguments.rounds, arguments.seconds)
+        for server in servers:
+            server.stop()
+        servers = []
+        print_table(pages)
+        if not arguments.no_pdf:
+            pdf_timing()
     finally:
+        for server in servers:
+            server.stop()
         if use_test_database:
             connection.creation.destroy_test_db(old_name, verbosity=0)
         connection.close()
-        if directory is not None:
-            shutil.rmtree(directory, ignore_errors=True)
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,42 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.urls import reverse
+
+from portal.contributions import Link
 
 
 class CalloffsConfig(AppConfig):
+    """Call-off competitions. Adds the opportunity finder and the commissioners' pages to the core's
+    navigation and dashboard, and its demo data, through the hooks that `portal.contributions` reads."""
+
     name = "calloffs"
     verbose_name = "Call-off competitions"
+
+    def navigation_links(self, user):
+        finder = Link("Find an opportunity", reverse("calloffs:finder"), 5)
+        if user is None or not user.is_authenticated:
+            return [finder]
+        if user.is_supplier:
+            return [Link(finder.text, finder.href, 25)] if hasattr(user, "membership") else []
+        return [Link("Competitions", reverse("calloffs:commissioning"), 5)]
+
+    def dashboard_links(self, user):
+        if user.is_supplier:
+            return [Link("Find an opportunity: contracts you can bid for", reverse("calloffs:finder"), 20)]
+        text = "Competitions and market warming notices"
+        return [Link(text, reverse("calloffs:commissioning"), 5)]
+
+    def load_demo_data(self) -> str:
+        from calloffs import demo
+        from calloffs.models import Competition
+        from portal.models import User
+
+        commissioner = User.objects.filter(email="commissioner@justice.example").first()
+        if commissioner is None:
+            return ""
+        if not Competition.objects.exists():
+            demo.load(commissioner)
+        return (
+            "A market warming notice, a live competition and a closed one are published;\n"
+            f"see {settings.SITE_URL}{reverse('calloffs:finder')}."
+        )

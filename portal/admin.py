@@ -7,6 +7,7 @@ from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 from portal.models import (
     AuditEvent,
+    Delivery,
     Invitation,
     Membership,
     Message,
@@ -149,8 +150,25 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ["subject", "recipient_organisation", "recipient_user", "created_at", "read_at"]
-    search_fields = ["subject"]
+    list_display = ["subject", "kind", "source", "recipient_organisation", "recipient_user", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["subject", "source"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Read-only: deliveries are written by the services and retried from the failed e-mails page."""
+
+    list_display = ["created_at", "kind", "address", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["address", "subject"]
+    exclude = ["body_text", "body_html"]  # may carry secret links (password resets, invitations)
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -4,6 +4,8 @@ from django import forms
 
 from portal.exceptions import RuleBroken
 from portal.models import Organisation
+from portal.organisations import organisation_rule_errors
+from portal.services import INVITATION_LIFETIME
 
 
 def show_rule_broken(form: forms.Form, error: RuleBroken) -> None:
@@ -77,6 +79,10 @@ class OrganisationForm(forms.ModelForm):
             widget=forms.RadioSelect,
             error_messages={"required": "Select yes if it is a VCSE organisation"},
         )
+        for name in ("legal_form", "size_band"):  # radios: the model field's blank "---------" is no answer
+            self.fields[name].choices = [
+                (value, label) for value, label in self.fields[name].choices if value
+            ]
         self.fields["legal_name"].error_messages["required"] = "Enter the organisation's legal name"
         self.fields["legal_form"].error_messages["required"] = "Select what kind of organisation it is"
         self.fields["size_band"].error_messages["required"] = "Select how big the organisation is"
@@ -125,6 +131,13 @@ class OrganisationForm(forms.ModelForm):
             Submit("submit", self.submit_label),
         )
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for field, message in organisation_rule_errors(cleaned).items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return cleaned
+
     def clean_companies_house_number(self) -> str:
         # Tidied before the model's format check (Organisation.clean_fields), which reports its error here.
         return self.cleaned_data["companies_house_number"].replace(" ", "").upper()
@@ -136,7 +149,7 @@ class OrganisationForm(forms.ModelForm):
 class InvitationForm(GovukForm):
     email = forms.EmailField(
         label="Colleague's e-mail address",
-        help_text="We will send them a link to join. The link works for 14 days.",
+        help_text=f"We will send them a link to join. The link works for {INVITATION_LIFETIME.days} days.",
         error_messages={
             "required": "Enter your colleague's e-mail address",
             "invalid": "Enter an e-mail address in the correct format, like name@example.org",

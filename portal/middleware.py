@@ -1,5 +1,8 @@
+import time
 import uuid
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -85,4 +88,51 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", self.POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class PrivateResponsesMiddleware:
+    """Nothing shown to a signed-in person is kept by a browser or a shared cache: pages, files and PDFs
+    carry personal and commercial data, and the next person at a shared computer must not see them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class SessionRefreshMiddleware:
+    """Keep the idle timer running without writing the session on every request.
+
+    Django saves a session only when it changes (SESSION_SAVE_EVERY_REQUEST is off), and each save sets
+    its expiry to SESSION_IDLE_SECONDS from then. So that a person who keeps using the portal stays signed
+    in, a request marks the session as changed when its last save is SESSION_REFRESH_SECONDS old or more:
+    at most one write a minute, and a read in between writes nothing. The idle sign-out therefore
+    happens between SESSION_IDLE_SECONDS minus SESSION_REFRESH_SECONDS and SESSION_IDLE_SECONDS after
+    the last request. Placed just after SessionMiddleware.
+    """
+
+    KEY = "_refreshed_at"
+
+    @classmethod
+    def stamp_at_sign_in(cls, sender, request, user, **kwargs) -> None:
+        """Signing in saves the session anyway: start its timer then (a `user_logged_in` receiver)."""
+        request.session[cls.KEY] = int(time.time())
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or SESSION_KEY not in session:
+            return response  # only a signed-in person's session has an idle timer to keep running
+        now = int(time.time())
+        last = session.get(self.KEY)
+        if session.modified or not isinstance(last, int) or now - last >= settings.SESSION_REFRESH_SECONDS:
+            session[self.KEY] = now  # saved by SessionMiddleware, which sets a new expiry
         return response

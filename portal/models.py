@@ -19,6 +19,12 @@ UK_POSTCODE = RegexValidator(
     "Enter a real UK postcode, like LS1 1AA",
     flags=re.IGNORECASE,
 )
+# Names and other one-line text end up in e-mail, PDFs and page titles: no line breaks or control characters.
+SINGLE_LINE = RegexValidator(
+    r"[\x00-\x1f\x7f\u2028\u2029]",
+    "Enter this on one line, without line breaks",
+    inverse_match=True,
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -47,7 +53,7 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("e-mail address", unique=True)
-    full_name = models.CharField(max_length=200, blank=True)
+    full_name = models.CharField(max_length=200, blank=True, validators=[SINGLE_LINE])
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.SUPPLIER)
     regions = models.ManyToManyField(
         "portal.Region", blank=True, related_name="commissioners", help_text="Commissioners only."
@@ -166,20 +172,20 @@ class Organisation(models.Model):
         "contact_phone",
     )
 
-    legal_name = models.CharField(max_length=200)
-    trading_name = models.CharField(max_length=200, blank=True)
+    legal_name = models.CharField(max_length=200, validators=[SINGLE_LINE])
+    trading_name = models.CharField(max_length=200, blank=True, validators=[SINGLE_LINE])
     legal_form = models.CharField(max_length=40, choices=LegalForm.choices)
     companies_house_number = models.CharField(max_length=8, blank=True, validators=[COMPANIES_HOUSE_NUMBER])
-    charity_number = models.CharField(max_length=20, blank=True)
+    charity_number = models.CharField(max_length=20, blank=True, validators=[SINGLE_LINE])
     is_vcse = models.BooleanField("voluntary, community or social enterprise (VCSE)")
     size_band = models.CharField(max_length=10, choices=SizeBand.choices)
-    address_line_1 = models.CharField(max_length=200)
-    address_line_2 = models.CharField(max_length=200, blank=True)
-    town = models.CharField(max_length=100)
+    address_line_1 = models.CharField(max_length=200, validators=[SINGLE_LINE])
+    address_line_2 = models.CharField(max_length=200, blank=True, validators=[SINGLE_LINE])
+    town = models.CharField(max_length=100, validators=[SINGLE_LINE])
     postcode = models.CharField(max_length=10, validators=[UK_POSTCODE])
-    contact_name = models.CharField(max_length=200)
+    contact_name = models.CharField(max_length=200, validators=[SINGLE_LINE])
     contact_email = models.EmailField()
-    contact_phone = models.CharField(max_length=30)
+    contact_phone = models.CharField(max_length=30, validators=[SINGLE_LINE])
     show_contact_publicly = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -232,6 +238,13 @@ class Invitation(models.Model):
         return f"Invitation for {self.email} to {self.organisation}"
 
 
+def source_key(source: models.Model | str) -> str:
+    """What a message is about, as a string key: "suppliers.application:12", or a key given as is."""
+    if isinstance(source, models.Model):
+        return f"{source._meta.label_lower}:{source.pk}"
+    return source
+
+
 class MessageQuerySet(models.QuerySet):
     def for_user(self, user: User) -> MessageQuerySet:
         """Messages to the person, and to their organisation if they belong to one."""
@@ -241,10 +254,28 @@ class MessageQuerySet(models.QuerySet):
             return self.filter(to_user | Q(recipient_organisation_id=membership.organisation_id))
         return self.filter(to_user)
 
+    def with_read_by(self, user: User) -> MessageQuerySet:
+        """Each message with `is_read`: whether this person (not a colleague) has opened it."""
+        return self.annotate(
+            is_read=models.Exists(MessageRead.objects.filter(message=models.OuterRef("pk"), user=user))
+        )
+
+    def unread_by(self, user: User) -> MessageQuerySet:
+        return self.exclude(reads__user=user)
+
 
 class Message(models.Model):
-    """A message in the portal's inbox, to one organisation (all its members) or to one person."""
+    """A message in the portal's inbox, to one organisation (all its members) or to one person.
 
+    `kind` names the template it was worded from (`templates/emails/<kind>.html`) and `source` what it is
+    about ("suppliers.application:12"): one recipient gets one message of a kind about a source, ever.
+    `body` is the rendered HTML, escaped when it was rendered, with links relative to the site.
+    """
+
+    LEGACY = "legacy"
+
+    kind = models.CharField(max_length=60)
+    source = models.CharField(max_length=120)
     recipient_organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
@@ -254,8 +285,6 @@ class Message(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
 
     objects = MessageQuerySet.as_manager()
 
@@ -266,11 +295,82 @@ class Message(models.Model):
                 name="message_has_exactly_one_recipient",
                 condition=Q(recipient_organisation__isnull=False, recipient_user__isnull=True)
                 | Q(recipient_organisation__isnull=True, recipient_user__isnull=False),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "source", "recipient_organisation"],
+                condition=Q(recipient_organisation__isnull=False),
+                name="message_once_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "source", "recipient_user"],
+                condition=Q(recipient_user__isnull=False),
+                name="message_once_per_person",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.subject
+
+
+class MessageRead(models.Model):
+    """One person has opened one message. Colleagues each have their own read state."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="message_reads")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "user"], name="message_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.message_id}"
+
+
+class Delivery(models.Model):
+    """One e-mail to one address: the outbox. Written in the transaction of the change that causes it;
+    `portal.tasks.delivery_send` sends it once (see docs/adr/0003-message-delivery-outbox.md)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    kind = models.CharField(max_length=60)
+    address = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Not to be sent before this time (a retry's backoff); the re-queue looks for rows long past it.
+    due_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "deliveries"
+        indexes = [models.Index(fields=["status", "due_at"], name="delivery_status_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "address"],
+                condition=Q(message__isnull=False),
+                name="delivery_once_per_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.address} ({self.status})"
 
 
 class AuditEvent(models.Model):

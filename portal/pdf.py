@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 from weasyprint import HTML
+from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC_BASE = "https://portal.invalid/assets/"
@@ -32,9 +33,14 @@ class StaticFilesOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
 
-def pdf_render(template: str, context: dict[str, Any]) -> bytes:
+def pdf_document(template: str, context: dict[str, Any]) -> Document:
+    """The laid-out document (its `pages`, `write_pdf()`): what `pdf_render` makes its bytes from."""
     html = render_to_string(template, {**context, "static_base": STATIC_BASE})
-    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticFilesOnlyFetcher()).write_pdf()
+    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticFilesOnlyFetcher()).render()
+
+
+def pdf_render(template: str, context: dict[str, Any]) -> bytes:
+    return pdf_document(template, context).write_pdf()
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:

@@ -7,15 +7,29 @@ from datetime import date, datetime, time
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from portal.models import AuditEvent, Message, User
+from portal.models import AuditEvent, Delivery, Message, User
 
 
 def inbox_for_user(user: User) -> QuerySet[Message]:
-    return Message.objects.for_user(user).only("pk", "subject", "created_at", "read_at")
+    """The person's messages, each with `is_read` for this person."""
+    return Message.objects.for_user(user).with_read_by(user).only("pk", "subject", "created_at")
 
 
 def unread_count(user: User) -> int:
-    return Message.objects.for_user(user).filter(read_at__isnull=True).count()
+    return Message.objects.for_user(user).unread_by(user).count()
+
+
+def failed_deliveries() -> QuerySet[Delivery]:
+    """E-mails that could not be sent, newest failure first (for MoJ admins)."""
+    return (
+        Delivery.objects.filter(status=Delivery.Status.FAILED)
+        .defer("body_text", "body_html")
+        .order_by("-failed_at", "-pk")
+    )
+
+
+def failed_delivery_count() -> int:
+    return Delivery.objects.filter(status=Delivery.Status.FAILED).count()
 
 
 def audit_events(

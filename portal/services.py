@@ -7,22 +7,38 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.template.loader import render_to_string
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import tasks
+from portal import emails, tasks
 from portal.audit import audit_record, changed_fields
 from portal.exceptions import RuleBroken
-from portal.models import Invitation, Membership, Message, Organisation, Region, User
+from portal.models import (
+    Delivery,
+    Invitation,
+    Membership,
+    Message,
+    MessageRead,
+    Organisation,
+    Region,
+    User,
+    source_key,
+)
+from portal.organisations import organisation_rule_errors
 
 INVITATION_LIFETIME = timedelta(days=14)
+# Invitations send e-mail from the service's address: at most this many in any 24 hours, cancelled included.
+INVITATION_LIMIT_WINDOW = timedelta(hours=24)
+INVITATIONS_PER_ORGANISATION = 10
+INVITATIONS_PER_ADDRESS = 3
 
 
 def _token_hash(token: str) -> str:
@@ -30,12 +46,16 @@ def _token_hash(token: str) -> str:
 
 
 def _validated(organisation: Organisation) -> Organisation:
-    """The model's own checks (required fields, formats), whichever path the data came by."""
+    """The model's own checks (required fields, formats) and the organisation's rules, whichever path
+    the data came by."""
     try:
         organisation.full_clean()
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
         raise RuleBroken(messages[0], field=field) from error
+    details = {name: getattr(organisation, name) for name in Organisation.PROFILE_FIELDS}
+    for field, message in organisation_rule_errors(details).items():
+        raise RuleBroken(message, field=field)
     return organisation
 
 
@@ -56,6 +76,8 @@ def organisation_create(*, user: User, data: dict[str, Any]) -> Organisation:
 
 
 def organisation_update(*, user: User, organisation: Organisation, data: dict[str, Any]) -> Organisation:
+    """An admin of the organisation changes its details."""
+    _require_organisation_admin(user, organisation)
     changes = changed_fields(organisation, data)
     if not changes:
         return organisation
@@ -82,15 +104,27 @@ def _require_organisation_admin(user: User, organisation: Organisation) -> None:
 def invitation_create(
     *, organisation: Organisation, invited_by: User, email: str, as_admin: bool
 ) -> Invitation:
-    """Invite a colleague by e-mail. The link carries a secret token; only its hash is stored."""
-    _require_organisation_admin(invited_by, organisation)
+    """Invite a colleague by e-mail. The link carries a secret token; only its hash is stored.
+
+    Whether the address already uses the portal is never told: an invitation to someone who belongs to
+    another organisation is sent like any other (accepting it then explains). Invitations are limited
+    per organisation and per address, cancelled ones included, so the portal cannot be used to mail
+    anyone again and again.
+    """
     email = email.strip().lower()
-    if Membership.objects.filter(user__email__iexact=email).exists():
-        raise RuleBroken("This person already belongs to an organisation on the portal.", field="email")
-    if organisation.invitations.pending().filter(email__iexact=email).exists():
-        raise RuleBroken("You have already invited this person. The invitation is waiting.", field="email")
+    _require_valid_email(email)
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        # One invitation at a time per organisation: simultaneous ones cannot both pass the checks below.
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        _require_organisation_admin(invited_by, organisation)
+        if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+            raise RuleBroken("This person is already a member of your organisation.", field="email")
+        if organisation.invitations.pending().filter(email__iexact=email).exists():
+            raise RuleBroken(
+                "You have already invited this person. The invitation is waiting.", field="email"
+            )
+        _require_within_invitation_limits(organisation, email)
         invitation = Invitation.objects.create(
             organisation=organisation,
             email=email,
@@ -103,11 +137,40 @@ def invitation_create(
             actor=invited_by, action="invitation.created", obj=invitation, summary=f"Invited {email}"
         )
         link = settings.SITE_URL + reverse("portal:invitation_accept", args=[token])
-        body = render_to_string("emails/invitation.txt", {"invitation": invitation, "link": link})
-        tasks.send_email.delay_on_commit(
-            to=[email], subject=f"Join {organisation} on the Probation Services Dynamic Framework", body=body
+        words = emails.worded("invitation", {"invitation": invitation, "link": link})
+        email_send(
+            kind="invitation",
+            address=email,
+            subject=words.subject,
+            body_text=emails.email_text(text=emails.plain_text(words.html)),
         )
     return invitation
+
+
+def _require_valid_email(email: str) -> None:
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise RuleBroken(
+            "Enter an e-mail address in the correct format, like name@example.org", field="email"
+        ) from error
+
+
+def _require_within_invitation_limits(organisation: Organisation, email: str) -> None:
+    since = timezone.now() - INVITATION_LIMIT_WINDOW
+    recent = Invitation.objects.filter(created_at__gt=since)
+    if recent.filter(organisation=organisation).count() >= INVITATIONS_PER_ORGANISATION:
+        raise RuleBroken(
+            f"Your organisation can send up to {INVITATIONS_PER_ORGANISATION} invitations in 24 hours. "
+            "Try again tomorrow.",
+            field="email",
+        )
+    if recent.filter(email__iexact=email).count() >= INVITATIONS_PER_ADDRESS:
+        raise RuleBroken(
+            f"An address can be sent up to {INVITATIONS_PER_ADDRESS} invitations in 24 hours. "
+            "Try again tomorrow.",
+            field="email",
+        )
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -122,6 +185,8 @@ def invitation_for_token(token: str) -> Invitation | None:
 def invitation_accept(*, token: str, user: User) -> Membership:
     """The invited person, signed in with the invited address, joins the organisation."""
     with transaction.atomic():
+        # Lock the person: accepting two invitations at once joins one organisation and refuses the other.
+        User.objects.select_for_update().filter(pk=user.pk).first()
         invitation = (
             Invitation.objects.pending().select_for_update().filter(token_hash=_token_hash(token)).first()
         )
@@ -131,7 +196,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
             raise RuleBroken(
                 f"This invitation was sent to {invitation.email}. Sign in with that address to accept it."
             )
-        if not user.is_supplier or hasattr(user, "membership"):
+        if not user.is_supplier or Membership.objects.filter(user=user).exists():
             raise RuleBroken("Your account already belongs to an organisation.")
         membership = Membership.objects.create(
             user=user, organisation=invitation.organisation, is_admin=invitation.as_admin
@@ -207,18 +272,185 @@ def staff_account_create(
     return user
 
 
+# Messages and e-mail (docs/adr/0003-message-delivery-outbox.md) ----------------------------------
+
+
+def _after_commit_dispatch(delivery_ids: list[int]) -> None:
+    if delivery_ids:
+        # Robust: if the broker is down, the change stays committed and the re-queue sends them later.
+        transaction.on_commit(lambda: tasks.deliveries_dispatch(delivery_ids), robust=True)
+
+
+def _member_addresses(organisation_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
+    """Each organisation's active members, as (user id, address), in one query."""
+    addresses: dict[int, list[tuple[int, str]]] = {}
+    members = Membership.objects.filter(organisation_id__in=organisation_ids, user__is_active=True)
+    for organisation_id, user_id, email in members.values_list("organisation_id", "user_id", "user__email"):
+        addresses.setdefault(organisation_id, []).append((user_id, email))
+    return addresses
+
+
+def _deliveries_for(messages: list[Message], body_html: str) -> list[int]:
+    """One queued delivery per address for each message: every active member of an organisation (one
+    e-mail each, so colleagues' addresses are not shared), or the person. Returns the new rows' ids."""
+    organisations = _member_addresses(
+        m.recipient_organisation_id for m in messages if m.recipient_organisation_id
+    )
+    people = dict(
+        User.objects.filter(
+            pk__in=[m.recipient_user_id for m in messages if m.recipient_user_id], is_active=True
+        ).values_list("pk", "email")
+    )
+    text = emails.plain_text(body_html)
+    rows = []
+    for message in messages:
+        if message.recipient_organisation_id:
+            recipients = organisations.get(message.recipient_organisation_id, [])
+        else:
+            recipients = (
+                [(message.recipient_user_id, people[message.recipient_user_id])]
+                if message.recipient_user_id in people
+                else []
+            )
+        inbox_path = reverse("portal:message_detail", args=[message.pk])
+        body_text = emails.email_text(text=text, inbox_path=inbox_path)
+        rows += [
+            Delivery(
+                message=message,
+                user_id=user_id,
+                kind=message.kind,
+                address=address,
+                subject=message.subject,
+                body_text=body_text,
+                created_at=message.created_at,
+                due_at=message.created_at,
+            )
+            for user_id, address in recipients
+        ]
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return list(Delivery.objects.filter(message__in=messages).values_list("pk", flat=True))
+
+
 def message_send(
-    *, subject: str, body: str, organisation: Organisation | None = None, user: User | None = None
+    *,
+    kind: str,
+    source: models.Model | str,
+    context: dict[str, Any] | None = None,
+    organisation: Organisation | None = None,
+    user: User | None = None,
 ) -> Message:
-    """Put a message in an organisation's (or a person's) inbox and e-mail it once the change commits."""
+    """Put a message in an organisation's (or a person's) inbox, worded by `templates/emails/<kind>.html`,
+    and queue its e-mails in the same transaction. A message of this kind about this source reaches a
+    recipient once: sending it again returns the message already sent, and e-mails nobody."""
+    if (organisation is None) == (user is None):
+        raise ValueError("A message goes to one organisation or one person.")
+    key = source_key(source)
+    recipient = {"recipient_organisation": organisation} if organisation else {"recipient_user": user}
+    words = emails.worded(kind, context or {})
     with transaction.atomic():
-        message = Message.objects.create(
-            recipient_organisation=organisation, recipient_user=user, subject=subject, body=body
-        )
-        tasks.send_message_email.delay_on_commit(message.pk)
+        existing = Message.objects.filter(kind=kind, source=key, **recipient).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(
+                    kind=kind, source=key, subject=words.subject, body=words.html, **recipient
+                )
+        except IntegrityError:  # sent at the same moment by another process
+            return Message.objects.get(kind=kind, source=key, **recipient)
+        _after_commit_dispatch(_deliveries_for([message], words.html))
     return message
 
 
-def message_mark_read(*, message: Message) -> None:
-    if message.read_at is None:
-        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
+def messages_send_bulk(
+    *,
+    kind: str,
+    source: models.Model | str,
+    context: dict[str, Any] | None = None,
+    organisations: Iterable[Organisation | int] = (),
+    users: Iterable[User | int] = (),
+) -> int:
+    """The same message to many organisations and people (an alert's fan-out) in a few queries, whatever
+    their number. Recipients who already have it are skipped, so running it twice sends nothing twice.
+    Returns how many messages were new."""
+    key = source_key(source)
+    words = emails.worded(kind, context or {})
+    organisation_ids = {getattr(o, "pk", o) for o in organisations}
+    user_ids = {getattr(u, "pk", u) for u in users}
+    now = timezone.now()
+    common = {"kind": kind, "source": key, "subject": words.subject, "body": words.html, "created_at": now}
+    with transaction.atomic():
+        Message.objects.bulk_create(
+            [Message(recipient_organisation_id=pk, **common) for pk in sorted(organisation_ids)]
+            + [Message(recipient_user_id=pk, **common) for pk in sorted(user_ids)],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+        # The rows this call made carry its timestamp; rows that were there already keep theirs.
+        created = list(Message.objects.filter(kind=kind, source=key, created_at=now))
+        _after_commit_dispatch(_deliveries_for(created, words.html))
+    return len(created)
+
+
+def message_mark_read(*, message: Message, user: User) -> None:
+    """The person has opened the message. Their colleagues' read state is their own."""
+    MessageRead.objects.bulk_create([MessageRead(message=message, user=user)], ignore_conflicts=True)
+
+
+def email_send(*, kind: str, address: str, subject: str, body_text: str, body_html: str = "") -> Delivery:
+    """An e-mail that is not an inbox message (an account e-mail, an invitation): a delivery all the same,
+    written now and sent once the change commits."""
+    # Built now, inside the change: a header that could never be sent (a line break in the subject, a bad
+    # address) undoes the change instead of failing after it is saved.
+    emails.email_check(to=[address], subject=subject, body=body_text)
+    with transaction.atomic():
+        delivery = Delivery.objects.create(
+            kind=kind, address=address, subject=subject, body_text=body_text, body_html=body_html
+        )
+        _after_commit_dispatch([delivery.pk])
+    return delivery
+
+
+def _require_moj_admin(user: User) -> None:
+    if not user.is_moj_admin:
+        raise RuleBroken("Only MoJ admins can send failed e-mails again.")
+
+
+def delivery_retry(*, delivery: Delivery, by: User) -> Delivery:
+    """An MoJ admin sends a failed e-mail again: it is queued with its attempts counted afresh."""
+    _require_moj_admin(by)
+    with transaction.atomic():
+        queued = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(
+            status=Delivery.Status.QUEUED, attempts=0, due_at=timezone.now(), failed_at=None
+        )
+        if not queued:
+            raise RuleBroken("This e-mail has not failed, so there is nothing to send again.")
+        audit_record(
+            actor=by, action="delivery.retried", obj=delivery, summary=f"Sent again to {delivery.address}"
+        )
+        _after_commit_dispatch([delivery.pk])
+    delivery.refresh_from_db()
+    return delivery
+
+
+def deliveries_retry_failed(*, by: User) -> int:
+    """An MoJ admin sends every failed e-mail again. Returns how many."""
+    _require_moj_admin(by)
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update()
+            .filter(status=Delivery.Status.FAILED)
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Delivery.Status.QUEUED, attempts=0, due_at=timezone.now(), failed_at=None
+        )
+        if ids:
+            audit_record(
+                actor=by,
+                action="delivery.retried_all",
+                summary=f"Sent {len(ids)} failed e-mails again",
+                changes={"deliveries": ids},
+            )
+        _after_commit_dispatch(ids)
+    return len(ids)

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.PrivateResponsesMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.StaffTwoFactorMiddleware",
     "portal.middleware.AccessPolicyMiddleware",
@@ -99,6 +100,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "portal.context_processors.limits",
+                "suppliers.context_processors.qualification_rules",
             ],
         },
     },
@@ -138,24 +141,48 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Probation Services Dynamic Framework: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# Five failed sign-ins for one account in 15 minutes lock it for the rest of that window.
+# An unconfirmed extra address on someone's account never blocks its owner's sign-up nor takes a password
+# reset (portal/account_forms.py); sign-up and reset answer the same whether an account exists or not.
+ACCOUNT_FORMS = {
+    "signup": "portal.account_forms.SignupForm",
+    "reset_password": "portal.account_forms.ResetPasswordForm",
+}
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+# Sign-in limits are on the account first: five failed sign-ins for one account in 15 minutes lock it for
+# the rest of that window. The per-address limit is only a ceiling against trying many accounts, high
+# enough that an office behind one address is not locked out by one person's mistakes (ADR 0006).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("LOGIN_FAILED_LIMIT", "10/m/ip,5/15m/key"),
+    "login_failed": env_str("LOGIN_FAILED_LIMIT", "5/15m/key,100/15m/ip"),
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# The client's address, for the per-address limits: the last TRUSTED_PROXY_COUNT proxies in front of the
+# portal add to X-Forwarded-For and are trusted; 0 (no proxy) uses the connection's address. Or a proxy's
+# own header (TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP) when it sets one and strips it from requests.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 MFA_ADAPTER = "portal.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Probation Services Dynamic Framework"
 
 # Sessions end after 30 minutes without a request; the session id changes at sign-in (Django's login()).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Confirmation messages live in the session, so the portal sets no cookie beyond these two.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Performance (issue 8): a read writes nothing. The session is saved when it changes, and refreshed at
+# most once a minute to keep the idle timer running (portal.middleware.SessionRefreshMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+    "portal.middleware.SessionRefreshMiddleware",
+)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -199,10 +226,24 @@ DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Probation Services Dynamic Framework <noreply@example.gov.uk>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A hung SMTP connection gives up after this many seconds, well inside DELIVERY_LEASE_SECONDS.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# Deliveries (the e-mail outbox, docs/adr/0003-message-delivery-outbox.md): a failed send is tried again
+# after DELIVERY_BACKOFF_SECONDS, doubling each time up to DELIVERY_BACKOFF_MAX_SECONDS, until
+# DELIVERY_MAX_ATTEMPTS attempts have failed; it is then marked failed for an MoJ admin to retry.
+# The re-queue (every minute) sends again what has waited DELIVERY_REQUEUE_AFTER_SECONDS past its time
+# (a broker that was down) and takes back a send claimed more than DELIVERY_LEASE_SECONDS ago (a worker
+# that died).
+DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 6)
+DELIVERY_BACKOFF_SECONDS = env_int("DELIVERY_BACKOFF_SECONDS", 60)
+DELIVERY_BACKOFF_MAX_SECONDS = env_int("DELIVERY_BACKOFF_MAX_SECONDS", 3600)
+DELIVERY_REQUEUE_AFTER_SECONDS = env_int("DELIVERY_REQUEUE_AFTER_SECONDS", 300)
+DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 600)
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run in-process, so `make run` needs no broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"  # a host, or kombu warns on every in-process task
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -214,13 +255,28 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "suppliers.tasks.send_cyber_expiry_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "deliveries-requeue": {
+        "task": "portal.tasks.deliveries_requeue",
+        "schedule": 60.0,
+    },
 }
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
+# The cache holds sign-in lock-outs, rate limits and used one-time codes, so in production every process
+# must share it: Redis (REDIS_URL), or the database (CACHE_BACKEND=database, after
+# `manage.py createcachetable`). With neither, the portal refuses to start unless DEBUG is on
+# (portal.apps checks it once every setting is known; ADR 0006).
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "redis" if REDIS_URL else "local")
+if CACHE_BACKEND == "redis" and REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+elif CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}
+    }
+elif CACHE_BACKEND in {"local", "redis"}:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"CACHE_BACKEND must be redis or database, not {CACHE_BACKEND!r}.")
+REQUIRE_SHARED_CACHE = not DEBUG
 
 # Security: all on unless DEBUG. `make check-deploy` proves Django's deployment checklist passes.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -251,3 +307,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Call-off competitions: a lot whose estimated annual value is over this (whole pounds) may ask for a
+# minimum turnover; lots at or under it are open to organisations of any size (DOMAIN.md §5).
+CALLOFF_FINANCIAL_THRESHOLD_POUNDS = env_int("CALLOFF_FINANCIAL_THRESHOLD_POUNDS", 1_000_000)

@@ -1,13 +1,47 @@
+"""Background work of the shared core (Celery): sending e-mail from the outbox."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
 from celery import shared_task
 
 from portal import emails
 
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def delivery_send(self, delivery_id: int) -> None:
+    """Send one e-mail. A temporary failure is tried again after a backoff; the row counts the attempts
+    and gives up at DELIVERY_MAX_ATTEMPTS. Safe to run twice: the row is claimed before sending."""
+    wait = emails.delivery_send(delivery_id=delivery_id)
+    if wait is None:
+        return
+    if self.request.is_eager:  # in-process (`make run`, tests): no broker to wait in, so try again now
+        delivery_send.run(delivery_id)
+        return
+    raise self.retry(countdown=wait)
+
 
 @shared_task
-def send_message_email(message_id: int) -> None:
-    emails.message_email_send(message_id=message_id)
+def deliveries_requeue() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): queue again what the broker or a worker lost."""
+    ids = emails.deliveries_requeue()
+    deliveries_dispatch(ids)
+    return len(ids)
 
 
-@shared_task
-def send_email(to: list[str], subject: str, body: str, html_body: str = "") -> None:
-    emails.email_send(to=to, subject=subject, body=body, html_body=html_body)
+def deliveries_dispatch(delivery_ids: Iterable[int]) -> None:
+    """Queue the sending of these deliveries. If the broker cannot be reached, the rows stay queued in the
+    database and the re-queue sends them later: the change that wrote them is not undone."""
+    delivery_ids = list(delivery_ids)
+    for done, delivery_id in enumerate(delivery_ids):
+        try:
+            delivery_send.delay(delivery_id)
+        except Exception:
+            logger.exception(
+                "could not queue %s deliveries; the re-queue will send them", len(delivery_ids) - done
+            )
+            return

@@ -35,11 +35,14 @@ portal_patterns = [
     path("messages/", views.inbox, name="inbox"),
     path("messages/<int:message_pk>/", views.message_detail, name="message_detail"),
     path("audit-log/", views.audit_log, name="audit_log"),
+    path("failed-emails/", views.failed_deliveries, name="failed_deliveries"),
+    path("failed-emails/<int:delivery_pk>/retry/", views.delivery_retry, name="delivery_retry"),
 ]
 
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("", include("suppliers.urls")),
+    path("", include("calloffs.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

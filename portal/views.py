@@ -2,13 +2,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from portal import access, selectors, services
+from portal import access, contributions, selectors, services
 from portal.access import access as access_policy
+from portal.contributions import Link
 from portal.exceptions import RuleBroken
 from portal.forms import AuditFilterForm, InvitationForm, OrganisationForm, show_rule_broken
-from portal.models import Membership, ServiceCategory
+from portal.models import Delivery, Membership, ServiceCategory
+from portal.page_cache import public_page
 
 
 def _page(template: str):
@@ -20,7 +24,7 @@ def _page(template: str):
     return view
 
 
-home = _page("portal/home.html")
+home = public_page(_page("portal/home.html"))
 glossary = _page("portal/glossary.html")
 accessibility = _page("portal/accessibility.html")
 cookies = _page("portal/cookies.html")
@@ -30,7 +34,27 @@ privacy = _page("portal/privacy.html")
 @access_policy(access.PUBLIC)
 def how_qualification_works(request: HttpRequest) -> HttpResponse:
     categories = ServiceCategory.objects.active()
-    return render(request, "portal/how_qualification_works.html", {"categories": categories})
+    context = {"categories": categories, "links": contributions.public_links()}
+    return render(request, "portal/how_qualification_works.html", context)
+
+
+def _own_dashboard_links(user) -> list[Link]:
+    """The core's own dashboard links; the apps add theirs (`portal.contributions`)."""
+    if user.is_supplier:
+        organisation = reverse("portal:organisation_detail", args=[user.membership.organisation_id])
+        return [
+            Link("Organisation details and colleagues", organisation, 30),
+            Link("How qualification works", reverse("portal:how_qualification_works"), 40),
+        ]
+    if user.is_moj_admin:
+        failed = selectors.failed_delivery_count()
+        waiting = f" ({failed} to look at)" if failed else ""
+        return [
+            Link(f"Failed e-mails{waiting}", reverse("portal:failed_deliveries"), 70),
+            Link("Audit log", reverse("portal:audit_log"), 80),
+            Link("Reference data, organisations and staff accounts", reverse("admin:index"), 90),
+        ]
+    return []
 
 
 @access_policy(access.SIGNED_IN)
@@ -38,7 +62,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_supplier and not hasattr(user, "membership"):
         return redirect("portal:organisation_create")
-    return render(request, "portal/dashboard.html", {"unread": selectors.unread_count(user)})
+    links = contributions.dashboard_links(user, _own_dashboard_links(user))
+    return render(request, "portal/dashboard.html", {"unread": selectors.unread_count(user), "links": links})
 
 
 @access_policy(access.SUPPLIER)
@@ -56,6 +81,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             show_rule_broken(form, error)
         else:
             messages.success(request, f"{organisation} is set up. You are its admin.")
+            request.session["organisation_just_set_up"] = organisation.pk  # its page then says what is next
             return redirect("portal:organisation_detail", organisation.pk)
     return render(request, "portal/organisation_form.html", {"form": form, "creating": True})
 
@@ -69,6 +95,8 @@ def organisation_detail(request: HttpRequest, organisation_pk: int) -> HttpRespo
         "membership": membership,
         "members": organisation.memberships.select_related("user"),
         "invitations": organisation.invitations.pending() if membership.is_admin else [],
+        "just_set_up": request.session.pop("organisation_just_set_up", None) == organisation.pk,
+        "qualification": contributions.public_links().get("qualification"),
     }
     return render(request, "portal/organisation_detail.html", context)
 
@@ -161,8 +189,32 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @access_policy(access.SIGNED_IN)
 def message_detail(request: HttpRequest, message_pk: int) -> HttpResponse:
     message = access.message_for_user(request, message_pk)
-    services.message_mark_read(message=message)
+    services.message_mark_read(message=message, user=request.user)
     return render(request, "portal/message_detail.html", {"message": message})
+
+
+@access_policy(access.MOJ_ADMIN)
+def failed_deliveries(request: HttpRequest) -> HttpResponse:
+    """E-mails that could not be sent after every attempt, each with the error, to send again."""
+    if request.method == "POST":
+        count = services.deliveries_retry_failed(by=request.user)
+        messages.success(request, f"{count} e-mail{pluralize(count)} queued to be sent again.")
+        return redirect("portal:failed_deliveries")
+    page = Paginator(selectors.failed_deliveries(), 50).get_page(request.GET.get("page"))
+    return render(request, "portal/failed_deliveries.html", {"page": page})
+
+
+@require_POST
+@access_policy(access.MOJ_ADMIN)
+def delivery_retry(request: HttpRequest, delivery_pk: int) -> HttpResponse:
+    delivery = get_object_or_404(Delivery, pk=delivery_pk)
+    try:
+        services.delivery_retry(delivery=delivery, by=request.user)
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The e-mail to {delivery.address} is queued to be sent again.")
+    return redirect("portal:failed_deliveries")
 
 
 @access_policy(access.MOJ_ADMIN)

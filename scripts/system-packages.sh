@@ -11,6 +11,7 @@ declare -A needed=(
   [libmagic1]=/usr/lib/x86_64-linux-gnu/libmagic.so.1
   [fonts-liberation]=/usr/share/fonts/truetype/liberation
   [default-jre-headless]=/usr/bin/java
+  [wrk]=/usr/bin/wrk
 )
 
 missing=()

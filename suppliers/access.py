@@ -9,32 +9,34 @@ from suppliers.models import Application, CategoryChoice, SupportingDocument
 
 # Who may open a questionnaire's read-only pages, files and PDFs (each object is then checked below).
 READERS = Policy(
-    "member of the organisation or MoJ admin", lambda user: user.is_moj_admin or SUPPLIER_MEMBER.allows(user)
+    "member of the organisation, or MoJ admin (sent applications only)",
+    lambda user: user.is_moj_admin or SUPPLIER_MEMBER.allows(user),
 )
 
 
-def _can_read(request: HttpRequest, organisation_id: int) -> bool:
-    user = request.user
-    if user.is_moj_admin:
-        return True
-    membership = getattr(user, "membership", None)
-    return membership is not None and membership.organisation_id == organisation_id
-
-
-def _can_write(request: HttpRequest, organisation_id: int) -> bool:
+def _is_member(request: HttpRequest, organisation_id: int) -> bool:
     membership = getattr(request.user, "membership", None)
     return membership is not None and membership.organisation_id == organisation_id
 
 
+def _can_read(request: HttpRequest, application: Application) -> bool:
+    """Members read their organisation's applications. A draft is the organisation's own: MoJ admins read
+    an application only once it is sent (docs/adr/0005-standing-and-ownership.md)."""
+    if request.user.is_moj_admin:
+        return not application.is_draft
+    return _is_member(request, application.organisation_id)
+
+
+def _can_write(request: HttpRequest, application: Application) -> bool:
+    return _is_member(request, application.organisation_id)
+
+
 def application_for_user(request: HttpRequest, application_pk: int, *, write: bool = False) -> Application:
-    """The user's own organisation's application (to read or change); any, to read, for an MoJ admin."""
+    """The user's own organisation's application (to read or change); any sent one, to read, for an MoJ
+    admin."""
     application = Application.objects.select_related("organisation").filter(pk=application_pk).first()
-    allowed = application is not None and (
-        _can_write(request, application.organisation_id)
-        if write
-        else _can_read(request, application.organisation_id)
-    )
-    if not allowed:
+    check = _can_write if write else _can_read
+    if application is None or not check(request, application):
         refuse(request, f"application {application_pk} is not theirs")
         raise Http404
     return application
@@ -54,9 +56,8 @@ def document_for_user(request: HttpRequest, document_pk: int, *, write: bool = F
         .filter(pk=document_pk)
         .first()
     )
-    organisation_id = document.category_choice.application.organisation_id if document else None
     check = _can_write if write else _can_read
-    if document is None or not check(request, organisation_id):
+    if document is None or not check(request, document.category_choice.application):
         refuse(request, f"document {document_pk} is not theirs")
         raise Http404
     return document

@@ -1,6 +1,50 @@
 from django.apps import AppConfig
+from django.urls import reverse
+
+from portal.contributions import Link
 
 
 class SuppliersConfig(AppConfig):
+    """Qualification. Adds its pages to the core's navigation, dashboard and demo data through the hooks
+    that `portal.contributions` reads."""
+
     name = "suppliers"
     verbose_name = "Qualification (Selection Questionnaire)"
+
+    def navigation_links(self, user):
+        if user is None or not user.is_authenticated:
+            return [Link("Qualified providers", reverse("suppliers:provider_list"), 20)]
+        if user.is_supplier and hasattr(user, "membership"):
+            return [Link("Qualification", reverse("suppliers:qualification_status"), 20)]
+        if user.is_moj_admin:
+            return [Link("Review questionnaires", reverse("suppliers:review_queue"), 20)]
+        return []
+
+    def dashboard_links(self, user):
+        if user.is_supplier:
+            text = "Qualification: your Selection Questionnaire and what you are qualified for"
+            return [Link(text, reverse("suppliers:qualification_status"), 10)]
+        if user.is_commissioner:
+            text = "Qualified providers: who can deliver services"
+            return [Link(text, reverse("suppliers:provider_list"), 10)]
+        if user.is_moj_admin:
+            return [
+                Link("Review Selection Questionnaires", reverse("suppliers:review_queue"), 10),
+                Link(
+                    "Cyber security certificates expiring soon", reverse("suppliers:cyber_certificates"), 20
+                ),
+            ]
+        return []
+
+    def public_links(self):
+        return {
+            "providers": Link("Qualified providers", reverse("suppliers:provider_list")),
+            "qualification": Link(
+                "Fill in the Selection Questionnaire", reverse("suppliers:qualification_status")
+            ),
+        }
+
+    def load_demo_data(self) -> str:
+        from suppliers.demo import qualify_demo_organisation
+
+        return qualify_demo_organisation()

@@ -1,4 +1,5 @@
-"""The filters of the public list of qualified providers: a GET form, checked on the server.
+"""The filters of the public list of qualified providers: a GET form, checked on the server. Rendered by
+templates/suppliers/providers/filters.html (GOV.UK markup, no crispy-forms: the list is a hot page).
 
 The reference lists are read once each (one query per select) and the chosen values are looked up in
 them, so filtering adds no queries. A value that is not on a list is shown as an error and not applied.
@@ -6,13 +7,14 @@ them, so filtering adds no queries. A value that is not on a list is shown as an
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from functools import lru_cache
+
 from django import forms
 
 from portal.models import Organisation, Region, ServiceCategory
 
 
+@lru_cache(maxsize=16)
 def size_short_label(size_band: str) -> str:
     """The size band's label without the definition in brackets: "Micro", "Small"…"""
     label = Organisation.SizeBand(size_band).label if size_band in Organisation.SizeBand.values else ""
@@ -55,13 +57,6 @@ class ProviderFilterForm(forms.Form):
             self.fields[name].error_messages["invalid_choice"] = message
             self.fields[name].error_messages["invalid"] = message
         self.fields["q"].error_messages["max_length"] = "Organisation name must be 100 characters or fewer"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # a GET form: no token in the address
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
-            Field.select("category"), Field.select("region"), Field.select("size"), Field.text("q")
-        )
 
     def filters(self) -> dict:
         """The valid filters as `public_providers` keyword arguments; invalid ones are left out."""

@@ -113,6 +113,7 @@ class CategoryOutcomeForm(forms.Form):
         name = escape(choice.category.name)  # the template pack shows labels unescaped
         self.fields["outcome"].label = f"Outcome for {name}"
         self.fields["feedback"].label = f"Feedback on {name} for the organisation"
+        self.category_name = choice.category.name
         self.helper = _helper(
             action,
             # A fixed label: crispy-forms renders a button's label as a template, so no user data goes in it.
@@ -130,7 +131,7 @@ class CategoryOutcomeForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("outcome") == CategoryChoice.Outcome.FAIL and not data.get("feedback", "").strip():
-            self.add_error("feedback", "Enter feedback for a fail")
+            self.add_error("feedback", f"Enter feedback for a fail on {self.category_name}")
         return data
 
 

@@ -11,12 +11,11 @@ its own files.
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from portal import uploads
 from portal.models import Organisation, Region, ServiceCategory, User
 
 
@@ -34,6 +33,11 @@ class ApplicationQuerySet(models.QuerySet):
     def sent(self) -> ApplicationQuerySet:
         """Submitted or decided: every version the organisation sent us."""
         return self.exclude(status=Application.Status.DRAFT)
+
+
+def application_pdf_upload_to(instance: Application, filename: str) -> str:
+    """A random name in private storage: never guessable from the application."""
+    return f"{uploads.random_name('sq-pdf')}.pdf"
 
 
 class Application(models.Model):
@@ -75,6 +79,12 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(
+        upload_to=application_pdf_upload_to,
+        max_length=200,
+        blank=True,
+        help_text="The sent version as PDF, rendered once in the background (suppliers.tasks).",
+    )
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -132,7 +142,7 @@ class CategoryChoice(models.Model):
 
 def document_upload_to(instance: SupportingDocument, filename: str) -> str:
     """A random name: the uploader's file name is never used as a path."""
-    return f"sq/{uuid4().hex}"
+    return uploads.random_name("sq")
 
 
 class SupportingDocument(models.Model):
@@ -227,3 +237,61 @@ class CyberReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: certificate expiring {self.expiry_date}"
+
+
+class OrganisationStandingQuerySet(models.QuerySet):
+    def not_excluded(self) -> OrganisationStandingQuerySet:
+        return self.exclude(exclusion_decision=Application.ExclusionDecision.EXCLUDED)
+
+    def with_certificate(self) -> OrganisationStandingQuerySet:
+        """Standings that declare a cyber certificate: a level other than "none", with its expiry date."""
+        return self.filter(cyber_rank__gt=0, cyber_expiry_date__isnull=False)
+
+
+class OrganisationStanding(models.Model):
+    """What call-offs judge an organisation on (DOMAIN.md §5), as typed columns: the facts of its latest
+    decided application. Written by `application_decide` in the decision's transaction, so that "turnover
+    at least £2m and Cyber Essentials Plus valid on the deadline, not excluded" is one database query.
+
+    `cyber_rank` orders the levels (`suppliers.standing.CYBER_RANKS`: none 0, Cyber Essentials 1, Cyber
+    Essentials Plus 2, IASME Governance 3, IASME Gold 4), so "at least Cyber Essentials Plus" is
+    `cyber_rank__gte=2`.
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="standing")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="+", help_text="The decided application."
+    )
+    decided_at = models.DateTimeField()
+    turnover = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Annual turnover of the latest financial year, in whole pounds."
+    )
+    financial_year_end = models.DateField(null=True, blank=True, help_text="When that financial year ended.")
+    cyber_level = models.CharField(max_length=40, default="none", help_text="A code of CYBER_LEVELS.")
+    cyber_rank = models.PositiveSmallIntegerField(default=0, help_text="0 for none; higher is stronger.")
+    cyber_certificate_number = models.CharField(max_length=200, blank=True)
+    cyber_expiry_date = models.DateField(null=True, blank=True)
+    exclusion_decision = models.CharField(
+        max_length=20, choices=Application.ExclusionDecision.choices, blank=True
+    )
+    size_band = models.CharField(max_length=10, choices=Organisation.SizeBand.choices, blank=True)
+    is_vcse = models.BooleanField("voluntary, community or social enterprise (VCSE)", default=False)
+
+    objects = OrganisationStandingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__legal_name"]
+        indexes = [models.Index(fields=["cyber_expiry_date"], name="standing_cyber_expiry")]
+        constraints = [
+            models.CheckConstraint(
+                name="standing_no_certificate_no_expiry",
+                condition=Q(cyber_rank__gt=0) | Q(cyber_expiry_date__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: standing from application {self.application_id}"
+
+    @property
+    def is_excluded(self) -> bool:
+        return self.exclusion_decision == Application.ExclusionDecision.EXCLUDED

@@ -2,7 +2,7 @@
 
 After an unsuccessful application an organisation has two more attempts; a third unsuccessful outcome
 starts a wait of six calendar months from that outcome's date. Unsuccessful outcomes are counted since
-the later of the last successful outcome and the end of the last wait.
+the later of the last application in which a category passed and the end of the last wait.
 
 Decisions this module makes where DOMAIN.md is silent (see the tests for each):
 
@@ -14,6 +14,10 @@ Decisions this module makes where DOMAIN.md is silent (see the tests for each):
   while another application is being reviewed, and refused during a wait.)
 * Outcomes dated after `today` are not known yet on `today`, and are ignored.
 * While waiting, `attempts_used` is 3 and `attempts_left` 0, so the two always add up to three.
+* Only an application in which at least one category passed (`Result.PASSED`) ends a run of unsuccessful
+  ones. An update that asked for no new category is decided "successful" but passed nothing
+  (`Result.NOTHING_ASSESSED`): it neither uses an attempt nor resets the count, so an organisation cannot
+  clear its count by sending an update with nothing new in it (ADR 0006).
 """
 
 from __future__ import annotations
@@ -22,9 +26,18 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 ATTEMPTS = 3
 WAIT_MONTHS = 6
+
+
+class Result(Enum):
+    """What one decided application means for the retry rule."""
+
+    PASSED = "passed"  # at least one category passed: the run of unsuccessful applications ends
+    FAILED = "failed"  # unsuccessful: it uses an attempt
+    NOTHING_ASSESSED = "nothing_assessed"  # successful, but no new category was asked for: no change
 
 
 @dataclass(frozen=True)
@@ -42,17 +55,20 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def retry_status(outcomes: Sequence[tuple[date, bool]], today: date) -> RetryStatus:
-    """Whether an organisation may apply on `today`, given (decision date, successful?) in date order."""
+def retry_status(outcomes: Sequence[tuple[date, Result]], today: date) -> RetryStatus:
+    """Whether an organisation may apply on `today`, given (decision date, result) in date order."""
     used, wait_until = 0, None
-    for decided_on, successful in outcomes:
+    for decided_on, result in outcomes:
         if decided_on > today:
             continue
         if wait_until is not None:
             if decided_on < wait_until:
                 continue  # inside a running wait: nothing counts
             used, wait_until = 0, None
-        used = 0 if successful else used + 1
+        if result is Result.PASSED:
+            used = 0
+        elif result is Result.FAILED:
+            used += 1
         if used == ATTEMPTS:
             wait_until = add_months(decided_on, WAIT_MONTHS)
     if wait_until is not None and today < wait_until:

@@ -6,19 +6,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Aggregate, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.models import Organisation, Region, ServiceCategory
-from suppliers import sections
+from suppliers import sections, standing
 from suppliers.models import (
     Application,
     CategoryChoice,
     FrameworkAgreement,
     OrganisationRegion,
+    OrganisationStanding,
     Qualification,
 )
-from suppliers.retry import RetryStatus, retry_status
+from suppliers.retry import Result, RetryStatus, retry_status
 
 
 def applications_for(organisation: Organisation) -> QuerySet[Application]:
@@ -35,18 +36,37 @@ def latest_sent(organisation: Organisation) -> Application | None:
     return Application.objects.sent().filter(organisation=organisation).order_by("-number").first()
 
 
+def categories_not_passed(application: Application) -> QuerySet[CategoryChoice]:
+    """The categories a decided version failed, with their feedback; none before the decision."""
+    if application.status != Application.Status.DECIDED:
+        return CategoryChoice.objects.none()
+    return application.category_choices.filter(outcome=CategoryChoice.Outcome.FAIL).select_related("category")
+
+
 def agreement_current() -> FrameworkAgreement | None:
     return FrameworkAgreement.objects.filter(is_current=True).first()
 
 
 def retry_status_for(organisation: Organisation, today: date | None = None) -> RetryStatus:
     """The retry rule for the organisation on `today` (London's date), from its decided applications."""
-    decided = Application.objects.decided().filter(organisation=organisation).order_by("decided_at", "pk")
+    passed = CategoryChoice.objects.filter(application=OuterRef("pk"), outcome=CategoryChoice.Outcome.PASS)
+    decided = (
+        Application.objects.decided()
+        .filter(organisation=organisation)
+        .annotate(any_passed=Exists(passed))
+        .order_by("decided_at", "pk")
+    )
     outcomes = [
-        (timezone.localdate(decided_at), outcome == Application.Outcome.SUCCESSFUL)
-        for decided_at, outcome in decided.values_list("decided_at", "outcome")
+        (timezone.localdate(decided_at), _retry_result(outcome, any_passed))
+        for decided_at, outcome, any_passed in decided.values_list("decided_at", "outcome", "any_passed")
     ]
     return retry_status(outcomes, today or timezone.localdate())
+
+
+def _retry_result(outcome: str, any_passed: bool) -> Result:
+    if outcome == Application.Outcome.UNSUCCESSFUL:
+        return Result.FAILED
+    return Result.PASSED if any_passed else Result.NOTHING_ASSESSED
 
 
 def qualified_categories(organisation: Organisation) -> QuerySet[ServiceCategory]:
@@ -80,6 +100,11 @@ def qualified_organisations(*, category: ServiceCategory, region: Region) -> Que
     ).distinct()
 
 
+def draft_count() -> int:
+    """How many questionnaires are being filled in: all MoJ admins may know of drafts (ADR 0005)."""
+    return Application.objects.drafts().count()
+
+
 def review_queue(
     status: str | None = None, category: ServiceCategory | None = None, waited_days: int | None = None
 ) -> QuerySet[Application]:
@@ -99,14 +124,9 @@ def review_queue(
     )
 
 
-def public_providers(
-    category: ServiceCategory | None = None,
-    region: Region | None = None,
-    size: str | None = None,
-    q: str | None = None,
+def _public_provider_ids(
+    category: ServiceCategory | None, region: Region | None, size: str | None, q: str | None
 ) -> QuerySet[Organisation]:
-    """Qualified organisations for the public list, with `qualifications` (and their category) and
-    `framework_regions` (and their region) prefetched: three queries however many providers."""
     providers = Organisation.objects.filter(qualifications__isnull=False)
     if category is not None:
         providers = providers.filter(qualifications__category=category)
@@ -116,13 +136,78 @@ def public_providers(
         providers = providers.filter(size_band=size)
     if q:
         providers = providers.filter(Q(legal_name__icontains=q) | Q(trading_name__icontains=q))
+    return providers.values("pk")
+
+
+def public_providers(
+    category: ServiceCategory | None = None,
+    region: Region | None = None,
+    size: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Organisation]:
+    """Qualified organisations for the public list, with `qualifications` (and their category) and
+    `framework_regions` (and their region) prefetched: three queries however many providers."""
     return (
-        Organisation.objects.filter(pk__in=providers.values("pk"))
+        Organisation.objects.filter(pk__in=_public_provider_ids(category, region, size, q))
         .prefetch_related(
             Prefetch("qualifications", queryset=Qualification.objects.select_related("category")),
             Prefetch("framework_regions", queryset=OrganisationRegion.objects.select_related("region")),
         )
         .order_by("legal_name")
+    )
+
+
+PUBLIC_PROVIDER_FIELDS = (
+    "pk",
+    "legal_name",
+    "trading_name",
+    "size_band",
+    "is_vcse",
+    "show_contact_publicly",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
+class IdList(Aggregate):
+    """The values as text, comma-separated, in no particular order: GROUP_CONCAT in SQLite, STRING_AGG in
+    PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s((%(expressions)s)::text, ',')",
+            **extra_context,
+        )
+
+
+def _ids_of(model, field: str) -> Subquery:
+    rows = model.objects.filter(organisation=OuterRef("pk")).order_by().values("organisation")
+    return Subquery(rows.annotate(ids=IdList(field)).values("ids"))
+
+
+def public_provider_values(
+    category: ServiceCategory | None = None,
+    region: Region | None = None,
+    size: str | None = None,
+    q: str | None = None,
+) -> QuerySet:
+    """The same providers as `public_providers` in one query, as dicts (no model objects), for the CSV:
+    PUBLIC_PROVIDER_FIELDS, with `category_ids` and `region_ids` as comma-separated ids."""
+    return (
+        Organisation.objects.filter(pk__in=_public_provider_ids(category, region, size, q))
+        .annotate(
+            category_ids=_ids_of(Qualification, "category_id"),
+            region_ids=_ids_of(OrganisationRegion, "region_id"),
+        )
+        .order_by("legal_name", "pk")
+        .values(*PUBLIC_PROVIDER_FIELDS, "category_ids", "region_ids")
     )
 
 
@@ -153,34 +238,38 @@ class CyberCertificate:
     certificate_number: str
     expiry_date: date
 
+    @classmethod
+    def of(cls, standing: OrganisationStanding) -> CyberCertificate:
+        return cls(
+            organisation=standing.organisation,
+            application=standing.application,
+            level=standing.cyber_level,
+            certificate_number=standing.cyber_certificate_number,
+            expiry_date=standing.cyber_expiry_date,
+        )
+
+
+def _certificate_standings(organisation: Organisation | None = None) -> QuerySet[OrganisationStanding]:
+    standings = OrganisationStanding.objects.with_certificate().select_related("organisation", "application")
+    return standings if organisation is None else standings.filter(organisation=organisation)
+
 
 def cyber_certificates(organisation: Organisation | None = None) -> list[CyberCertificate]:
-    """The certificate each organisation (or the one given) declared in its latest submitted application
-    (none if it declared "none")."""
-    latest = Application.objects.sent().filter(organisation=OuterRef("organisation")).order_by("-number")
-    applications = Application.objects.sent()
-    if organisation is not None:
-        applications = applications.filter(organisation=organisation)
-    applications = (
-        applications.filter(pk=Subquery(latest.values("pk")[:1]))
-        .select_related("organisation")
-        .order_by("organisation__legal_name")
+    """The certificate each organisation (or the one given) declared in its latest decided application
+    (none if it declared "none"), from its standing: one query."""
+    standings = _certificate_standings(organisation).order_by("organisation__legal_name", "pk")
+    return [CyberCertificate.of(standing) for standing in standings]
+
+
+def cyber_certificates_expiring_query(
+    *, within_days: int = 30, today: date | None = None
+) -> QuerySet[OrganisationStanding]:
+    """Standings whose certificate is still valid and expires within `within_days` days, both days
+    included."""
+    today = today or timezone.localdate()
+    return _certificate_standings().filter(
+        cyber_expiry_date__gte=today, cyber_expiry_date__lte=today + timedelta(days=within_days)
     )
-    certificates = []
-    for application in applications:
-        cyber = application.answers.get("cyber") or {}
-        expiry = sections.parse_date(cyber.get("expiry_date"))
-        if cyber.get("level") not in (None, "none") and expiry is not None:
-            certificates.append(
-                CyberCertificate(
-                    organisation=application.organisation,
-                    application=application,
-                    level=cyber["level"],
-                    certificate_number=str(cyber.get("certificate_number", "")),
-                    expiry_date=expiry,
-                )
-            )
-    return certificates
 
 
 def cyber_certificates_expiring(
@@ -188,8 +277,11 @@ def cyber_certificates_expiring(
 ) -> list[CyberCertificate]:
     """Certificates still valid that expire within `within_days` days from today, both days included."""
     today = today or timezone.localdate()
-    due = cyber_certificates_due(within_days=within_days, today=today, organisation=organisation)
-    return [cert for cert in due if cert.expiry_date >= today]
+    standings = cyber_certificates_expiring_query(within_days=within_days, today=today)
+    if organisation is not None:
+        standings = standings.filter(organisation=organisation)
+    standings = standings.order_by("cyber_expiry_date", "organisation__legal_name")
+    return [CyberCertificate.of(standing) for standing in standings]
 
 
 def cyber_certificates_due(
@@ -197,8 +289,39 @@ def cyber_certificates_due(
 ) -> list[CyberCertificate]:
     """Certificates that have expired or expire within `within_days` days, the soonest first."""
     last_day = (today or timezone.localdate()) + timedelta(days=within_days)
-    due = [cert for cert in cyber_certificates(organisation) if cert.expiry_date <= last_day]
-    return sorted(due, key=lambda cert: (cert.expiry_date, cert.organisation.legal_name))
+    standings = _certificate_standings(organisation).filter(cyber_expiry_date__lte=last_day)
+    standings = standings.order_by("cyber_expiry_date", "organisation__legal_name")
+    return [CyberCertificate.of(standing) for standing in standings]
+
+
+# Eligibility facts --------------------------------------------------------------------------------
+
+
+def eligible_organisations(
+    *,
+    category: ServiceCategory,
+    region: Region,
+    min_turnover: int | None = None,
+    min_cyber_level: str | None = None,
+    cyber_valid_on: date | None = None,
+) -> QuerySet[Organisation]:
+    """Every organisation that may bid for a lot of this category and region: qualified for the
+    category, working in the region, not excluded (by its latest decision), with an annual turnover of
+    at least `min_turnover` whole pounds and a cyber certificate of at least `min_cyber_level` still
+    valid on `cyber_valid_on` (a certificate is expired on its expiry date, as the questionnaire judges
+    it). One query, however many organisations."""
+    standings = OrganisationStanding.objects.not_excluded()
+    if min_turnover is not None:
+        standings = standings.filter(turnover__gte=min_turnover)
+    if min_cyber_level is not None:
+        standings = standings.filter(cyber_rank__gte=standing.cyber_rank(min_cyber_level))
+    if cyber_valid_on is not None:
+        standings = standings.with_certificate().filter(cyber_expiry_date__gt=cyber_valid_on)
+    return Organisation.objects.filter(
+        Exists(Qualification.objects.filter(organisation=OuterRef("pk"), category=category)),
+        Exists(OrganisationRegion.objects.filter(organisation=OuterRef("pk"), region=region)),
+        Exists(standings.filter(organisation=OuterRef("pk"))),
+    ).order_by("legal_name")
 
 
 def qualified_categories_after(application: Application) -> QuerySet[ServiceCategory]:

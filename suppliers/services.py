@@ -9,48 +9,39 @@ admins record outcomes. Messages (and their e-mails, queued after commit) go thr
 from __future__ import annotations
 
 import copy
-import io
 import json
-import os
-import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-import magic
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Max
-from django.urls import reverse
+from django.db.models import Exists, Max, OuterRef
 from django.utils import dateformat, timezone
 
-from portal.audit import audit_record
+from portal import uploads
+from portal.audit import audit_record, changed_fields
 from portal.exceptions import RuleBroken
 from portal.models import Organisation, Region, ServiceCategory, User
+from portal.page_cache import public_pages_changed
 from portal.services import message_send
-from suppliers import sections, selectors
+from portal.uploads import DOCX, ODT, PDF, magic  # noqa: F401 (the document types, named here too)
+from suppliers import pdfs, sections, selectors, standing, tasks
 from suppliers.models import (
     Application,
     CategoryChoice,
     CyberReminder,
     FrameworkAgreement,
     OrganisationRegion,
+    OrganisationStanding,
     Qualification,
     SupportingDocument,
 )
+from suppliers.sections import MAX_DOCUMENTS_PER_CATEGORY
 
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ODT = "application/vnd.oasis.opendocument.text"
-ALLOWED_DOCUMENTS = {PDF: "PDF", DOCX: "Word document (DOCX)", ODT: "OpenDocument text (ODT)"}
-DOCUMENT_EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", ODT: ".odt"}
-WRONG_TYPE = "The file must be a PDF, a Word document (DOCX) or an OpenDocument text file (ODT)."
-# libmagic names some valid DOCX and ODT files only as a zip; their manifest decides.
-ZIP_TYPES = {DOCX, ODT, "application/zip", "application/x-zip-compressed", "application/octet-stream"}
-MAX_DOCUMENTS_PER_CATEGORY = 5
 CYBER_REMINDER_DAYS = 30
 NOT_A_DRAFT = (
     "This application has been submitted, so it cannot be changed. Start a new version to update it."
@@ -187,7 +178,8 @@ def section_save(
     """Save one section's answers, even when invalid, so nothing typed is lost; it is marked complete
     only when valid. Returns the section's errors ({} when valid).
 
-    Only the section's own fields are kept. The categories and agreement sections are saved by their
+    Only the section's own fields are kept, as typed, with the normalised money and dates (see
+    `Section.stored`). The categories and agreement sections are saved by their
     own services; for them `data` must be empty and this only marks the section complete (or not).
     """
     spec = sections.section(slug)
@@ -197,9 +189,7 @@ def section_save(
     with transaction.atomic():
         locked = _locked_draft(application)
         if slug not in sections.OWN_SERVICE:
-            locked.answers[slug] = _jsonable(
-                {name: value for name, value in (data or {}).items() if name in spec.fields}
-            )
+            locked.answers[slug] = _jsonable(spec.stored(data))
         errors = sections.section_errors(slug, sections.answers_for(locked, slug), application=locked)
         complete = mark_complete and not errors
         _mark(locked, slug, complete=complete)
@@ -276,73 +266,13 @@ def category_choice_remove(*, choice: CategoryChoice, user: User) -> None:
 # Supporting documents -----------------------------------------------------------------------------
 
 
-def document_content_type(data: bytes) -> str | None:
-    """The document's type judged by its content (never its name), or None if it is not allowed."""
-    detected = magic.from_buffer(data, mime=True)
-    if detected == PDF:
-        return PDF
-    if detected in ZIP_TYPES and zipfile.is_zipfile(io.BytesIO(data)):
-        return _office_type(data)
-    return None
-
-
-def _office_type(data: bytes) -> str | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "word/document.xml" in names and not _has_macros(archive, names):
-                return DOCX
-            if "mimetype" in names:
-                with archive.open("mimetype") as entry:
-                    if entry.read(100).strip() == ODT.encode():
-                        return ODT
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
-    return None
-
-
-def _has_macros(archive: zipfile.ZipFile, names: set[str]) -> bool:
-    """Macro-enabled Word files are refused, whatever their macro part is called."""
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        return True
-    if "[Content_Types].xml" not in names:
-        return False
-    with archive.open("[Content_Types].xml") as entry:
-        content_types = entry.read(200_000).lower()
-    return b"macroenabled" in content_types or b"vbaproject" in content_types
-
-
-def stored_name(uploaded_name: str | None, content_type: str) -> str:
-    """The name a document is offered under: the uploader's, with the extension of its real type, so that a
-    file that is both a PDF and something else can only ever be opened as a PDF."""
-    stem = os.path.splitext(os.path.basename(uploaded_name or ""))[0].strip() or "document"
-    return stem[:180] + DOCUMENT_EXTENSIONS[content_type]
-
-
-def _read_upload(uploaded_file: UploadedFile) -> bytes:
-    limit = settings.UPLOAD_MAX_BYTES
-    too_big = f"The file must be smaller than {limit / (1024 * 1024):g} MB."
-    if uploaded_file.size is not None and uploaded_file.size > limit:
-        raise RuleBroken(too_big, field="file")
-    uploaded_file.seek(0)
-    data = uploaded_file.read(limit + 1)
-    if len(data) > limit:
-        raise RuleBroken(too_big, field="file")
-    if not data:
-        raise RuleBroken("The file is empty.", field="file")
-    return data
-
-
 def supporting_document_add(
     *, category_choice: CategoryChoice, user: User, uploaded_file: UploadedFile
 ) -> SupportingDocument:
     """Attach a file to a category choice, after checking its size and its type by content."""
     application = category_choice.application
     _require_member(user, application.organisation)
-    data = _read_upload(uploaded_file)
-    content_type = document_content_type(data)
-    if content_type is None:
-        raise RuleBroken(WRONG_TYPE, field="file")
+    upload = uploads.checked_upload(uploaded_file)
     with transaction.atomic():
         _locked_draft(application)
         if category_choice.documents.count() >= MAX_DOCUMENTS_PER_CATEGORY:
@@ -351,12 +281,12 @@ def supporting_document_add(
             )
         document = SupportingDocument(
             category_choice=category_choice,
-            original_name=stored_name(uploaded_file.name, content_type),
-            content_type=content_type,
-            size=len(data),
+            original_name=upload.name,
+            content_type=upload.content_type,
+            size=upload.size,
             uploaded_by=user,
         )
-        document.file.save("upload", ContentFile(data), save=False)
+        document.file.save("upload", ContentFile(upload.data), save=False)
         try:
             document.save()
             audit_record(
@@ -476,16 +406,6 @@ def _snapshot(application: Application, user: User, now: datetime) -> dict[str, 
     )
 
 
-def _receipt_body(application: Application) -> str:
-    return (
-        f"Thank you. We received your Selection Questionnaire (version {application.number}) on "
-        f"{_long_date(timezone.localtime(application.submitted_at))}.\n\n"
-        "An MoJ framework manager will assess each new service category you applied for. We will send you "
-        "the outcome, with feedback on each category, in your portal messages and by e-mail.\n\n"
-        "You can read and print what you sent from the Selection Questionnaire page at any time."
-    )
-
-
 def application_submit(*, application: Application, user: User, now: datetime | None = None) -> Application:
     """Send the draft for assessment: every section is checked again here, on the server's clock.
 
@@ -511,10 +431,12 @@ def application_submit(*, application: Application, user: User, now: datetime | 
         _save(application, locked, ["snapshot", "status", "submitted_at", "submitted_by", "updated_at"])
         audit_record(actor=user, action="sq.submitted", obj=application, summary=f"Submitted {application}")
         message_send(
+            kind="sq_receipt",
+            source=application,
+            context={"application": locked},
             organisation=locked.organisation,
-            subject="We have received your Selection Questionnaire",
-            body=_receipt_body(locked),
         )
+        tasks.prepare_application_pdf.delay_on_commit(application.pk)  # its PDF, rendered once
     return application
 
 
@@ -629,44 +551,59 @@ def _record_regions(application: Application, now: datetime) -> None:
     )
 
 
-def _outcome_body(application: Application, choices: list[CategoryChoice]) -> str:
-    successful = application.outcome == Application.Outcome.SUCCESSFUL
-    passed = [str(c.category) for c in choices if c.outcome == CategoryChoice.Outcome.PASS]
-    lines = [
-        f"We have assessed your Selection Questionnaire (version {application.number}).",
-        "",
-        f"Outcome: {application.get_outcome_display().lower()}.",
-    ]
-    if passed:
-        lines += ["", f"You are now qualified on the framework for: {', '.join(passed)}."]
-    if application.exclusion_decision == Application.ExclusionDecision.EXCLUDED:
-        lines += ["", "You cannot join the framework because of your answers on grounds for exclusion:"]
-        lines += [application.exclusion_note]
-    lines += _category_lines(choices)
-    lines += [] if successful else ["", _retry_line(application)]
-    letter = settings.SITE_URL + reverse("suppliers:outcome_letter_pdf", args=[application.pk])
-    lines += ["", f"Your outcome letter, with this feedback, is here as a PDF: {letter}"]
-    return "\n".join(lines)
+def _record_standing(application: Application) -> OrganisationStanding:
+    """The decided application's facts become the organisation's standing (what call-offs judge)."""
+    facts = standing.standing_facts(application.snapshot or {})
+    record, _ = OrganisationStanding.objects.update_or_create(
+        organisation=application.organisation,
+        defaults={
+            "application": application,
+            "decided_at": application.decided_at,
+            "exclusion_decision": application.exclusion_decision,
+            **facts,
+        },
+    )
+    return record
 
 
-def _category_lines(choices: list[CategoryChoice]) -> list[str]:
-    lines = ["", "Your service categories:"] if choices else []
-    for choice in choices:
-        result = "passed" if choice.outcome == CategoryChoice.Outcome.PASS else "not passed"
-        lines += [f"- {choice.category}: {result}"]
-        lines += [f"  Feedback: {choice.feedback}"] if choice.feedback else []
-    return lines
-
-
-def _retry_line(application: Application) -> str:
-    status = selectors.retry_status_for(application.organisation, timezone.localdate(application.decided_at))
-    if not status.can_apply:
-        return (
-            "This was your third unsuccessful application in a row. "
-            f"You can apply again from {_long_date(status.wait_until)}."
-        )
-    times = "once more" if status.attempts_left == 1 else f"{status.attempts_left} more times"
-    return f"You can apply again: {times} before a six-month wait begins."
+def _write_back_organisation(application: Application, admin: User) -> None:
+    """The questionnaire's answers about the organisation become its details (the public list reads
+    them). Only what the organisation changed in the questionnaire is written, so a later edit of its
+    details on the portal is not undone by an older questionnaire."""
+    snapshot = application.snapshot or {}
+    answered = (snapshot.get("answers") or {}).get("organisation") or {}
+    sent_with = snapshot.get("organisation") or {}
+    data = {
+        name: answered[name].strip() if isinstance(answered[name], str) else answered[name]
+        for name in Organisation.PROFILE_FIELDS
+        if name in answered and answered[name] != sent_with.get(name)
+    }
+    if data.get("companies_house_number"):
+        data["companies_house_number"] = data["companies_house_number"].upper()
+    organisation = Organisation.objects.select_for_update().get(pk=application.organisation_id)
+    changes = changed_fields(organisation, data)
+    if not changes:
+        return
+    before = {name: getattr(organisation, name) for name in changes}
+    for name in changes:
+        setattr(organisation, name, data[name])
+    try:
+        organisation.full_clean(exclude=[f.name for f in Organisation._meta.fields if f.name not in changes])
+    except ValidationError as error:  # a model limit the questionnaire does not check: keep the old value
+        for name in set(error.message_dict) & set(changes):
+            setattr(organisation, name, before[name])
+            del changes[name]
+    if not changes:
+        return
+    organisation.save(update_fields=list(changes))
+    application.organisation = organisation
+    audit_record(
+        actor=admin,
+        action="organisation.updated",
+        obj=organisation,
+        summary=f"Changed {', '.join(changes)} from Selection Questionnaire version {application.number}",
+        changes=changes,
+    )
 
 
 def application_decide(*, application: Application, admin: User, now: datetime | None = None) -> Application:
@@ -706,11 +643,15 @@ def application_decide(*, application: Application, admin: User, now: datetime |
             summary=f"{application}: {locked.get_outcome_display()}",
             changes={"passed": [c.category.code for c in passed], "excluded": excluded},
         )
+        _record_standing(locked)
+        _write_back_organisation(locked, admin)
         message_send(
+            kind="sq_outcome",
+            source=application,
+            context=pdfs.outcome_letter_context(locked),
             organisation=locked.organisation,
-            subject=f"Your Selection Questionnaire: {locked.get_outcome_display().lower()}",
-            body=_outcome_body(locked, new_choices),
         )
+        public_pages_changed()  # the public list shows the new qualifications and regions
     return application
 
 
@@ -722,23 +663,21 @@ def _cyber_reminder_send(certificate: selectors.CyberCertificate) -> bool:
     with transaction.atomic():
         try:
             with transaction.atomic():
-                CyberReminder.objects.create(
+                reminder = CyberReminder.objects.create(
                     organisation=certificate.organisation,
                     expiry_date=certificate.expiry_date,
                     level=certificate.level,
                 )
         except IntegrityError:
             return False
-        level = sections.CYBER_LEVELS.get(certificate.level, certificate.level)
         message_send(
+            kind="cyber_reminder",
+            source=reminder,
+            context={
+                "certificate": certificate,
+                "level": sections.CYBER_LEVELS.get(certificate.level, certificate.level),
+            },
             organisation=certificate.organisation,
-            subject=f"Your {level} certificate expires on {_long_date(certificate.expiry_date)}",
-            body=(
-                f"Your {level} certificate (number {certificate.certificate_number}) expires on "
-                f"{_long_date(certificate.expiry_date)}.\n\n"
-                "Renew it before then, and send us the new certificate's details by updating your "
-                "Selection Questionnaire. Cyber Essentials is the minimum to win any call-off contract."
-            ),
         )
         audit_record(
             actor=None,
@@ -754,10 +693,11 @@ def cyber_expiry_reminders_send(*, today: date | None = None) -> int:
     that finds it inside those 30 days). Safe to run twice, or in two workers at once. Returns how many
     reminders were sent."""
     today = today or timezone.localdate()
-    expiring = selectors.cyber_certificates_expiring(within_days=CYBER_REMINDER_DAYS, today=today)
-    already = set(CyberReminder.objects.values_list("organisation_id", "expiry_date"))
+    reminded = CyberReminder.objects.filter(
+        organisation=OuterRef("organisation"), expiry_date=OuterRef("cyber_expiry_date")
+    )
+    due = selectors.cyber_certificates_expiring_query(within_days=CYBER_REMINDER_DAYS, today=today)
     return sum(
-        _cyber_reminder_send(cert)
-        for cert in expiring
-        if (cert.organisation.pk, cert.expiry_date) not in already
+        _cyber_reminder_send(selectors.CyberCertificate.of(record))
+        for record in due.exclude(Exists(reminded)).order_by("cyber_expiry_date", "pk")
     )

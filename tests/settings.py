@@ -54,14 +54,22 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# Messages of a kind that exists only for tests (tests/templates/emails/test_notice.html).
+TEMPLATES = [{**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]}]  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / "var" / "test-private-files"
 
 # Tasks run in-process unless a test starts a real worker (the `celery_worker` fixture in tests/worker).
 CELERY_TASK_ALWAYS_EAGER = True
 
-# The tests' cache (rate limits, lock-outs) is flushed before each test.
-if TEST_CACHE_URL:
+# One test process needs no shared cache: local memory without REDIS_URL, or its own Redis database for
+# the tests' cache (rate limits, lock-outs), flushed before each test. tests/portal/test_shared_cache.py
+# proves that production refuses to start without a shared one.
+REQUIRE_SHARED_CACHE = False
+if not TEST_CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": TEST_CACHE_URL}
     }

@@ -13,9 +13,11 @@ from django.core import mail
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from calloffs import services as calloff_services
 from portal import services
 from portal.models import Message
 from suppliers import services as sq_services
+from tests.calloffs import factories as calloff_factories
 from tests.conftest import built_once, make_personas
 from tests.factories import AdminFactory
 from tests.suppliers import factories as sq_factories
@@ -42,6 +44,10 @@ ADMIN_SITE = (302, 302, 302, 302, 302, 302, 200)
 SIGNED_OUT_ONLY = (200, 302, 302, 302, 302, 302, 302)
 NOBODY_DIRECTLY = (302, 302, 302, 302, 302, 302, 302)
 NOT_EVEN_MOJ_ADMINS = (302, 302, 302, 302, 302, 302, 403)
+# Call-offs: staff only; a North East competition (carol's) is 404 to a commissioner of another region.
+COMMISSIONING = (302, 403, 403, 403, 200, 200, 200)
+NORTH_EAST_STAFF = (302, 403, 403, 403, 200, 404, 200)
+NORTH_EAST_STAFF_POST = (302, 403, 403, 403, 302, 404, 302)
 
 EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     # Public pages
@@ -66,11 +72,16 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "portal:message_detail": ("GET", (302, 200, 200, 404, 404, 404, 404)),
     # MoJ admins
     "portal:audit_log": ("GET", MOJ_ADMIN_ONLY),
+    "portal:failed_deliveries": ("GET", MOJ_ADMIN_ONLY),
+    # Sending a failed e-mail again; this one was sent, so the admin is sent back with a message.
+    "portal:delivery_retry": ("POST", (302, 403, 403, 403, 403, 403, 302)),
     "admin:*": ("GET", ADMIN_SITE),
     # allauth guards the admin's sign-in: signed-in people who are not MoJ admins are refused there.
     "admin:login": ("GET", (302, 403, 403, 403, 403, 403, 302)),
     # The audit log cannot be written by hand, even by an MoJ admin.
     "admin:portal_auditevent_add": ("GET", NOT_EVEN_MOJ_ADMINS),
+    # Deliveries (e-mails) are written by the services; failed ones are sent again from /failed-emails/.
+    "admin:portal_delivery_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     # Questionnaires, qualifications and their records are made by the services, never typed in the admin.
     "admin:suppliers_application_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     "admin:suppliers_cyberreminder_add": ("GET", NOT_EVEN_MOJ_ADMINS),
@@ -86,7 +97,8 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "suppliers:application_detail": ("GET", ORGANISATION_A_OR_MOJ_ADMIN),
     "suppliers:application_pdf": ("GET", ORGANISATION_A_OR_MOJ_ADMIN),
     "suppliers:outcome_letter_pdf": ("GET", ORGANISATION_A_OR_MOJ_ADMIN),
-    "suppliers:document_download": ("GET", ORGANISATION_A_OR_MOJ_ADMIN),
+    # The document is a draft's: a draft is the organisation's own until it is sent (ADR 0005).
+    "suppliers:document_download": ("GET", (302, 200, 200, 404, 403, 403, 404)),
     "suppliers:submitted": ("GET", ORGANISATION_A),
     "suppliers:section_edit": ("GET", ORGANISATION_A),
     "suppliers:category_edit": ("GET", ORGANISATION_A),
@@ -106,6 +118,32 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "suppliers:provider_csv": ("GET", EVERYONE),
     "suppliers:agreement_current": ("GET", EVERYONE),
     "suppliers:agreement_pdf": ("GET", EVERYONE),
+    # Call-offs: public
+    "calloffs:finder": ("GET", EVERYONE),
+    "calloffs:competition_detail": ("GET", EVERYONE),
+    "calloffs:competition_ics": ("GET", EVERYONE),
+    "calloffs:notice_detail": ("GET", EVERYONE),
+    "calloffs:can_i_bid": ("GET", EVERYONE),
+    # Call-offs: commissioners (their own regions) and MoJ admins
+    "calloffs:commissioning": ("GET", COMMISSIONING),
+    "calloffs:notice_create": ("GET", COMMISSIONING),
+    "calloffs:notice_manage": ("GET", NORTH_EAST_STAFF),
+    "calloffs:notice_edit": ("GET", NORTH_EAST_STAFF),
+    "calloffs:notice_publish": ("POST", NORTH_EAST_STAFF_POST),
+    "calloffs:notice_withdraw": ("GET", NORTH_EAST_STAFF),
+    "calloffs:competition_create": ("GET", COMMISSIONING),
+    "calloffs:competition_manage": ("GET", NORTH_EAST_STAFF),
+    "calloffs:competition_edit": ("GET", NORTH_EAST_STAFF),
+    "calloffs:lot_create": ("GET", NORTH_EAST_STAFF),
+    "calloffs:lot_edit": ("GET", NORTH_EAST_STAFF),
+    "calloffs:lot_remove": ("POST", NORTH_EAST_STAFF_POST),
+    "calloffs:criteria_edit": ("GET", NORTH_EAST_STAFF),
+    "calloffs:checklist_edit": ("GET", NORTH_EAST_STAFF),
+    "calloffs:competition_preview": ("GET", NORTH_EAST_STAFF),
+    "calloffs:competition_publish": ("POST", NORTH_EAST_STAFF_POST),
+    "calloffs:competition_cancel": ("GET", NORTH_EAST_STAFF),
+    "calloffs:competition_amend": ("GET", NORTH_EAST_STAFF),
+    "calloffs:competition_outcome": ("GET", NORTH_EAST_STAFF),
     # Accounts (django-allauth)
     "account_login": ("GET", SIGNED_OUT_ONLY),
     "account_signup": ("GET", SIGNED_OUT_ONLY),
@@ -195,28 +233,53 @@ def qualification_kwargs(organisation, user) -> dict:
     }
 
 
+# Which call-off URLs are asked about the published competition and notice (the others: the drafts).
+PUBLISHED_CALLOFF_URLS = {"calloffs:competition_detail", "calloffs:competition_ics", "calloffs:notice_detail"}
+
+
+def calloff_kwargs(commissioner) -> dict:
+    """A draft competition with a lot and a draft notice (to manage), and a live competition and a
+    published notice (to read), all in the North East."""
+    draft = calloff_factories.publishable_competition(commissioner)
+    notice = calloff_services.notice_save(user=commissioner, data=calloff_factories.notice_data())
+    return {
+        "competition_pk": draft.pk,
+        "lot_pk": draft.lots.get().pk,
+        "notice_pk": notice.pk,
+        "live_competition_pk": calloff_factories.live_competition(commissioner).pk,
+        "published_notice_pk": calloff_factories.published_notice(commissioner).pk,
+    }
+
+
 def build_world() -> dict:
     """The personas of tests/conftest.py, and the records the URLs ask about (`url_kwargs`)."""
     personas = make_personas()
     return {**personas, "url_kwargs": url_kwargs_for(**personas)}
 
 
-def url_kwargs_for(*, organisation_a, alice, bob, **_) -> dict:
+def url_kwargs_for(*, organisation_a, alice, bob, carol, **_) -> dict:
     with TestCase.captureOnCommitCallbacks(execute=True):
         invitation = services.invitation_create(
             organisation=organisation_a, invited_by=alice, email="new.colleague@alpha.example", as_admin=False
         )
-    message = services.message_send(organisation=organisation_a, subject="Welcome", body="Hello")
+    message = services.message_send(
+        kind="test_notice",
+        source="tests:welcome",
+        context={"subject": "Welcome", "text": "Hello"},
+        organisation=organisation_a,
+    )
     token = mail.outbox[-1].body.split("/invitations/", 1)[1].split("/", 1)[0]
     return {
         "organisation_pk": organisation_a.pk,
         "membership_pk": bob.membership.pk,
         "invitation_pk": invitation.pk,
         "message_pk": message.pk,
+        "delivery_pk": message.deliveries.first().pk,
         "token": token,
         "key": "not-a-real-key",
         "uidb36": "1",
         **qualification_kwargs(organisation_a, alice),
+        **calloff_kwargs(carol),
     }
 
 
@@ -261,6 +324,12 @@ def _url(name: str, kwargs: dict) -> str:
             **kwargs,
             "application_pk": kwargs["submitted_pk"],
             "choice_pk": kwargs["waiting_choice_pk"],
+        }
+    if name in PUBLISHED_CALLOFF_URLS:
+        kwargs = {
+            **kwargs,
+            "competition_pk": kwargs["live_competition_pk"],
+            "notice_pk": kwargs["published_notice_pk"],
         }
     wanted = {key: kwargs[key] for key in pattern.pattern.regex.groupindex}
     return reverse(name, kwargs=wanted)

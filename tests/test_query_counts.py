@@ -20,6 +20,15 @@ def queries(client, url: str) -> int:
     return len(captured)
 
 
+def notice(organisation, subject: str) -> None:
+    portal_services.message_send(
+        kind="test_notice",
+        source=subject,
+        context={"subject": subject, "text": "n"},
+        organisation=organisation,
+    )
+
+
 def submitted_by_new_organisation() -> None:
     member = MembershipFactory(is_admin=True)
     submitted_application(member.organisation, member.user, categories=("accommodation", "women"))
@@ -35,14 +44,14 @@ def test_review_queue(client, ada):
 
 
 def test_inbox_and_audit_log(client, ada, alice, organisation_a):
-    portal_services.message_send(organisation=organisation_a, subject="One", body="1")
+    notice(organisation_a, "One")
     AuditEvent.objects.create(action="test", summary="one")
     client.force_login(alice)
     inbox = queries(client, reverse("portal:inbox"))
     client.force_login(ada)
     audit = queries(client, reverse("portal:audit_log"))
     for n in range(10):
-        portal_services.message_send(organisation=organisation_a, subject=f"More {n}", body="n")
+        notice(organisation_a, f"More {n}")
         AuditEvent.objects.create(action="test", summary=f"more {n}")
     assert queries(client, reverse("portal:audit_log")) == audit
     client.force_login(alice)

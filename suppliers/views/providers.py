@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from portal import access
 from portal.access import access as access_policy
-from portal.models import Organisation, Region
+from portal.models import Organisation, Region, ServiceCategory
+from portal.page_cache import public_page
 from portal.pdf import pdf_render, pdf_response
 from suppliers import selectors
 from suppliers.forms_providers import ProviderFilterForm, size_short_label
@@ -37,7 +39,8 @@ CSV_COLUMNS = [
     "Contact phone",
 ]
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = frozenset("=+-@\t\r")
+CSV_CHUNK = 1_000  # providers per batch of the streamed CSV: memory stays flat however long the list
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+@public_page
 @access_policy(access.PUBLIC)
 def provider_list(request: HttpRequest) -> HttpResponse:
     form, filters, providers, all_region_ids = _filtered(request)
@@ -115,32 +119,66 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 
 def csv_safe(value: str) -> str:
     """Neutralise a cell a spreadsheet would run as a formula by making it text."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+    return f"'{value}" if value[:1] in FORMULA_STARTS else value
+
+
+class _Line:
+    """A file-like object whose write returns what it was given: csv.writer then makes lines to stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _ids(text: str | None) -> list[int]:
+    return [int(pk) for pk in text.split(",")] if text else []
+
+
+def _csv_lines(rows: Iterable[dict], all_region_ids: set[int]) -> Iterator[str]:
+    """The CSV, a batch of providers at a time, from one query: each provider's categories and regions
+    come as ids, named from the reference lists read once."""
+    categories = {category.pk: str(category) for category in ServiceCategory.objects.order_by("number")}
+    regions = {region.pk: region for region in Region.objects.order_by("sort_order", "name")}
+    category_order = {pk: index for index, pk in enumerate(categories)}
+    region_order = {pk: index for index, pk in enumerate(regions)}
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow(CSV_COLUMNS)  # a byte order mark, so that Excel reads UTF-8
+    for batch in _batches(rows, CSV_CHUNK):
+        lines = []
+        for row in batch:
+            own_categories = sorted(_ids(row["category_ids"]), key=category_order.__getitem__)
+            own_regions = sorted(_ids(row["region_ids"]), key=region_order.__getitem__)
+            shows_contact = row["show_contact_publicly"]
+            cells = [
+                row["legal_name"],
+                row["trading_name"],
+                size_short_label(row["size_band"]),
+                "Yes" if row["is_vcse"] else "No",
+                "; ".join(categories[pk] for pk in own_categories),
+                _regions_text([regions[pk] for pk in own_regions], all_region_ids),
+                row["contact_name"] if shows_contact else "",
+                row["contact_email"] if shows_contact else "",
+                row["contact_phone"] if shows_contact else "",
+            ]
+            lines.append(writer.writerow([csv_safe(cell) for cell in cells]))
+        yield "".join(lines)
 
 
 @access_policy(access.PUBLIC)
-def provider_csv(request: HttpRequest) -> HttpResponse:
-    _form, _filters, providers, all_region_ids = _filtered(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+def provider_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """Streamed from a values query: no model object per provider, and a worker's memory stays flat."""
+    form = ProviderFilterForm(request.GET or None)
+    rows = selectors.public_provider_values(**form.filters()).iterator(chunk_size=CSV_CHUNK)
+    response = StreamingHttpResponse(
+        _csv_lines(rows, set(form.regions)), content_type="text/csv; charset=utf-8"
+    )
     filename = f"qualified-providers-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response.write("\ufeff")  # a byte order mark, so that Excel reads the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for organisation in providers:
-        row = _row(organisation, all_region_ids)
-        cells = [
-            row.legal_name,
-            row.trading_name,
-            row.size,
-            "Yes" if row.is_vcse else "No",
-            "; ".join(row.categories),
-            row.regions,
-            row.contact_name,
-            row.contact_email,
-            row.contact_phone,
-        ]
-        writer.writerow([csv_safe(cell) for cell in cells])
     return response
 
 

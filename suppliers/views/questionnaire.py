@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from portal import access
+from portal import access, uploads
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.forms import show_rule_broken
@@ -22,7 +22,7 @@ from suppliers.forms import (
     CategoryChoiceForm,
     DocumentUploadForm,
 )
-from suppliers.models import Application
+from suppliers.models import Application, CategoryChoice
 
 
 def _wants_to_finish(request: HttpRequest) -> bool:
@@ -39,13 +39,15 @@ def _draft_or_read_only(request: HttpRequest, application: Application) -> HttpR
 @access_policy(access.SUPPLIER_MEMBER)
 def qualification_status(request: HttpRequest) -> HttpResponse:
     organisation = request.user.membership.organisation
+    latest = selectors.latest_sent(organisation)
     context = {
         "organisation": organisation,
         "categories": selectors.qualified_categories(organisation),
         "regions": selectors.organisation_regions(organisation),
         "draft": selectors.draft_for(organisation),
         "waiting": organisation.applications.submitted().order_by("-submitted_at").first(),
-        "latest": selectors.latest_sent(organisation),
+        "latest": latest,
+        "not_passed": selectors.categories_not_passed(latest) if latest else [],
         "retry": selectors.retry_status_for(organisation),
         "expiring": selectors.cyber_certificates_due(organisation=organisation),
         "today": timezone.localdate(),
@@ -132,7 +134,12 @@ def section_edit(request: HttpRequest, application_pk: int, section: str) -> Htt
     return render(
         request,
         "suppliers/questionnaire/section.html",
-        {"application": application, "section": spec, "form": form},
+        {
+            "application": application,
+            "section": spec,
+            "form": form,
+            "cyber_reminder_days": services.CYBER_REMINDER_DAYS,
+        },
     )
 
 
@@ -166,7 +173,7 @@ def _categories_section(request: HttpRequest, application: Application) -> HttpR
         )
         if not errors:
             return redirect("suppliers:application_detail", application.pk)
-        problems = sorted(set(_category_problems(errors, choices)))
+        problems = list(dict.fromkeys(_category_problems(errors, choices)))  # page order, once each
     rows = [
         {"choice": choice, "complete": not sections.choice_errors(choice.descriptor, choice.case_studies)}
         for choice in choices
@@ -179,9 +186,10 @@ def _category_problems(errors: dict[str, str], choices: list) -> list[str]:
     names = {choice.category.code: choice.category.name for choice in choices}
     problems = []
     for key, message in errors.items():
-        code = key.split("-", 1)[0]
+        code = next((code for code in names if key.startswith(f"{code}-")), None)  # codes have hyphens
+        named = code is None or key == f"{code}-category"  # the message already names the category
         problems.append(
-            f"{names[code]}: complete the description and both case studies" if code in names else message
+            message if named else f"{names[code]}: complete the service descriptor and both case studies"
         )
     return problems
 
@@ -196,25 +204,36 @@ def category_edit(request: HttpRequest, application_pk: int, choice_pk: int) -> 
         request.POST or None, initial=CategoryChoiceForm.initial_for(choice.descriptor, choice.case_studies)
     )
     if request.method == "POST":
-        form.is_valid()
-        descriptor, case_studies = form.descriptor_and_case_studies()
-        try:
-            choice = services.category_choice_save(
-                application=application,
-                user=request.user,
-                category=choice.category,
-                descriptor=descriptor,
-                case_studies=case_studies,
-            )
-        except RuleBroken as error:
-            form.add_error(None, f"{error.message} Remove it from your service categories.")
+        saved = _save_choice(request, application, choice, form)
+        if saved is None:
             return _category_page(request, application, choice, form, DocumentUploadForm())
+        choice = saved
         errors = sections.choice_errors(choice.descriptor, choice.case_studies)
         if not _wants_to_finish(request) or (not errors and form.is_valid()):
             messages.success(request, f"{choice.category.name}: saved.")
             return redirect("suppliers:section_edit", application.pk, "categories")
         form.show_errors(errors)
     return _category_page(request, application, choice, form, DocumentUploadForm())
+
+
+def _save_choice(
+    request: HttpRequest, application: Application, choice: CategoryChoice, form: CategoryChoiceForm
+) -> CategoryChoice | None:
+    """Save the page's descriptor and case studies, even incomplete. None, with the reason shown on the
+    form, if the category can no longer be saved."""
+    form.is_valid()
+    descriptor, case_studies = form.descriptor_and_case_studies()
+    try:
+        return services.category_choice_save(
+            application=application,
+            user=request.user,
+            category=choice.category,
+            descriptor=descriptor,
+            case_studies=case_studies,
+        )
+    except RuleBroken as error:
+        form.add_error(None, f"{error.message} Remove it from your service categories.")
+        return None
 
 
 def _category_page(request, application, choice, form, upload_form) -> HttpResponse:
@@ -242,11 +261,24 @@ def category_remove(request: HttpRequest, application_pk: int, choice_pk: int) -
     return redirect("suppliers:section_edit", application.pk, "categories")
 
 
+def _save_typed_answers(
+    request: HttpRequest, application: Application, choice: CategoryChoice
+) -> CategoryChoiceForm | None:
+    """The category page sends its answers with an upload or a removal, so that nothing typed is lost:
+    save them (as "come back later" does). None when the request carries no answers."""
+    if "descriptor" not in request.POST:
+        return None
+    form = CategoryChoiceForm(request.POST)
+    _save_choice(request, application, choice, form)
+    return form
+
+
 @require_POST
 @access_policy(access.SUPPLIER_MEMBER)
 def document_upload(request: HttpRequest, application_pk: int, choice_pk: int) -> HttpResponse:
     application = application_for_user(request, application_pk, write=True)
     choice = choice_for_user(request, application, choice_pk)
+    form = _save_typed_answers(request, application, choice)
     upload_form = DocumentUploadForm(request.POST, request.FILES)
     if upload_form.is_valid():
         try:
@@ -256,20 +288,19 @@ def document_upload(request: HttpRequest, application_pk: int, choice_pk: int) -
         except RuleBroken as error:
             show_rule_broken(upload_form, error)
         else:
-            messages.success(request, "Document uploaded.")
+            messages.success(request, "Document uploaded." + (" Your answers are saved." if form else ""))
             return redirect("suppliers:category_edit", application.pk, choice.pk)
-    form = CategoryChoiceForm(initial=CategoryChoiceForm.initial_for(choice.descriptor, choice.case_studies))
+    if form is None:
+        initial = CategoryChoiceForm.initial_for(choice.descriptor, choice.case_studies)
+        form = CategoryChoiceForm(initial=initial)
     return _category_page(request, application, choice, form, upload_form)
 
 
 @access_policy(READERS)
 def document_download(request: HttpRequest, document_pk: int) -> HttpResponse:
     document = document_for_user(request, document_pk)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
+    return uploads.attachment_response(
+        document.file, name=document.original_name, content_type=document.content_type
     )
 
 
@@ -278,6 +309,9 @@ def document_download(request: HttpRequest, document_pk: int) -> HttpResponse:
 def document_remove(request: HttpRequest, document_pk: int) -> HttpResponse:
     document = document_for_user(request, document_pk, write=True)
     choice = document.category_choice
+    typed = _save_typed_answers(request, choice.application, choice)
+    if typed is not None and not typed.non_field_errors():
+        messages.success(request, "Your answers are saved.")
     try:
         services.supporting_document_remove(document=document, user=request.user)
     except RuleBroken as error:
@@ -337,11 +371,18 @@ def submitted(request: HttpRequest, application_pk: int) -> HttpResponse:
 
 @access_policy(READERS)
 def application_pdf(request: HttpRequest, application_pk: int) -> HttpResponse:
+    """The sent version's PDF, rendered once in the background when it was sent (suppliers.pdfs); never
+    rendered here. Until it exists, a page says it is being prepared."""
     application = application_for_user(request, application_pk)
     if application.is_draft:
         raise Http404
-    return pdf_response(
-        pdfs.application_pdf(application), f"selection-questionnaire-{application.number}.pdf"
+    if not application.pdf:
+        return render(request, "suppliers/questionnaire/pdf_preparing.html", {"application": application})
+    return FileResponse(
+        application.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"selection-questionnaire-{application.number}.pdf",
+        content_type="application/pdf",
     )
 
 

@@ -226,7 +226,10 @@ def test_a_sign_in_form_with_an_error_keeps_the_typed_email_address(client):
 
 def test_sessions_last_30_minutes_from_the_last_request():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    # Not saved on every request: refreshed at most once a minute (tests/portal/test_session_refresh.py).
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    assert settings.SESSION_REFRESH_SECONDS == 60
+    assert "portal.middleware.SessionRefreshMiddleware" in settings.MIDDLEWARE
 
 
 def test_a_session_ends_after_30_minutes_without_a_request(client, bob):

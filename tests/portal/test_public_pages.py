@@ -59,8 +59,8 @@ def test_how_qualification_works_leaves_out_closed_categories(client, db):
 def test_how_qualification_works_states_the_retry_rule(client, db):
     html = client.get(reverse("portal:how_qualification_works")).content.decode()
 
-    assert "two more attempts" in html
-    assert "wait six months from the date of that third outcome" in html
+    assert "2 more attempts" in html
+    assert "you must wait 6 months from the date of the last outcome" in html
 
 
 def test_home_page_starts_the_journey(client, db):

@@ -53,7 +53,7 @@ def test_a_validation_error_shows_a_govuk_summary_and_keeps_what_was_typed(clien
     assert "Enter the town or city" in html
     assert "Enter a Companies House number in the correct format" in html
     assert 'value="Delta Mentoring CIC"' in html and 'value="5 Quay Street"' in html
-    assert "<title>Set up your organisation (error)" in html
+    assert "<title>Error: Set up your organisation " in html
 
 
 def test_an_outsider_changing_the_id_gets_404_and_the_attempt_is_logged(client, bea, organisation_a):
@@ -158,10 +158,13 @@ def test_responses_carry_a_request_id_and_security_headers(client):
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        (None, ["How qualification works", "Qualified providers", "Glossary"]),
-        ("alice", ["Your dashboard", "Qualification", "Your organisation", "Messages"]),
-        ("carol", ["Your dashboard", "Messages"]),
-        ("ada", ["Your dashboard", "Messages", "Review questionnaires", "Audit log"]),
+        (None, ["Find an opportunity", "How qualification works", "Qualified providers", "Glossary"]),
+        (
+            "alice",
+            ["Your dashboard", "Qualification", "Find an opportunity", "Your organisation", "Messages"],
+        ),
+        ("carol", ["Your dashboard", "Competitions", "Messages"]),
+        ("ada", ["Your dashboard", "Competitions", "Messages", "Review questionnaires", "Audit log"]),
     ],
 )
 def test_the_navigation_follows_the_role(client, request, persona, expected):

@@ -1,4 +1,6 @@
-"""Cyber certificates: the portal tracks each organisation's expiry date and reminds it once."""
+"""Cyber certificates: the portal tracks each organisation's expiry date and reminds it once.
+
+The certificate is read from the organisation's standing, written when its application is decided."""
 
 from datetime import timedelta
 
@@ -17,8 +19,8 @@ EXPIRY = timezone.localdate() + timedelta(days=45)
 CERTIFICATE = {"level": "cyber_essentials_plus", "certificate_number": "CEP-9", "expiry_date": EXPIRY}
 
 
-def test_a_certificate_is_expiring_from_thirty_days_before_until_its_expiry(organisation_a, alice):
-    submitted_application(organisation_a, alice, cyber=CERTIFICATE)
+def test_a_certificate_is_expiring_from_thirty_days_before_until_its_expiry(organisation_a, alice, ada):
+    decide(submitted_application(organisation_a, alice, cyber=CERTIFICATE), ada)
 
     def expiring(days_before):
         return selectors.cyber_certificates_expiring(today=EXPIRY - timedelta(days=days_before))
@@ -29,25 +31,25 @@ def test_a_certificate_is_expiring_from_thirty_days_before_until_its_expiry(orga
     assert expiring(-1) == []
 
 
-def test_only_the_latest_submitted_version_counts(organisation_a, alice, ada):
+def test_only_the_latest_decided_version_counts(organisation_a, alice, ada):
     decide(submitted_application(organisation_a, alice, cyber=CERTIFICATE), ada)
     renewed = {**CERTIFICATE, "expiry_date": EXPIRY + timedelta(days=365)}
-    submitted_application(organisation_a, alice, cyber=renewed)
+    decide(submitted_application(organisation_a, alice, cyber=renewed), ada)
     complete_application(organisation_a, alice, cyber={"level": "none"})  # a draft: not sent yet
 
     assert [c.expiry_date for c in selectors.cyber_certificates()] == [EXPIRY + timedelta(days=365)]
 
 
-def test_no_certificate_means_no_reminder(organisation_a, alice):
-    submitted_application(organisation_a, alice, cyber={"level": "none"})
+def test_no_certificate_means_no_reminder(organisation_a, alice, ada):
+    decide(submitted_application(organisation_a, alice, cyber={"level": "none"}), ada)
 
     assert selectors.cyber_certificates() == []
 
 
 def test_the_reminder_is_sent_once_thirty_days_before(
-    organisation_a, alice, bob, django_capture_on_commit_callbacks
+    organisation_a, alice, bob, ada, django_capture_on_commit_callbacks
 ):
-    submitted_application(organisation_a, alice, cyber=CERTIFICATE)
+    decide(submitted_application(organisation_a, alice, cyber=CERTIFICATE), ada)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -62,14 +64,14 @@ def test_the_reminder_is_sent_once_thirty_days_before(
     assert Message.objects.filter(subject__contains="expires").count() == 1
 
 
-def test_a_certificate_first_seen_inside_the_thirty_days_is_reminded_then(organisation_a, alice):
-    submitted_application(organisation_a, alice, cyber=CERTIFICATE)
+def test_a_certificate_first_seen_inside_the_thirty_days_is_reminded_then(organisation_a, alice, ada):
+    decide(submitted_application(organisation_a, alice, cyber=CERTIFICATE), ada)
 
     assert services.cyber_expiry_reminders_send(today=EXPIRY - timedelta(days=10)) == 1
 
 
-def test_a_second_worker_cannot_claim_the_same_reminder(organisation_a, alice):
-    submitted_application(organisation_a, alice, cyber=CERTIFICATE)
+def test_a_second_worker_cannot_claim_the_same_reminder(organisation_a, alice, ada):
+    decide(submitted_application(organisation_a, alice, cyber=CERTIFICATE), ada)
     [certificate] = selectors.cyber_certificates()
 
     assert services._cyber_reminder_send(certificate) is True
@@ -81,7 +83,8 @@ def test_a_renewed_certificate_gets_its_own_reminder(organisation_a, alice, ada)
     decide(submitted_application(organisation_a, alice, cyber=CERTIFICATE), ada)
     services.cyber_expiry_reminders_send(today=EXPIRY - timedelta(days=30))
     renewed_expiry = EXPIRY + timedelta(days=365)
-    submitted_application(organisation_a, alice, cyber={**CERTIFICATE, "expiry_date": renewed_expiry})
+    renewed = {**CERTIFICATE, "expiry_date": renewed_expiry}
+    decide(submitted_application(organisation_a, alice, cyber=renewed), ada)
 
     assert services.cyber_expiry_reminders_send(today=renewed_expiry - timedelta(days=30)) == 1
     assert CyberReminder.objects.count() == 2

@@ -124,6 +124,32 @@ def test_a_third_unsuccessful_outcome_gives_the_date_to_apply_again(organisation
         services.application_start(organisation=organisation_a, user=alice)
 
 
+def test_an_update_asking_for_nothing_new_does_not_reset_the_count_of_unsuccessful_attempts(
+    organisation_a, alice, ada
+):
+    today = timezone.localdate()
+    first = decide(submitted_application(organisation_a, alice, categories=("accommodation",)), ada)
+    Application.objects.filter(pk=first.pk).update(decided_at=timezone.now() - timedelta(days=30))
+    decided_application(organisation_a, on=today, successful=False)
+    decided_application(organisation_a, on=today, successful=False)
+
+    update = decide(submitted_application(organisation_a, alice, categories=("accommodation",)), ada)
+
+    assert update.outcome == Application.Outcome.SUCCESSFUL  # nothing new failed, nothing new passed
+    status = selectors.retry_status_for(organisation_a)
+    assert (status.attempts_used, status.attempts_left) == (2, 1)
+
+
+def test_an_application_in_which_a_category_passes_resets_the_count(organisation_a, alice, ada):
+    today = timezone.localdate()
+    decided_application(organisation_a, on=today, successful=False)
+    decided_application(organisation_a, on=today, successful=False)
+
+    decide(submitted_application(organisation_a, alice), ada)
+
+    assert selectors.retry_status_for(organisation_a).attempts_used == 0
+
+
 # Exclusion ----------------------------------------------------------------------------------------
 
 

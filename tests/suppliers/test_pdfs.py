@@ -4,14 +4,19 @@ WeasyPrint compresses the text, so the content is checked in the HTML the PDF is
 template and context), and in the PDF's text as well when poppler's `pdftotext` is installed.
 """
 
+import re
 import shutil
 import subprocess
 from datetime import timedelta
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
+from portal import pdf as portal_pdf
+from portal.emails import plain_text
+from portal.models import Message
 from portal.pdf import STATIC_BASE
 from suppliers import pdfs, services
 from tests.suppliers.factories import (
@@ -125,8 +130,8 @@ def test_an_unsuccessful_letter_says_how_many_attempts_are_left(organisation_a, 
 
     assert "Your application was not successful this time." in html
     assert "Not enough evidence." in html
-    assert "You have used 1 of 3 attempts" in html
-    assert "2 more times before a six-month wait begins" in html
+    assert "This was your first unsuccessful application." in html
+    assert "You can apply 2 more times. If those are all unsuccessful, you must wait 6 months" in html
     assert "not yet qualified for any service category" in html
 
 
@@ -140,7 +145,7 @@ def test_a_third_unsuccessful_letter_gives_the_date_to_apply_again(organisation_
     status = pdfs.outcome_letter_context(application)["retry"]
 
     assert not status.can_apply
-    assert "six-month wait" in html
+    assert "so you must wait 6 months before you apply again" in html
     assert f"You can apply again from <strong>{status.wait_until.day} " in html
 
 
@@ -160,3 +165,82 @@ def test_an_organisation_name_with_markup_is_printed_as_text(organisation_a, ali
     text = pdf_text(application_pdf)
     if text is not None:
         assert "<script>alert" in text
+
+
+# A sent version's PDF: rendered once, in the background, then served as a file ----------------------
+
+
+@pytest.fixture
+def private_files(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_sending_queues_the_pdf_which_is_rendered_once_and_stored_privately(
+    organisation_a, alice, private_files, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        application = submitted_application(organisation_a, alice)
+
+    application.refresh_from_db()
+    assert re.fullmatch(r"sq-pdf/[0-9a-f]{32}\.pdf", application.pdf.name)  # a random name
+    stored = private_files / application.pdf.name
+    assert stored.read_bytes().startswith(b"%PDF")
+
+    assert pdfs.application_pdf_prepare(application_id=application.pk) is False
+    assert [path.name for path in (private_files / "sq-pdf").iterdir()] == [stored.name]
+
+
+def test_a_draft_has_no_pdf(organisation_a, alice, private_files):
+    draft = services.application_start(organisation=organisation_a, user=alice)
+
+    assert pdfs.application_pdf_prepare(application_id=draft.pk) is False
+    draft.refresh_from_db()
+    assert not draft.pdf
+
+
+def test_the_download_is_the_stored_file_and_never_rendered_in_the_request(
+    client, organisation_a, alice, private_files, monkeypatch
+):
+    application = submitted_application(organisation_a, alice)  # the task runs on commit: not here
+    url = reverse("suppliers:application_pdf", args=[application.pk])
+    client.force_login(alice)
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("a PDF was rendered inside a web request")
+
+    preparing = client.get(url)
+    assert preparing.status_code == 200
+    assert "is being prepared" in preparing.content.decode()
+    page = client.get(reverse("suppliers:submitted", args=[application.pk])).content.decode()
+    assert "The PDF of version 1 is being prepared" in page and url not in page
+
+    pdfs.application_pdf_prepare(application_id=application.pk)
+    monkeypatch.setattr(pdfs, "application_pdf", no_rendering)
+    monkeypatch.setattr(portal_pdf, "HTML", no_rendering)  # any WeasyPrint rendering at all
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="selection-questionnaire-1.pdf"'
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert url in client.get(reverse("suppliers:submitted", args=[application.pk])).content.decode()
+
+
+def test_the_pdf_task_has_a_time_limit_above_the_longest_render():
+    from suppliers import tasks
+
+    assert tasks.prepare_application_pdf.time_limit == tasks.PDF_TIME_LIMIT
+    assert tasks.prepare_application_pdf.soft_time_limit == tasks.PDF_SOFT_TIME_LIMIT < tasks.PDF_TIME_LIMIT
+
+
+@pytest.mark.parametrize("outcomes", [{"accommodation": "pass", "women": "fail"}, {"women": "fail"}])
+def test_the_outcome_message_and_the_outcome_letter_say_the_same(outcomes, organisation_a, alice, ada):
+    application = submitted_application(organisation_a, alice, categories=("accommodation", "women"))
+    decide(application, ada, **outcomes)
+    application.refresh_from_db()
+    words = render_to_string("emails/parts/sq_outcome_letter.html", pdfs.outcome_letter_context(application))
+    message = Message.objects.get(kind="sq_outcome", source=f"suppliers.application:{application.pk}")
+
+    assert "Not enough evidence." in plain_text(words)
+    assert plain_text(words) in plain_text(message.body)
+    assert plain_text(words) in plain_text(letter_html(application))

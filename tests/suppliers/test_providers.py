@@ -11,13 +11,16 @@ import pytest
 from celery.schedules import crontab
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.db import connection
+from django.db.models.signals import post_init
+from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.celery import app as celery_app
-from portal.models import Organisation, Region
+from portal.models import Organisation, Region, ServiceCategory
 from suppliers import tasks
 from suppliers.models import Application, FrameworkAgreement, OrganisationRegion, Qualification
 from tests.factories import OrganisationFactory, region
@@ -72,7 +75,7 @@ def listed(client, **params) -> str:
 def csv_rows(client, **params) -> list[dict[str, str]]:
     response = client.get(CSV, params)
     assert response.status_code == 200
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
 # The list ------------------------------------------------------------------------------------------
@@ -191,6 +194,7 @@ def test_the_list_is_paginated_keeping_the_filters(client):
 
 def test_the_number_of_queries_does_not_grow_with_the_number_of_providers(client):
     def queries() -> int:
+        cache.clear()  # the page itself, not the public-page cache
         with CaptureQueriesContext(connection) as captured:
             assert client.get(LIST, {"region": region("north-east").pk}).status_code == 200
         return len(captured)
@@ -204,6 +208,28 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_providers(client
 
 
 # The CSV -------------------------------------------------------------------------------------------
+
+
+def test_the_csv_is_streamed_without_a_model_object_per_provider(client):
+    for number in range(30):
+        qualify(OrganisationFactory(legal_name=f"Provider {number:02d}"), ("accommodation", "women"))
+    built: list[type] = []
+
+    def count(sender, **kwargs):
+        built.append(sender)
+
+    post_init.connect(count)
+    try:
+        response = client.get(CSV)
+        assert isinstance(response, StreamingHttpResponse)
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    finally:
+        post_init.disconnect(count)
+
+    assert len(rows) == 30
+    assert rows[0]["Categories"] == "1. Accommodation; 9. Women"
+    # Only the reference lists (categories, regions) are read as objects; nothing per provider.
+    assert set(built) == {ServiceCategory, Region}
 
 
 def test_the_csv_has_the_same_rows_and_filters_as_the_list(client):
@@ -326,11 +352,11 @@ def test_the_beat_schedule_runs_the_reminder_task_daily_at_seven():
 
 
 def test_the_task_sends_one_reminder_for_a_certificate_thirty_days_from_expiry(
-    organisation_a, alice, django_capture_on_commit_callbacks
+    organisation_a, alice, ada, django_capture_on_commit_callbacks
 ):
     expiry = timezone.localdate() + timedelta(days=30)
     certificate = {"level": "cyber_essentials", "certificate_number": "CE-1", "expiry_date": expiry}
-    submitted_application(organisation_a, alice, cyber=certificate)
+    decide(submitted_application(organisation_a, alice, cyber=certificate), ada)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):

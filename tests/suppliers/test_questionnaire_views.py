@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import AuditEvent, ServiceCategory
+from suppliers import services
 from suppliers.models import Application
 from suppliers.sections import GROUNDS
 from tests.suppliers.factories import (
@@ -14,6 +15,7 @@ from tests.suppliers.factories import (
     FrameworkAgreementFactory,
     category,
     complete_application,
+    decide,
     submitted_application,
     upload,
 )
@@ -177,8 +179,6 @@ def test_another_organisations_questionnaire_files_and_pdfs_answer_404(client, a
     FrameworkAgreementFactory(version="1.0")
     application = submitted_application(organisation_a, alice)
     choice = application.category_choices.get()
-    from suppliers import services
-
     draft = complete_application(organisation_a, alice, categories=("women",))
     document = services.supporting_document_add(
         category_choice=draft.category_choices.get(category__code="women"),
@@ -257,15 +257,12 @@ def test_saving_a_category_that_has_closed_explains_what_to_do(client, alice, or
 
 
 def test_the_status_page_warns_of_a_certificate_near_expiry(
-    client, alice, bea, organisation_a, organisation_b
+    client, alice, bea, ada, organisation_a, organisation_b
 ):
     soon = (timezone.localdate() + timedelta(days=20)).isoformat()
     FrameworkAgreementFactory(version="1.0")
-    submitted_application(
-        organisation_a,
-        alice,
-        cyber={"level": "cyber_essentials", "certificate_number": "CE-1", "expiry_date": soon},
-    )
+    certificate = {"level": "cyber_essentials", "certificate_number": "CE-1", "expiry_date": soon}
+    decide(submitted_application(organisation_a, alice, cyber=certificate), ada)
     client.force_login(alice)
 
     html = client.get(reverse("suppliers:qualification_status")).content.decode()
@@ -273,3 +270,29 @@ def test_the_status_page_warns_of_a_certificate_near_expiry(
     assert "Your cyber security certificate (CE-1) expires on" in html
     client.force_login(bea)
     assert "CE-1" not in client.get(reverse("suppliers:qualification_status")).content.decode()
+
+
+def test_signed_in_pages_files_and_pdfs_are_never_stored_by_a_browser_or_a_cache(
+    client, alice, organisation_a
+):
+    """Personal and commercial data must not stay in a shared computer's cache after signing out."""
+    FrameworkAgreementFactory(version="1.0")
+    sent = submitted_application(organisation_a, alice)
+    draft = complete_application(organisation_a, alice, categories=("women",))
+    document = services.supporting_document_add(
+        category_choice=draft.category_choices.get(category__code="women"),
+        user=alice,
+        uploaded_file=upload("a.pdf", PDF_BYTES),
+    )
+    client.force_login(alice)
+    urls = [
+        reverse("portal:dashboard"),
+        reverse("portal:organisation_detail", args=[organisation_a.pk]),
+        reverse("suppliers:application_detail", args=[sent.pk]),
+        reverse("suppliers:application_pdf", args=[sent.pk]),
+        reverse("suppliers:document_download", args=[document.pk]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url

@@ -6,14 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from suppliers.retry import RetryStatus, add_months, retry_status
+from suppliers.retry import Result, RetryStatus, add_months, retry_status
 
-FAIL, PASS = False, True
+FAIL, PASS, NOTHING = Result.FAILED, Result.PASSED, Result.NOTHING_ASSESSED
 JAN_1 = date(2025, 1, 1)
 
 
-def history(*entries: tuple[str, bool]) -> list[tuple[date, bool]]:
-    return [(date.fromisoformat(day), successful) for day, successful in entries]
+def history(*entries: tuple[str, Result]) -> list[tuple[date, Result]]:
+    return [(date.fromisoformat(day), result) for day, result in entries]
 
 
 def test_no_history_means_three_attempts():
@@ -59,6 +59,13 @@ def test_a_success_in_between_resets_the_count():
     assert retry_status(outcomes, date(2025, 6, 1)) == RetryStatus(2, 1, None, True)
 
 
+def test_an_update_that_passed_nothing_new_neither_resets_the_count_nor_uses_an_attempt():
+    outcomes = history(("2025-01-10", FAIL), ("2025-02-10", FAIL), ("2025-03-10", NOTHING))
+    assert retry_status(outcomes, date(2025, 4, 1)) == RetryStatus(2, 1, None, True)
+    outcomes += history(("2025-04-10", FAIL))
+    assert retry_status(outcomes, date(2025, 4, 10)).wait_until == date(2025, 10, 10)
+
+
 def test_a_success_then_three_failures_still_means_a_wait():
     outcomes = history(("2025-01-10", PASS), ("2025-02-10", FAIL), ("2025-03-10", FAIL), ("2025-04-10", FAIL))
     assert retry_status(outcomes, date(2025, 5, 1)).wait_until == date(2025, 10, 10)
@@ -97,13 +104,14 @@ def test_a_wait_from_31_august_ends_on_the_last_day_of_february():
 # Properties ---------------------------------------------------------------------------------------
 
 outcome_lists = st.lists(
-    st.tuples(st.dates(date(2020, 1, 1), date(2030, 12, 31)), st.booleans()), max_size=12
-).map(sorted)
+    st.tuples(st.dates(date(2020, 1, 1), date(2030, 12, 31)), st.sampled_from(Result)), max_size=12
+).map(lambda outcomes: sorted(outcomes, key=lambda outcome: outcome[0]))
 days = st.dates(date(2020, 1, 1), date(2031, 12, 31))
 
 
 def known(outcomes, today):
-    return [outcome for outcome in outcomes if outcome[0] <= today]
+    """Outcomes decided by `today` that count: an application that passed nothing new does not."""
+    return [outcome for outcome in outcomes if outcome[0] <= today and outcome[1] is not NOTHING]
 
 
 @settings(max_examples=400)
@@ -114,7 +122,7 @@ def test_refused_only_inside_six_months_of_a_third_failure_in_a_row(outcomes, to
         return
     seen = known(outcomes, today)
     assert any(
-        not any(successful for _, successful in seen[i - 2 : i + 1])
+        all(result is FAIL for _, result in seen[i - 2 : i + 1])
         and seen[i][0] <= today < add_months(seen[i][0], 6)
         for i in range(2, len(seen))
     )
@@ -137,7 +145,7 @@ def test_attempts_add_up_to_three(outcomes, today):
 def test_a_wait_ends_exactly_six_months_after_a_failure(outcomes, today):
     status = retry_status(outcomes, today)
     if status.wait_until is not None:
-        failures = {day for day, successful in known(outcomes, today) if not successful}
+        failures = {day for day, result in known(outcomes, today) if result is FAIL}
         assert any(add_months(day, 6) == status.wait_until for day in failures)
         assert status.wait_until > today
 
@@ -159,8 +167,8 @@ def test_time_passing_alone_never_refuses_again(outcomes, today, later):
 def test_without_three_failures_in_a_row_the_organisation_can_always_apply(outcomes, today):
     seen = known(outcomes, today)
     streak = longest = 0
-    for _, successful in seen:
-        streak = 0 if successful else streak + 1
+    for _, result in seen:
+        streak = 0 if result is PASS else streak + 1
         longest = max(longest, streak)
     if longest < 3:
         assert retry_status(outcomes, today).can_apply

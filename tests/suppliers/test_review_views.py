@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from suppliers import services
-from suppliers.models import Application, CategoryChoice, Qualification
+from suppliers.models import Application, CategoryChoice, OrganisationStanding, Qualification
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.suppliers.factories import (
     PDF_BYTES,
@@ -323,15 +323,12 @@ def test_cyber_certificates_lists_those_expired_or_expiring_within_30_days(
     organisation_c = OrganisationFactory(legal_name="Gamma Mentoring")
     carl = MembershipFactory(organisation=organisation_c, is_admin=True).user
     soon = timezone.localdate() + timedelta(days=10)
-    submitted_application(
-        organisation_a,
-        alice,
-        cyber={"level": "cyber_essentials_plus", "certificate_number": "CEP-9", "expiry_date": soon},
-    )
-    expired = submitted_application(organisation_b, bea)
-    expired.answers["cyber"]["expiry_date"] = (timezone.localdate() - timedelta(days=3)).isoformat()
-    Application.objects.filter(pk=expired.pk).update(answers=expired.answers)  # it expired since
-    submitted_application(organisation_c, carl)  # expires in over a year
+    certificate = {"level": "cyber_essentials_plus", "certificate_number": "CEP-9", "expiry_date": soon}
+    decide(submitted_application(organisation_a, alice, cyber=certificate), ada)
+    decide(submitted_application(organisation_b, bea), ada)
+    expired_on = timezone.localdate() - timedelta(days=3)
+    OrganisationStanding.objects.filter(organisation=organisation_b).update(cyber_expiry_date=expired_on)
+    decide(submitted_application(organisation_c, carl), ada)  # expires in over a year
     client.force_login(ada)
 
     response = client.get(reverse("suppliers:cyber_certificates"))

@@ -1,0 +1,152 @@
+"""The data the benchmark needs, built at scale in its own throwaway database.
+
+- `providers`: qualified providers in a few bulk inserts, as a decision would leave them;
+- `people`: a supplier with a draft questionnaire and a full inbox, and an MoJ admin (with an
+  authenticator app) with a review queue of sent questionnaires; built through the services and the
+  test factories, as the test suite builds them;
+- `longest_questionnaire`: a sent version with all 14 categories, every discretionary exclusion ground
+  answered yes, and every long answer near its 500-word limit (over 100 pages as PDF).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+TEXT = (
+    "we support people on probation with housing advice mentoring and training delivered by trained "
+    "staff and volunteers who know the local area and work closely with probation practitioners"
+)
+WORDS = TEXT.split()
+
+
+def long_text(words: int, seed: int) -> str:
+    rng = random.Random(seed)  # noqa: S311 - sample text, not security
+    sentences, count = [], 0
+    while count < words:
+        length = min(rng.randint(8, 20), words - count)
+        sentence = " ".join(rng.choice(WORDS) for _ in range(length))
+        sentences.append(sentence.capitalize() + ".")
+        count += length
+    return " ".join(sentences)
+
+
+def providers(count: int) -> None:
+    """`count` qualified providers, each with a decided application, 1 to 4 categories and 1 to 3 regions
+    (every tenth one national)."""
+    from portal.models import Organisation, Region, ServiceCategory, User
+    from suppliers.models import Application, OrganisationRegion, Qualification
+
+    rng = random.Random(2026)  # noqa: S311 - sample data, not security
+    categories = list(ServiceCategory.objects.all())
+    regions = list(Region.objects.all())
+    sizes = list(Organisation.SizeBand.values)
+    now = timezone.now()
+    author = User.objects.create_user("bench@example.org", full_name="Bench Mark")
+    organisations = Organisation.objects.bulk_create(
+        Organisation(
+            legal_name=f"{rng.choice(['North', 'New', 'Second', 'Open', 'Bright'])} Futures {number:05d}",
+            trading_name=f"Futures {number}" if number % 3 == 0 else "",
+            legal_form=Organisation.LegalForm.CIO,
+            is_vcse=number % 2 == 0,
+            size_band=rng.choice(sizes),
+            address_line_1="1 High Street",
+            town="Leeds",
+            postcode="LS1 1AA",
+            contact_name="Sam Patel",
+            contact_email=f"contact{number}@example.org",
+            contact_phone="0113 496 0000",
+            show_contact_publicly=number % 4 != 0,
+        )
+        for number in range(count)
+    )
+    applications = Application.objects.bulk_create(
+        Application(
+            organisation=organisation,
+            number=1,
+            status=Application.Status.DECIDED,
+            outcome=Application.Outcome.SUCCESSFUL,
+            created_by=author,
+            submitted_by=author,
+            submitted_at=now,
+            decided_by=author,
+            decided_at=now,
+        )
+        for organisation in organisations
+    )
+    qualifications, chosen_regions = [], []
+    for number, application in enumerate(applications):
+        for category in rng.sample(categories, rng.randint(1, 4)):
+            qualifications.append(
+                Qualification(
+                    organisation_id=application.organisation_id, category=category, granted_by=application
+                )
+            )
+        for region in regions if number % 10 == 0 else rng.sample(regions, rng.randint(1, 3)):
+            chosen_regions.append(
+                OrganisationRegion(
+                    organisation_id=application.organisation_id, region=region, recorded_by=application
+                )
+            )
+    Qualification.objects.bulk_create(qualifications, batch_size=2_000)
+    OrganisationRegion.objects.bulk_create(chosen_regions, batch_size=2_000)
+
+
+@dataclass
+class People:
+    supplier: object
+    draft: object
+    admin: object
+
+
+def people(*, messages: int = 30, waiting: int = 20) -> People:
+    """A supplier (admin of its organisation) with a draft and `messages` messages; an MoJ admin with an
+    authenticator app and `waiting` questionnaires in the review queue."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from portal.services import message_send
+    from tests.factories import AdminFactory, MembershipFactory
+    from tests.suppliers.factories import complete_application, submitted_application
+
+    member = MembershipFactory(is_admin=True, organisation__legal_name="Bench Supplies CIC")
+    draft = complete_application(member.organisation, member.user, categories=("accommodation", "women"))
+    for number in range(messages):
+        message_send(
+            organisation=member.organisation, subject=f"Message {number}", body=long_text(80, number)
+        )
+    for _ in range(waiting):
+        other = MembershipFactory(is_admin=True)
+        submitted_application(other.organisation, other.user, categories=("accommodation", "women"))
+    admin = AdminFactory()
+    TOTP.activate(admin, "JBSWY3DPEHPK3PXP")
+    return People(supplier=member.user, draft=draft, admin=admin)
+
+
+def longest_questionnaire():
+    """A sent version with all 14 categories, every long answer near the 500-word limit."""
+    from portal.models import ServiceCategory
+    from suppliers import services
+    from suppliers.sections import DISCRETIONARY_GROUNDS
+    from tests.factories import MembershipFactory
+    from tests.suppliers.factories import complete_application, exclusion_answers
+
+    member = MembershipFactory(is_admin=True, organisation__legal_name="Longest Answers Trust")
+    codes = tuple(ServiceCategory.objects.order_by("number").values_list("code", flat=True))
+    exclusion = exclusion_answers()
+    for number, ground in enumerate(DISCRETIONARY_GROUNDS):  # each answered yes, with long explanations
+        exclusion[ground] = "yes"
+        exclusion[f"{ground}_details"] = long_text(490, 300 + number)
+        exclusion[f"{ground}_self_cleaning"] = long_text(490, 400 + number)
+    application = complete_application(
+        member.organisation, member.user, categories=codes, exclusion=exclusion
+    )
+    for number, choice in enumerate(application.category_choices.all()):
+        choice.descriptor = long_text(490, number)
+        choice.case_studies = [
+            {**study, "what_was_done": long_text(490, 100 + number), "outcome": long_text(490, 200 + number)}
+            for study in choice.case_studies
+        ]
+        choice.save(update_fields=["descriptor", "case_studies"])
+    return services.application_submit(application=application, user=member.user)

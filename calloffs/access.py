@@ -1,0 +1,42 @@
+"""Object-level access to competitions and notices for the people who run them. A commissioner reaches
+only those whose regions they all cover; MoJ admins reach every one. Others get 404, so ids cannot be
+probed; the refusal is written to the audit log."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from calloffs import selectors
+from calloffs.models import Competition, Lot, MarketWarmingNotice
+from portal.access import Policy, refuse
+
+STAFF = Policy("commissioner or MoJ admin", lambda user: user.is_commissioner or user.is_moj_admin)
+
+
+def competition_for_user(request: HttpRequest, competition_pk: int) -> Competition:
+    competition = selectors.competitions_for(request.user).filter(pk=competition_pk).first()
+    if competition is None:
+        refuse(request, f"competition {competition_pk} is outside their regions")
+        raise Http404
+    return selectors.competition_detail(competition.pk)
+
+
+def lot_for_user(request: HttpRequest, competition: Competition, lot_pk: int) -> Lot:
+    lot = competition.lots.filter(pk=lot_pk).prefetch_related("regions").first()
+    if lot is None:
+        refuse(request, f"lot {lot_pk} is not in competition {competition.pk}")
+        raise Http404
+    return lot
+
+
+def notice_for_user(request: HttpRequest, notice_pk: int) -> MarketWarmingNotice:
+    notice = (
+        selectors.notices_for(request.user)
+        .filter(pk=notice_pk)
+        .prefetch_related("categories", "regions")
+        .first()
+    )
+    if notice is None:
+        refuse(request, f"notice {notice_pk} is outside their regions")
+        raise Http404
+    return notice

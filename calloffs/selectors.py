@@ -1,0 +1,320 @@
+"""Reads for call-off competitions: what a commissioner manages, what the public finds, and what an
+organisation may bid for.
+
+`organisation_facts` is the one seam between qualification data and eligibility: it builds the facts
+`calloffs.rules.eligibility` judges from today's qualification models. When organisations' standing
+(turnover, cyber level, exclusion) gets its own model, only this function changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from calloffs import rules
+from calloffs.models import Competition, Lot, MarketWarmingNotice
+from calloffs.rules import Eligibility, LotRequirements, OrganisationFacts
+from calloffs.services import regions_covered, threshold_pence
+from portal.models import Organisation, Region, ServiceCategory, User
+from suppliers.models import Application, OrganisationRegion, OrganisationStanding, Qualification
+
+# Commissioners' lists ----------------------------------------------------------------------------
+
+
+def _outside(user: User) -> QuerySet[Region] | None:
+    covered = regions_covered(user)
+    return None if covered is None else Region.objects.exclude(pk__in=covered)
+
+
+def competitions_for(user: User) -> QuerySet[Competition]:
+    """The competitions a person manages: every one for an MoJ admin; for a commissioner, those whose
+    regions are all regions they cover. Nobody else manages any."""
+    if not (user.is_commissioner or user.is_moj_admin):
+        return Competition.objects.none()
+    outside = _outside(user)
+    competitions = Competition.objects.all()
+    if outside is not None:
+        competitions = competitions.filter(regions__isnull=False).exclude(regions__in=outside).distinct()
+    return competitions
+
+
+def notices_for(user: User) -> QuerySet[MarketWarmingNotice]:
+    if not (user.is_commissioner or user.is_moj_admin):
+        return MarketWarmingNotice.objects.none()
+    outside = _outside(user)
+    notices = MarketWarmingNotice.objects.all()
+    if outside is not None:
+        notices = notices.filter(regions__isnull=False).exclude(regions__in=outside).distinct()
+    return notices
+
+
+@dataclass(frozen=True)
+class StateGroup:
+    state: str
+    label: str
+    items: list
+
+
+def competitions_by_state(user: User, now: datetime | None = None) -> list[StateGroup]:
+    now = now or timezone.now()
+    competitions = list(competitions_for(user).prefetch_related("regions").order_by("-created_at", "-pk"))
+    order = ["draft", "live", Competition.CLOSED, "awarded", "no_suitable_bidder", "cancelled", "withdrawn"]
+    groups = []
+    for state in order:
+        items = [competition for competition in competitions if competition.state(now) == state]
+        if items:
+            groups.append(StateGroup(state, str(Competition.STATE_LABELS[state]), items))
+    return groups
+
+
+def notices_by_state(user: User) -> list[StateGroup]:
+    notices = list(notices_for(user).prefetch_related("regions").order_by("-created_at", "-pk"))
+    groups = []
+    for state, label in MarketWarmingNotice.Status.choices:
+        items = [notice for notice in notices if notice.status == state]
+        if items:
+            groups.append(StateGroup(state, str(label), items))
+    return groups
+
+
+def competition_detail(competition_pk: int) -> Competition | None:
+    """A competition with everything its page shows, in a fixed number of queries."""
+    return (
+        Competition.objects.filter(pk=competition_pk)
+        .select_related("notice")
+        .prefetch_related("regions", "lots__regions", "lots__category", "criteria", "checklist", "amendments")
+        .first()
+    )
+
+
+def public_competition(competition_pk: int) -> Competition | None:
+    competition = competition_detail(competition_pk)
+    if competition is None or competition.published_at is None:
+        return None  # drafts, and drafts that were cancelled, were never public
+    return competition
+
+
+def public_notice(notice_pk: int) -> MarketWarmingNotice | None:
+    return (
+        MarketWarmingNotice.objects.exclude(status=MarketWarmingNotice.Status.DRAFT)
+        .filter(pk=notice_pk)
+        .prefetch_related("categories", "regions", "competitions")
+        .first()
+    )
+
+
+# Eligibility -------------------------------------------------------------------------------------
+
+
+def organisation_facts(organisation: Organisation) -> OrganisationFacts:
+    """The facts eligibility needs: the organisation's qualifications and regions, and its standing (the
+    typed facts of its latest decided questionnaire, `suppliers.OrganisationStanding`)."""
+    standing = OrganisationStanding.objects.filter(organisation=organisation).first()
+    return OrganisationFacts(
+        qualified_category_ids=frozenset(
+            Qualification.objects.filter(organisation=organisation).values_list("category_id", flat=True)
+        ),
+        region_ids=frozenset(
+            OrganisationRegion.objects.filter(organisation=organisation).values_list("region_id", flat=True)
+        ),
+        turnover_pounds=standing.turnover if standing else None,
+        turnover_year_end=standing.financial_year_end if standing else None,
+        cyber_level=standing.cyber_level if standing else "none",
+        cyber_expiry=standing.cyber_expiry_date if standing else None,
+        excluded=standing is not None
+        and standing.exclusion_decision == Application.ExclusionDecision.EXCLUDED,
+    )
+
+
+def lot_requirements(lot: Lot, competition: Competition) -> LotRequirements:
+    """From a lot whose category and regions are loaded."""
+    return LotRequirements(
+        category_id=lot.category_id,
+        category_name=lot.category.name,
+        regions=tuple((region.pk, region.name) for region in lot.regions.all()),
+        minimum_cyber_level=competition.minimum_cyber_level,
+        minimum_turnover_pence=lot.minimum_turnover_pence,
+    )
+
+
+def eligibility_by_lot(organisation: Organisation, competition: Competition) -> dict[int, Eligibility]:
+    """{lot id: eligibility} for one organisation, from the competition's prefetched lots."""
+    facts = organisation_facts(organisation)
+    deadline = rules.london(competition.submission_deadline).date()
+    return {
+        lot.pk: rules.eligibility(facts, lot_requirements(lot, competition), deadline=deadline)
+        for lot in competition.lots.all()
+    }
+
+
+# The opportunity finder --------------------------------------------------------------------------
+
+COMPETITION, NOTICE = "competition", "notice"
+VALUE_BANDS = {
+    "under_100k": ("Under £100,000 a year", 0, 100_000_00),
+    "100k_to_1m": ("£100,000 to £1,000,000 a year", 100_000_00, 1_000_000_00),
+    "over_1m": ("Over £1,000,000 a year", 1_000_000_00 + 1, None),
+}
+SORTS = {
+    "closing": ("Closing soonest", ["closing", "kind", "pk"]),
+    "newest": ("Newest first", ["-published", "kind", "-pk"]),
+    "value": ("Highest value first", ["-value", "closing", "pk"]),
+}
+
+
+@dataclass(frozen=True)
+class FinderFilters:
+    category: ServiceCategory | None = None
+    region: Region | None = None
+    value_band: str = ""
+    closing_within_days: int | None = None
+    any_size: bool = False
+    kind: str = ""
+    sort: str = "closing"
+
+
+def _band_q(prefix_low: str, prefix_high: str, band: str) -> Q:
+    _label, low, high = VALUE_BANDS[band]
+    condition = Q(**{f"{prefix_high}__gte": low})
+    if high is not None:
+        condition &= Q(**{f"{prefix_low}__lt": high})
+    return condition
+
+
+def finder_rows(filters: FinderFilters, now: datetime | None = None):
+    """Open competitions and published notices matching the filters, as one sorted, sliceable query of
+    rows (kind, pk, title, closing, published, value): the page then loads only its own objects."""
+    now = now or timezone.now()
+    competitions = Competition.objects.open(now)
+    notices = MarketWarmingNotice.objects.published()
+    lots = Lot.objects.filter(competition=OuterRef("pk"))
+    if filters.category is not None:
+        lots = lots.filter(category=filters.category)
+        notices = notices.filter(categories=filters.category)
+    if filters.region is not None:
+        lots = lots.filter(regions=filters.region)
+        notices = notices.filter(regions=filters.region)
+    if filters.value_band in VALUE_BANDS:
+        lots = lots.filter(_band_q("annual_value_pence", "annual_value_pence", filters.value_band))
+        notices = notices.filter(_band_q("value_low_pence", "value_high_pence", filters.value_band))
+    if filters.any_size:
+        lots = lots.filter(minimum_turnover_pence__isnull=True)
+        notices = notices.filter(
+            Q(value_high_pence__isnull=True) | Q(value_high_pence__lte=threshold_pence())
+        )
+    if filters.closing_within_days:
+        last = now + timedelta(days=filters.closing_within_days)
+        competitions = competitions.filter(submission_deadline__lte=last)
+        notices = notices.filter(expected_deadline__lte=timezone.localdate(last))
+    competitions = competitions.filter(Exists(lots))
+    if filters.kind == COMPETITION:
+        notices = notices.none()
+    elif filters.kind == NOTICE:
+        competitions = competitions.none()
+    competition_rows = (
+        competitions.annotate(
+            kind=Value(COMPETITION, output_field=CharField()),
+            closing=F("submission_deadline"),
+            published=F("published_at"),
+            value=Coalesce(Max("lots__annual_value_pence"), Value(0), output_field=BigIntegerField()),
+        )
+        .values("kind", "pk", "closing", "published", "value")
+        .order_by()
+    )
+    # A notice "closes" at the end of its expected deadline's day; sorted among competitions by it.
+    notice_rows = (
+        notices.annotate(
+            kind=Value(NOTICE, output_field=CharField()),
+            closing=Cast("expected_deadline", DateTimeField()),
+            published=F("published_at"),
+            value=Coalesce(F("value_high_pence"), Value(0), output_field=BigIntegerField()),
+        )
+        .values("kind", "pk", "closing", "published", "value")
+        .order_by()
+    )
+    _label, order = SORTS.get(filters.sort, SORTS["closing"])
+    return competition_rows.union(notice_rows, all=True).order_by(*order)
+
+
+@dataclass(frozen=True)
+class FinderItem:
+    kind: str
+    obj: Competition | MarketWarmingNotice
+    days_left: int | None
+    lots: list
+
+
+def finder_items(rows, now: datetime | None = None) -> list[FinderItem]:
+    """The objects of one page of `finder_rows`, with what the list shows, in three or four queries."""
+    now = now or timezone.now()
+    rows = list(rows)
+    competition_ids = [row["pk"] for row in rows if row["kind"] == COMPETITION]
+    notice_ids = [row["pk"] for row in rows if row["kind"] == NOTICE]
+    competitions = Competition.objects.prefetch_related("lots__regions", "lots__category").in_bulk(
+        competition_ids
+    )
+    notices = MarketWarmingNotice.objects.prefetch_related("categories", "regions").in_bulk(notice_ids)
+    items = []
+    for row in rows:
+        if row["kind"] == COMPETITION:
+            competition = competitions[row["pk"]]
+            days = rules.days_left(competition.submission_deadline, now)
+            items.append(FinderItem(COMPETITION, competition, days, list(competition.lots.all())))
+        else:
+            items.append(FinderItem(NOTICE, notices[row["pk"]], None, []))
+    return items
+
+
+# "Can I bid?" ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Needs:
+    category: ServiceCategory
+    region: Region
+    annual_value_pence: int
+    over_threshold: bool
+    threshold_pence: int
+    turnover_cap_pence: int
+    open_lots: int
+
+
+def needs_for(*, category: ServiceCategory, region: Region, annual_value_pence: int) -> Needs:
+    """What an organisation would need to bid for a lot like this, and how many open lots are like it."""
+    threshold = threshold_pence()
+    open_lots = Lot.objects.filter(
+        competition__in=Competition.objects.open(), category=category, regions=region
+    ).count()
+    return Needs(
+        category=category,
+        region=region,
+        annual_value_pence=annual_value_pence,
+        over_threshold=rules.is_over_threshold(annual_value_pence, threshold),
+        threshold_pence=threshold,
+        turnover_cap_pence=rules.turnover_cap(annual_value_pence),
+        open_lots=open_lots,
+    )
+
+
+def supplier_organisation(user: User) -> Organisation | None:
+    membership = getattr(user, "membership", None) if user.is_authenticated and user.is_supplier else None
+    return membership.organisation if membership else None
+
+
+def today() -> date:
+    return timezone.localdate()

@@ -1,0 +1,658 @@
+"""Use cases of call-off competitions (DOMAIN.md §5): drafting, publishing, amending and ending
+market warming notices and competitions.
+
+Each service checks who is asking (a commissioner only for the regions they cover; an MoJ admin for
+any), checks the current state, makes the change in one transaction with its audit event, and refuses
+with `RuleBroken` (or `Problems`, several at once) in plain English. The rules themselves live in
+`calloffs.rules`, as pure functions.
+
+Alerts, digests and documents are not here yet: they come with the shared outbox and upload checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from calloffs import rules
+from calloffs.models import (
+    DEFAULT_CYBER_LEVEL,
+    Amendment,
+    ChecklistItem,
+    Competition,
+    EvaluationCriterion,
+    Lot,
+    MarketWarmingNotice,
+)
+from calloffs.rules import CriterionTerms, LotTerms, raise_problems
+from portal.audit import audit_record
+from portal.exceptions import RuleBroken
+from portal.models import ServiceCategory, User
+
+NOT_A_DRAFT = "This competition has been published, so it can only be changed by an amendment."
+NOTICE_NOT_A_DRAFT = "This notice has been published, so it cannot be changed."
+
+
+def threshold_pence() -> int:
+    """The financial threshold, from the setting (whole pounds)."""
+    return settings.CALLOFF_FINANCIAL_THRESHOLD_POUNDS * 100
+
+
+# Who may act -------------------------------------------------------------------------------------
+
+
+def regions_covered(user: User) -> frozenset[int] | None:
+    """The ids of the regions a person commissions for; None for an MoJ admin, who covers them all."""
+    if user.is_moj_admin:
+        return None
+    if user.is_commissioner:
+        return frozenset(user.regions.values_list("pk", flat=True))
+    return frozenset()
+
+
+def _check_staff(user: User) -> None:
+    if not (user.is_commissioner or user.is_moj_admin):
+        raise RuleBroken("Only commissioners and MoJ admins can run competitions.")
+
+
+def _check_covers(user: User, region_ids: frozenset[int], *, field: str = "regions") -> None:
+    _check_staff(user)
+    covered = regions_covered(user)
+    if covered is not None and not region_ids <= covered:
+        raise RuleBroken("You can only choose regions you commission for", field=field)
+
+
+def _check_owns(user: User, obj: Competition | MarketWarmingNotice) -> None:
+    """The person covers every region of the competition or notice (the views answer 404 before this)."""
+    _check_covers(user, frozenset(obj.regions.values_list("pk", flat=True)))
+
+
+def _locked(model, pk: int):
+    return model.objects.select_for_update().get(pk=pk)
+
+
+# Market warming notices --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeData:
+    title: str
+    summary: str = ""
+    category_ids: frozenset[int] = frozenset()
+    region_ids: frozenset[int] = frozenset()
+    invitation_date: date | None = None
+    expected_deadline: date | None = None
+    contract_start: date | None = None
+    value_low_pence: int | None = None
+    value_high_pence: int | None = None
+    event_at: datetime | None = None
+    event_place: str = ""
+
+
+def _notice_problems(data: NoticeData, *, complete: bool, today: date) -> list[RuleBroken]:
+    problems = []
+    if not data.title.strip():
+        problems.append(RuleBroken("Enter a title", field="title"))
+    if not data.region_ids:
+        problems.append(RuleBroken("Select at least one region", field="regions"))
+    low, high = data.value_low_pence, data.value_high_pence
+    if (low is not None and low < 0) or (high is not None and high < 0):
+        problems.append(RuleBroken("Estimated values must be £0 or more", field="value_low"))
+    elif low is not None and high is not None and low > high:
+        problems.append(
+            RuleBroken("The lowest estimated value must not be more than the highest", field="value_low")
+        )
+    for name, value in (("invitation_date", data.invitation_date), ("contract_start", data.contract_start)):
+        if complete and value is not None and value < today:
+            problems.append(RuleBroken("Enter a date in the future", field=name))
+    if data.invitation_date and data.expected_deadline and data.expected_deadline <= data.invitation_date:
+        problems.append(
+            RuleBroken("The deadline must be after the invitation opens", field="expected_deadline")
+        )
+    if data.expected_deadline and data.contract_start and data.contract_start <= data.expected_deadline:
+        problems.append(RuleBroken("The contract must start after the deadline", field="contract_start"))
+    if (data.event_at is None) != (not data.event_place.strip()):
+        problems.append(
+            RuleBroken("Give both the date and the place of the event, or neither", field="event_place")
+        )
+    if complete:
+        required = {
+            "summary": (data.summary.strip(), "Enter a summary"),
+            "categories": (data.category_ids, "Select at least one service category"),
+            "invitation_date": (data.invitation_date, "Enter when the invitation should open"),
+            "expected_deadline": (data.expected_deadline, "Enter the expected submission deadline"),
+            "contract_start": (data.contract_start, "Enter the expected contract start"),
+        }
+        problems += [
+            RuleBroken(message, field=name) for name, (value, message) in required.items() if not value
+        ]
+    return problems
+
+
+def notice_save(
+    *, user: User, data: NoticeData, notice: MarketWarmingNotice | None = None
+) -> MarketWarmingNotice:
+    """Create or change a draft market warming notice."""
+    _check_covers(user, data.region_ids)
+    raise_problems(_notice_problems(data, complete=False, today=timezone.localdate()))
+    with transaction.atomic():
+        if notice is None:
+            notice = MarketWarmingNotice(created_by=user)
+        else:
+            _check_owns(user, notice)
+            notice = _locked(MarketWarmingNotice, notice.pk)
+            if notice.status != MarketWarmingNotice.Status.DRAFT:
+                raise RuleBroken(NOTICE_NOT_A_DRAFT)
+        for name in (
+            "title",
+            "summary",
+            "invitation_date",
+            "expected_deadline",
+            "contract_start",
+            "value_low_pence",
+            "value_high_pence",
+            "event_at",
+            "event_place",
+        ):
+            setattr(notice, name, getattr(data, name))
+        created = notice.pk is None
+        notice.save()
+        notice.categories.set(data.category_ids)
+        notice.regions.set(data.region_ids)
+        audit_record(
+            actor=user,
+            action="notice.created" if created else "notice.changed",
+            summary=f"Market warming notice {'drafted' if created else 'changed'}: {notice.title}",
+            obj=notice,
+        )
+    return notice
+
+
+def _notice_data(notice: MarketWarmingNotice) -> NoticeData:
+    return NoticeData(
+        title=notice.title,
+        summary=notice.summary,
+        category_ids=frozenset(notice.categories.values_list("pk", flat=True)),
+        region_ids=frozenset(notice.regions.values_list("pk", flat=True)),
+        invitation_date=notice.invitation_date,
+        expected_deadline=notice.expected_deadline,
+        contract_start=notice.contract_start,
+        value_low_pence=notice.value_low_pence,
+        value_high_pence=notice.value_high_pence,
+        event_at=notice.event_at,
+        event_place=notice.event_place,
+    )
+
+
+def notice_problems(notice: MarketWarmingNotice) -> list[RuleBroken]:
+    """Everything that stops a draft notice being published."""
+    return _notice_problems(_notice_data(notice), complete=True, today=timezone.localdate())
+
+
+def notice_publish(*, notice: MarketWarmingNotice, user: User) -> MarketWarmingNotice:
+    """Publish a draft notice: it becomes public. (Alerts to interested organisations come next.)"""
+    _check_owns(user, notice)
+    with transaction.atomic():
+        notice = _locked(MarketWarmingNotice, notice.pk)
+        if notice.status != MarketWarmingNotice.Status.DRAFT:
+            raise RuleBroken("This notice has already been published.")
+        raise_problems(notice_problems(notice))
+        notice.status = MarketWarmingNotice.Status.PUBLISHED
+        notice.published_at = timezone.now()
+        notice.save(update_fields=["status", "published_at"])
+        audit_record(actor=user, action="notice.published", summary=f"Published: {notice.title}", obj=notice)
+    return notice
+
+
+def notice_withdraw(*, notice: MarketWarmingNotice, user: User, reason: str) -> MarketWarmingNotice:
+    _check_owns(user, notice)
+    if not reason.strip():
+        raise RuleBroken("Tell organisations why the notice is withdrawn", field="reason")
+    with transaction.atomic():
+        notice = _locked(MarketWarmingNotice, notice.pk)
+        if notice.status == MarketWarmingNotice.Status.WITHDRAWN:
+            raise RuleBroken("This notice has already been withdrawn.")
+        notice.status = MarketWarmingNotice.Status.WITHDRAWN
+        notice.withdrawn_reason = reason.strip()
+        notice.withdrawn_at = timezone.now()
+        notice.save(update_fields=["status", "withdrawn_reason", "withdrawn_at"])
+        audit_record(
+            actor=user, action="notice.withdrawn", summary=f"Withdrawn: {reason.strip()}", obj=notice
+        )
+    return notice
+
+
+# Competitions: the draft -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompetitionData:
+    title: str
+    region_ids: frozenset[int]
+    summary: str = ""
+    notice_id: int | None = None
+    contact_name: str = ""
+    contact_email: str = ""
+    minimum_cyber_level: str = DEFAULT_CYBER_LEVEL
+    clarification_deadline: datetime | None = None
+    submission_deadline: datetime | None = None
+    expected_award_date: date | None = None
+
+
+def _competition_field_problems(data: CompetitionData, *, now: datetime) -> list[RuleBroken]:
+    """What can be judged while drafting: the dates given, as if the competition were published now."""
+    problems = []
+    if not data.title.strip():
+        problems.append(RuleBroken("Enter a title", field="title"))
+    if not data.region_ids:
+        problems.append(RuleBroken("Select at least one region", field="regions"))
+    if rules.CYBER_RANK.get(data.minimum_cyber_level, 0) < rules.CYBER_RANK[rules.MINIMUM_CYBER_LEVEL]:
+        problems.append(RuleBroken("Select Cyber Essentials or a higher level", field="minimum_cyber_level"))
+    dates = rules.CompetitionDates(
+        data.clarification_deadline, data.submission_deadline, data.expected_award_date
+    )
+    problems += [
+        problem
+        for problem in rules.date_problems(dates, published_at=now)
+        if not problem.message.startswith("Enter ")
+    ]
+    return problems
+
+
+def _standard_checklist(competition: Competition) -> None:
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(
+            competition=competition,
+            position=position,
+            name=item.name,
+            kind=item.kind,
+            required=item.required,
+            standard_code=item.code,
+        )
+        for position, item in enumerate(rules.STANDARD_CHECKLIST, start=1)
+    )
+
+
+def competition_save(
+    *, user: User, data: CompetitionData, competition: Competition | None = None, now: datetime | None = None
+) -> Competition:
+    """Create a draft competition (with the six standard checklist items) or change a draft's details.
+    Its dates are judged as if it were published `now` (the server's clock unless given)."""
+    _check_covers(user, data.region_ids)
+    raise_problems(_competition_field_problems(data, now=now or timezone.now()))
+    if data.notice_id is not None:
+        notice = MarketWarmingNotice.objects.filter(pk=data.notice_id).first()
+        if notice is None or not frozenset(notice.regions.values_list("pk", flat=True)) & data.region_ids:
+            raise RuleBroken("Select a market warming notice for one of these regions", field="notice")
+    with transaction.atomic():
+        created = competition is None
+        if created:
+            competition = Competition(created_by=user)
+        else:
+            _check_owns(user, competition)
+            competition = _locked(Competition, competition.pk)
+            if not competition.is_draft:
+                raise RuleBroken(NOT_A_DRAFT)
+            lot_regions = Lot.regions.through.objects.filter(lot__competition=competition)
+            used = set(lot_regions.values_list("region_id", flat=True))
+            if not used <= data.region_ids:
+                raise RuleBroken("Remove those regions from the lots first: a lot uses them", field="regions")
+        for name in (
+            "title",
+            "summary",
+            "notice_id",
+            "contact_name",
+            "contact_email",
+            "minimum_cyber_level",
+            "clarification_deadline",
+            "submission_deadline",
+            "expected_award_date",
+        ):
+            setattr(competition, name, getattr(data, name))
+        competition.save()
+        competition.regions.set(data.region_ids)
+        if created:
+            _standard_checklist(competition)
+        audit_record(
+            actor=user,
+            action="competition.created" if created else "competition.changed",
+            summary=f"Competition {'drafted' if created else 'changed'}: {competition.title}",
+            obj=competition,
+        )
+    return competition
+
+
+def _check_draft(user: User, competition: Competition) -> Competition:
+    _check_owns(user, competition)
+    locked = _locked(Competition, competition.pk)
+    if not locked.is_draft:
+        raise RuleBroken(NOT_A_DRAFT)
+    return locked
+
+
+@dataclass(frozen=True)
+class LotData:
+    title: str
+    category_id: int | None
+    region_ids: frozenset[int]
+    yearly_values_pence: tuple[int, ...]
+    contract_years: int
+    extension_years: int
+    contract_start: date | None
+    people_per_year: int | None = None
+    minimum_turnover_pence: int | None = None
+
+    def terms(self) -> LotTerms:
+        return LotTerms(
+            yearly_values_pence=self.yearly_values_pence,
+            contract_years=self.contract_years,
+            extension_years=self.extension_years,
+            minimum_turnover_pence=self.minimum_turnover_pence,
+            region_ids=self.region_ids,
+            people_per_year=self.people_per_year,
+        )
+
+
+def _allowed_lot_regions(user: User, competition: Competition) -> frozenset[int]:
+    """A lot's regions are the competition's, and only those the person covers."""
+    own = frozenset(competition.regions.values_list("pk", flat=True))
+    covered = regions_covered(user)
+    return own if covered is None else own & covered
+
+
+def lot_save(*, competition: Competition, user: User, data: LotData, lot: Lot | None = None) -> Lot:
+    """Add a lot to a draft competition, or change one."""
+    problems = []
+    if not data.title.strip():
+        problems.append(RuleBroken("Enter a title for the lot", field="title"))
+    if data.category_id is None or not ServiceCategory.objects.filter(pk=data.category_id).exists():
+        problems.append(RuleBroken("Select the lot's service category", field="category"))
+    if data.contract_start is None:
+        problems.append(RuleBroken("Enter the date the contract starts", field="contract_start"))
+    problems += rules.lot_problems(
+        data.terms(),
+        threshold_pence=threshold_pence(),
+        allowed_region_ids=_allowed_lot_regions(user, competition),
+    )
+    _check_staff(user)
+    raise_problems(problems)
+    with transaction.atomic():
+        competition = _check_draft(user, competition)
+        created = lot is None
+        if created:
+            last = competition.lots.aggregate(last=Max("number"))["last"] or 0
+            lot = Lot(competition=competition, number=last + 1)
+        elif lot.competition_id != competition.pk:
+            raise RuleBroken("This lot is not part of this competition.")
+        lot.title = data.title.strip()
+        lot.category_id = data.category_id
+        lot.yearly_values_pence = list(data.yearly_values_pence)
+        lot.total_value_pence = sum(data.yearly_values_pence)
+        lot.annual_value_pence = rules.annual_value(data.yearly_values_pence)
+        lot.contract_years = data.contract_years
+        lot.extension_years = data.extension_years
+        lot.people_per_year = data.people_per_year
+        lot.contract_start = data.contract_start
+        lot.minimum_turnover_pence = data.minimum_turnover_pence
+        lot.save()
+        lot.regions.set(data.region_ids)
+        audit_record(
+            actor=user,
+            action="lot.created" if created else "lot.changed",
+            summary=f"{lot} {'added' if created else 'changed'}",
+            obj=competition,
+        )
+    return lot
+
+
+def lot_remove(*, competition: Competition, user: User, lot: Lot) -> None:
+    with transaction.atomic():
+        competition = _check_draft(user, competition)
+        if lot.competition_id != competition.pk:
+            raise RuleBroken("This lot is not part of this competition.")
+        name = str(lot)
+        lot.delete()
+        for number, remaining in enumerate(competition.lots.order_by("number"), start=1):
+            if remaining.number != number:
+                remaining.number = number
+                remaining.save(update_fields=["number"])
+        audit_record(actor=user, action="lot.removed", summary=f"{name} removed", obj=competition)
+
+
+def criteria_save(*, competition: Competition, user: User, criteria: Sequence[CriterionTerms]) -> None:
+    """Replace a draft's evaluation criteria. Their weightings must total exactly 100."""
+    _check_staff(user)
+    problems = rules.criteria_problems(criteria)
+    for criterion in criteria:
+        if not criterion.name.strip() or not criterion.assessed.strip():
+            problems.append(
+                RuleBroken("Give each criterion a name and say what is assessed", field="criteria")
+            )
+            break
+    raise_problems(problems)
+    with transaction.atomic():
+        competition = _check_draft(user, competition)
+        competition.criteria.all().delete()
+        EvaluationCriterion.objects.bulk_create(
+            EvaluationCriterion(
+                competition=competition,
+                position=position,
+                name=criterion.name.strip(),
+                weighting=criterion.weighting,
+                assessed=criterion.assessed.strip(),
+                max_words=criterion.max_words,
+            )
+            for position, criterion in enumerate(criteria, start=1)
+        )
+        audit_record(
+            actor=user,
+            action="criteria.changed",
+            summary="Evaluation criteria: " + ", ".join(f"{c.name} {c.weighting}%" for c in criteria),
+            obj=competition,
+        )
+
+
+@dataclass(frozen=True)
+class ChecklistEntry:
+    name: str
+    kind: str
+    required: bool
+    standard_code: str = ""
+
+
+def checklist_save(*, competition: Competition, user: User, items: Sequence[ChecklistEntry]) -> None:
+    """Replace a draft's checklist. The six standard items stay (each may be made optional); others may be
+    added or removed."""
+    _check_staff(user)
+    codes = [item.standard_code for item in items if item.standard_code]
+    if sorted(codes) != sorted(item.code for item in rules.STANDARD_CHECKLIST):
+        raise RuleBroken("The six standard items must stay on the checklist", field="checklist")
+    added = [item for item in items if not item.standard_code]
+    if any(not item.name.strip() or item.kind not in ChecklistItem.Kind.values for item in added):
+        raise RuleBroken("Give each item a name and say what kind of item it is", field="checklist")
+    standard = {item.code: item for item in rules.STANDARD_CHECKLIST}
+    with transaction.atomic():
+        competition = _check_draft(user, competition)
+        competition.checklist.all().delete()
+        ChecklistItem.objects.bulk_create(
+            ChecklistItem(
+                competition=competition,
+                position=position,
+                # A standard item keeps its name and kind: the tendering side builds on them.
+                name=standard[item.standard_code].name if item.standard_code else item.name.strip(),
+                kind=standard[item.standard_code].kind if item.standard_code else item.kind,
+                required=item.required,
+                standard_code=item.standard_code,
+            )
+            for position, item in enumerate(items, start=1)
+        )
+        audit_record(
+            actor=user, action="checklist.changed", summary=f"Checklist: {len(items)} items", obj=competition
+        )
+
+
+# Competitions: publishing and after ---------------------------------------------------------------
+
+
+def publish_problems(competition: Competition, *, now: datetime | None = None) -> list[RuleBroken]:
+    """Every problem that stops a draft being published now, in the order of the page."""
+    now = now or timezone.now()
+    region_ids = frozenset(competition.regions.values_list("pk", flat=True))
+    data = CompetitionData(
+        title=competition.title,
+        region_ids=region_ids,
+        minimum_cyber_level=competition.minimum_cyber_level,
+    )
+    problems = [p for p in _competition_field_problems(data, now=now) if p.field != "submission_deadline"]
+    if not competition.summary.strip():
+        problems.append(RuleBroken("Enter a summary", field="summary"))
+    if not competition.contact_name.strip() or not competition.contact_email.strip():
+        problems.append(RuleBroken("Enter the name and e-mail address of the contact", field="contact_name"))
+    lots = list(competition.lots.prefetch_related("regions"))
+    if not lots:
+        problems.append(RuleBroken("Add at least one lot", field="lots"))
+    for lot in lots:
+        terms = LotTerms(
+            yearly_values_pence=tuple(lot.yearly_values_pence),
+            contract_years=lot.contract_years,
+            extension_years=lot.extension_years,
+            minimum_turnover_pence=lot.minimum_turnover_pence,
+            region_ids=frozenset(region.pk for region in lot.regions.all()),
+        )
+        for problem in rules.lot_problems(
+            terms, threshold_pence=threshold_pence(), allowed_region_ids=region_ids
+        ):
+            problems.append(RuleBroken(f"Lot {lot.number}: {problem.message}", field="lots"))
+    dates = rules.CompetitionDates(
+        competition.clarification_deadline,
+        competition.submission_deadline,
+        competition.expected_award_date,
+        min((lot.contract_start for lot in lots), default=None),
+    )
+    problems += rules.date_problems(dates, published_at=now)
+    criteria = [
+        CriterionTerms(c.name, c.weighting, c.assessed, c.max_words) for c in competition.criteria.all()
+    ]
+    problems += rules.criteria_problems(criteria)
+    return problems
+
+
+def competition_publish(*, competition: Competition, user: User, now: datetime | None = None) -> Competition:
+    """Publish a draft: it goes live for bidders. Every problem is reported at once (`Problems`)."""
+    _check_owns(user, competition)
+    now = now or timezone.now()
+    with transaction.atomic():
+        competition = _check_draft(user, competition)
+        raise_problems(publish_problems(competition, now=now))
+        competition.status = Competition.Status.LIVE
+        competition.published_at = now
+        competition.published_by = user
+        competition.save(update_fields=["status", "published_at", "published_by"])
+        audit_record(
+            actor=user,
+            action="competition.published",
+            summary=f"Published: {competition.title}",
+            obj=competition,
+        )
+    return competition
+
+
+def competition_cancel(
+    *, competition: Competition, user: User, reason: str, now: datetime | None = None
+) -> Competition:
+    """End a draft (cancelled) or a live competition (withdrawn), with a reason bidders are told."""
+    _check_owns(user, competition)
+    if not reason.strip():
+        raise RuleBroken("Tell bidders why the competition is ending", field="reason")
+    with transaction.atomic():
+        competition = _locked(Competition, competition.pk)
+        if competition.status not in (Competition.Status.DRAFT, Competition.Status.LIVE):
+            raise RuleBroken("This competition has already ended.")
+        was_draft = competition.is_draft
+        competition.status = Competition.Status.CANCELLED if was_draft else Competition.Status.WITHDRAWN
+        competition.end_reason = reason.strip()
+        competition.ended_at = now or timezone.now()
+        competition.save(update_fields=["status", "end_reason", "ended_at"])
+        audit_record(
+            actor=user,
+            action="competition.cancelled" if was_draft else "competition.withdrawn",
+            summary=f"{competition.get_status_display()}: {competition.end_reason}",
+            obj=competition,
+        )
+    return competition
+
+
+def competition_amend(
+    *,
+    competition: Competition,
+    user: User,
+    summary: str,
+    new_deadline: datetime | None = None,
+    now: datetime | None = None,
+) -> Amendment:
+    """Record a numbered, dated amendment to an open competition, moving the deadline if asked (and it
+    must be moved when fewer than 7 days are left)."""
+    _check_owns(user, competition)
+    now = now or timezone.now()
+    with transaction.atomic():
+        competition = _locked(Competition, competition.pk)
+        if not competition.is_open(now):
+            raise RuleBroken("Only an open competition can be amended, before its deadline.")
+        deadline = competition.submission_deadline
+        new_deadline = new_deadline or deadline
+        raise_problems(
+            rules.amendment_problems(deadline=deadline, new_deadline=new_deadline, now=now, summary=summary)
+        )
+        last = competition.amendments.aggregate(last=Max("number"))["last"] or 0
+        amendment = Amendment.objects.create(
+            competition=competition,
+            number=last + 1,
+            summary=summary.strip(),
+            previous_deadline=deadline,
+            new_deadline=new_deadline,
+            made_by=user,
+            made_at=now,
+        )
+        if new_deadline != deadline:
+            competition.submission_deadline = new_deadline
+            competition.save(update_fields=["submission_deadline"])
+        audit_record(
+            actor=user,
+            action="competition.amended",
+            summary=f"Amendment {amendment.number}: {amendment.summary}",
+            obj=competition,
+            changes={"submission_deadline": [str(deadline), str(new_deadline)]}
+            if new_deadline != deadline
+            else {},
+        )
+    return amendment
+
+
+def competition_outcome_record(
+    *, competition: Competition, user: User, outcome: str, now: datetime | None = None
+) -> Competition:
+    """After the deadline: awarded, or no suitable bidder. (The tendering side records awards per lot.)"""
+    _check_owns(user, competition)
+    if outcome not in (Competition.Status.AWARDED, Competition.Status.NO_SUITABLE_BIDDER):
+        raise RuleBroken("Select the outcome", field="outcome")
+    now = now or timezone.now()
+    with transaction.atomic():
+        competition = _locked(Competition, competition.pk)
+        if competition.state(now) != Competition.CLOSED:
+            raise RuleBroken("An outcome can only be recorded once the competition has closed.")
+        competition.status = outcome
+        competition.ended_at = now
+        competition.save(update_fields=["status", "ended_at"])
+        audit_record(
+            actor=user,
+            action="competition.decided",
+            summary=f"Outcome: {competition.get_status_display()}",
+            obj=competition,
+        )
+    return competition

@@ -1,0 +1,27 @@
+from django import template
+
+from calloffs import rules
+
+register = template.Library()
+
+
+@register.filter
+def pounds(pence: int | None) -> str:
+    """Pence as £1,234,567."""
+    return "" if pence is None else rules.pounds(pence)
+
+
+@register.filter
+def lookup(mapping: dict, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def london(moment):
+    return rules.london(moment) if moment else moment
+
+
+@register.filter
+def iso(moment) -> str:
+    """A machine-readable time for <time datetime>, to the second."""
+    return moment.replace(microsecond=0).isoformat() if moment else ""

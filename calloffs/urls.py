@@ -1,0 +1,94 @@
+from django.urls import path
+
+from calloffs.views import commissioning, public
+
+app_name = "calloffs"
+
+urlpatterns = [
+    # Public: the opportunity finder, each opportunity, and "Can I bid?"
+    path("opportunities/", public.finder, name="finder"),
+    path(
+        "opportunities/competitions/<int:competition_pk>/",
+        public.competition_detail,
+        name="competition_detail",
+    ),
+    path(
+        "opportunities/competitions/<int:competition_pk>/deadlines.ics",
+        public.competition_ics,
+        name="competition_ics",
+    ),
+    path("opportunities/notices/<int:notice_pk>/", public.notice_detail, name="notice_detail"),
+    path("can-i-bid/", public.can_i_bid, name="can_i_bid"),
+    # Commissioners (their own regions) and MoJ admins
+    path("commissioning/", commissioning.home, name="commissioning"),
+    path("commissioning/notices/new/", commissioning.notice_create, name="notice_create"),
+    path("commissioning/notices/<int:notice_pk>/", commissioning.notice_manage, name="notice_manage"),
+    path("commissioning/notices/<int:notice_pk>/edit/", commissioning.notice_edit, name="notice_edit"),
+    path(
+        "commissioning/notices/<int:notice_pk>/publish/", commissioning.notice_publish, name="notice_publish"
+    ),
+    path(
+        "commissioning/notices/<int:notice_pk>/withdraw/",
+        commissioning.notice_withdraw,
+        name="notice_withdraw",
+    ),
+    path("commissioning/competitions/new/", commissioning.competition_create, name="competition_create"),
+    path(
+        "commissioning/competitions/<int:competition_pk>/",
+        commissioning.competition_manage,
+        name="competition_manage",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/edit/",
+        commissioning.competition_edit,
+        name="competition_edit",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/lots/new/", commissioning.lot_edit, name="lot_create"
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/lots/<int:lot_pk>/",
+        commissioning.lot_edit,
+        name="lot_edit",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/lots/<int:lot_pk>/remove/",
+        commissioning.lot_remove,
+        name="lot_remove",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/criteria/",
+        commissioning.criteria_edit,
+        name="criteria_edit",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/checklist/",
+        commissioning.checklist_edit,
+        name="checklist_edit",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/preview/",
+        commissioning.competition_preview,
+        name="competition_preview",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/publish/",
+        commissioning.competition_publish,
+        name="competition_publish",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/cancel/",
+        commissioning.competition_cancel,
+        name="competition_cancel",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/amend/",
+        commissioning.competition_amend,
+        name="competition_amend",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/outcome/",
+        commissioning.competition_outcome,
+        name="competition_outcome",
+    ),
+]

@@ -1,0 +1,425 @@
+"""The commissioner's pages: their competitions and notices by state; drafting, previewing, publishing,
+amending and ending them. Every page fetches its object through `calloffs.access`, which answers 404 to
+a commissioner of another region; every change is one service call, whose refusals are shown on the
+bound form, so nothing typed is lost."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from calloffs import selectors, services
+from calloffs.access import STAFF, competition_for_user, lot_for_user, notice_for_user
+from calloffs.forms import (
+    BLANK_CRITERIA_ROWS,
+    AmendmentForm,
+    ChecklistFormSet,
+    CompetitionForm,
+    CriterionFormSet,
+    LotForm,
+    NoticeForm,
+    NoticeWithdrawForm,
+    OutcomeForm,
+    ReasonForm,
+    show_problems,
+)
+from calloffs.models import Competition, MarketWarmingNotice
+from calloffs.views.public import competition_context
+from portal.access import access as access_policy
+from portal.exceptions import RuleBroken
+
+# Where each kind of publishing problem is put right, on the competition's page.
+PROBLEM_ANCHORS = {
+    "lots": "lots",
+    "criteria": "criteria",
+    "checklist": "checklist",
+    "submission_deadline": "dates",
+    "clarification_deadline": "dates",
+    "expected_award_date": "dates",
+}
+
+
+def _manage_url(competition: Competition, anchor: str = "") -> str:
+    url = reverse("calloffs:competition_manage", args=[competition.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _problem_links(problems: list[RuleBroken], anchors: dict[str, str], default: str) -> list[dict[str, str]]:
+    return [{"text": p.message, "href": "#" + anchors.get(p.field or "", default)} for p in problems]
+
+
+@access_policy(STAFF)
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "competition_groups": selectors.competitions_by_state(request.user),
+        "notice_groups": selectors.notices_by_state(request.user),
+    }
+    return render(request, "calloffs/commissioning/home.html", context)
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    form_class: type,
+    form_kwargs: dict[str, Any],
+    initial: dict[str, Any],
+    save: Callable[[Any], Any],
+    done: Callable[[Any], str],
+    template: str,
+    context: dict[str, Any],
+    success: str,
+) -> HttpResponse:
+    """GET shows the form; POST saves it through one service, or shows the form again with what was typed
+    and every refusal."""
+    if request.method == "POST":
+        form = form_class(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                saved = save(form)
+            except RuleBroken as error:
+                show_problems(form, error)
+            else:
+                messages.success(request, success)
+                return redirect(done(saved))
+    else:
+        form = form_class(initial=initial, **form_kwargs)
+    return render(request, template, {**context, "form": form})
+
+
+# Market warming notices --------------------------------------------------------------------------
+
+
+@access_policy(STAFF)
+def notice_create(request: HttpRequest) -> HttpResponse:
+    return _form_page(
+        request,
+        form_class=NoticeForm,
+        form_kwargs={"user": request.user},
+        initial={},
+        save=lambda form: services.notice_save(user=request.user, data=form.data_for_service()),
+        done=lambda notice: reverse("calloffs:notice_manage", args=[notice.pk]),
+        template="calloffs/commissioning/notice_form.html",
+        context={"notice": None},
+        success="Draft notice saved",
+    )
+
+
+@access_policy(STAFF)
+def notice_edit(request: HttpRequest, notice_pk: int) -> HttpResponse:
+    notice = notice_for_user(request, notice_pk)
+    if notice.status != MarketWarmingNotice.Status.DRAFT:
+        return redirect("calloffs:notice_manage", notice.pk)
+    return _form_page(
+        request,
+        form_class=NoticeForm,
+        form_kwargs={"user": request.user},
+        initial=NoticeForm.initial_for(notice),
+        save=lambda form: services.notice_save(
+            user=request.user, data=form.data_for_service(), notice=notice
+        ),
+        done=lambda saved: reverse("calloffs:notice_manage", args=[saved.pk]),
+        template="calloffs/commissioning/notice_form.html",
+        context={"notice": notice},
+        success="Draft notice saved",
+    )
+
+
+def _notice_page(request: HttpRequest, notice: MarketWarmingNotice, problems: list[RuleBroken] | None = None):
+    context = {
+        "notice": notice,
+        "problems": _problem_links(problems or [], {}, "details"),
+        "is_draft": notice.status == MarketWarmingNotice.Status.DRAFT,
+    }
+    return render(request, "calloffs/commissioning/notice.html", context)
+
+
+@access_policy(STAFF)
+def notice_manage(request: HttpRequest, notice_pk: int) -> HttpResponse:
+    return _notice_page(request, notice_for_user(request, notice_pk))
+
+
+@require_POST
+@access_policy(STAFF)
+def notice_publish(request: HttpRequest, notice_pk: int) -> HttpResponse:
+    notice = notice_for_user(request, notice_pk)
+    try:
+        services.notice_publish(notice=notice, user=request.user)
+    except RuleBroken as error:
+        return _notice_page(request, notice, getattr(error, "problems", [error]))
+    messages.success(request, "Notice published: anyone can now read it in the opportunity finder")
+    return redirect("calloffs:notice_manage", notice.pk)
+
+
+@access_policy(STAFF)
+def notice_withdraw(request: HttpRequest, notice_pk: int) -> HttpResponse:
+    notice = notice_for_user(request, notice_pk)
+    return _form_page(
+        request,
+        form_class=NoticeWithdrawForm,
+        form_kwargs={},
+        initial={},
+        save=lambda form: services.notice_withdraw(
+            notice=notice, user=request.user, reason=form.cleaned_data["reason"]
+        ),
+        done=lambda saved: reverse("calloffs:notice_manage", args=[saved.pk]),
+        template="calloffs/commissioning/end.html",
+        context={
+            "title": f"Withdraw {notice.title}",
+            "back": reverse("calloffs:notice_manage", args=[notice.pk]),
+            "button": "Withdraw the notice",
+        },
+        success="Notice withdrawn",
+    )
+
+
+# Competitions: the draft -------------------------------------------------------------------------
+
+
+@access_policy(STAFF)
+def competition_create(request: HttpRequest) -> HttpResponse:
+    return _form_page(
+        request,
+        form_class=CompetitionForm,
+        form_kwargs={"user": request.user},
+        initial=CompetitionForm.initial_for(None),
+        save=lambda form: services.competition_save(user=request.user, data=form.data_for_service()),
+        done=lambda competition: _manage_url(competition),
+        template="calloffs/commissioning/competition_form.html",
+        context={"competition": None},
+        success="Draft competition saved. Add its lots and evaluation criteria, then publish it",
+    )
+
+
+@access_policy(STAFF)
+def competition_edit(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    competition = competition_for_user(request, competition_pk)
+    if not competition.is_draft:
+        return redirect(_manage_url(competition))
+    return _form_page(
+        request,
+        form_class=CompetitionForm,
+        form_kwargs={"user": request.user},
+        initial=CompetitionForm.initial_for(competition),
+        save=lambda form: services.competition_save(
+            user=request.user, data=form.data_for_service(), competition=competition
+        ),
+        done=lambda saved: _manage_url(saved),
+        template="calloffs/commissioning/competition_form.html",
+        context={"competition": competition},
+        success="Draft saved",
+    )
+
+
+def _manage_page(request: HttpRequest, competition: Competition, problems: list[RuleBroken] | None = None):
+    now = timezone.now()
+    context = {
+        "competition": competition,
+        "state": competition.state(now) if competition.submission_deadline else competition.status,
+        "lots": list(competition.lots.all()),
+        "criteria": list(competition.criteria.all()),
+        "checklist": list(competition.checklist.all()),
+        "amendments": list(competition.amendments.all()),
+        "problems": _problem_links(problems or [], PROBLEM_ANCHORS, "details"),
+        "threshold_pence": services.threshold_pence(),
+    }
+    return render(request, "calloffs/commissioning/competition.html", context)
+
+
+@access_policy(STAFF)
+def competition_manage(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    return _manage_page(request, competition_for_user(request, competition_pk))
+
+
+@access_policy(STAFF)
+def lot_edit(request: HttpRequest, competition_pk: int, lot_pk: int | None = None) -> HttpResponse:
+    competition = competition_for_user(request, competition_pk)
+    lot = lot_for_user(request, competition, lot_pk) if lot_pk is not None else None
+    if not competition.is_draft:
+        return redirect(_manage_url(competition))
+    return _form_page(
+        request,
+        form_class=LotForm,
+        form_kwargs={"user": request.user, "competition": competition},
+        initial=LotForm.initial_for(lot),
+        save=lambda form: services.lot_save(
+            competition=competition, user=request.user, data=form.data_for_service(), lot=lot
+        ),
+        done=lambda saved: _manage_url(competition, "lots"),
+        template="calloffs/commissioning/lot_form.html",
+        context={"competition": competition, "lot": lot},
+        success="Lot saved",
+    )
+
+
+@require_POST
+@access_policy(STAFF)
+def lot_remove(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpResponse:
+    competition = competition_for_user(request, competition_pk)
+    lot = lot_for_user(request, competition, lot_pk)
+    try:
+        services.lot_remove(competition=competition, user=request.user, lot=lot)
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{lot} removed")
+    return redirect(_manage_url(competition, "lots"))
+
+
+def _formset_page(
+    request, competition, *, formset_class, prefix, initial, extra_blank, save, template, success
+):
+    if not competition.is_draft:
+        return redirect(_manage_url(competition))
+    error = None
+    if request.method == "POST":
+        formset = formset_class(request.POST, prefix=prefix)
+        if formset.is_valid():
+            rows = [form for form in formset if not form.is_blank()]
+            try:
+                save(rows)
+            except RuleBroken as refused:
+                error = refused
+            else:
+                messages.success(request, success)
+                return redirect(_manage_url(competition, prefix))
+    else:
+        blanks = [{} for _ in range(extra_blank)]
+        formset = formset_class(initial=[*initial, *blanks], prefix=prefix)
+    problems = [p.message for p in getattr(error, "problems", [error] if error else [])]
+    context = {"competition": competition, "formset": formset, "problems": problems}
+    return render(request, template, context)
+
+
+@access_policy(STAFF)
+def criteria_edit(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    competition = competition_for_user(request, competition_pk)
+    initial = [
+        {"name": c.name, "weighting": c.weighting, "assessed": c.assessed, "max_words": c.max_words}
+        for c in competition.criteria.all()
+    ]
+    return _formset_page(
+        request,
+        competition,
+        formset_class=CriterionFormSet,
+        prefix="criteria",
+        initial=initial,
+        extra_blank=BLANK_CRITERIA_ROWS,
+        save=lambda rows: services.criteria_save(
+            competition=competition, user=request.user, criteria=[form.terms() for form in rows]
+        ),
+        template="calloffs/commissioning/criteria_form.html",
+        success="Evaluation criteria saved",
+    )
+
+
+@access_policy(STAFF)
+def checklist_edit(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    competition = competition_for_user(request, competition_pk)
+    initial = [
+        {"name": i.name, "kind": i.kind, "required": i.required, "standard_code": i.standard_code}
+        for i in competition.checklist.all()
+    ]
+    return _formset_page(
+        request,
+        competition,
+        formset_class=ChecklistFormSet,
+        prefix="checklist",
+        initial=initial,
+        extra_blank=1,
+        save=lambda rows: services.checklist_save(
+            competition=competition, user=request.user, items=[form.entry() for form in rows]
+        ),
+        template="calloffs/commissioning/checklist_form.html",
+        success="Submission checklist saved",
+    )
+
+
+@access_policy(STAFF)
+def competition_preview(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    competition = competition_for_user(request, competition_pk)
+    context = competition_context(request, competition, preview=True)
+    return render(request, "calloffs/public/competition.html", context)
+
+
+# Competitions: publishing and after ---------------------------------------------------------------
+
+
+@require_POST
+@access_policy(STAFF)
+def competition_publish(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    competition = competition_for_user(request, competition_pk)
+    try:
+        services.competition_publish(competition=competition, user=request.user)
+    except RuleBroken as error:
+        return _manage_page(request, competition, getattr(error, "problems", [error]))
+    messages.success(request, "Competition published: organisations can now find it and bid")
+    return redirect(_manage_url(competition))
+
+
+@access_policy(STAFF)
+def competition_cancel(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    competition = competition_for_user(request, competition_pk)
+    verb = "Cancel" if competition.is_draft else "Withdraw"
+    return _form_page(
+        request,
+        form_class=ReasonForm,
+        form_kwargs={},
+        initial={},
+        save=lambda form: services.competition_cancel(
+            competition=competition, user=request.user, reason=form.cleaned_data["reason"]
+        ),
+        done=lambda saved: _manage_url(saved),
+        template="calloffs/commissioning/end.html",
+        context={
+            "title": f"{verb} {competition.title}",
+            "back": _manage_url(competition),
+            "button": f"{verb} the competition",
+        },
+        success=f"Competition {'cancelled' if competition.is_draft else 'withdrawn'}",
+    )
+
+
+@access_policy(STAFF)
+def competition_amend(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    competition = competition_for_user(request, competition_pk)
+    return _form_page(
+        request,
+        form_class=AmendmentForm,
+        form_kwargs={},
+        initial={},
+        save=lambda form: services.competition_amend(
+            competition=competition,
+            user=request.user,
+            summary=form.cleaned_data["summary"],
+            new_deadline=form.new_deadline_value(),
+        ),
+        done=lambda amendment: _manage_url(competition, "amendments"),
+        template="calloffs/commissioning/amend.html",
+        context={"competition": competition, "next_number": competition.amendments.count() + 1},
+        success="Amendment published",
+    )
+
+
+@access_policy(STAFF)
+def competition_outcome(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    competition = competition_for_user(request, competition_pk)
+    return _form_page(
+        request,
+        form_class=OutcomeForm,
+        form_kwargs={},
+        initial={},
+        save=lambda form: services.competition_outcome_record(
+            competition=competition, user=request.user, outcome=form.cleaned_data["outcome"]
+        ),
+        done=lambda saved: _manage_url(saved),
+        template="calloffs/commissioning/outcome.html",
+        context={"competition": competition},
+        success="Outcome recorded",
+    )

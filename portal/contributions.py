@@ -1,0 +1,64 @@
+"""What the apps add to the core's pages, without the core importing them.
+
+The core (`portal`) never imports an app or names an app's URLs. Instead each app's `AppConfig` may
+define these hooks, and the core asks every installed app, in `INSTALLED_APPS` order:
+
+- `navigation_links(user) -> list[Link]`: items of the service navigation (`user` may be anonymous);
+- `dashboard_links(user) -> list[Link]`: links on the signed-in person's dashboard;
+- `public_links() -> dict[str, Link]`: named links that the core's public pages may show (for example
+  "providers", the public list of qualified providers); a page leaves the link out if no app offers it;
+- `load_demo_data() -> str`: create the app's demo data once the core's people and organisations exist,
+  and return what to tell the person trying the portal (printed by `manage.py load_demo_data`).
+
+Each link has an `order`: the core's own items use 0 to 100 in steps of 10, so an app places its items
+between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+    order: int = 50
+
+
+def _hooks(name: str) -> Iterator[Any]:
+    for config in apps.get_app_configs():
+        hook = getattr(config, name, None)
+        if callable(hook):
+            yield hook
+
+
+def _sorted(links: list[Link]) -> list[Link]:
+    return sorted(links, key=lambda link: link.order)  # stable: equal orders keep the apps' order
+
+
+def navigation_links(user: Any, own: list[Link]) -> list[Link]:
+    """The core's own navigation items and the apps' items, in order."""
+    return _sorted([*own, *(link for hook in _hooks("navigation_links") for link in hook(user))])
+
+
+def dashboard_links(user: Any, own: list[Link]) -> list[Link]:
+    """The core's own dashboard links and the apps' links, in order."""
+    return _sorted([*own, *(link for hook in _hooks("dashboard_links") for link in hook(user))])
+
+
+def public_links() -> dict[str, Link]:
+    """Named links the apps offer to the core's public pages."""
+    links: dict[str, Link] = {}
+    for hook in _hooks("public_links"):
+        links.update(hook())
+    return links
+
+
+def load_demo_data() -> list[str]:
+    """Every app's demo data; what each app says about it."""
+    return [message for hook in _hooks("load_demo_data") if (message := hook())]

@@ -1,0 +1,41 @@
+"""A sent version's PDF, end to end: the page says it is being prepared until the background task has
+rendered it, then the organisation downloads it. Every page visited is audited."""
+
+import pytest
+
+from suppliers import pdfs, tasks
+from tests.browser.conftest import sign_in_as
+from tests.suppliers.factories import submitted_application
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_an_organisation_downloads_its_pdf_once_it_is_prepared(
+    page, context, audit, live_server, alice, organisation_a, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path
+    queued: list[int] = []
+    # The Celery worker is not running: the task is only recorded, and run below as the worker would.
+    monkeypatch.setattr(tasks.prepare_application_pdf, "delay_on_commit", queued.append)
+    application = submitted_application(organisation_a, alice)
+    assert queued == [application.pk]
+
+    sign_in_as(context, live_server, alice)
+    page.goto(live_server.url + f"/qualification/{application.pk}/")
+    audit("sent version, PDF being prepared")
+    assert page.get_by_text("The PDF of version 1 is being prepared").is_visible()
+    assert page.get_by_role("link", name="Download this version (PDF)").count() == 0
+
+    assert pdfs.application_pdf_prepare(application_id=queued[0])
+    page.reload()
+    audit("sent version, PDF ready")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download this version (PDF)").click()
+    download = download_info.value
+
+    assert download.suggested_filename == "selection-questionnaire-1.pdf"
+    path = tmp_path / "downloaded.pdf"
+    download.save_as(path)
+    application.refresh_from_db()
+    assert path.read_bytes() == application.pdf.read()
+    assert path.read_bytes().startswith(b"%PDF")
