@@ -30,12 +30,20 @@ run: $(STAMP)
 	@$(RUN_ENV) EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(PY) manage.py load_demo_data
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## make test: the whole suite, browser tests included (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
+# One pytest-xdist worker per core (up to 6: each has its own test database and Redis databases, see
+# tests/settings.py); a worker whose tests run out takes half of another's that are waiting.
+PYTEST_PARALLEL ?= --numprocesses auto --maxprocesses 6 --dist worksteal
+
+## make test: the whole suite, browser tests included, on PostgreSQL and Redis (started, or installed, if need be).
+## Set DATABASE_URL / REDIS_URL to use other servers.
+test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+test: export REDIS_URL ?= redis://127.0.0.1:6379/0
 test: $(STAMP) $(NODE_STAMP) system-packages
+	bash scripts/services.sh
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
 ## system-packages: Chromium, Java (for the HTML checker), WeasyPrint's and python-magic's libraries.
 system-packages:

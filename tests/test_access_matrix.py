@@ -3,10 +3,14 @@
 EXPECTED holds the answer (HTTP status) for each pair. A URL pattern missing from the table fails the
 test, so no page can ship without someone deciding who may see it. 302 means "sent elsewhere" (to sign
 in, to set up an organisation or an authenticator app, or onwards after a successful POST).
+
+The people and the records the URLs point at are built once for the module (`world`); each case runs in
+a savepoint of it, so what one case changes (a POST that succeeds) the next never sees.
 """
 
 import pytest
-from django.test import Client
+from django.core import mail
+from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from calloffs import services as calloff_services
@@ -14,6 +18,7 @@ from portal import services
 from portal.models import Message
 from suppliers import services as sq_services
 from tests.calloffs import factories as calloff_factories
+from tests.conftest import built_once, make_personas
 from tests.factories import AdminFactory
 from tests.suppliers import factories as sq_factories
 
@@ -246,9 +251,14 @@ def calloff_kwargs(commissioner) -> dict:
     }
 
 
-@pytest.fixture
-def url_kwargs(organisation_a, alice, bob, carol, mailoutbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def build_world() -> dict:
+    """The personas of tests/conftest.py, and the records the URLs ask about (`url_kwargs`)."""
+    personas = make_personas()
+    return {**personas, "url_kwargs": url_kwargs_for(**personas)}
+
+
+def url_kwargs_for(*, organisation_a, alice, bob, carol, **_) -> dict:
+    with TestCase.captureOnCommitCallbacks(execute=True):
         invitation = services.invitation_create(
             organisation=organisation_a, invited_by=alice, email="new.colleague@alpha.example", as_admin=False
         )
@@ -258,7 +268,7 @@ def url_kwargs(organisation_a, alice, bob, carol, mailoutbox, django_capture_on_
         context={"subject": "Welcome", "text": "Hello"},
         organisation=organisation_a,
     )
-    token = mailoutbox[-1].body.split("/invitations/", 1)[1].split("/", 1)[0]
+    token = mail.outbox[-1].body.split("/invitations/", 1)[1].split("/", 1)[0]
     return {
         "organisation_pk": organisation_a.pk,
         "membership_pk": bob.membership.pk,
@@ -271,6 +281,30 @@ def url_kwargs(organisation_a, alice, bob, carol, mailoutbox, django_capture_on_
         **qualification_kwargs(organisation_a, alice),
         **calloff_kwargs(carol),
     }
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), built_once(build_world) as built:
+        yield built
+
+
+@pytest.fixture
+def url_kwargs(world, db):
+    return world["url_kwargs"]
+
+
+def _persona_from_world(name: str):
+    @pytest.fixture(name=name)
+    def persona(world, db):
+        return world[name]
+
+    return persona
+
+
+# The personas of tests/conftest.py, taken from the world instead of being made again for each case.
+for _name in ("organisation_a", "organisation_b", "alice", "bob", "bea", "carol", "colin", "ada"):
+    globals()[_name] = _persona_from_world(_name)
 
 
 def admin_urls_without_arguments() -> list[str]:
