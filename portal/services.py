@@ -158,16 +158,17 @@ def _require_valid_email(email: str) -> None:
 
 def _require_within_invitation_limits(organisation: Organisation, email: str) -> None:
     since = timezone.now() - INVITATION_LIMIT_WINDOW
+    hours = int(INVITATION_LIMIT_WINDOW.total_seconds() // 3600)
     recent = Invitation.objects.filter(created_at__gt=since)
     if recent.filter(organisation=organisation).count() >= INVITATIONS_PER_ORGANISATION:
         raise RuleBroken(
-            f"Your organisation can send up to {INVITATIONS_PER_ORGANISATION} invitations in 24 hours. "
+            f"Your organisation can send up to {INVITATIONS_PER_ORGANISATION} invitations in {hours} hours. "
             "Try again tomorrow.",
             field="email",
         )
     if recent.filter(email__iexact=email).count() >= INVITATIONS_PER_ADDRESS:
         raise RuleBroken(
-            f"An address can be sent up to {INVITATIONS_PER_ADDRESS} invitations in 24 hours. "
+            f"An address can be sent up to {INVITATIONS_PER_ADDRESS} invitations in {hours} hours. "
             "Try again tomorrow.",
             field="email",
         )
