@@ -34,6 +34,7 @@ from calloffs.rules import CriterionTerms, LotTerms, raise_problems
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 from portal.models import ServiceCategory, User
+from portal.page_cache import public_pages_changed
 
 NOT_A_DRAFT = "This competition has been published, so it can only be changed by an amendment."
 NOTICE_NOT_A_DRAFT = "This notice has been published, so it cannot be changed."
@@ -207,6 +208,7 @@ def notice_publish(*, notice: MarketWarmingNotice, user: User) -> MarketWarmingN
         notice.published_at = timezone.now()
         notice.save(update_fields=["status", "published_at"])
         audit_record(actor=user, action="notice.published", summary=f"Published: {notice.title}", obj=notice)
+        public_pages_changed()  # the finder and the public pages show it
     return notice
 
 
@@ -225,6 +227,7 @@ def notice_withdraw(*, notice: MarketWarmingNotice, user: User, reason: str) -> 
         audit_record(
             actor=user, action="notice.withdrawn", summary=f"Withdrawn: {reason.strip()}", obj=notice
         )
+        public_pages_changed()  # the finder and the public pages show it
     return notice
 
 
@@ -560,6 +563,7 @@ def competition_publish(*, competition: Competition, user: User, now: datetime |
             summary=f"Published: {competition.title}",
             obj=competition,
         )
+        public_pages_changed()  # the finder and the public pages show it
     return competition
 
 
@@ -585,6 +589,7 @@ def competition_cancel(
             summary=f"{competition.get_status_display()}: {competition.end_reason}",
             obj=competition,
         )
+        public_pages_changed()  # the finder and the public pages show it
     return competition
 
 
@@ -631,6 +636,7 @@ def competition_amend(
             if new_deadline != deadline
             else {},
         )
+        public_pages_changed()  # the finder and the public pages show it
     return amendment
 
 
@@ -655,4 +661,5 @@ def competition_outcome_record(
             summary=f"Outcome: {competition.get_status_display()}",
             obj=competition,
         )
+        public_pages_changed()  # the finder and the public pages show it
     return competition

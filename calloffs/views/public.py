@@ -18,6 +18,7 @@ from calloffs.ics import competition_calendar
 from calloffs.models import Competition
 from portal import access
 from portal.access import access as access_policy
+from portal.page_cache import public_page
 
 PAGE_SIZE = 20
 
@@ -28,6 +29,7 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+@public_page
 @access_policy(access.PUBLIC)
 def finder(request: HttpRequest) -> HttpResponse:
     form = FinderFilterForm(request.GET or None)
@@ -68,6 +70,7 @@ def competition_context(request: HttpRequest, competition: Competition, *, previ
     }
 
 
+@public_page
 @access_policy(access.PUBLIC)
 def competition_detail(request: HttpRequest, competition_pk: int) -> HttpResponse:
     competition = selectors.public_competition(competition_pk)
@@ -92,6 +95,7 @@ def competition_ics(request: HttpRequest, competition_pk: int) -> HttpResponse:
     return response
 
 
+@public_page
 @access_policy(access.PUBLIC)
 def notice_detail(request: HttpRequest, notice_pk: int) -> HttpResponse:
     notice = selectors.public_notice(notice_pk)
