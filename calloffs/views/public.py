@@ -16,7 +16,7 @@ from calloffs import rules, selectors, services
 from calloffs.forms_public import CanIBidForm, FinderFilterForm
 from calloffs.ics import competition_calendar
 from calloffs.models import Competition
-from portal import access
+from portal import access, uploads
 from portal.access import access as access_policy
 from portal.page_cache import public_page
 
@@ -135,3 +135,15 @@ def can_i_bid(request: HttpRequest) -> HttpResponse:
         "usual_cyber": rules.cyber_label("cyber_essentials_plus"),
     }
     return render(request, "calloffs/public/can_i_bid.html", context)
+
+
+@access_policy(access.PUBLIC)
+def document_download(request: HttpRequest, document_pk: int) -> HttpResponse:
+    """A notice's or competition's document: anyone's once published; while a draft, only the people
+    who manage it (404 to others)."""
+    document = selectors.document_for(request.user, document_pk)
+    if document is None:
+        raise Http404
+    return uploads.attachment_response(
+        document.file, name=document.original_name, content_type=document.content_type
+    )
