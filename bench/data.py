@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
+from types import SimpleNamespace
 
 from django.utils import timezone
 
@@ -114,9 +116,16 @@ def people(*, messages: int = 30, waiting: int = 20) -> People:
 
     member = MembershipFactory(is_admin=True, organisation__legal_name="Bench Supplies CIC")
     draft = complete_application(member.organisation, member.user, categories=("accommodation", "women"))
-    for number in range(messages):
+    for number in range(messages):  # a real kind of message, one per source (message_send sends each once)
+        certificate = SimpleNamespace(
+            expiry_date=timezone.localdate() + timedelta(days=30 + number),
+            certificate_number=f"CE-{number:05d}",
+        )
         message_send(
-            organisation=member.organisation, subject=f"Message {number}", body=long_text(80, number)
+            kind="cyber_reminder",
+            source=f"bench:message:{number}",
+            context={"certificate": certificate, "level": "Cyber Essentials"},
+            organisation=member.organisation,
         )
     for _ in range(waiting):
         other = MembershipFactory(is_admin=True)
@@ -158,8 +167,6 @@ def competitions(count: int, *, notices: int = 50) -> None:
     """`count` live competitions, each with 1 to 3 lots (every fifth lot over the financial threshold,
     with a minimum turnover) in 1 to 2 regions, closing over the next 30 to 120 days; and `notices`
     published market warming notices."""
-    from datetime import timedelta
-
     from calloffs.models import Competition, Lot, MarketWarmingNotice
     from portal.models import Region, ServiceCategory, User
 
