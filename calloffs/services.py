@@ -710,11 +710,9 @@ def document_add(
                 raise RuleBroken(NOTICE_NOT_A_DRAFT)
         if owner.documents.count() >= MAX_DOCUMENTS:
             raise RuleBroken(f"You can add up to {MAX_DOCUMENTS} documents.", field="file")
+        owner_field = "competition" if competition is not None else "notice"
         document = _store_document(
-            document=OpportunityDocument(
-                competition=competition and owner, notice=notice and owner, uploaded_by=user
-            ),
-            upload=upload,
+            document=OpportunityDocument(**{owner_field: owner}, uploaded_by=user), upload=upload
         )
         audit_record(
             actor=user, action="document.added", summary=f"Added {document.original_name}", obj=owner
