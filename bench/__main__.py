@@ -5,8 +5,9 @@
 
 What it does, in one run:
 
-1. builds a throwaway database at scale (`bench/data.py`: 5,000 qualified providers, a supplier with a
-   draft and an inbox, an MoJ admin with a review queue). With DATABASE_URL naming a PostgreSQL server,
+1. builds a throwaway database at scale (`bench/data.py`: 5,000 qualified providers, 500 live call-off
+   competitions for the opportunity finder, a supplier with a draft and an inbox, an MoJ admin with a
+   review queue). With DATABASE_URL naming a PostgreSQL server,
    a new database beside the one it names ("bench_<name>_<pid>"), dropped at the end; the database
    DATABASE_URL names is never written to. With REDIS_URL, the portal's cache is that Redis database
    (as in production), and it is flushed first: give the benchmark a Redis database of its own;
@@ -43,6 +44,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PROVIDERS = 5_000
+COMPETITIONS = 500  # live call-off competitions in the opportunity finder
 WORKERS = 2  # the same for the portal and the bare project
 CONNECTIONS = 8
 CSV_TARGET_SECONDS = 0.3
@@ -393,10 +395,12 @@ def main() -> None:
         )
         started = time.perf_counter()
         data.providers(PROVIDERS)
+        data.competitions(COMPETITIONS)
         tasks.prepare_application_pdf.delay_on_commit = lambda *args, **kwargs: None  # not needed here
         people = data.people()
         print(
-            f"{PROVIDERS} qualified providers and the people built in {time.perf_counter() - started:.0f} s"
+            f"{PROVIDERS} qualified providers, {COMPETITIONS} live competitions and the people built "
+            f"in {time.perf_counter() - started:.0f} s"
         )
         cookies = {}
         for name in ("supplier", "admin"):
@@ -415,6 +419,12 @@ def main() -> None:
                 target=0.5,
             ),
             Page("Provider list, by name", "/providers/?q=north", target=0.5),
+            Page("Opportunity finder (anonymous)", "/opportunities/", target=0.5),
+            Page(
+                "Opportunity finder, filtered",
+                f"/opportunities/?category={category.pk}&region={region.pk}&any_size=on&sort=value",
+                target=0.5,
+            ),
             Page("Provider list (signed in)", "/providers/", "supplier", "template", 0.3),
             Page("Supplier dashboard", "/dashboard/", "supplier", "template", 0.3),
             Page(

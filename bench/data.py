@@ -4,6 +4,8 @@
 - `people`: a supplier with a draft questionnaire and a full inbox, and an MoJ admin (with an
   authenticator app) with a review queue of sent questionnaires; built through the services and the
   test factories, as the test suite builds them;
+- `competitions`: live call-off competitions (1 to 3 lots each, some over the financial threshold) and
+  published market warming notices, in bulk, as publishing would leave them, for the opportunity finder;
 - `longest_questionnaire`: a sent version with all 14 categories, every discretionary exclusion ground
   answered yes, and every long answer near its 500-word limit (over 100 pages as PDF).
 """
@@ -12,6 +14,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
+from types import SimpleNamespace
 
 from django.utils import timezone
 
@@ -112,9 +116,16 @@ def people(*, messages: int = 30, waiting: int = 20) -> People:
 
     member = MembershipFactory(is_admin=True, organisation__legal_name="Bench Supplies CIC")
     draft = complete_application(member.organisation, member.user, categories=("accommodation", "women"))
-    for number in range(messages):
+    for number in range(messages):  # a real kind of message, one per source (message_send sends each once)
+        certificate = SimpleNamespace(
+            expiry_date=timezone.localdate() + timedelta(days=30 + number),
+            certificate_number=f"CE-{number:05d}",
+        )
         message_send(
-            organisation=member.organisation, subject=f"Message {number}", body=long_text(80, number)
+            kind="cyber_reminder",
+            source=f"bench:message:{number}",
+            context={"certificate": certificate, "level": "Cyber Essentials"},
+            organisation=member.organisation,
         )
     for _ in range(waiting):
         other = MembershipFactory(is_admin=True)
@@ -150,3 +161,95 @@ def longest_questionnaire():
         ]
         choice.save(update_fields=["descriptor", "case_studies"])
     return services.application_submit(application=application, user=member.user)
+
+
+def competitions(count: int, *, notices: int = 50) -> None:
+    """`count` live competitions, each with 1 to 3 lots (every fifth lot over the financial threshold,
+    with a minimum turnover) in 1 to 2 regions, closing over the next 30 to 120 days; and `notices`
+    published market warming notices."""
+    from calloffs.models import Competition, Lot, MarketWarmingNotice
+    from portal.models import Region, ServiceCategory, User
+
+    rng = random.Random(9)  # noqa: S311 - sample data, not security
+    categories = list(ServiceCategory.objects.all())
+    regions = list(Region.objects.all())
+    now = timezone.now()
+    author = User.objects.create_user("bench-commissioner@justice.example", full_name="Bench Commissioner")
+    built = Competition.objects.bulk_create(
+        Competition(
+            title=f"{rng.choice(['Accommodation', 'Mentoring', 'Education', 'Wellbeing'])} services {number}",
+            summary=long_text(60, number),
+            contact_name="Bench Commissioner",
+            contact_email="bench-commissioner@justice.example",
+            clarification_deadline=now + timedelta(days=20 + number % 10),
+            submission_deadline=now + timedelta(days=30 + number % 90, hours=number % 24),
+            expected_award_date=(now + timedelta(days=150)).date(),
+            status=Competition.Status.LIVE,
+            created_by=author,
+            published_at=now - timedelta(days=number % 20),
+            published_by=author,
+        )
+        for number in range(count)
+    )
+    lots, competition_regions, lot_regions = [], [], []
+    for competition in built:
+        chosen = rng.sample(regions, rng.randint(1, 2))
+        competition_regions += [
+            Competition.regions.through(competition_id=competition.pk, region_id=region.pk)
+            for region in chosen
+        ]
+        for number in range(1, rng.randint(1, 3) + 1):
+            yearly = [rng.randrange(100_000_00, 2_500_000_00, 1_000_00) for _ in range(3)]
+            annual = sum(yearly) // 3
+            lots.append(
+                Lot(
+                    competition=competition,
+                    number=number,
+                    title=f"Lot {number}",
+                    category=rng.choice(categories),
+                    yearly_values_pence=yearly,
+                    total_value_pence=sum(yearly),
+                    annual_value_pence=annual,
+                    contract_years=3,
+                    extension_years=1,
+                    people_per_year=rng.randint(20, 400),
+                    contract_start=(now + timedelta(days=200)).date(),
+                    minimum_turnover_pence=annual if annual > 1_000_000_00 and number % 2 else None,
+                )
+            )
+    Lot.objects.bulk_create(lots, batch_size=2_000)
+    regions_of = {}
+    for row in competition_regions:
+        regions_of.setdefault(row.competition_id, []).append(row.region_id)
+    for lot in lots:
+        lot_regions.append(Lot.regions.through(lot_id=lot.pk, region_id=regions_of[lot.competition_id][0]))
+    Competition.regions.through.objects.bulk_create(competition_regions, batch_size=2_000)
+    Lot.regions.through.objects.bulk_create(lot_regions, batch_size=2_000)
+    today = timezone.localdate()
+    built_notices = MarketWarmingNotice.objects.bulk_create(
+        MarketWarmingNotice(
+            title=f"Future services {number}",
+            summary=long_text(40, number),
+            invitation_date=today + timedelta(days=60),
+            expected_deadline=today + timedelta(days=100),
+            contract_start=today + timedelta(days=200),
+            value_low_pence=500_000_00,
+            value_high_pence=1_500_000_00,
+            status=MarketWarmingNotice.Status.PUBLISHED,
+            created_by=author,
+            published_at=now - timedelta(days=number % 30),
+        )
+        for number in range(notices)
+    )
+    MarketWarmingNotice.categories.through.objects.bulk_create(
+        MarketWarmingNotice.categories.through(
+            marketwarmingnotice_id=notice.pk, servicecategory_id=category.pk
+        )
+        for notice in built_notices
+        for category in rng.sample(categories, 2)
+    )
+    MarketWarmingNotice.regions.through.objects.bulk_create(
+        MarketWarmingNotice.regions.through(marketwarmingnotice_id=notice.pk, region_id=region.pk)
+        for notice in built_notices
+        for region in rng.sample(regions, 2)
+    )

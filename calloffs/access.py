@@ -4,10 +4,11 @@ probed; the refusal is written to the audit log."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 
 from calloffs import selectors
-from calloffs.models import Competition, Lot, MarketWarmingNotice
+from calloffs.models import Competition, Lot, MarketWarmingNotice, OpportunityDocument
 from portal.access import Policy, refuse
 
 STAFF = Policy("commissioner or MoJ admin", lambda user: user.is_commissioner or user.is_moj_admin)
@@ -40,3 +41,20 @@ def notice_for_user(request: HttpRequest, notice_pk: int) -> MarketWarmingNotice
         refuse(request, f"notice {notice_pk} is outside their regions")
         raise Http404
     return notice
+
+
+def document_for_user(request: HttpRequest, document_pk: int) -> OpportunityDocument:
+    """A document of a competition or notice the person manages."""
+    user = request.user
+    document = (
+        OpportunityDocument.objects.filter(pk=document_pk)
+        .filter(
+            Q(competition__in=selectors.competitions_for(user)) | Q(notice__in=selectors.notices_for(user))
+        )
+        .select_related("competition", "notice")
+        .first()
+    )
+    if document is None:
+        refuse(request, f"document {document_pk} is outside their regions")
+        raise Http404
+    return document

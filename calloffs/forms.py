@@ -16,6 +16,7 @@ from django import forms
 from calloffs import rules, selectors, services
 from calloffs.models import CYBER_LEVEL_CHOICES, ChecklistItem, Competition, Lot, MarketWarmingNotice
 from calloffs.rules import LONDON, CriterionTerms
+from portal import uploads
 from portal.exceptions import RuleBroken
 from portal.forms import show_rule_broken
 from portal.models import Region, ServiceCategory, User
@@ -557,3 +558,29 @@ class OutcomeForm(CalloffForm):
 
     def layout(self) -> list:
         return [Field.radios("outcome")]
+
+
+class DocumentForm(CalloffForm):
+    """A document for a draft notice or competition, checked by `portal.uploads` in the service."""
+
+    file = forms.FileField(label="Upload a document", error_messages={"required": "Choose a file to upload"})
+
+    def __init__(self, *args, per: str = "competition", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = uploads.limits_hint(max_files=services.MAX_DOCUMENTS, per=per)
+
+    def layout(self) -> list:
+        return [Field("file")]
+
+
+class AmendmentWithDocumentForm(AmendmentForm):
+    """An amendment, which may publish a new document (a changed specification, a new template)."""
+
+    file = forms.FileField(label="Add a document (optional)", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = f"{uploads.ALLOWED_HINT}, up to {uploads.size_limit_text()}."
+
+    def layout(self) -> list:
+        return [*super().layout(), Field("file")]

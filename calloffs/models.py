@@ -286,3 +286,52 @@ class Amendment(models.Model):
     @property
     def moved_deadline(self) -> bool:
         return self.new_deadline != self.previous_deadline
+
+
+# Documents ------------------------------------------------------------------------------------------
+
+
+def opportunity_document_upload_to(instance: OpportunityDocument, filename: str) -> str:
+    """A random name: the uploader's file name is never used as a path."""
+    from portal import uploads
+
+    return uploads.random_name("calloffs")
+
+
+class OpportunityDocument(models.Model):
+    """A document published with a market warming notice or a competition (a specification, a template),
+    checked by content (`portal.uploads`) before it is stored. Added to a draft, or to a live competition
+    by an amendment, which it then names. Public once its notice or competition is."""
+
+    notice = models.ForeignKey(
+        MarketWarmingNotice, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    competition = models.ForeignKey(
+        Competition, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    amendment = models.ForeignKey(
+        Amendment, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    file = models.FileField(upload_to=opportunity_document_upload_to, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="opportunity_document_has_one_owner",
+                condition=Q(notice__isnull=False, competition__isnull=True, amendment__isnull=True)
+                | Q(notice__isnull=True, competition__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def opportunity(self) -> Competition | MarketWarmingNotice:
+        return self.competition if self.competition_id else self.notice

@@ -27,7 +27,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from calloffs import rules
-from calloffs.models import Competition, Lot, MarketWarmingNotice
+from calloffs.models import Competition, Lot, MarketWarmingNotice, OpportunityDocument
 from calloffs.rules import Eligibility, LotRequirements, OrganisationFacts
 from calloffs.services import regions_covered, threshold_pence
 from portal.models import Organisation, Region, ServiceCategory, User
@@ -98,6 +98,7 @@ def competition_detail(competition_pk: int) -> Competition | None:
         Competition.objects.filter(pk=competition_pk)
         .select_related("notice")
         .prefetch_related("regions", "lots__regions", "lots__category", "criteria", "checklist", "amendments")
+        .prefetch_related("documents__amendment")
         .first()
     )
 
@@ -113,7 +114,7 @@ def public_notice(notice_pk: int) -> MarketWarmingNotice | None:
     return (
         MarketWarmingNotice.objects.exclude(status=MarketWarmingNotice.Status.DRAFT)
         .filter(pk=notice_pk)
-        .prefetch_related("categories", "regions", "competitions")
+        .prefetch_related("categories", "regions", "competitions", "documents")
         .first()
     )
 
@@ -318,3 +319,27 @@ def supplier_organisation(user: User) -> Organisation | None:
 
 def today() -> date:
     return timezone.localdate()
+
+
+# Documents ---------------------------------------------------------------------------------------
+
+
+def document_for(user: User, document_pk: int) -> OpportunityDocument | None:
+    """A document anyone may download once its notice or competition is published; while it is a draft,
+    only the people who manage it (its regions' commissioners, MoJ admins). None otherwise."""
+    document = (
+        OpportunityDocument.objects.select_related("competition", "notice").filter(pk=document_pk).first()
+    )
+    if document is None:
+        return None
+    if not user.is_authenticated:
+        user = None
+    if document.competition_id:
+        if document.competition.published_at is not None:
+            return document
+        managed = user is not None and competitions_for(user).filter(pk=document.competition_id).exists()
+    else:
+        if document.notice.status != MarketWarmingNotice.Status.DRAFT:
+            return document
+        managed = user is not None and notices_for(user).filter(pk=document.notice_id).exists()
+    return document if managed else None

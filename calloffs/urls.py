@@ -91,4 +91,21 @@ urlpatterns = [
         commissioning.competition_outcome,
         name="competition_outcome",
     ),
+    # Documents of notices and competitions
+    path("opportunities/documents/<int:document_pk>/", public.document_download, name="document_download"),
+    path(
+        "commissioning/competitions/<int:competition_pk>/documents/",
+        commissioning.competition_documents,
+        name="competition_documents",
+    ),
+    path(
+        "commissioning/notices/<int:notice_pk>/documents/",
+        commissioning.notice_documents,
+        name="notice_documents",
+    ),
+    path(
+        "commissioning/documents/<int:document_pk>/remove/",
+        commissioning.document_remove,
+        name="document_remove",
+    ),
 ]

@@ -48,6 +48,8 @@ NOT_EVEN_MOJ_ADMINS = (302, 302, 302, 302, 302, 302, 403)
 COMMISSIONING = (302, 403, 403, 403, 200, 200, 200)
 NORTH_EAST_STAFF = (302, 403, 403, 403, 200, 404, 200)
 NORTH_EAST_STAFF_POST = (302, 403, 403, 403, 302, 404, 302)
+# A draft's document: public URL, but only the commissioners of its regions and MoJ admins may read it.
+NORTH_EAST_STAFF_DRAFT_DOCUMENT = (404, 404, 404, 404, 200, 404, 200)
 
 EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     # Public pages
@@ -144,6 +146,10 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:competition_cancel": ("GET", NORTH_EAST_STAFF),
     "calloffs:competition_amend": ("GET", NORTH_EAST_STAFF),
     "calloffs:competition_outcome": ("GET", NORTH_EAST_STAFF),
+    "calloffs:document_download": ("GET", NORTH_EAST_STAFF_DRAFT_DOCUMENT),
+    "calloffs:competition_documents": ("GET", NORTH_EAST_STAFF),
+    "calloffs:notice_documents": ("GET", NORTH_EAST_STAFF),
+    "calloffs:document_remove": ("POST", NORTH_EAST_STAFF_POST),
     # Accounts (django-allauth)
     "account_login": ("GET", SIGNED_OUT_ONLY),
     "account_signup": ("GET", SIGNED_OUT_ONLY),
@@ -238,11 +244,17 @@ PUBLISHED_CALLOFF_URLS = {"calloffs:competition_detail", "calloffs:competition_i
 
 
 def calloff_kwargs(commissioner) -> dict:
-    """A draft competition with a lot and a draft notice (to manage), and a live competition and a
-    published notice (to read), all in the North East."""
+    """A draft competition with a lot and a document and a draft notice (to manage), and a live
+    competition and a published notice (to read), all in the North East."""
     draft = calloff_factories.publishable_competition(commissioner)
     notice = calloff_services.notice_save(user=commissioner, data=calloff_factories.notice_data())
+    document = calloff_services.document_add(
+        user=commissioner,
+        uploaded_file=sq_factories.upload("Specification.pdf", sq_factories.PDF_BYTES),
+        competition=draft,
+    )
     return {
+        "document_pk": document.pk,
         "competition_pk": draft.pk,
         "lot_pk": draft.lots.get().pk,
         "notice_pk": notice.pk,

@@ -1,6 +1,7 @@
 from django import template
 
 from calloffs import rules
+from portal import uploads
 
 register = template.Library()
 
@@ -25,3 +26,9 @@ def london(moment):
 def iso(moment) -> str:
     """A machine-readable time for <time datetime>, to the second."""
     return moment.replace(microsecond=0).isoformat() if moment else ""
+
+
+@register.filter
+def document_type(content_type: str) -> str:
+    """A stored document's type as people read it, like "PDF"."""
+    return uploads.ALLOWED_DOCUMENTS.get(content_type, "")

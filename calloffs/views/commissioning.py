@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from calloffs import selectors, services
-from calloffs.access import STAFF, competition_for_user, lot_for_user, notice_for_user
+from calloffs.access import STAFF, competition_for_user, document_for_user, lot_for_user, notice_for_user
 from calloffs.forms import (
     BLANK_CRITERIA_ROWS,
-    AmendmentForm,
+    AmendmentWithDocumentForm,
     ChecklistFormSet,
     CompetitionForm,
     CriterionFormSet,
+    DocumentForm,
     LotForm,
     NoticeForm,
     NoticeWithdrawForm,
@@ -388,23 +389,28 @@ def competition_cancel(request: HttpRequest, competition_pk: int) -> HttpRespons
 
 @access_policy(STAFF)
 def competition_amend(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    """An amendment, with a new document if one is chosen; a wrong file keeps what was typed."""
     competition = competition_for_user(request, competition_pk)
-    return _form_page(
-        request,
-        form_class=AmendmentForm,
-        form_kwargs={},
-        initial={},
-        save=lambda form: services.competition_amend(
-            competition=competition,
-            user=request.user,
-            summary=form.cleaned_data["summary"],
-            new_deadline=form.new_deadline_value(),
-        ),
-        done=lambda amendment: _manage_url(competition, "amendments"),
-        template="calloffs/commissioning/amend.html",
-        context={"competition": competition, "next_number": competition.amendments.count() + 1},
-        success="Amendment published",
-    )
+    if request.method == "POST":
+        form = AmendmentWithDocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.competition_amend_with_document(
+                    competition=competition,
+                    user=request.user,
+                    summary=form.cleaned_data["summary"],
+                    new_deadline=form.new_deadline_value(),
+                    uploaded_file=form.cleaned_data["file"],
+                )
+            except RuleBroken as error:
+                show_problems(form, error)
+            else:
+                messages.success(request, "Amendment published")
+                return redirect(_manage_url(competition, "amendments"))
+    else:
+        form = AmendmentWithDocumentForm()
+    context = {"competition": competition, "next_number": competition.amendments.count() + 1, "form": form}
+    return render(request, "calloffs/commissioning/amend.html", context)
 
 
 @access_policy(STAFF)
@@ -423,3 +429,81 @@ def competition_outcome(request: HttpRequest, competition_pk: int) -> HttpRespon
         context={"competition": competition},
         success="Outcome recorded",
     )
+
+
+# Documents ---------------------------------------------------------------------------------------
+
+
+def _documents_page(
+    request: HttpRequest,
+    *,
+    owner: Competition | MarketWarmingNotice,
+    back_url: str,
+    add: Callable[[Any], Any],
+    per: str,
+) -> HttpResponse:
+    """The documents of a draft, and a form to add one; a wrong file is refused on the form."""
+    form = DocumentForm(per=per)
+    if request.method == "POST":
+        form = DocumentForm(request.POST, request.FILES, per=per)
+        if form.is_valid():
+            try:
+                document = add(form.cleaned_data["file"])
+            except RuleBroken as error:
+                show_problems(form, error)
+            else:
+                messages.success(request, f"{document.original_name} added")
+                return redirect(request.path)
+    context = {
+        "owner": owner,
+        "per": per,
+        "back_url": back_url,
+        "documents": owner.documents.all(),
+        "editable": owner.status == "draft",
+        "form": form,
+    }
+    return render(request, "calloffs/commissioning/documents.html", context)
+
+
+@access_policy(STAFF)
+def competition_documents(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    competition = competition_for_user(request, competition_pk)
+    return _documents_page(
+        request,
+        owner=competition,
+        back_url=_manage_url(competition, "documents"),
+        add=lambda file: services.document_add(
+            user=request.user, uploaded_file=file, competition=competition
+        ),
+        per="competition",
+    )
+
+
+@access_policy(STAFF)
+def notice_documents(request: HttpRequest, notice_pk: int) -> HttpResponse:
+    notice = notice_for_user(request, notice_pk)
+    return _documents_page(
+        request,
+        owner=notice,
+        back_url=reverse("calloffs:notice_manage", args=[notice.pk]) + "#documents",
+        add=lambda file: services.document_add(user=request.user, uploaded_file=file, notice=notice),
+        per="notice",
+    )
+
+
+@require_POST
+@access_policy(STAFF)
+def document_remove(request: HttpRequest, document_pk: int) -> HttpResponse:
+    document = document_for_user(request, document_pk)
+    owner = document.opportunity
+    if document.competition_id:
+        back = reverse("calloffs:competition_documents", args=[owner.pk])
+    else:
+        back = reverse("calloffs:notice_documents", args=[owner.pk])
+    try:
+        services.document_remove(user=request.user, document=document)
+    except RuleBroken as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{document.original_name} removed")
+    return redirect(back)

@@ -16,8 +16,9 @@ from calloffs import rules, selectors, services
 from calloffs.forms_public import CanIBidForm, FinderFilterForm
 from calloffs.ics import competition_calendar
 from calloffs.models import Competition
-from portal import access
+from portal import access, uploads
 from portal.access import access as access_policy
+from portal.page_cache import public_page
 
 PAGE_SIZE = 20
 
@@ -28,6 +29,7 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+@public_page
 @access_policy(access.PUBLIC)
 def finder(request: HttpRequest) -> HttpResponse:
     form = FinderFilterForm(request.GET or None)
@@ -68,6 +70,7 @@ def competition_context(request: HttpRequest, competition: Competition, *, previ
     }
 
 
+@public_page
 @access_policy(access.PUBLIC)
 def competition_detail(request: HttpRequest, competition_pk: int) -> HttpResponse:
     competition = selectors.public_competition(competition_pk)
@@ -92,6 +95,7 @@ def competition_ics(request: HttpRequest, competition_pk: int) -> HttpResponse:
     return response
 
 
+@public_page
 @access_policy(access.PUBLIC)
 def notice_detail(request: HttpRequest, notice_pk: int) -> HttpResponse:
     notice = selectors.public_notice(notice_pk)
@@ -131,3 +135,15 @@ def can_i_bid(request: HttpRequest) -> HttpResponse:
         "usual_cyber": rules.cyber_label("cyber_essentials_plus"),
     }
     return render(request, "calloffs/public/can_i_bid.html", context)
+
+
+@access_policy(access.PUBLIC)
+def document_download(request: HttpRequest, document_pk: int) -> HttpResponse:
+    """A notice's or competition's document: anyone's once published; while a draft, only the people
+    who manage it (404 to others)."""
+    document = selectors.document_for(request.user, document_pk)
+    if document is None:
+        raise Http404
+    return uploads.attachment_response(
+        document.file, name=document.original_name, content_type=document.content_type
+    )

@@ -111,8 +111,28 @@ def test_a_commissioner_publishes_and_a_supplier_reads_whether_it_can_bid(
     page.fill("input[name=criteria-1-weighting]", "40")
     page.fill("textarea[name=criteria-1-assessed]", "The total price over the contract")
     submit(page)
+    # Documents: a file that is not a document is refused; the specification is added.
+    page.get_by_role("link", name="Add or remove documents").click()
+    audit("documents")
+    page.set_input_files(
+        "input[name=file]",
+        files=[{"name": "notes.pdf", "mimeType": "application/pdf", "buffer": b"plain text"}],
+    )
+    submit(page)
+    assert "must be a PDF" in page.locator(".govuk-error-summary").inner_text()
+    audit("documents with an error")
+    page.set_input_files(
+        "input[name=file]",
+        files=[
+            {"name": "Specification.pdf", "mimeType": "application/pdf", "buffer": sq_factories.PDF_BYTES}
+        ],
+    )
+    submit(page)
+    assert page.get_by_role("link", name="Specification.pdf").is_visible()
+    page.get_by_role("link", name="Back to the competition").click()
     page.get_by_role("link", name="Preview it as bidders will see it").click()
     assert page.get_by_text("This is how bidders will see the competition").is_visible()
+    assert page.get_by_role("link", name="Specification.pdf").is_visible()
     audit("preview")
     page.get_by_role("link", name="Back to the competition").click()
     page.get_by_role("button", name="Publish the competition").click()

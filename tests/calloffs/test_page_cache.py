@@ -1,0 +1,59 @@
+"""The finder and the opportunity pages are served from the shared public-page cache to anonymous
+visitors, and every change they show (publishing, amending, ending, an outcome) forgets them."""
+
+import pytest
+from django.urls import reverse
+
+from calloffs import services
+from tests.calloffs import factories as f
+
+pytestmark = pytest.mark.django_db
+
+FINDER = reverse("calloffs:finder")
+
+
+def test_the_finder_is_served_from_the_cache(client):
+    assert client.get(FINDER)["X-Page-Cache"] == "miss"
+    assert client.get(FINDER)["X-Page-Cache"] == "hit"
+
+
+def test_publishing_a_competition_forgets_the_cached_finder(
+    client, carol, django_capture_on_commit_callbacks
+):
+    competition = f.publishable_competition(carol, title="Mentoring for young adults")
+    assert "Mentoring for young adults" not in client.get(FINDER).content.decode()
+    assert client.get(FINDER)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.competition_publish(competition=competition, user=carol)
+
+    response = client.get(FINDER)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Mentoring for young adults" in response.content.decode()
+
+
+def test_publishing_a_notice_forgets_the_cached_finder(client, carol, django_capture_on_commit_callbacks):
+    notice = services.notice_save(user=carol, data=f.notice_data(title="Education from 2028"))
+    client.get(FINDER)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notice_publish(notice=notice, user=carol)
+
+    assert "Education from 2028" in client.get(FINDER).content.decode()
+
+
+def test_amending_and_withdrawing_forget_the_cached_competition_page(
+    client, carol, django_capture_on_commit_callbacks
+):
+    competition = f.live_competition(carol)
+    url = reverse("calloffs:competition_detail", args=[competition.pk])
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.competition_amend(
+            competition=competition, user=carol, summary="The specification is clearer"
+        )
+    assert "The specification is clearer" in client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.competition_cancel(competition=competition, user=carol, reason="The budget was withdrawn")
+    assert "The budget was withdrawn" in client.get(url).content.decode()
