@@ -207,6 +207,7 @@ def notice_publish(*, notice: MarketWarmingNotice, user: User) -> MarketWarmingN
         notice.published_at = timezone.now()
         notice.save(update_fields=["status", "published_at"])
         audit_record(actor=user, action="notice.published", summary=f"Published: {notice.title}", obj=notice)
+        _alert_on_commit("notice_published_alerts_send", notice.pk)
     return notice
 
 
@@ -560,6 +561,7 @@ def competition_publish(*, competition: Competition, user: User, now: datetime |
             summary=f"Published: {competition.title}",
             obj=competition,
         )
+        _alert_on_commit("competition_published_alerts_send", competition.pk)
     return competition
 
 
@@ -585,6 +587,8 @@ def competition_cancel(
             summary=f"{competition.get_status_display()}: {competition.end_reason}",
             obj=competition,
         )
+        if not was_draft:
+            _alert_on_commit("competition_withdrawn_alerts_send", competition.pk)
     return competition
 
 
@@ -631,6 +635,7 @@ def competition_amend(
             if new_deadline != deadline
             else {},
         )
+        _alert_on_commit("amendment_alerts_send", amendment.pk)
     return amendment
 
 
@@ -656,3 +661,15 @@ def competition_outcome_record(
             obj=competition,
         )
     return competition
+
+
+# Alerts (calloffs.alerts) ------------------------------------------------------------------------
+
+
+def _alert_on_commit(task_name: str, object_id: int) -> None:
+    """Queue an alert's fan-out once the change commits. If the broker cannot be reached the change
+    stands; the alert is not sent (logged), and running the task again later sends it once."""
+    from calloffs import tasks  # the tasks read models this module's callers have already loaded
+
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: task.delay(object_id), robust=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from calloffs.views import commissioning, public
+from calloffs.views import alerts, commissioning, public
 
 app_name = "calloffs"
 
@@ -91,4 +91,7 @@ urlpatterns = [
         commissioning.competition_outcome,
         name="competition_outcome",
     ),
+    # Opportunity alerts: each person's e-mail settings, and the signed unsubscribe link (no sign-in)
+    path("opportunities/e-mail-settings/", alerts.alert_settings, name="alert_settings"),
+    path("opportunities/unsubscribe/<str:unsubscribe_token>/", alerts.unsubscribe, name="alerts_unsubscribe"),
 ]
