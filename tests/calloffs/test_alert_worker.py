@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serial
 
 
 def test_publishing_alerts_exactly_the_eligible_organisations_once(
+    transactional_db,  # which gives back the reference data an earlier transactional test emptied
     carol,
     organisation_a,
     alice,
