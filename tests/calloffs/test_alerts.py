@@ -7,7 +7,7 @@ import pytest
 from django.core import signing
 from django.utils import timezone
 
-from calloffs import alerts, services
+from calloffs import alerts, services, tasks
 from calloffs.models import AlertPreference
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent, Delivery, Message, source_key
@@ -209,3 +209,23 @@ def test_a_tampered_or_made_up_link_changes_nothing(alice, bob):
         with pytest.raises(RuleBroken):
             alerts.unsubscribe(token=bad)
     assert not AlertPreference.objects.exists()
+
+
+def test_amending_and_withdrawing_queue_their_alerts_after_commit(
+    world, carol, django_capture_on_commit_callbacks
+):
+    competition = world["competition"]
+    alerts.competition_published_alerts_send(competition_id=competition.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.competition_amend(competition=competition, user=carol, summary="Volumes rise.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.competition_cancel(competition=competition, user=carol, reason="Funding withdrawn")
+    kinds = sorted(Message.objects.values_list("kind", flat=True))
+    assert kinds == [alerts.AMENDED, alerts.PUBLISHED, alerts.WITHDRAWN]
+
+
+def test_the_task_runs_twice_and_alerts_once(world):
+    competition = world["competition"]
+    assert tasks.competition_published_alerts_send.delay(competition.pk).get() == 1
+    assert tasks.competition_published_alerts_send.delay(competition.pk).get() == 0
+    assert Message.objects.filter(kind=alerts.PUBLISHED).count() == 1
