@@ -242,6 +242,34 @@ def notice_published_alerts_send(*, notice_id: int) -> int:
     )
 
 
+RECHECK_WITHIN = timedelta(days=1)
+
+
+def recent_alert_sources(*, now: datetime | None = None) -> dict[str, list[int]]:
+    """What was published, amended or withdrawn in the last day, by the task that alerts it: the beat's
+    safety net (`calloffs.tasks.alerts_recheck`) runs each fan-out again, which sends only what is missing
+    (a fan-out lost because the broker was down when the change committed, an organisation that became
+    eligible since)."""
+    since = (now or timezone.now()) - RECHECK_WITHIN
+    live = Competition.objects.live().filter(published_at__gte=since)
+    return {
+        "competition_published_alerts_send": list(live.values_list("pk", flat=True)),
+        "amendment_alerts_send": list(
+            Amendment.objects.filter(made_at__gte=since).values_list("pk", flat=True)
+        ),
+        "competition_withdrawn_alerts_send": list(
+            Competition.objects.filter(status=Competition.Status.WITHDRAWN, ended_at__gte=since).values_list(
+                "pk", flat=True
+            )
+        ),
+        "notice_published_alerts_send": list(
+            MarketWarmingNotice.objects.published()
+            .filter(published_at__gte=since)
+            .values_list("pk", flat=True)
+        ),
+    }
+
+
 # The daily summary -------------------------------------------------------------------------------
 
 

@@ -44,3 +44,15 @@ def notice_published_alerts_send(self, notice_id: int) -> int:
 def alert_digests_send() -> int:
     """Every morning (CELERY_BEAT_SCHEDULE): each daily summary, once per person per day."""
     return alerts.digests_send()
+
+
+@shared_task
+def alerts_recheck() -> int:
+    """Every 15 minutes (CELERY_BEAT_SCHEDULE): run again the fan-outs of the last day's publications,
+    amendments and withdrawals; each sends only what is missing. Returns how many were queued."""
+    queued = 0
+    for task_name, ids in alerts.recent_alert_sources().items():
+        for object_id in ids:
+            globals()[task_name].delay(object_id)
+            queued += 1
+    return queued

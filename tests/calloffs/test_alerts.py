@@ -229,3 +229,17 @@ def test_the_task_runs_twice_and_alerts_once(world):
     assert tasks.competition_published_alerts_send.delay(competition.pk).get() == 1
     assert tasks.competition_published_alerts_send.delay(competition.pk).get() == 0
     assert Message.objects.filter(kind=alerts.PUBLISHED).count() == 1
+
+
+def test_the_recheck_sends_a_fan_out_that_was_lost_and_nothing_twice(world, carol):
+    competition = world["competition"]  # published, but its fan-out never ran (the broker was down)
+    amendment = services.competition_amend(competition=competition, user=carol, summary="Volumes rise.")
+    assert tasks.alerts_recheck() == 2  # the publication first, then the amendment to those it reached
+    assert alerted(competition) == {world["eligible"].pk}
+    assert Message.objects.get(kind=alerts.AMENDED).source == source_key(amendment)
+    tasks.alerts_recheck()
+    assert Message.objects.filter(kind=alerts.AMENDED).count() == 1
+    assert Message.objects.filter(kind=alerts.PUBLISHED).count() == 1
+
+    later = timezone.now() + alerts.RECHECK_WITHIN + timedelta(minutes=1)
+    assert all(not ids for ids in alerts.recent_alert_sources(now=later).values())
