@@ -668,7 +668,7 @@ def competition_outcome_record(
 
 def _alert_on_commit(task_name: str, object_id: int) -> None:
     """Queue an alert's fan-out once the change commits. If the broker cannot be reached the change
-    stands; the alert is not sent (logged), and running the task again later sends it once."""
+    stands (the failure is logged) and the beat's `alerts_recheck` sends the alert later, once."""
     from calloffs import tasks  # the tasks read models this module's callers have already loaded
 
     task = getattr(tasks, task_name)
