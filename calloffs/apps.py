@@ -22,7 +22,11 @@ class CalloffsConfig(AppConfig):
 
     def dashboard_links(self, user):
         if user.is_supplier:
-            return [Link("Find an opportunity: contracts you can bid for", reverse("calloffs:finder"), 20)]
+            links = [Link("Find an opportunity: contracts you can bid for", reverse("calloffs:finder"), 20)]
+            if hasattr(user, "membership"):
+                settings_text = "E-mails about opportunities: how often, and which services"
+                links.append(Link(settings_text, reverse("calloffs:alert_settings"), 21))
+            return links
         text = "Competitions and market warming notices"
         return [Link(text, reverse("calloffs:commissioning"), 5)]
 

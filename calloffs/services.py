@@ -213,6 +213,7 @@ def notice_publish(*, notice: MarketWarmingNotice, user: User) -> MarketWarmingN
         notice.save(update_fields=["status", "published_at"])
         audit_record(actor=user, action="notice.published", summary=f"Published: {notice.title}", obj=notice)
         public_pages_changed()  # the finder and the public pages show it
+        _alert_on_commit("notice_published_alerts_send", notice.pk)
     return notice
 
 
@@ -568,6 +569,7 @@ def competition_publish(*, competition: Competition, user: User, now: datetime |
             obj=competition,
         )
         public_pages_changed()  # the finder and the public pages show it
+        _alert_on_commit("competition_published_alerts_send", competition.pk)
     return competition
 
 
@@ -594,6 +596,8 @@ def competition_cancel(
             obj=competition,
         )
         public_pages_changed()  # the finder and the public pages show it
+        if not was_draft:
+            _alert_on_commit("competition_withdrawn_alerts_send", competition.pk)
     return competition
 
 
@@ -641,6 +645,7 @@ def competition_amend(
             else {},
         )
         public_pages_changed()  # the finder and the public pages show it
+        _alert_on_commit("amendment_alerts_send", amendment.pk)
     return amendment
 
 
@@ -771,3 +776,15 @@ def competition_amend_with_document(
                 obj=amendment.competition,
             )
     return amendment
+
+
+# Alerts (calloffs.alerts) ------------------------------------------------------------------------
+
+
+def _alert_on_commit(task_name: str, object_id: int) -> None:
+    """Queue an alert's fan-out once the change commits. If the broker cannot be reached the change
+    stands (the failure is logged) and the beat's `alerts_recheck` sends the alert later, once."""
+    from calloffs import tasks  # the tasks read models this module's callers have already loaded
+
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: task.delay(object_id), robust=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from calloffs.views import commissioning, public
+from calloffs.views import alerts, commissioning, public
 
 app_name = "calloffs"
 
@@ -108,4 +108,7 @@ urlpatterns = [
         commissioning.document_remove,
         name="document_remove",
     ),
+    # Opportunity alerts: each person's e-mail settings, and the signed unsubscribe link (no sign-in)
+    path("opportunities/e-mail-settings/", alerts.alert_settings, name="alert_settings"),
+    path("opportunities/unsubscribe/<str:unsubscribe_token>/", alerts.unsubscribe, name="alerts_unsubscribe"),
 ]

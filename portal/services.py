@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -291,9 +291,13 @@ def _member_addresses(organisation_ids: Iterable[int]) -> dict[int, list[tuple[i
     return addresses
 
 
-def _deliveries_for(messages: list[Message], body_html: str) -> list[int]:
+def _deliveries_for(
+    messages: list[Message], body_html: str, personal: Callable[[int], str | None] | None = None
+) -> list[int]:
     """One queued delivery per address for each message: every active member of an organisation (one
-    e-mail each, so colleagues' addresses are not shared), or the person. Returns the new rows' ids."""
+    e-mail each, so colleagues' addresses are not shared), or the person. `personal`, if given, says for
+    each person (by user id) the text added to their e-mail (an unsubscribe link), or None for no e-mail
+    now (they asked for a digest, or for none). Returns the new rows' ids."""
     organisations = _member_addresses(
         m.recipient_organisation_id for m in messages if m.recipient_organisation_id
     )
@@ -315,19 +319,24 @@ def _deliveries_for(messages: list[Message], body_html: str) -> list[int]:
             )
         inbox_path = reverse("portal:message_detail", args=[message.pk])
         body_text = emails.email_text(text=text, inbox_path=inbox_path)
-        rows += [
-            Delivery(
-                message=message,
-                user_id=user_id,
-                kind=message.kind,
-                address=address,
-                subject=message.subject,
-                body_text=body_text,
-                created_at=message.created_at,
-                due_at=message.created_at,
+        for user_id, address in recipients:
+            added = personal(user_id) if personal else ""
+            if added is None:
+                continue
+            rows.append(
+                Delivery(
+                    message=message,
+                    user_id=user_id,
+                    kind=message.kind,
+                    address=address,
+                    subject=message.subject,
+                    body_text=emails.email_text(text=text + added, inbox_path=inbox_path)
+                    if added
+                    else body_text,
+                    created_at=message.created_at,
+                    due_at=message.created_at,
+                )
             )
-            for user_id, address in recipients
-        ]
     Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return list(Delivery.objects.filter(message__in=messages).values_list("pk", flat=True))
 
@@ -339,6 +348,7 @@ def message_send(
     context: dict[str, Any] | None = None,
     organisation: Organisation | None = None,
     user: User | None = None,
+    personal: Callable[[int], str | None] | None = None,
 ) -> Message:
     """Put a message in an organisation's (or a person's) inbox, worded by `templates/emails/<kind>.html`,
     and queue its e-mails in the same transaction. A message of this kind about this source reaches a
@@ -359,7 +369,7 @@ def message_send(
                 )
         except IntegrityError:  # sent at the same moment by another process
             return Message.objects.get(kind=kind, source=key, **recipient)
-        _after_commit_dispatch(_deliveries_for([message], words.html))
+        _after_commit_dispatch(_deliveries_for([message], words.html, personal))
     return message
 
 
@@ -370,6 +380,7 @@ def messages_send_bulk(
     context: dict[str, Any] | None = None,
     organisations: Iterable[Organisation | int] = (),
     users: Iterable[User | int] = (),
+    personal: Callable[[int], str | None] | None = None,
 ) -> int:
     """The same message to many organisations and people (an alert's fan-out) in a few queries, whatever
     their number. Recipients who already have it are skipped, so running it twice sends nothing twice.
@@ -389,7 +400,7 @@ def messages_send_bulk(
         )
         # The rows this call made carry its timestamp; rows that were there already keep theirs.
         created = list(Message.objects.filter(kind=kind, source=key, created_at=now))
-        _after_commit_dispatch(_deliveries_for(created, words.html))
+        _after_commit_dispatch(_deliveries_for(created, words.html, personal))
     return len(created)
 
 

@@ -259,6 +259,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.tasks.deliveries_requeue",
         "schedule": 60.0,
     },
+    "opportunity-alerts-recheck": {
+        "task": "calloffs.tasks.alerts_recheck",
+        "schedule": 15 * 60.0,
+    },
+    "opportunity-alert-digests": {
+        "task": "calloffs.tasks.alert_digests_send",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 # The cache holds sign-in lock-outs, rate limits and used one-time codes, so in production every process

@@ -13,6 +13,7 @@ from django.core import mail
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from calloffs import alerts
 from calloffs import services as calloff_services
 from portal import services
 from portal.models import Message
@@ -126,6 +127,9 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:competition_ics": ("GET", EVERYONE),
     "calloffs:notice_detail": ("GET", EVERYONE),
     "calloffs:can_i_bid": ("GET", EVERYONE),
+    # Opportunity alerts: each supplier's own e-mail settings; the unsubscribe link is its own proof
+    "calloffs:alert_settings": ("GET", SUPPLIER_MEMBERS),
+    "calloffs:alerts_unsubscribe": ("GET", EVERYONE),
     # Call-offs: commissioners (their own regions) and MoJ admins
     "calloffs:commissioning": ("GET", COMMISSIONING),
     "calloffs:notice_create": ("GET", COMMISSIONING),
@@ -290,6 +294,7 @@ def url_kwargs_for(*, organisation_a, alice, bob, carol, **_) -> dict:
         "token": token,
         "key": "not-a-real-key",
         "uidb36": "1",
+        "unsubscribe_token": alerts.unsubscribe_token(bob.pk),
         **qualification_kwargs(organisation_a, alice),
         **calloff_kwargs(carol),
     }

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from calloffs import selectors, services
+from calloffs import alerts, selectors, services
 from calloffs.access import STAFF, competition_for_user, document_for_user, lot_for_user, notice_for_user
 from calloffs.forms import (
     BLANK_CRITERIA_ROWS,
@@ -229,6 +229,7 @@ def _manage_page(request: HttpRequest, competition: Competition, problems: list[
         "amendments": list(competition.amendments.all()),
         "problems": _problem_links(problems or [], PROBLEM_ANCHORS, "details"),
         "threshold_pence": services.threshold_pence(),
+        "alerted": alerts.alerted_summary(competition),
     }
     return render(request, "calloffs/commissioning/competition.html", context)
 

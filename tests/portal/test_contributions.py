@@ -23,6 +23,10 @@ pytestmark = pytest.mark.django_db
                     "/qualification/",
                 ),
                 ("Find an opportunity: contracts you can bid for", "/opportunities/"),
+                (
+                    "E-mails about opportunities: how often, and which services",
+                    "/opportunities/e-mail-settings/",
+                ),
                 ("Organisation details and colleagues", "/organisations/"),
                 ("How qualification works", "/how-qualification-works/"),
             ],

@@ -493,6 +493,26 @@ def test_the_bulk_service_queues_its_deliveries_after_commit(
     assert sorted(email.to[0] for email in mail.outbox) == ["alice@alpha.example", "bob@alpha.example"]
 
 
+def test_the_sender_says_per_person_what_each_e_mail_adds_or_that_there_is_none_now(
+    organisation_a, alice, bob
+):
+    def personal(user_id: int) -> str | None:
+        return None if user_id == bob.pk else f"\n\nYour own link: /personal/{user_id}/"
+
+    services.messages_send_bulk(
+        kind="test_notice",
+        source="tests:alert",
+        context={"subject": "Alert", "text": "Once."},
+        organisations=[organisation_a],
+        personal=personal,
+    )
+
+    delivery = Delivery.objects.get()  # none for bob: he wants no e-mail now
+    assert delivery.address == "alice@alpha.example"
+    assert "Once." in delivery.body_text and f"Your own link: /personal/{alice.pk}/" in delivery.body_text
+    assert Message.objects.get().recipient_organisation == organisation_a  # the inbox has it all the same
+
+
 # E-mails that are not messages --------------------------------------------------------------------
 
 

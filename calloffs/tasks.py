@@ -1,0 +1,58 @@
+"""Background work of call-offs (Celery): the opportunity alerts' fan-out (calloffs.alerts).
+
+Every task takes ids and calls one function of `calloffs.alerts`. Each is safe to run twice, or to be
+killed and run again (acks late): the messages already sent are the claim, and are skipped.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from calloffs import alerts
+
+RETRIES = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": 30,  # seconds, doubling each time
+    "retry_backoff_max": 30 * 60,
+    "max_retries": 8,
+}
+
+
+@shared_task(**RETRIES)
+def competition_published_alerts_send(self, competition_id: int) -> int:
+    return alerts.competition_published_alerts_send(competition_id=competition_id)
+
+
+@shared_task(**RETRIES)
+def amendment_alerts_send(self, amendment_id: int) -> int:
+    return alerts.amendment_alerts_send(amendment_id=amendment_id)
+
+
+@shared_task(**RETRIES)
+def competition_withdrawn_alerts_send(self, competition_id: int) -> int:
+    return alerts.competition_withdrawn_alerts_send(competition_id=competition_id)
+
+
+@shared_task(**RETRIES)
+def notice_published_alerts_send(self, notice_id: int) -> int:
+    return alerts.notice_published_alerts_send(notice_id=notice_id)
+
+
+@shared_task(acks_late=True)
+def alert_digests_send() -> int:
+    """Every morning (CELERY_BEAT_SCHEDULE): each daily summary, once per person per day."""
+    return alerts.digests_send()
+
+
+@shared_task
+def alerts_recheck() -> int:
+    """Every 15 minutes (CELERY_BEAT_SCHEDULE): run again the fan-outs of the last day's publications,
+    amendments and withdrawals; each sends only what is missing. Returns how many were queued."""
+    queued = 0
+    for task_name, ids in alerts.recent_alert_sources().items():
+        for object_id in ids:
+            globals()[task_name].delay(object_id)
+            queued += 1
+    return queued
