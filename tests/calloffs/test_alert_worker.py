@@ -13,7 +13,7 @@ import pytest
 from calloffs import alerts, services
 from calloffs import tasks as calloff_tasks
 from portal import tasks as portal_tasks
-from portal.models import Delivery, Message, Organisation
+from portal.models import Delivery, Message, Organisation, source_key
 from tests.calloffs import factories as f
 from tests.factories import MembershipFactory
 from tests.portal.test_delivery_worker import (  # noqa: F401 - fixtures
@@ -64,7 +64,9 @@ def test_publishing_alerts_exactly_the_eligible_organisations_once(
     assert alerts.competition_published_alerts_send(competition_id=competition.pk) == 0
 
 
+@pytest.mark.parametrize("stopped", ["before_the_commit", "in_the_commit"])
 def test_a_worker_killed_in_the_middle_of_the_fan_out_leaves_each_organisation_one_message(
+    stopped,
     transactional_db,
     carol,
     organisation_a,
@@ -75,10 +77,17 @@ def test_a_worker_killed_in_the_middle_of_the_fan_out_leaves_each_organisation_o
     database_url,  # noqa: F811
     settings,
 ):
-    """The worker fans out in batches of three (tests/calloffs/worker_settings.py). A lock this test holds
-    on the eighth organisation stops it inside the third batch, after two have committed; it is killed
-    there. Another worker and the beat's safety nets (the alerts' recheck, the outbox's requeue) then send
-    what is missing, and nothing twice."""
+    """The worker fans out in batches of three (tests/calloffs/worker_settings.py) and is stopped in the
+    third, after two have committed, by a transaction this test holds open, then killed (SIGKILL) there:
+
+    - before the commit: this test has written, uncommitted, the eighth organisation's message, so the
+      worker's insert waits for it; the killed worker's batch is rolled back;
+    - in the commit: this test has locked the eighth organisation's row, which the worker's commit needs
+      (Django's foreign keys are checked at commit), so its COMMIT waits; the batch commits once the lock
+      goes, but the e-mails it was to queue after the commit never are (the worker is dead).
+
+    Another worker and the beat's safety nets (the alerts' recheck, the outbox's requeue) then send what
+    is missing, and nothing twice."""
     settings.DELIVERY_REQUEUE_AFTER_SECONDS = 0
     standing_for(organisation_a, regions=("north-east",))
     for _ in range(11):
@@ -97,16 +106,29 @@ def test_a_worker_killed_in_the_middle_of_the_fan_out_leaves_each_organisation_o
         publishing_to(shared_redis),
         psycopg.connect(database_url) as blocker,
     ):
-        # Inserting a message for the eighth organisation must wait for this lock (the foreign key).
-        blocker.execute("SELECT 1 FROM portal_organisation WHERE id = %s FOR UPDATE", [eligible[7]])
+        if stopped == "before_the_commit":
+            blocker.execute(
+                "INSERT INTO portal_message"
+                " (kind, source, subject, body, created_at, recipient_organisation_id)"
+                " VALUES (%s, %s, 'Held', 'Held', now(), %s)",
+                [alerts.PUBLISHED, source_key(competition), eligible[7]],
+            )
+        else:
+            blocker.execute("SELECT 1 FROM portal_organisation WHERE id = %s FOR UPDATE", [eligible[7]])
         first = workers.start(broker=shared_redis, smtp_port=smtp_port, extra_env=settings_env)
         services.competition_publish(competition=competition, user=carol)
         wait_for(lambda: Message.objects.filter(kind=alerts.PUBLISHED).count() == 6, what="two batches")
-        time.sleep(1)  # the worker is waiting for the lock, in the third batch
+        time.sleep(1)  # the worker is waiting for this test's transaction, in the third batch
         assert Message.objects.filter(kind=alerts.PUBLISHED).count() == 6
         first.send_signal(signal.SIGKILL)
         first.wait(10)
         blocker.rollback()
+        published = Message.objects.filter(kind=alerts.PUBLISHED)
+        if stopped == "in_the_commit":  # the held COMMIT goes through, with no worker left to queue e-mails
+            wait_for(lambda: published.count() == 9, timeout=10, what="the held commit")
+        else:
+            time.sleep(1)
+            assert published.count() == 6  # the killed worker's batch was rolled back
 
         workers.start(broker=shared_redis, smtp_port=smtp_port, extra_env=settings_env)
         assert calloff_tasks.alerts_recheck() >= 1  # the beat's safety net queues the fan-out again
