@@ -19,7 +19,12 @@ What it does, in one run:
 4. prints, per page: requests per second, p50 and p99 latency, the bare view's requests per second,
    the ratio and its target, queries (and writes) per request, and the peak memory of a worker;
 5. times the longest Selection Questionnaire's PDF (14 categories, long answers), rendered as the
-   Celery task renders it, against the task's time limit (skip it with --no-pdf).
+   Celery task renders it, against the task's time limit (skip it with --no-pdf);
+6. times the opportunity alerts' fan-out of one competition to 10,000 eligible organisations (skip it
+   with --no-fanout, or run only it with --fanout-only): with PostgreSQL and REDIS_URL, through a real
+   Celery worker (`celery -A portal worker` in a subprocess, production settings), from publication
+   until every message and delivery is recorded (the e-mails queued); then, for its queries, the same
+   fan-out of a second competition run in-process, its deliveries' dispatch counted rather than sent.
 
 Timings are taken over HTTP from gunicorn workers, with the garbage collector on, as in production.
 Nothing here is asserted: the tests assert query counts; this prints what the pages cost.
@@ -48,6 +53,8 @@ COMPETITIONS = 500  # live call-off competitions in the opportunity finder
 WORKERS = 2  # the same for the portal and the bare project
 CONNECTIONS = 8
 CSV_TARGET_SECONDS = 0.3
+FANOUT_ORGANISATIONS = 10_000
+FANOUT_TARGET_SECONDS = 30  # issue 9: the fan-out to 10,000 organisations, with a real worker
 
 
 @dataclass
@@ -347,11 +354,122 @@ def pdf_timing() -> None:
     )
 
 
+def wait_until(condition, *, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"Timed out after {timeout:.0f} s waiting for {what}")
+
+
+def start_worker(environment: dict[str, str], directory: Path) -> subprocess.Popen:
+    """`celery -A portal worker` (one process, as the tests run it) on the benchmark's database and
+    broker."""
+    log = directory / "worker.log"
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-n", "bench@%h"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603 - our own command line
+            command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT
+        )
+    wait_until(
+        lambda: process.poll() is None and "ready" in log.read_text(errors="replace"),
+        timeout=60,
+        what=f"the Celery worker ({log})",
+    )
+    return process
+
+
+def fanout_timing(environment: dict[str, str], directory: Path) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench import data
+    from calloffs import alerts, services
+    from calloffs import tasks as calloff_tasks
+    from portal import tasks as portal_tasks
+    from portal.celery import app
+    from portal.models import Delivery, Message, source_key
+
+    count = FANOUT_ORGANISATIONS
+    print(f"\nThe alerts' fan-out of one competition to {count:,} eligible organisations…", flush=True)
+    started = time.perf_counter()
+    data.alert_audience(count)
+    print(
+        f"  {count:,} eligible organisations (one member each) built in {time.perf_counter() - started:.0f} s"
+    )
+
+    def recorded(competition) -> tuple[int, int]:
+        key = source_key(competition)
+        return (
+            Message.objects.filter(kind=alerts.PUBLISHED, source=key).count(),
+            Delivery.objects.filter(kind=alerts.PUBLISHED, message__source=key).count(),
+        )
+
+    broker = os.environ.get("REDIS_URL", "")
+    if broker and connection.vendor == "postgresql":
+        import redis
+
+        competition, commissioner = data.alert_competition("Bench fan-out through a worker")
+        worker = start_worker({**environment, "CELERY_TASK_ALWAYS_EAGER": "false"}, directory)
+        saved = app.conf.task_always_eager
+        app.conf.task_always_eager = False  # this process queues the fan-out on the broker, as the web does
+        try:
+            started = time.perf_counter()
+            services.competition_publish(competition=competition, user=commissioner)
+            wait_until(lambda: recorded(competition) == (count, count), timeout=600, what="the fan-out")
+            seconds = time.perf_counter() - started
+        finally:
+            app.conf.task_always_eager = saved
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+            # The e-mails it had not sent yet (locmem: nowhere) are not left on the broker.
+            redis.Redis.from_url(broker).delete("celery", "unacked", "unacked_index")
+        print(
+            f"  With a real worker: {count:,} messages and {count:,} deliveries recorded {seconds:.1f} s "
+            f"after publication (target < {FANOUT_TARGET_SECONDS} s: "
+            f"{'met' if seconds < FANOUT_TARGET_SECONDS else 'NOT met'})."
+        )
+    else:
+        print(
+            "  No real worker: that needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); in-process only."
+        )
+
+    competition, commissioner = data.alert_competition("Bench fan-out in-process")
+    queued = []
+    dispatch = portal_tasks.deliveries_dispatch
+    publish_task = calloff_tasks.competition_published_alerts_send.delay
+    portal_tasks.deliveries_dispatch = queued.extend  # count the e-mails queued, do not send them here
+    calloff_tasks.competition_published_alerts_send.delay = lambda *args, **kwargs: None  # timed below
+    try:
+        services.competition_publish(competition=competition, user=commissioner)
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            sent = alerts.competition_published_alerts_send(competition_id=competition.pk)
+        seconds = time.perf_counter() - started
+    finally:
+        portal_tasks.deliveries_dispatch = dispatch
+        calloff_tasks.competition_published_alerts_send.delay = publish_task
+    writes = sum(q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) for q in captured)
+    messages, deliveries = recorded(competition)
+    print(
+        f"  In-process (the task's function, {alerts.BATCH_SIZE} organisations a batch): {sent:,} new "
+        f"messages, {messages:,} messages and {deliveries:,} deliveries recorded, {len(queued):,} e-mails "
+        f"queued, in {seconds:.1f} s and {len(captured)} queries ({writes} writes)."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="wrk rounds per page and view (default 3)")
     parser.add_argument("--seconds", type=int, default=2, help="length of a wrk round (default 2)")
     parser.add_argument("--no-pdf", action="store_true", help="skip timing the longest questionnaire's PDF")
+    parser.add_argument("--no-fanout", action="store_true", help="skip timing the alerts' fan-out")
+    parser.add_argument("--fanout-only", action="store_true", help="time only the alerts' fan-out")
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: run make system-packages (Debian's wrk package).")
@@ -402,58 +520,66 @@ def main() -> None:
             f"{PROVIDERS} qualified providers, {COMPETITIONS} live competitions and the people built "
             f"in {time.perf_counter() - started:.0f} s"
         )
-        cookies = {}
-        for name in ("supplier", "admin"):
-            client = Client()
-            client.force_login(getattr(people, name))
-            cookies[name] = client.cookies["sessionid"].value
+        if not arguments.fanout_only:
+            cookies = {}
+            for name in ("supplier", "admin"):
+                client = Client()
+                client.force_login(getattr(people, name))
+                cookies[name] = client.cookies["sessionid"].value
 
-        category = ServiceCategory.objects.get(code="accommodation")
-        region = Region.objects.get(code="london")
-        pages = [
-            Page("Home (anonymous)", "/", target=0.5),
-            Page("Provider list (anonymous)", "/providers/", target=0.5),
-            Page(
-                "Provider list, filtered",
-                f"/providers/?category={category.pk}&region={region.pk}",
-                target=0.5,
-            ),
-            Page("Provider list, by name", "/providers/?q=north", target=0.5),
-            Page("Opportunity finder (anonymous)", "/opportunities/", target=0.5),
-            Page(
-                "Opportunity finder, filtered",
-                f"/opportunities/?category={category.pk}&region={region.pk}&any_size=on&sort=value",
-                target=0.5,
-            ),
-            Page("Provider list (signed in)", "/providers/", "supplier", "template", 0.3),
-            Page("Supplier dashboard", "/dashboard/", "supplier", "template", 0.3),
-            Page(
-                "Questionnaire task list", f"/qualification/{people.draft.pk}/", "supplier", "template", 0.3
-            ),
-            Page("Inbox", "/messages/", "supplier", "template", 0.3),
-            Page("Review queue (MoJ admin)", "/review/", "admin", "template", 0.3),
-            Page("Provider CSV, every provider", "/providers/download.csv", bare="", connections=1),
-        ]
-        for page in pages:
-            count_queries(page, cookies)
-        cache.clear()  # the servers start from an empty cache
+            category = ServiceCategory.objects.get(code="accommodation")
+            region = Region.objects.get(code="london")
+            pages = [
+                Page("Home (anonymous)", "/", target=0.5),
+                Page("Provider list (anonymous)", "/providers/", target=0.5),
+                Page(
+                    "Provider list, filtered",
+                    f"/providers/?category={category.pk}&region={region.pk}",
+                    target=0.5,
+                ),
+                Page("Provider list, by name", "/providers/?q=north", target=0.5),
+                Page("Opportunity finder (anonymous)", "/opportunities/", target=0.5),
+                Page(
+                    "Opportunity finder, filtered",
+                    f"/opportunities/?category={category.pk}&region={region.pk}&any_size=on&sort=value",
+                    target=0.5,
+                ),
+                Page("Provider list (signed in)", "/providers/", "supplier", "template", 0.3),
+                Page("Supplier dashboard", "/dashboard/", "supplier", "template", 0.3),
+                Page(
+                    "Questionnaire task list",
+                    f"/qualification/{people.draft.pk}/",
+                    "supplier",
+                    "template",
+                    0.3,
+                ),
+                Page("Inbox", "/messages/", "supplier", "template", 0.3),
+                Page("Review queue (MoJ admin)", "/review/", "admin", "template", 0.3),
+                Page("Provider CSV, every provider", "/providers/download.csv", bare="", connections=1),
+            ]
+            for page in pages:
+                count_queries(page, cookies)
+            cache.clear()  # the servers start from an empty cache
 
-        server_environment = {**os.environ, **environment, "DATABASE_URL": url}
-        portal = Server("portal", "portal.wsgi:application", server_environment, directory)
-        bare = Server("bare", "bench.bare:application", server_environment, directory)
-        servers = [portal, bare]
-        for server in servers:
-            server.wait()
-        print(
-            f"Driving the portal and the bare view ({arguments.rounds} rounds of {arguments.seconds} s each):"
-        )
-        run(pages, cookies, portal, bare, arguments.rounds, arguments.seconds)
-        for server in servers:
-            server.stop()
-        servers = []
-        print_table(pages)
-        if not arguments.no_pdf:
+            server_environment = {**os.environ, **environment, "DATABASE_URL": url}
+            portal = Server("portal", "portal.wsgi:application", server_environment, directory)
+            bare = Server("bare", "bench.bare:application", server_environment, directory)
+            servers = [portal, bare]
+            for server in servers:
+                server.wait()
+            print(
+                f"Driving the portal and the bare view "
+                f"({arguments.rounds} rounds of {arguments.seconds} s each):"
+            )
+            run(pages, cookies, portal, bare, arguments.rounds, arguments.seconds)
+            for server in servers:
+                server.stop()
+            servers = []
+            print_table(pages)
+        if not (arguments.no_pdf or arguments.fanout_only):
             pdf_timing()
+        if not arguments.no_fanout:
+            fanout_timing({**os.environ, **environment, "DATABASE_URL": url}, directory)
     finally:
         for server in servers:
             server.stop()

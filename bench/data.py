@@ -24,6 +24,7 @@ TEXT = (
     "staff and volunteers who know the local area and work closely with probation practitioners"
 )
 WORDS = TEXT.split()
+UNUSABLE = "!"  # Django's mark of a password that can never be used to sign in
 
 
 def long_text(words: int, seed: int) -> str:
@@ -253,3 +254,106 @@ def competitions(count: int, *, notices: int = 50) -> None:
         for notice in built_notices
         for region in rng.sample(regions, 2)
     )
+
+
+def alert_audience(count: int, *, category: str = "accommodation", region: str = "north-east") -> None:
+    """`count` organisations eligible for a lot in `category` and `region` (qualified, with a standing:
+    turnover, Cyber Essentials Plus valid for months, no exclusion), each with one member, in bulk."""
+    from portal.models import Membership, Organisation, Region, ServiceCategory, User
+    from suppliers.models import Application, OrganisationRegion, OrganisationStanding, Qualification
+    from suppliers.standing import cyber_rank
+
+    now = timezone.now()
+    chosen_category = ServiceCategory.objects.get(code=category)
+    chosen_region = Region.objects.get(code=region)
+    author = User.objects.create_user("bench-alerts@example.org", full_name="Bench Alerts")
+    organisations = Organisation.objects.bulk_create(
+        (
+            Organisation(
+                legal_name=f"Alerted Futures {number:05d}",
+                legal_form=Organisation.LegalForm.CIO,
+                is_vcse=True,
+                size_band=Organisation.SizeBand.values[0],
+                address_line_1="1 High Street",
+                town="Durham",
+                postcode="DH1 1AA",
+                contact_name="Sam Patel",
+                contact_email=f"alerted{number}@example.org",
+                contact_phone="0191 496 0000",
+            )
+            for number in range(count)
+        ),
+        batch_size=2_000,
+    )
+    users = User.objects.bulk_create(
+        (
+            User(email=f"member{number}@alerted.example.org", full_name=f"Member {number}", password=UNUSABLE)
+            for number in range(count)
+        ),
+        batch_size=2_000,
+    )
+    Membership.objects.bulk_create(
+        (
+            Membership(user=user, organisation=organisation, is_admin=True)
+            for user, organisation in zip(users, organisations, strict=True)
+        ),
+        batch_size=2_000,
+    )
+    applications = Application.objects.bulk_create(
+        (
+            Application(
+                organisation=organisation,
+                number=1,
+                status=Application.Status.DECIDED,
+                outcome=Application.Outcome.SUCCESSFUL,
+                created_by=author,
+                submitted_by=author,
+                submitted_at=now,
+                decided_by=author,
+                decided_at=now,
+            )
+            for organisation in organisations
+        ),
+        batch_size=2_000,
+    )
+    Qualification.objects.bulk_create(
+        (
+            Qualification(organisation_id=a.organisation_id, category=chosen_category, granted_by=a)
+            for a in applications
+        ),
+        batch_size=2_000,
+    )
+    OrganisationRegion.objects.bulk_create(
+        (
+            OrganisationRegion(organisation_id=a.organisation_id, region=chosen_region, recorded_by=a)
+            for a in applications
+        ),
+        batch_size=2_000,
+    )
+    OrganisationStanding.objects.bulk_create(
+        (
+            OrganisationStanding(
+                organisation_id=a.organisation_id,
+                application=a,
+                decided_at=now,
+                turnover=2_000_000,
+                cyber_level="cyber_essentials_plus",
+                cyber_rank=cyber_rank("cyber_essentials_plus"),
+                cyber_expiry_date=timezone.localdate() + timedelta(days=365),
+                exclusion_decision=Application.ExclusionDecision.NOT_NEEDED,
+                is_vcse=True,
+            )
+            for a in applications
+        ),
+        batch_size=2_000,
+    )
+
+
+def alert_competition(title: str):
+    """A competition ready to publish: one lot in accommodation, in the North East; and its
+    commissioner."""
+    from tests.calloffs.factories import publishable_competition
+    from tests.factories import CommissionerFactory, region
+
+    commissioner = CommissionerFactory(regions=[region("north-east")])
+    return publishable_competition(commissioner, title=title), commissioner

@@ -40,7 +40,7 @@ WITHDRAWN = "calloff_withdrawn"
 NOTICE_PUBLISHED = "notice_published"
 DIGEST = "calloff_digest"
 ALERT_KINDS = (PUBLISHED, AMENDED, WITHDRAWN, NOTICE_PUBLISHED)
-BATCH_SIZE = 500  # organisations per transaction of the fan-out
+BATCH_SIZE = 500  # organisations per transaction of the fan-out (settings.ALERT_BATCH_SIZE overrides it)
 
 UNSUBSCRIBE_SALT = "calloffs.alerts.unsubscribe"
 
@@ -174,9 +174,10 @@ def alerts_send(
     """One message to each organisation, in batches (one transaction each); organisations that already
     have it are skipped. Returns how many were new."""
     ids = sorted(set(organisation_ids))
+    size = getattr(settings, "ALERT_BATCH_SIZE", BATCH_SIZE)
     sent = 0
-    for start in range(0, len(ids), BATCH_SIZE):
-        batch = ids[start : start + BATCH_SIZE]
+    for start in range(0, len(ids), size):
+        batch = ids[start : start + size]
         sent += messages_send_bulk(
             kind=kind,
             source=source,

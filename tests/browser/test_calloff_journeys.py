@@ -1,11 +1,14 @@
 """Call-off journeys in Chromium, every page audited: a commissioner publishes a market warming notice
-and a competition with two lots (one over the financial threshold); a qualified supplier finds it and
+and a competition with two lots (one over the financial threshold); a qualified supplier gets the alert
+in the portal's inbox and by e-mail, follows each to the competition, finds it in the finder too, and
 reads, per lot, whether it can bid; a visitor asks "Can I bid?"."""
 
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from calloffs.models import Competition, MarketWarmingNotice
@@ -139,8 +142,27 @@ def test_a_commissioner_publishes_and_a_supplier_reads_whether_it_can_bid(
     audit("published competition")
     assert Competition.objects.get().status == Competition.Status.LIVE
 
-    # A qualified supplier finds it and reads, for each lot, whether it can bid.
+    # The qualified supplier's alert (the fan-out ran in-process once the publication committed): in the
+    # portal's inbox, from the menu, with a link to the competition ...
+    title = "Accommodation support for prison leavers"
     sign_in_as(context, live_server, alice)
+    page.goto(live_server.url + "/dashboard/")
+    page.get_by_role("link", name="Messages", exact=True).click()
+    audit("inbox with the alert")
+    page.get_by_role("link", name=f"New opportunity you can bid for: {title}").click()
+    audit("the alert")
+    page.locator("main").get_by_role("link", name=title, exact=True).click()
+    audit("competition from the alert")
+    assert page.locator("#eligibility-1").inner_text().strip().endswith("You can bid for this lot.")
+
+    # ... and in her e-mail, whose link leads to the same page.
+    email = next(message for message in mail.outbox if alice.email in message.to and title in message.subject)
+    link = re.search(r"https?://\S*/opportunities/competitions/\d+/", email.body).group(0)
+    page.goto(live_server.url + urlsplit(link).path)  # the e-mail's link, on the test server
+    assert page.get_by_role("heading", name=title).is_visible()
+    assert page.locator("#eligibility-1").inner_text().strip().endswith("You can bid for this lot.")
+
+    # She also finds it in the finder and reads, for each lot, whether she can bid.
     page.goto(live_server.url + "/dashboard/")
     page.get_by_role("link", name="Find an opportunity", exact=True).click()
     audit("finder")

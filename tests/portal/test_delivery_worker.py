@@ -185,8 +185,11 @@ class Workers:
         self.database_url, self.directory = database_url, directory
         self.processes: list[subprocess.Popen] = []
 
-    def start(self, *, broker: str, smtp_port: int) -> subprocess.Popen:
-        """`celery -A portal worker` with the production settings, its e-mail going to `smtp_port`."""
+    def start(
+        self, *, broker: str, smtp_port: int, extra_env: dict[str, str] | None = None
+    ) -> subprocess.Popen:
+        """`celery -A portal worker` with the production settings, its e-mail going to `smtp_port`;
+        `extra_env` adds to or replaces its environment (e.g. another DJANGO_SETTINGS_MODULE)."""
         env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),
@@ -204,6 +207,7 @@ class Workers:
             "EMAIL_TIMEOUT": "20",
             "DELIVERY_BACKOFF_SECONDS": "1",
             "LOG_LEVEL": "INFO",
+            **(extra_env or {}),
         }
         log = self.directory / f"worker-{len(self.processes) + 1}.log"
         name = f"test{len(self.processes) + 1}-{os.getpid()}@%h"
