@@ -258,7 +258,7 @@ def calloff_kwargs(commissioner) -> dict:
         competition=draft,
     )
     return {
-        "document_pk": document.pk,
+        "calloff_document_pk": document.pk,
         "competition_pk": draft.pk,
         "lot_pk": draft.lots.get().pk,
         "notice_pk": notice.pk,
@@ -342,6 +342,8 @@ def _url(name: str, kwargs: dict) -> str:
             "application_pk": kwargs["submitted_pk"],
             "choice_pk": kwargs["waiting_choice_pk"],
         }
+    if name.startswith("calloffs:"):  # call-off documents are not the questionnaire's supporting documents
+        kwargs = {**kwargs, "document_pk": kwargs["calloff_document_pk"]}
     if name in PUBLISHED_CALLOFF_URLS:
         kwargs = {
             **kwargs,
