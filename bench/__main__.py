@@ -476,6 +476,9 @@ def main() -> None:
 
     sys.path.insert(0, str(ROOT))
     environment = production_environment()
+    if not os.environ.get("REDIS_URL"):
+        # Production refuses a cache of its own per process; without Redis the database is the shared one.
+        environment["CACHE_BACKEND"] = "database"
     os.environ.update(environment)
     url = os.environ.get("DATABASE_URL", "")
     use_test_database = bool(url) and not url.startswith("sqlite")
@@ -505,6 +508,7 @@ def main() -> None:
             url = database_url_named(url, connection.settings_dict["NAME"])
         else:
             call_command("migrate", verbosity=0)
+            call_command("createcachetable", verbosity=0)
         cache.clear()
         collect_static()
         print(
