@@ -1,0 +1,49 @@
+"""Forms no other browser journey submits, each clicked as a person would in Chromium, every page audited:
+the MoJ admin sends failed e-mails again; a commissioner amends, withdraws and tidies her call-offs."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from portal.models import Delivery
+from tests.browser.conftest import sign_in_as
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def failed_delivery(address: str) -> Delivery:
+    return Delivery.objects.create(
+        kind="test",
+        address=address,
+        subject=f"A message for {address}",
+        body_text="Hello.",
+        status=Delivery.Status.FAILED,
+        attempts=5,
+        last_error="550 Mailbox unavailable",
+        failed_at=timezone.now(),
+    )
+
+
+def test_the_moj_admin_sends_failed_e_mails_again(page, context, audit, live_server, ada):
+    one = failed_delivery("one@example.com")
+    failed_delivery("two@example.com")
+    failed_delivery("three@example.com")
+    sign_in_as(context, live_server, ada)
+    page.goto(live_server.url + "/dashboard/")
+    page.get_by_role("link", name=re.compile("Failed e-mails")).click()
+    audit("failed e-mails")
+    assert page.get_by_text("550 Mailbox unavailable").count() == 3
+
+    page.get_by_role("button", name="Send again to one@example.com").click()
+    audit("one sent again")
+    assert page.get_by_text("The e-mail to one@example.com is queued to be sent again.").is_visible()
+    assert not page.get_by_role("cell", name="one@example.com").count()
+    one.refresh_from_db()
+    assert one.status != Delivery.Status.FAILED
+
+    page.get_by_role("button", name="Send all 2 again").click()
+    audit("all sent again")
+    assert page.get_by_text("2 e-mails queued to be sent again.").is_visible()
+    assert page.get_by_text("No e-mail has failed.").is_visible()
+    assert not Delivery.objects.filter(status=Delivery.Status.FAILED).exists()
