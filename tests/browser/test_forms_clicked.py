@@ -6,8 +6,10 @@ import re
 import pytest
 from django.utils import timezone
 
+from calloffs.models import Competition
 from portal.models import Delivery
 from tests.browser.conftest import sign_in_as
+from tests.calloffs import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -47,3 +49,38 @@ def test_the_moj_admin_sends_failed_e_mails_again(page, context, audit, live_ser
     assert page.get_by_text("2 e-mails queued to be sent again.").is_visible()
     assert page.get_by_text("No e-mail has failed.").is_visible()
     assert not Delivery.objects.filter(status=Delivery.Status.FAILED).exists()
+
+
+def open_competitions(page, live_server) -> None:
+    page.goto(live_server.url + "/dashboard/")
+    page.get_by_role("link", name="Competitions", exact=True).click()
+
+
+def see_message(page, text: str) -> None:
+    assert page.get_by_text(text).first.is_visible(), f"{text!r} is not on {page.url}"
+
+
+def test_a_commissioner_amends_a_live_competition_and_withdraws_it(page, context, audit, live_server, carol):
+    competition = f.live_competition(carol, title="Housing support in Teesside")
+    sign_in_as(context, live_server, carol)
+    open_competitions(page, live_server)
+    audit("competitions")
+    page.get_by_role("link", name="Housing support in Teesside").click()
+    audit("live competition")
+
+    page.get_by_role("link", name="Amend the competition").click()
+    audit("amend")
+    page.get_by_label("What has changed?").fill("The specification now asks for weekend support.")
+    page.get_by_role("button", name="Publish the amendment").click()
+    audit("amended")
+    see_message(page, "Amendment published")
+    assert competition.amendments.get().summary == "The specification now asks for weekend support."
+
+    page.get_by_role("link", name="Withdraw the competition").click()
+    audit("withdraw")
+    page.get_by_label("Why is it ending?").fill("The service is no longer needed in Teesside.")
+    page.get_by_role("button", name="Withdraw the competition").click()
+    audit("withdrawn")
+    see_message(page, "Competition withdrawn")
+    competition.refresh_from_db()
+    assert competition.status == Competition.Status.WITHDRAWN
