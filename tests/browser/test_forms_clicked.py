@@ -6,10 +6,12 @@ import re
 import pytest
 from django.utils import timezone
 
+from calloffs import services as calloff_services
 from calloffs.models import Competition
 from portal.models import Delivery
 from tests.browser.conftest import sign_in_as
 from tests.calloffs import factories as f
+from tests.suppliers import factories as sq_factories
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -84,3 +86,43 @@ def test_a_commissioner_amends_a_live_competition_and_withdraws_it(page, context
     see_message(page, "Competition withdrawn")
     competition.refresh_from_db()
     assert competition.status == Competition.Status.WITHDRAWN
+
+
+def test_a_commissioner_tidies_a_draft_competition(page, context, audit, live_server, carol):
+    competition = f.publishable_competition(carol, title="Employment support in Durham")
+    f.add_lot(competition, carol, title="Darlington")
+    calloff_services.document_add(
+        user=carol,
+        uploaded_file=sq_factories.upload("Specification.pdf", sq_factories.PDF_BYTES),
+        competition=competition,
+    )
+    lots = competition.lots.count()
+    last_lot = str(competition.lots.get(number=lots))
+    sign_in_as(context, live_server, carol)
+    open_competitions(page, live_server)
+    page.get_by_role("link", name="Employment support in Durham").click()
+    audit("draft competition")
+
+    page.get_by_role("button", name=f"Remove lot {lots}", exact=True).click()
+    audit("lot removed")
+    see_message(page, f"{last_lot} removed")
+    assert competition.lots.count() == lots - 1
+
+    page.get_by_role("link", name="Change the criteria").click()
+    audit("criteria")
+    page.get_by_role("button", name="Save the criteria").click()
+    audit("criteria saved")
+    see_message(page, "Evaluation criteria saved")
+
+    page.get_by_role("link", name="Change the checklist").click()
+    audit("checklist")
+    page.get_by_role("button", name="Save the checklist").click()
+    audit("checklist saved")
+    see_message(page, "Submission checklist saved")
+
+    page.get_by_role("link", name="Add or remove documents").click()
+    audit("documents")
+    page.get_by_role("button", name="Remove Specification.pdf").click()
+    audit("document removed")
+    see_message(page, "Specification.pdf removed")
+    assert not competition.documents.exists()
