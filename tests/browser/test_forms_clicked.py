@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from calloffs import services as calloff_services
-from calloffs.models import Competition
+from calloffs.models import Competition, MarketWarmingNotice
 from portal.models import Delivery
 from tests.browser.conftest import sign_in_as
 from tests.calloffs import factories as f
@@ -126,3 +126,37 @@ def test_a_commissioner_tidies_a_draft_competition(page, context, audit, live_se
     audit("document removed")
     see_message(page, "Specification.pdf removed")
     assert not competition.documents.exists()
+
+
+def test_a_commissioner_withdraws_a_published_notice(page, context, audit, live_server, carol):
+    notice = f.published_notice(carol, title="Resettlement services from 2028")
+    sign_in_as(context, live_server, carol)
+    open_competitions(page, live_server)
+    page.get_by_role("link", name="Resettlement services from 2028").click()
+    audit("published notice")
+    page.get_by_role("link", name="Withdraw the notice").click()
+    audit("withdraw the notice")
+    page.get_by_label("Why are you withdrawing it?").fill(
+        "We will buy this with the probation regions instead."
+    )
+    page.get_by_role("button", name="Withdraw the notice").click()
+    audit("notice withdrawn")
+    see_message(page, "Notice withdrawn")
+    notice.refresh_from_db()
+    assert notice.status == MarketWarmingNotice.Status.WITHDRAWN
+
+
+def test_a_commissioner_records_the_outcome_of_a_closed_competition(page, context, audit, live_server, carol):
+    competition = f.closed_competition(carol)
+    sign_in_as(context, live_server, carol)
+    open_competitions(page, live_server)
+    page.get_by_role("link", name=competition.title).click()
+    audit("closed competition")
+    page.get_by_role("link", name="Record the outcome").click()
+    audit("record the outcome")
+    page.get_by_label("Awarded").check()
+    page.get_by_role("button", name="Record the outcome").click()
+    audit("outcome recorded")
+    see_message(page, "Outcome recorded")
+    competition.refresh_from_db()
+    assert competition.status == Competition.Status.AWARDED
