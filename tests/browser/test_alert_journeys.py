@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from calloffs.models import AlertPreference
 from tests.browser.conftest import sign_in_as
@@ -39,5 +40,5 @@ def test_a_supplier_sets_their_e_mails_and_a_colleague_unsubscribes_from_one(
     audit("unsubscribe: confirm")
     page.get_by_role("button", name="Stop these e-mails").click()
     audit("unsubscribed")
-    assert page.get_by_role("heading", name="You will not get e-mails about opportunities").is_visible()
+    expect(page.get_by_role("heading", name="You will not get e-mails about opportunities")).to_be_visible()
     assert AlertPreference.objects.get(user=bob).frequency == AlertPreference.Frequency.NEVER

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from calloffs.models import Competition, MarketWarmingNotice
 from tests.browser.conftest import sign_in_as
@@ -85,7 +86,7 @@ def test_a_commissioner_publishes_and_a_supplier_reads_whether_it_can_bid(
     fill_date(page, "submission_deadline", 10)
     fill_date(page, "expected_award_date", 70)
     submit(page)
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert "at least 28 days after publication" in page.locator(".govuk-error-summary").inner_text()
     audit("competition form with errors")
     assert page.input_value("input[name=title]") == "Accommodation support for prison leavers"
@@ -131,11 +132,11 @@ def test_a_commissioner_publishes_and_a_supplier_reads_whether_it_can_bid(
         ],
     )
     submit(page)
-    assert page.get_by_role("link", name="Specification.pdf").is_visible()
+    expect(page.get_by_role("link", name="Specification.pdf")).to_be_visible()
     page.get_by_role("link", name="Back to the competition").click()
     page.get_by_role("link", name="Preview it as bidders will see it").click()
-    assert page.get_by_text("This is how bidders will see the competition").is_visible()
-    assert page.get_by_role("link", name="Specification.pdf").is_visible()
+    expect(page.get_by_text("This is how bidders will see the competition")).to_be_visible()
+    expect(page.get_by_role("link", name="Specification.pdf")).to_be_visible()
     audit("preview")
     page.get_by_role("link", name="Back to the competition").click()
     page.get_by_role("button", name="Publish the competition").click()
@@ -159,7 +160,7 @@ def test_a_commissioner_publishes_and_a_supplier_reads_whether_it_can_bid(
     email = next(message for message in mail.outbox if alice.email in message.to and title in message.subject)
     link = re.search(r"https?://\S*/opportunities/competitions/\d+/", email.body).group(0)
     page.goto(live_server.url + urlsplit(link).path)  # the e-mail's link, on the test server
-    assert page.get_by_role("heading", name=title).is_visible()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
     assert page.locator("#eligibility-1").inner_text().strip().endswith("You can bid for this lot.")
 
     # She also finds it in the finder and reads, for each lot, whether she can bid.
@@ -176,7 +177,7 @@ def test_a_commissioner_publishes_and_a_supplier_reads_whether_it_can_bid(
     page.get_by_role("link", name="Back to find an opportunity").click()
     page.get_by_role("link", name="Accommodation in the North East from 2027").click()
     audit("notice for a qualified supplier")
-    assert page.get_by_text("Your organisation is qualified for these categories").is_visible()
+    expect(page.get_by_text("Your organisation is qualified for these categories")).to_be_visible()
 
 
 def test_a_visitor_asks_can_i_bid(page, audit, live_server):
@@ -187,7 +188,7 @@ def test_a_visitor_asks_can_i_bid(page, audit, live_server):
     audit("can I bid")
     page.fill("input[name=value]", "a lot")
     page.get_by_role("button", name="Show what is needed").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     audit("can I bid with errors")
     page.select_option("select[name=category]", label="1. Accommodation")
     page.select_option("select[name=region]", label="Wales")

@@ -8,6 +8,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
+from playwright.sync_api import expect
 
 from portal.models import User
 from tests.browser.conftest import sign_in_as
@@ -113,11 +114,11 @@ def test_pages_keep_to_the_content_security_policy_and_reveal_questions(browser,
     page.get_by_role("link", name="Grounds for exclusion").click()
 
     details = page.locator("textarea[name=fraud_details]")
-    assert not details.is_visible()  # hidden until "Yes" is chosen
+    expect(details).to_be_hidden()  # hidden until "Yes" is chosen
     page.check("input[name=fraud][value=yes]")
-    assert details.is_visible()
+    expect(details).to_be_visible()
     page.check("input[name=fraud][value=no]")
-    assert not details.is_visible()
+    expect(details).to_be_hidden()
 
     for path in ["/", "/accounts/login/", "/providers/", "/glossary/"]:
         page.goto(live_server.url + path)

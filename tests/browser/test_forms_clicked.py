@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from calloffs import services as calloff_services
 from calloffs.models import Competition, MarketWarmingNotice
@@ -41,15 +42,15 @@ def test_the_moj_admin_sends_failed_e_mails_again(page, context, audit, live_ser
 
     page.get_by_role("button", name="Send again to one@example.com").click()
     audit("one sent again")
-    assert page.get_by_text("The e-mail to one@example.com is queued to be sent again.").is_visible()
+    expect(page.get_by_text("The e-mail to one@example.com is queued to be sent again.")).to_be_visible()
     assert not page.get_by_role("cell", name="one@example.com").count()
     one.refresh_from_db()
     assert one.status != Delivery.Status.FAILED
 
     page.get_by_role("button", name="Send all 2 again").click()
     audit("all sent again")
-    assert page.get_by_text("2 e-mails queued to be sent again.").is_visible()
-    assert page.get_by_text("No e-mail has failed.").is_visible()
+    expect(page.get_by_text("2 e-mails queued to be sent again.")).to_be_visible()
+    expect(page.get_by_text("No e-mail has failed.")).to_be_visible()
     assert not Delivery.objects.filter(status=Delivery.Status.FAILED).exists()
 
 
@@ -59,7 +60,7 @@ def open_competitions(page, live_server) -> None:
 
 
 def see_message(page, text: str) -> None:
-    assert page.get_by_text(text).first.is_visible(), f"{text!r} is not on {page.url}"
+    expect(page.get_by_text(text).first).to_be_visible()
 
 
 def test_a_commissioner_amends_a_live_competition_and_withdraws_it(page, context, audit, live_server, carol):

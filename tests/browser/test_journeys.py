@@ -5,6 +5,7 @@ import re
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core import mail
+from playwright.sync_api import expect
 
 from portal.models import Membership, Organisation
 from tests.browser.conftest import sign_in_as
@@ -51,7 +52,7 @@ def test_a_newcomer_signs_up_sets_up_an_organisation_and_a_colleague_joins(
     page.wait_for_url(re.compile("/organisations/new/"))
     audit("organisation form")
     submit(page)  # an empty form: errors, nothing lost
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     audit("organisation form with errors")
     page.fill("input[name=legal_name]", "Harbour Mentoring CIO")
     page.check("input[name=legal_form][value=cio]")
@@ -73,7 +74,7 @@ def test_a_newcomer_signs_up_sets_up_an_organisation_and_a_colleague_joins(
     page.fill("input[name=email]", "owen@harbour.example")
     submit(page)
     page.wait_for_url(re.compile(r"/organisations/\d+/$"))
-    assert page.get_by_text("owen@harbour.example").first.is_visible()
+    expect(page.get_by_text("owen@harbour.example").first).to_be_visible()
     invitation_link = link_from_last_email("owen@harbour.example", "/invitations/")
 
     # The colleague, in a fresh browser session, follows the link and creates an account.
@@ -108,7 +109,7 @@ def test_a_commissioner_signs_in_with_a_code_from_their_authenticator_app(page, 
     submit(page)
     page.wait_for_url(re.compile("/dashboard/"))
     audit("commissioner dashboard")
-    assert page.get_by_text("North East").first.is_visible()
+    expect(page.get_by_text("North East").first).to_be_visible()
 
 
 def test_an_admin_removes_a_colleague_who_then_resets_a_forgotten_password(

@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.models import Message
 from suppliers.models import Application
@@ -26,7 +27,7 @@ def sign_out_from_the_menu(page, audit) -> None:
     page.wait_for_load_state()
     audit("signed out")
     assert "Your form could not be sent" not in page.content()
-    assert page.get_by_role("navigation", name="Menu").get_by_role("link", name="Sign in").is_visible()
+    expect(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Sign in")).to_be_visible()
 
 
 def test_a_supplier_signs_out_from_the_menu(page, context, audit, live_server, alice):
@@ -119,9 +120,11 @@ def test_the_qualification_page_explains_the_retry_rule_and_shows_what_failed(
     audit("qualification before applying")
     main = page.locator("main")
     assert "0 of 3" not in main.inner_text()
-    assert main.get_by_text(
-        f"If {ATTEMPTS} applications in a row are unsuccessful, you must wait {WAIT_MONTHS} months"
-    ).is_visible()
+    expect(
+        main.get_by_text(
+            f"If {ATTEMPTS} applications in a row are unsuccessful, you must wait {WAIT_MONTHS} months"
+        )
+    ).to_be_visible()
 
     decide(
         submitted_application(organisation_a, alice, categories=("accommodation", "women")), ada, women="fail"
@@ -129,18 +132,20 @@ def test_the_qualification_page_explains_the_retry_rule_and_shows_what_failed(
     page.goto(live_server.url + "/qualification/")
     audit("qualification after an outcome with a failed category")
     failed = main.locator("section", has=page.get_by_role("heading", name=re.compile("not passed")))
-    assert failed.get_by_text("9. Women").is_visible()
-    assert failed.get_by_text("Not enough evidence.").is_visible()
+    expect(failed.get_by_text("9. Women")).to_be_visible()
+    expect(failed.get_by_text("Not enough evidence.")).to_be_visible()
     assert "Accommodation" not in failed.inner_text()
 
     decide(submitted_application(organisation_a, alice, categories=("women",)), ada, women="fail")
     page.goto(live_server.url + "/qualification/")
     audit("qualification after an unsuccessful application")
-    assert main.get_by_text("Your last application was unsuccessful.").is_visible()
-    assert main.get_by_text(
-        f"You can apply {ATTEMPTS - 1} more times. "
-        f"If those are all unsuccessful, you must wait {WAIT_MONTHS} months"
-    ).is_visible()
+    expect(main.get_by_text("Your last application was unsuccessful.")).to_be_visible()
+    expect(
+        main.get_by_text(
+            f"You can apply {ATTEMPTS - 1} more times. "
+            f"If those are all unsuccessful, you must wait {WAIT_MONTHS} months"
+        )
+    ).to_be_visible()
 
 
 def test_message_times_read_as_gov_uk_writes_them(page, context, audit, live_server, alice, organisation_a):
@@ -153,11 +158,11 @@ def test_message_times_read_as_gov_uk_writes_them(page, context, audit, live_ser
     sign_in_as(context, live_server, alice)
     page.goto(live_server.url + "/messages/")
     audit("inbox")
-    assert page.locator("main").get_by_text("25 November 2026 at 12:26pm").is_visible()
+    expect(page.locator("main").get_by_text("25 November 2026 at 12:26pm")).to_be_visible()
     assert "p.m." not in page.locator("main").inner_text()
     page.get_by_role("link", name=re.compile("The outcome of your Selection Questionnaire")).click()
     audit("message")
-    assert page.locator("main").get_by_text("Received 25 November 2026 at 12:26pm").is_visible()
+    expect(page.locator("main").get_by_text("Received 25 November 2026 at 12:26pm")).to_be_visible()
 
 
 def test_confirming_an_e_mail_address_shows_one_success_banner(page, audit, live_server, settings):

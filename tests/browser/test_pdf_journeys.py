@@ -2,6 +2,7 @@
 rendered it, then the organisation downloads it. Every page visited is audited."""
 
 import pytest
+from playwright.sync_api import expect
 
 from suppliers import pdfs, tasks
 from tests.browser.conftest import sign_in_as
@@ -23,7 +24,7 @@ def test_an_organisation_downloads_its_pdf_once_it_is_prepared(
     sign_in_as(context, live_server, alice)
     page.goto(live_server.url + f"/qualification/{application.pk}/")
     audit("sent version, PDF being prepared")
-    assert page.get_by_text("The PDF of version 1 is being prepared").is_visible()
+    expect(page.get_by_text("The PDF of version 1 is being prepared")).to_be_visible()
     assert page.get_by_role("link", name="Download this version (PDF)").count() == 0
 
     assert pdfs.application_pdf_prepare(application_id=queued[0])

@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from suppliers.models import Application
 from suppliers.retry import add_months
@@ -42,7 +43,7 @@ def answer_every_section(page, audit) -> None:
     open_task(page, audit, "Financial information")
     page.fill("input[name=turnover_year_1]", "abc")
     submit(page)  # a mistake: the error is shown and what was typed is kept
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert page.input_value("input[name=turnover_year_1]") == "abc"
     audit("financial information with an error")
     page.fill("input[name=turnover_year_1]", "180000")
@@ -81,12 +82,12 @@ def add_category(page, audit, name: str, *, document: bool = False) -> None:
             "input[name=file]", files=[{"name": "note.txt", "mimeType": "text/plain", "buffer": b"hi"}]
         )
         page.get_by_role("button", name="Upload document").click()
-        assert page.locator(".govuk-error-summary").get_by_text("must be a PDF").is_visible()
+        expect(page.locator(".govuk-error-summary").get_by_text("must be a PDF")).to_be_visible()
         audit("an upload refused by its content")
         files = [{"name": "annual-report.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
         page.set_input_files("input[name=file]", files=files)
         page.get_by_role("button", name="Upload document").click()
-        assert page.get_by_role("link", name="annual-report.pdf").is_visible()
+        expect(page.get_by_role("link", name="annual-report.pdf")).to_be_visible()
         audit("a supporting document uploaded")
     page.fill("textarea[name=descriptor]", f"Our {name.lower()} service for people on probation.")
     for index in range(2):
@@ -162,10 +163,10 @@ def test_a_newcomer_qualifies_in_one_category_of_two(
     sign_in_as(context, live_server, alice)
     page.goto(live_server.url + "/qualification/")
     audit("qualification status after the outcome")
-    assert page.get_by_text("1. Accommodation").is_visible()
+    expect(page.get_by_text("1. Accommodation")).to_be_visible()
     page.goto(live_server.url + f"/qualification/{application.pk}/")
     audit("the decided version")
-    assert page.get_by_text("did not show work with women specifically").is_visible()
+    expect(page.get_by_text("did not show work with women specifically")).to_be_visible()
 
     # The public list shows the organisation under Accommodation only.
     page.context.clear_cookies()
@@ -174,7 +175,7 @@ def test_a_newcomer_qualifies_in_one_category_of_two(
     page.select_option("select[name=category]", label="1. Accommodation")
     page.get_by_role("button", name="Apply filters").click()
     audit("filtered by accommodation")
-    assert page.get_by_text("Alpha Futures CIC").first.is_visible()
+    expect(page.get_by_text("Alpha Futures CIC").first).to_be_visible()
     page.select_option("select[name=category]", label="9. Women")
     page.get_by_role("button", name="Apply filters").click()
     audit("filtered by women")
@@ -194,13 +195,13 @@ def test_a_third_unsuccessful_outcome_means_a_wait_and_an_early_fourth_is_refuse
     sign_in_as(context, live_server, alice)
     page.goto(live_server.url + "/qualification/")
     audit("qualification status while waiting")
-    assert page.get_by_text(f"You can apply again from {wait_until:%-d %B %Y}").is_visible()
+    expect(page.get_by_text(f"You can apply again from {wait_until:%-d %B %Y}")).to_be_visible()
 
     page.goto(live_server.url + f"/qualification/{fourth.pk}/check/")
     audit("check answers of the fourth")
     page.get_by_role("button", name="Send questionnaire").click()
-    assert page.locator(".govuk-error-summary").is_visible()
-    assert page.get_by_text(f"You can apply again from {wait_until:%-d %B %Y}").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.get_by_text(f"You can apply again from {wait_until:%-d %B %Y}")).to_be_visible()
     audit("fourth refused")
     fourth.refresh_from_db()
     assert fourth.is_draft

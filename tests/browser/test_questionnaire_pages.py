@@ -2,6 +2,7 @@
 summary names each field once, in the page's order (issue 7 §1)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from suppliers import services
 from tests.browser.conftest import sign_in_as
@@ -28,7 +29,7 @@ def test_uploading_a_document_keeps_what_was_typed_but_not_saved(page, audit, ca
     page.set_input_files("input[name=file]", files=files)
     page.get_by_role("button", name="Upload document").click()
 
-    assert page.get_by_role("link", name="annual-report.pdf").is_visible()
+    expect(page.get_by_role("link", name="annual-report.pdf")).to_be_visible()
     assert page.input_value("textarea[name=descriptor]") == "Mentoring for women leaving prison."
     assert page.input_value("input[name=case_studies-1-title]") == "Women's centre in Hull"
     audit("a document uploaded with typed answers")
@@ -46,7 +47,7 @@ def test_a_refused_upload_keeps_what_was_typed(page, audit, category_page):
     page.set_input_files("input[name=file]", files=files)
     page.get_by_role("button", name="Upload document").click()
 
-    assert page.locator(".govuk-error-summary").get_by_text("must be a PDF").is_visible()
+    expect(page.locator(".govuk-error-summary").get_by_text("must be a PDF")).to_be_visible()
     assert page.input_value("textarea[name=descriptor]") == "Mentoring for women leaving prison."
     audit("an upload refused, typed answers kept")
 
