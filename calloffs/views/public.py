@@ -19,14 +19,9 @@ from calloffs.models import Competition
 from portal import access, uploads
 from portal.access import access as access_policy
 from portal.page_cache import public_page
+from portal.pagination import query_without_page
 
 PAGE_SIZE = 20
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @public_page
@@ -40,8 +35,8 @@ def finder(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "items": selectors.finder_items(page.object_list, now),
-        "filters_query": _query_without_page(request),
-        "filtered": bool(_query_without_page(request)),
+        "filters_query": query_without_page(request),
+        "filtered": bool(query_without_page(request)),
     }
     return render(request, "calloffs/public/finder.html", context)
 

@@ -20,6 +20,7 @@ from portal import access
 from portal.access import access as access_policy
 from portal.models import Organisation, Region, ServiceCategory
 from portal.page_cache import public_page
+from portal.pagination import query_without_page
 from portal.pdf import pdf_render, pdf_response
 from suppliers import selectors
 from suppliers.forms_providers import ProviderFilterForm, size_short_label
@@ -96,12 +97,6 @@ def _filtered(request: HttpRequest) -> tuple[ProviderFilterForm, dict, Iterable[
     return form, filters, providers, set(form.regions)
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @public_page
 @access_policy(access.PUBLIC)
 def provider_list(request: HttpRequest) -> HttpResponse:
@@ -111,7 +106,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": [_row(organisation, all_region_ids) for organisation in page.object_list],
-        "filters_query": _query_without_page(request),
+        "filters_query": query_without_page(request),
         "filtered": any(filters.values()),
     }
     return render(request, "suppliers/providers/list.html", context)
