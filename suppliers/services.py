@@ -29,7 +29,6 @@ from portal.exceptions import RuleBroken
 from portal.models import Organisation, Region, ServiceCategory, User
 from portal.page_cache import public_pages_changed
 from portal.services import message_send
-from portal.uploads import DOCX, ODT, PDF, magic  # noqa: F401 (the document types, named here too)
 from suppliers import pdfs, sections, selectors, standing, tasks
 from suppliers.models import (
     Application,

@@ -6,6 +6,7 @@ import zipfile
 import pytest
 from django.core.files.storage import default_storage
 
+from portal import uploads
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent
 from suppliers import services
@@ -50,7 +51,7 @@ def add(choice, user, name, data, content_type="application/pdf"):
 def test_a_pdf_is_accepted_by_its_content_and_stored_under_a_random_name(choice, alice):
     document = add(choice, alice, "../../our policy.pdf", PDF_BYTES)
 
-    assert document.content_type == services.PDF
+    assert document.content_type == uploads.PDF
     assert document.original_name == "our policy.pdf"
     assert document.size == len(PDF_BYTES)
     assert document.file.name.startswith("sq/") and "policy" not in document.file.name
@@ -69,17 +70,17 @@ def test_a_text_file_named_pdf_is_refused_naming_the_allowed_types(choice, alice
 def test_a_real_docx_is_accepted(choice, alice):
     document = add(choice, alice, "case study.docx", docx_bytes(), "application/octet-stream")
 
-    assert document.content_type == services.DOCX
+    assert document.content_type == uploads.DOCX
 
 
 def test_a_docx_that_libmagic_calls_a_zip_is_judged_by_its_manifest(choice, alice, monkeypatch):
-    monkeypatch.setattr(services.magic, "from_buffer", lambda data, mime: "application/zip")
+    monkeypatch.setattr(uploads.magic, "from_buffer", lambda data, mime: "application/zip")
 
-    assert add(choice, alice, "case study.docx", docx_bytes()).content_type == services.DOCX
+    assert add(choice, alice, "case study.docx", docx_bytes()).content_type == uploads.DOCX
 
 
 def test_an_odt_is_accepted(choice, alice):
-    assert add(choice, alice, "policy.odt", odt_bytes()).content_type == services.ODT
+    assert add(choice, alice, "policy.odt", odt_bytes()).content_type == uploads.ODT
 
 
 @pytest.mark.parametrize(
