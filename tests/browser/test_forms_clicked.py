@@ -161,3 +161,22 @@ def test_a_commissioner_records_the_outcome_of_a_closed_competition(page, contex
     see_message(page, "Outcome recorded")
     competition.refresh_from_db()
     assert competition.status == Competition.Status.AWARDED
+
+
+def test_a_commissioner_cancels_a_draft_competition_and_an_empty_reason_is_refused(
+    page, context, audit, live_server, carol
+):
+    competition = f.publishable_competition(carol, title="Mentoring in Hartlepool")
+    sign_in_as(context, live_server, carol)
+    open_competitions(page, live_server)
+    page.get_by_role("link", name="Mentoring in Hartlepool").click()
+    page.get_by_role("link", name="Cancel this draft").click()
+    page.get_by_role("button", name="Cancel the competition").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    audit("cancel without a reason")
+    page.get_by_label("Why is it ending?").fill("The budget was moved to a grant round.")
+    page.get_by_role("button", name="Cancel the competition").click()
+    audit("cancelled")
+    see_message(page, "Competition cancelled")
+    competition.refresh_from_db()
+    assert competition.status == Competition.Status.CANCELLED
