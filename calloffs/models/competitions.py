@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.evaluation import DEFAULT_SCORE_MAX
 from portal.models import Region, ServiceCategory, User
 from suppliers.sections import CYBER_LEVELS
 
@@ -131,6 +132,13 @@ class Competition(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     ended_at = models.DateTimeField(null=True, blank=True, help_text="Cancelled, withdrawn or decided.")
+    score_max = models.PositiveSmallIntegerField(
+        default=DEFAULT_SCORE_MAX, help_text="Evaluators score each criterion from 0 to this."
+    )
+    opened_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the commissioner opened the tenders, after the deadline."
+    )
+    opened_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     objects = CompetitionQuerySet.as_manager()
 
@@ -141,6 +149,10 @@ class Competition(models.Model):
                 name="competition_published_has_deadline",
                 condition=Q(status__in=["draft", "cancelled"])
                 | Q(published_at__isnull=False, submission_deadline__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="competition_opened_after_deadline",
+                condition=Q(opened_at__isnull=True) | Q(opened_at__gte=models.F("submission_deadline")),
             ),
             models.CheckConstraint(
                 name="competition_clarification_before_deadline",

@@ -1,0 +1,61 @@
+"""The call-offs app's models, one module per stage: competitions (with notices, lots, criteria, the
+checklist, amendments, documents and alert preferences), tenders, clarifications, evaluation and awards."""
+
+from .awards import Award, Contract, OutcomeLetter
+from .clarifications import ClarificationQuestion
+from .competitions import (
+    CYBER_LEVEL_CHOICES,
+    DEFAULT_CYBER_LEVEL,
+    AlertPreference,
+    Amendment,
+    ChecklistItem,
+    Competition,
+    CompetitionQuerySet,
+    EvaluationCriterion,
+    Lot,
+    MarketWarmingNotice,
+    NoticeQuerySet,
+    OpportunityDocument,
+    opportunity_document_upload_to,
+)
+from .evaluation import ConflictDeclaration, Evaluator, ModeratedScore, Score
+from .tenders import (
+    Tender,
+    TenderFile,
+    TenderPartner,
+    TenderResponse,
+    TenderSignature,
+    TenderVersion,
+    tender_file_upload_to,
+)
+
+__all__ = [
+    "CYBER_LEVEL_CHOICES",
+    "DEFAULT_CYBER_LEVEL",
+    "AlertPreference",
+    "Amendment",
+    "Award",
+    "ChecklistItem",
+    "ClarificationQuestion",
+    "Competition",
+    "CompetitionQuerySet",
+    "ConflictDeclaration",
+    "Contract",
+    "EvaluationCriterion",
+    "Evaluator",
+    "Lot",
+    "MarketWarmingNotice",
+    "ModeratedScore",
+    "NoticeQuerySet",
+    "OpportunityDocument",
+    "OutcomeLetter",
+    "Score",
+    "Tender",
+    "TenderFile",
+    "TenderPartner",
+    "TenderResponse",
+    "TenderSignature",
+    "TenderVersion",
+    "opportunity_document_upload_to",
+    "tender_file_upload_to",
+]

@@ -1,0 +1,151 @@
+"""Evaluation, shared by call-off tenders and grant applications (docs/adr/0012-tendering-and-evaluation.md).
+
+The same steps judge a tender and a grant application: named evaluators each sign a conflict of interest
+declaration for every bid; an evaluator with a conflict, or who has not declared, sees nothing of that
+bid; each scores every criterion alone, with a comment; the owner of the competition or round then
+records an agreed (moderated) score per criterion with its rationale, and the weighted total and ranking
+follow from the agreed scores only.
+
+The concrete models live in the apps, with foreign keys to their own bids and criteria; they inherit
+their fields from the abstract models here, and the rules (what may be seen, what counts as complete, how
+totals and ranks are worked out) are written once, here, as plain functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from portal.exceptions import RuleBroken
+
+DEFAULT_SCORE_MAX = 4  # a 0 to 4 scale, as most public sector quality evaluations use
+MAX_COMMENT_WORDS = 500
+
+
+class EvaluatorBase(models.Model):
+    """A person named to evaluate: a commissioner or an MoJ admin."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    named_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class ConflictDeclarationBase(models.Model):
+    """An evaluator's signed statement about one bidder: no conflict, or a conflict with its details."""
+
+    has_conflict = models.BooleanField()
+    details = models.TextField(blank=True)
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class ScoreBase(models.Model):
+    """One evaluator's score of one criterion of one bid, with the comment that justifies it."""
+
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField()
+    scored_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class ModeratedScoreBase(models.Model):
+    """The agreed score of one criterion of one bid, and why."""
+
+    score = models.PositiveSmallIntegerField()
+    rationale = models.TextField()
+    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    moderated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+# Rules -------------------------------------------------------------------------------------------------
+
+
+def may_see_bid(*, is_evaluator: bool, declaration_has_conflict: bool | None) -> bool:
+    """An evaluator sees a bid only after declaring no conflict with its bidder.
+
+    `declaration_has_conflict` is None when no declaration has been made."""
+    return is_evaluator and declaration_has_conflict is False
+
+
+def score_problems(*, score: int | None, comment: str, score_max: int) -> list[RuleBroken]:
+    problems = []
+    if score is None:
+        problems.append(RuleBroken("Select a score", field="score"))
+    elif not 0 <= score <= score_max:
+        problems.append(RuleBroken(f"Score must be between 0 and {score_max}", field="score"))
+    if not comment.strip():
+        problems.append(RuleBroken("Enter a comment that explains the score", field="comment"))
+    elif len(comment.split()) > MAX_COMMENT_WORDS:
+        problems.append(RuleBroken(f"Comment must be {MAX_COMMENT_WORDS} words or fewer", field="comment"))
+    return problems
+
+
+def declaration_problems(*, has_conflict: bool | None, details: str) -> list[RuleBroken]:
+    if has_conflict is None:
+        return [RuleBroken("Select whether you have a conflict of interest", field="has_conflict")]
+    if has_conflict and not details.strip():
+        return [RuleBroken("Describe the conflict of interest", field="details")]
+    return []
+
+
+def weighted_total(
+    agreed: Mapping[int, int], weightings: Mapping[int, int], *, score_max: int
+) -> Decimal | None:
+    """The weighted total out of 100, to two decimal places: each criterion's agreed score as a share of
+    the scale's top, times its weighting. None until every criterion has an agreed score."""
+    if not weightings or any(criterion not in agreed for criterion in weightings):
+        return None
+    total = sum(
+        (Decimal(agreed[criterion]) * weighting / score_max for criterion, weighting in weightings.items()),
+        Decimal(0),
+    )
+    return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    bid_id: int
+    total: Decimal | None
+    rank: int | None  # None: not ranked (not fully moderated, or excluded)
+
+
+def ranking(totals: Mapping[int, Decimal | None], *, excluded: Iterable[int] = ()) -> list[Ranked]:
+    """Highest total first; equal totals share a rank ("1, 2, 2, 4"). Excluded bids (non-compliant,
+    no longer eligible) and bids without a total come last, unranked."""
+    excluded = set(excluded)
+    ranked = sorted(
+        ((bid, total) for bid, total in totals.items() if total is not None and bid not in excluded),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    rows: list[Ranked] = []
+    previous: Decimal | None = None
+    rank = 0
+    for position, (bid, total) in enumerate(ranked, start=1):
+        if total != previous:
+            rank = position
+            previous = total
+        rows.append(Ranked(bid, total, rank))
+    rows.extend(
+        Ranked(bid, totals[bid], None) for bid in sorted(totals) if totals[bid] is None or bid in excluded
+    )
+    return rows
+
+
+def scores_complete(scored: Iterable[tuple[int, int]], bids: Sequence[int], criteria: Sequence[int]) -> bool:
+    """Whether every (bid, criterion) pair has a score."""
+    return {(bid, criterion) for bid in bids for criterion in criteria} <= set(scored)
