@@ -24,7 +24,7 @@ $(NODE_STAMP): package.json package-lock.json
 ## in-process tasks and console e-mail. The demo data's e-mails are kept out of the terminal, so that
 ## the sign-in details are what it prints last before the server starts.
 PORT ?= 8000
-RUN_ENV := env -u DATABASE_URL -u REDIS_URL DEBUG=true SITE_URL=http://127.0.0.1:$(PORT)
+RUN_ENV := env -u DATABASE_URL -u REDIS_URL -u OBJECT_STORE_BUCKET DEBUG=true VIRUS_SCAN=false SITE_URL=http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	@$(RUN_ENV) $(PY) manage.py migrate --no-input --verbosity 0
 	@$(RUN_ENV) EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(PY) manage.py load_demo_data
