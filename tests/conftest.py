@@ -161,7 +161,6 @@ def _migrated_data(request):
 
 # The tests of documents and PDFs run twice: on the local disk and in the object store (S3).
 BOTH_STORAGES = (
-    "tests/portal/test_file_storage.py",
     "tests/suppliers/test_documents.py",
     "tests/suppliers/test_pdfs.py",
     "tests/calloffs/test_documents.py",

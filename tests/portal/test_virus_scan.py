@@ -2,9 +2,6 @@
 plain message and the attempt audited; when the scanner cannot be reached, the upload is refused too
 (fail closed). clamd runs with the project's test signatures (the `virus_scanner` fixture)."""
 
-import subprocess
-import sys
-
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -15,6 +12,7 @@ from portal.exceptions import RuleBroken
 from portal.models import AuditEvent
 from suppliers import services
 from suppliers.models import SupportingDocument
+from tests.portal.test_file_storage import production_setting
 from tests.portal.test_make_run import make_run_commands
 from tests.suppliers.factories import PDF_BYTES, case_study, category, upload
 
@@ -137,12 +135,4 @@ def test_scanning_turned_off_skips_clamd_and_the_upload_page_says_so(client, cho
 
 def test_make_run_turns_scanning_off_and_production_scans_by_default():
     assert all("VIRUS_SCAN=false" in command for command in make_run_commands() if "manage.py" in command)
-    production = {"DEBUG": "false", "SECRET_KEY": "x", "ALLOWED_HOSTS": "example.gov.uk", "PATH": "/usr/bin"}
-    scanning = subprocess.run(
-        [sys.executable, "-c", "import portal.settings as s; print(s.VIRUS_SCAN, s.CLAMD_ADDRESS)"],
-        env=production,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert scanning.stdout.split() == ["True", "unix:///run/clamav/clamd.ctl"]
+    assert production_setting("s.VIRUS_SCAN, s.CLAMD_ADDRESS") == "True unix:///run/clamav/clamd.ctl"
