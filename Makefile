@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check-deploy assets system-packages bench migrations-check clean
+.PHONY: run test lint format check-deploy assets system-packages bench drill migrations-check clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -72,6 +72,15 @@ assets: $(NODE_STAMP)
 ## make bench: the portal under gunicorn and wrk, side by side with a bare Django view (see bench/__main__.py).
 bench: $(STAMP) system-packages
 	$(PY) -m bench
+
+## make drill: two gunicorn web nodes and two Celery workers on one PostgreSQL, Redis, object store and
+## virus scanner; a supplier's journey alternates between the nodes and a burst of alerts is sent once
+## (see bench/drill.py). It needs PostgreSQL and Redis, as `make test` does (a Redis database of its own).
+drill: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+drill: export REDIS_URL ?= redis://127.0.0.1:6379/15
+drill: $(STAMP) system-packages
+	bash scripts/services.sh
+	$(PY) -m bench.drill
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles

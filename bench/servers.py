@@ -10,6 +10,7 @@ Both fail loudly when they cannot start: the tests that need them are never skip
 
 from __future__ import annotations
 
+import logging
 import shutil
 import socket
 import subprocess
@@ -84,6 +85,8 @@ class ObjectStore:
 
     def __init__(self) -> None:
         from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # not a line for every request
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
