@@ -181,7 +181,8 @@ def virus_scan(data: bytes, *, name: str, field: str, user: User | None) -> None
         logger.error("Upload refused: the virus scanner is unavailable (%s)", error)
         raise RuleBroken(SCANNER_UNAVAILABLE, field=field) from error
     if virus is not None:
-        # Written at once: the callers check a file before their own transaction, which the refusal ends.
+        # Audited here, as it is refused: callers check a file before their transaction opens, so the
+        # refusal rolls nothing back.
         audit_record(actor=user, action="upload.virus_refused", summary=f"Refused {name}: {virus} found")
         logger.warning("Upload refused: %s found", virus)
         raise RuleBroken(INFECTED, field=field)

@@ -6,12 +6,15 @@ commissions in the North East; colin in London. Ada is an MoJ admin.
 
 from contextlib import contextmanager
 from importlib import import_module
+from uuid import uuid4
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
-from django.test import TestCase
+from django.conf import settings
+from django.test import TestCase, override_settings
 
+from bench.servers import Clamd, ObjectStore
 from tests.factories import AdminFactory, CommissionerFactory, MembershipFactory, OrganisationFactory, region
 
 
@@ -171,10 +174,6 @@ BOTH_STORAGES = (
 def virus_scanner(tmp_path_factory):
     """clamd with the project's test signatures, for every test: every upload is scanned. Fails (never
     skips) when clamd is not installed."""
-    from django.test import override_settings
-
-    from bench.servers import Clamd
-
     clamd = Clamd(tmp_path_factory.mktemp("clamd"))
     with override_settings(VIRUS_SCAN=True, CLAMD_ADDRESS=clamd.address):
         yield clamd
@@ -183,8 +182,6 @@ def virus_scanner(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def object_store():
-    from bench.servers import ObjectStore
-
     store = ObjectStore()
     yield store
     store.stop()
@@ -204,15 +201,10 @@ def file_storage(request):
     if kind == "disk":
         yield kind
         return
-    from uuid import uuid4
-
-    from django.test import override_settings
+    from portal.settings import object_store_storage  # once Django has read the tests' settings
 
     store = request.getfixturevalue("object_store")
     bucket = store.bucket(f"test-{uuid4().hex}")
-    from django.conf import settings
-
-    from portal.settings import object_store_storage
 
     default = object_store_storage(store.environment(bucket))
     with override_settings(STORAGES={**settings.STORAGES, "default": default}):
