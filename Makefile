@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check-deploy assets system-packages bench migrations-check clean
+.PHONY: run test lint format check-deploy assets system-packages bench drill migrations-check clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -24,7 +24,7 @@ $(NODE_STAMP): package.json package-lock.json
 ## in-process tasks and console e-mail. The demo data's e-mails are kept out of the terminal, so that
 ## the sign-in details are what it prints last before the server starts.
 PORT ?= 8000
-RUN_ENV := env -u DATABASE_URL -u REDIS_URL DEBUG=true SITE_URL=http://127.0.0.1:$(PORT)
+RUN_ENV := env -u DATABASE_URL -u REDIS_URL -u OBJECT_STORE_BUCKET DEBUG=true VIRUS_SCAN=false SITE_URL=http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	@$(RUN_ENV) $(PY) manage.py migrate --no-input --verbosity 0
 	@$(RUN_ENV) EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(PY) manage.py load_demo_data
@@ -72,6 +72,15 @@ assets: $(NODE_STAMP)
 ## make bench: the portal under gunicorn and wrk, side by side with a bare Django view (see bench/__main__.py).
 bench: $(STAMP) system-packages
 	$(PY) -m bench
+
+## make drill: two gunicorn web nodes and two Celery workers on one PostgreSQL, Redis, object store and
+## virus scanner; a supplier's journey alternates between the nodes and a burst of alerts is sent once
+## (see bench/drill.py). It needs PostgreSQL and Redis, as `make test` does (a Redis database of its own).
+drill: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+drill: export REDIS_URL ?= redis://127.0.0.1:6379/15
+drill: $(STAMP) system-packages
+	bash scripts/services.sh
+	$(PY) -m bench.drill
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles

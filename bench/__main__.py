@@ -363,11 +363,14 @@ def wait_until(condition, *, timeout: float, what: str) -> None:
     raise SystemExit(f"Timed out after {timeout:.0f} s waiting for {what}")
 
 
-def start_worker(environment: dict[str, str], directory: Path) -> subprocess.Popen:
+def start_worker(
+    environment: dict[str, str], directory: Path, name: str = "bench", options: tuple[str, ...] = ()
+) -> subprocess.Popen:
     """`celery -A portal worker` (one process, as the tests run it) on the benchmark's database and
-    broker."""
-    log = directory / "worker.log"
-    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-n", "bench@%h"]
+    broker, logging to <directory>/<name>.log, with more command-line `options`."""
+    log = directory / f"{name}.log"
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-n", f"{name}@%h"]
+    command += options
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603 - our own command line

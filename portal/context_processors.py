@@ -61,5 +61,6 @@ def limits(request: HttpRequest) -> dict:
             "code_digits": mfa_settings.TOTP_DIGITS,
             "code_seconds": mfa_settings.TOTP_PERIOD,
             "recovery_code_digits": mfa_settings.RECOVERY_CODE_DIGITS,
-        }
+        },
+        "virus_scan": settings.VIRUS_SCAN,
     }

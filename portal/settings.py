@@ -193,8 +193,38 @@ USE_TZ = True
 STATIC_URL = "/assets/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded documents and stored PDFs: in an S3-compatible object store when OBJECT_STORE_BUCKET is set (every
+# web node and worker then sees the same files), on this server's disk (MEDIA_ROOT) otherwise. Objects are
+# private (the bucket blocks public access; no ACL is set on them) and are served only through views that
+# check access (portal.uploads.attachment_response), never by a public or signed URL. Without keys, boto3
+# finds credentials itself (an instance or task role).
+
+
+def object_store_storage(environ) -> dict:
+    """The default storage for the object store that `environ`'s OBJECT_STORE_* variables name."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["OBJECT_STORE_BUCKET"],
+            "endpoint_url": environ.get("OBJECT_STORE_ENDPOINT_URL") or None,
+            "region_name": environ.get("OBJECT_STORE_REGION") or None,
+            "access_key": environ.get("OBJECT_STORE_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("OBJECT_STORE_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+        },
+    }
+
+
+FILE_STORAGE = (
+    object_store_storage(os.environ)
+    if os.environ.get("OBJECT_STORE_BUCKET")
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILE_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -205,6 +235,12 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private-files")))
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# Every upload is scanned by ClamAV's daemon before it is kept (portal.uploads); when clamd cannot be reached
+# the upload is refused. CLAMD_ADDRESS is unix:///path/to/clamd.ctl or tcp://host:3310; clamd's
+# StreamMaxLength must be above UPLOAD_MAX_BYTES. VIRUS_SCAN=false turns scanning off: only `make run` does.
+VIRUS_SCAN = env_bool("VIRUS_SCAN", True)
+CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "unix:///run/clamav/clamd.ctl")
+CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 60)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

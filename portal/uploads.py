@@ -6,6 +6,11 @@ A file is judged by its content, never its name or the type the browser claims: 
 attachment, under the uploader's name with the extension of its real type (`offered_name`), so that a
 file that is both a PDF and something else can only ever be opened as a PDF.
 
+Every file is scanned for viruses by ClamAV's daemon (clamd, at `settings.CLAMD_ADDRESS`) before its type is
+judged or anything of it is stored (`virus_scan`). An infected file is refused and the attempt audited; when
+the scanner cannot be reached, the upload is refused too (fail closed). `settings.VIRUS_SCAN` off (only
+for `make run`) skips the scan, and the upload pages say so.
+
 The limits people are told about (`limits_hint`) are read from the same settings and constants that
 enforce them.
 """
@@ -13,17 +18,23 @@ enforce them.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import zipfile
 from dataclasses import dataclass
 from uuid import uuid4
 
 import magic
+from clamav_client.clamd import ClamdError, ClamdNetworkSocket, ClamdUnixSocket
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 
+from portal.audit import audit_record
 from portal.exceptions import RuleBroken
+from portal.models import User
+
+logger = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -34,6 +45,13 @@ WRONG_TYPE = "The file must be a PDF, a Word document (DOCX) or an OpenDocument 
 ALLOWED_HINT = "A PDF, Word (DOCX) or OpenDocument (ODT) file"
 # libmagic names some valid DOCX and ODT files only as a zip; their manifest decides.
 ZIP_TYPES = {DOCX, ODT, "application/zip", "application/x-zip-compressed", "application/octet-stream"}
+INFECTED = (
+    "This file contains a virus and has not been uploaded. "
+    "Check it with your antivirus software and try again."
+)
+SCANNER_UNAVAILABLE = (
+    "The file could not be checked for viruses just now, so it has not been uploaded. Try again later."
+)
 MEGABYTE = 1024 * 1024
 MAX_NAME_LENGTH = 180
 CONTENT_TYPES_READ = 200_000  # bytes of a manifest or a document's XML read when looking for macros
@@ -120,6 +138,56 @@ def _odf_has_macros(archive: zipfile.ZipFile, names: dict[str, str]) -> bool:
     return False
 
 
+# Scanning for viruses -----------------------------------------------------------------------------
+
+
+class ScannerUnavailable(Exception):
+    """clamd could not be reached or could not scan the file."""
+
+
+def clamd_client(address: str, *, timeout: float) -> ClamdNetworkSocket:
+    """A clamd client for `address`: unix:///path/to/clamd.sock or tcp://host:port."""
+    if address.startswith("unix://"):
+        return ClamdUnixSocket(path=address.removeprefix("unix://"), timeout=timeout)
+    if address.startswith("tcp://"):
+        host, _, port = address.removeprefix("tcp://").rpartition(":")
+        return ClamdNetworkSocket(host=host, port=int(port), timeout=timeout)
+    raise ValueError(f"CLAMD_ADDRESS must start with unix:// or tcp://, not {address!r}.")
+
+
+def virus_found(data: bytes) -> str | None:
+    """The name of the virus clamd finds in `data`, or None if it finds none. Raises ScannerUnavailable
+    when clamd cannot be reached or answers with an error (a file too big for its StreamMaxLength too)."""
+    client = clamd_client(settings.CLAMD_ADDRESS, timeout=settings.CLAMD_TIMEOUT_SECONDS)
+    try:
+        results = client.instream(io.BytesIO(data))
+    except (ClamdError, OSError) as error:
+        raise ScannerUnavailable(str(error)) from error
+    status, virus = results.get("stream", ("ERROR", "no answer"))
+    if status == "FOUND":
+        return virus or "unnamed"
+    if status != "OK":
+        raise ScannerUnavailable(f"clamd answered {status}: {virus}")
+    return None
+
+
+def virus_scan(data: bytes, *, name: str, field: str, user: User | None) -> None:
+    """Refuse an infected file (auditing the attempt) or one that could not be scanned (fail closed)."""
+    if not settings.VIRUS_SCAN:
+        return
+    try:
+        virus = virus_found(data)
+    except ScannerUnavailable as error:
+        logger.error("Upload refused: the virus scanner is unavailable (%s)", error)
+        raise RuleBroken(SCANNER_UNAVAILABLE, field=field) from error
+    if virus is not None:
+        # Audited here, as it is refused: callers check a file before their transaction opens, so the
+        # refusal rolls nothing back.
+        audit_record(actor=user, action="upload.virus_refused", summary=f"Refused {name}: {virus} found")
+        logger.warning("Upload refused: %s found", virus)
+        raise RuleBroken(INFECTED, field=field)
+
+
 # Reading, naming and serving ----------------------------------------------------------------------
 
 
@@ -149,9 +217,16 @@ def read_upload(uploaded_file: UploadedFile, *, field: str = "file") -> bytes:
     return data
 
 
-def checked_upload(uploaded_file: UploadedFile, *, field: str = "file") -> CheckedUpload:
-    """Read and judge an upload: its size, then its type by content. Refused with a plain sentence."""
+def checked_upload(
+    uploaded_file: UploadedFile, *, field: str = "file", user: User | None = None
+) -> CheckedUpload:
+    """Read and judge an upload: its size, then viruses, then its type by content. Refused with a plain
+    sentence. `user` is who uploads it, named in the audit of an infected file. Call it before the
+    transaction that stores the file: a refusal raised inside one would roll that audit back."""
     data = read_upload(uploaded_file, field=field)
+    virus_scan(
+        data, name=os.path.basename(uploaded_file.name or "")[:MAX_NAME_LENGTH], field=field, user=user
+    )
     content_type = document_content_type(data)
     if content_type is None:
         raise RuleBroken(WRONG_TYPE, field=field)

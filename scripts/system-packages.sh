@@ -12,6 +12,9 @@ declare -A needed=(
   [fonts-liberation]=/usr/share/fonts/truetype/liberation
   [default-jre-headless]=/usr/bin/java
   [wrk]=/usr/bin/wrk
+  # The virus scanner's daemon. The tests start clamd themselves with the project's test signatures
+  # (bench/servers.py), so that nothing is downloaded: Debian's own service is not used.
+  [clamav-daemon]=/usr/sbin/clamd
 )
 
 missing=()

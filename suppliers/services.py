@@ -272,7 +272,7 @@ def supporting_document_add(
     """Attach a file to a category choice, after checking its size and its type by content."""
     application = category_choice.application
     _require_member(user, application.organisation)
-    upload = uploads.checked_upload(uploaded_file)
+    upload = uploads.checked_upload(uploaded_file, user=user)
     with transaction.atomic():
         _locked_draft(application)
         if category_choice.documents.count() >= MAX_DOCUMENTS_PER_CATEGORY:

@@ -6,12 +6,15 @@ commissions in the North East; colin in London. Ada is an MoJ admin.
 
 from contextlib import contextmanager
 from importlib import import_module
+from uuid import uuid4
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
-from django.test import TestCase
+from django.conf import settings
+from django.test import TestCase, override_settings
 
+from bench.servers import Clamd, ObjectStore
 from tests.factories import AdminFactory, CommissionerFactory, MembershipFactory, OrganisationFactory, region
 
 
@@ -155,3 +158,54 @@ def _migrated_data(request):
         request.getfixturevalue("transactional_db")
         for module, function in DATA_MIGRATIONS:
             getattr(import_module(module), function)(apps, None)
+
+
+# Files: the virus scanner and the object store (bench/servers.py) ---------------------------------
+
+# The tests of documents and PDFs run twice: on the local disk and in the object store (S3).
+BOTH_STORAGES = (
+    "tests/suppliers/test_documents.py",
+    "tests/suppliers/test_pdfs.py",
+    "tests/calloffs/test_documents.py",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def virus_scanner(tmp_path_factory):
+    """clamd with the project's test signatures, for every test: every upload is scanned. Fails (never
+    skips) when clamd is not installed."""
+    clamd = Clamd(tmp_path_factory.mktemp("clamd"))
+    with override_settings(VIRUS_SCAN=True, CLAMD_ADDRESS=clamd.address):
+        yield clamd
+    clamd.stop()
+
+
+@pytest.fixture(scope="session")
+def object_store():
+    store = ObjectStore()
+    yield store
+    store.stop()
+
+
+def pytest_generate_tests(metafunc):
+    path = metafunc.definition.path.relative_to(metafunc.config.rootpath).as_posix()
+    if path in BOTH_STORAGES and "file_storage" in metafunc.fixturenames:
+        metafunc.parametrize("file_storage", ["disk", "object-store"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def file_storage(request):
+    """Where files are stored: the disk, or (for the tests in BOTH_STORAGES, a second time) a bucket of
+    its own in the object store, as production configures it (OBJECT_STORE_* settings)."""
+    kind = getattr(request, "param", "disk")
+    if kind == "disk":
+        yield kind
+        return
+    from portal.settings import object_store_storage  # once Django has read the tests' settings
+
+    store = request.getfixturevalue("object_store")
+    bucket = store.bucket(f"test-{uuid4().hex}")
+
+    default = object_store_storage(store.environment(bucket))
+    with override_settings(STORAGES={**settings.STORAGES, "default": default}):
+        yield kind

@@ -705,7 +705,7 @@ def document_add(
     if owner is None or (competition is not None and notice is not None):
         raise ValueError("A document belongs to one competition or one notice.")
     _check_owns(user, owner)
-    upload = uploads.checked_upload(uploaded_file)
+    upload = uploads.checked_upload(uploaded_file, user=user)
     with transaction.atomic():
         if competition is not None:
             owner = _check_draft(user, competition)
@@ -757,7 +757,7 @@ def competition_amend_with_document(
     """An amendment (`competition_amend`) that may publish a new document with it. The file is checked
     before anything is saved; the amendment and its document are saved together or not at all."""
     _check_owns(user, competition)
-    upload = uploads.checked_upload(uploaded_file) if uploaded_file is not None else None
+    upload = uploads.checked_upload(uploaded_file, user=user) if uploaded_file is not None else None
     with transaction.atomic():
         amendment = competition_amend(
             competition=competition, user=user, summary=summary, new_deadline=new_deadline, now=now

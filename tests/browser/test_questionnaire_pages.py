@@ -1,11 +1,13 @@
 """What a person sees on the questionnaire's pages: nothing typed is lost by an upload, and an error
-summary names each field once, in the page's order (issue 7 §1)."""
+summary names each field once, in the page's order (issue 7 §1); an infected file is refused (issue 13)."""
 
 import pytest
 from playwright.sync_api import expect
 
+from portal.models import AuditEvent
 from suppliers import services
 from tests.browser.conftest import sign_in_as
+from tests.portal.test_virus_scan import EICAR
 from tests.suppliers.factories import PDF_BYTES, category
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -50,6 +52,19 @@ def test_a_refused_upload_keeps_what_was_typed(page, audit, category_page):
     expect(page.locator(".govuk-error-summary").get_by_text("must be a PDF")).to_be_visible()
     assert page.input_value("textarea[name=descriptor]") == "Mentoring for women leaving prison."
     audit("an upload refused, typed answers kept")
+
+
+def test_an_infected_upload_is_refused_with_a_plain_message(page, audit, category_page):
+    """The EICAR test file, caught by the test signatures the `virus_scanner` fixture gives clamd."""
+    files = [{"name": "accounts.pdf", "mimeType": "application/pdf", "buffer": EICAR}]
+    page.set_input_files("input[name=file]", files=files)
+    page.get_by_role("button", name="Upload document").click()
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_text("This file contains a virus and has not been uploaded.")).to_be_visible()
+    assert page.get_by_role("link", name="accounts.pdf").count() == 0
+    assert AuditEvent.objects.filter(action="upload.virus_refused").count() == 1
+    audit("an infected upload refused")
 
 
 def test_the_error_summary_names_each_case_study_once_in_page_order(page, audit, category_page):
