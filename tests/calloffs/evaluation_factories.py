@@ -3,12 +3,14 @@ done through the services, for the tests of opening, evaluation and what follows
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from calloffs import services
-from calloffs.models import Competition, Tender
+from calloffs.models import Competition, Tender, TenderFile
 from calloffs.services import evaluation
 from portal.models import Organisation, User
 from tests.calloffs import factories as f
@@ -64,3 +66,19 @@ def moderate(user: User, tender: Tender, scores: list[int]) -> None:
         for criterion, value in zip(criteria, scores, strict=True)
     ]
     evaluation.moderate(tender=tender, user=user, agreed=agreed)
+
+
+def tender_file(tender: Tender) -> TenderFile:
+    """A PDF for the tender's first checklist item, stored as an upload would be."""
+    tender_file = TenderFile(
+        tender=tender,
+        checklist_item=tender.competition.checklist.first(),
+        original_name="financial-model.pdf",
+        content_type="application/pdf",
+        size=len(sq_factories.PDF_BYTES),
+        sha256=hashlib.sha256(sq_factories.PDF_BYTES).hexdigest(),
+        uploaded_by=tender.started_by,
+    )
+    tender_file.file.save("upload", ContentFile(sq_factories.PDF_BYTES), save=False)
+    tender_file.save()
+    return tender_file

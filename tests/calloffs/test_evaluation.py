@@ -341,7 +341,7 @@ def test_ranking_agrees_with_a_slow_reference(scores, excluded):
     totals = {
         bid: None
         if agreed is None
-        else rules.weighted_total(dict(zip(weightings, agreed)), weightings, score_max=4)
+        else rules.weighted_total(dict(zip(weightings, agreed, strict=True)), weightings, score_max=4)
         for bid, agreed in scores.items()
     }
     rows = rules.ranking(totals, excluded=excluded)
@@ -377,25 +377,12 @@ def test_the_overview_has_no_open_button_before_the_deadline(carol, client):
 
 
 def test_a_staff_file_download_is_audited(opened, carol, client):
-    from django.core.files.base import ContentFile
-
-    from calloffs.models import TenderFile
     from tests.suppliers.factories import PDF_BYTES
 
     competition, (tender_a, _) = opened
     evaluation.evaluator_name(competition=competition, user=carol, person=carol)
     ef.declare(carol, competition)
-    tender_file = TenderFile(
-        tender=tender_a,
-        checklist_item=competition.checklist.first(),
-        original_name="financial-model.pdf",
-        content_type="application/pdf",
-        size=len(PDF_BYTES),
-        sha256="0" * 64,
-        uploaded_by=tender_a.started_by,
-    )
-    tender_file.file.save("x", ContentFile(PDF_BYTES), save=False)
-    tender_file.save()
+    tender_file = ef.tender_file(tender_a)
     client.force_login(carol)
     response = client.get(
         reverse("calloffs:evaluation_tender_file", args=[competition.pk, tender_a.pk, tender_file.pk])
