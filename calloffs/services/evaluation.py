@@ -304,10 +304,11 @@ def moderate(*, tender: Tender, user: User, agreed: list[AgreedScore]) -> list[M
         for problem in evaluation.score_problems(
             score=entry.score, comment=entry.rationale, score_max=competition.score_max
         ):
-            field = "rationale" if problem.field == "comment" else problem.field
-            message = problem.message.replace(
-                "a comment that explains the score", "the reason for the agreed score"
-            )
+            field, message = problem.field, problem.message
+            if field == "comment":  # the shared rule names the evaluator's comment; here it is the rationale
+                field = "rationale"
+                if not entry.rationale.strip():
+                    message = "Enter why this is the agreed score"
             problems.append(RuleBroken(message, field=f"{field}_{criterion_id}"))
     raise_problems(problems)
     saved = []

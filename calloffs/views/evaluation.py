@@ -152,11 +152,15 @@ def declarations(request: HttpRequest, competition_pk: int) -> HttpResponse:
 def tender_detail(request: HttpRequest, competition_pk: int, tender_pk: int) -> HttpResponse:
     competition = competition_for_user(request, competition_pk)
     tender = _tender(request, competition, tender_pk)
+    criteria = {criterion.pk: criterion for criterion in competition.criteria.all()}
+    checklist = {item.pk: item for item in competition.checklist.all()}
     context = {
         "competition": competition,
         "tender": tender,
-        "criteria": {criterion.pk: criterion for criterion in competition.criteria.all()},
-        "checklist": {item.pk: item for item in competition.checklist.all()},
+        "responses": [(criteria[response.criterion_id], response) for response in tender.responses.all()],
+        "signatures": [
+            (checklist[signature.checklist_item_id], signature) for signature in tender.signatures.all()
+        ],
     }
     return render(request, "calloffs/evaluation/tender.html", context)
 
@@ -253,10 +257,12 @@ def ranking(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpRespo
     if sealed.is_sealed(competition):
         refuse(request, f"competition {competition.pk} has not been opened")
         raise Http404
+    criteria = list(competition.criteria.all())
+    rows = selectors.evaluation_table(competition, lot)
     context = {
         "competition": competition,
         "lot": lot,
-        "criteria": list(competition.criteria.all()),
-        "rows": selectors.evaluation_table(competition, lot),
+        "criteria": criteria,
+        "rows": [(row, [row.agreed.get(criterion.pk) for criterion in criteria]) for row in rows],
     }
     return render(request, "calloffs/evaluation/ranking.html", context)

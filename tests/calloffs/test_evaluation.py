@@ -267,7 +267,10 @@ def test_moderation_is_the_owners_with_a_rationale_and_is_audited(opened, carol,
             user=carol,
             agreed=[evaluation.AgreedScore(quality.pk, 3, ""), evaluation.AgreedScore(price.pk, None, "x")],
         )
-    assert {p.field for p in refused.value.problems} == {f"rationale_{quality.pk}", f"score_{price.pk}"}
+    assert {(p.field, p.message) for p in refused.value.problems} == {
+        (f"rationale_{quality.pk}", "Enter why this is the agreed score"),
+        (f"score_{price.pk}", "Select a score"),
+    }
     ef.moderate(carol, tender_a, [3, 2])
     assert dict(ModeratedScore.objects.values_list("criterion_id", "score")) == {quality.pk: 3, price.pk: 2}
     assert len(audited("score.moderated")) == 2
@@ -374,6 +377,48 @@ def test_the_overview_has_no_open_button_before_the_deadline(carol, client):
     assert "Open tenders" not in page and "once the deadline" in page
     client.post(reverse("calloffs:tenders_open", args=[competition.pk]))
     assert Competition.objects.get(pk=competition.pk).opened_at is None
+
+
+def test_a_cleared_evaluator_reads_responses_partners_signatures_and_files(opened, carol, alice, client):
+    from calloffs.models import TenderPartner, TenderResponse, TenderSignature
+
+    competition, (tender_a, _) = opened
+    evaluation.evaluator_name(competition=competition, user=carol, person=carol)
+    ef.declare(carol, competition)
+    quality = competition.criteria.first()
+    TenderResponse.objects.create(
+        tender=tender_a, criterion=quality, text="We house 90% within a week", updated_by=alice
+    )
+    TenderPartner.objects.create(
+        tender=tender_a,
+        kind="subcontractor",
+        name="Homes North CIC",
+        role="Tenancy support",
+        share_percent=20,
+        is_vcse=True,
+    )
+    form_of_tender = competition.checklist.filter(kind="signed_form").first()
+    TenderSignature.objects.create(
+        tender=tender_a,
+        checklist_item=form_of_tender,
+        signed_name="Alice Alpha",
+        signed_role="Director",
+        signed_by=alice,
+        text_version="0" * 64,
+    )
+    ef.tender_file(tender_a)
+    client.force_login(carol)
+    page = client.get(
+        reverse("calloffs:evaluation_tender", args=[competition.pk, tender_a.pk])
+    ).content.decode()
+    for text in (
+        quality.name,
+        "We house 90% within a week",
+        "Homes North CIC",
+        "Alice Alpha",
+        "financial-model.pdf",
+    ):
+        assert text in page
 
 
 def test_a_staff_file_download_is_audited(opened, carol, client):
