@@ -30,6 +30,20 @@ class CalloffsConfig(AppConfig):
         text = "Competitions and market warming notices"
         return [Link(text, reverse("calloffs:commissioning"), 5)]
 
+    def hidden_audit_events(self):
+        """Events about a tender (or its versions, files, responses, signatures, partners) are hidden
+        from staff unless it was submitted and its competition opened: before that, even the fact that an
+        organisation started one, or who acted on it, is sealed (`calloffs.sealed`)."""
+        from calloffs import sealed
+
+        return sealed.hidden_from_staff("object_type", "object_id", separator=None)
+
+    def hidden_messages(self):
+        """Messages and e-mails about a sealed tender (a receipt, say) tell who is bidding: hidden too."""
+        from calloffs import sealed
+
+        return sealed.hidden_from_staff("source", "source", separator=":")
+
     def load_demo_data(self) -> str:
         from calloffs import demo
         from calloffs.models import Competition

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import (
     BigIntegerField,
     CharField,
+    Count,
     DateTimeField,
     Exists,
     F,
@@ -26,10 +28,22 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from calloffs import rules
-from calloffs.models import Competition, Lot, MarketWarmingNotice, OpportunityDocument
+from calloffs import rules, sealed
+from calloffs.models import (
+    Competition,
+    EvaluationCriterion,
+    Evaluator,
+    Lot,
+    MarketWarmingNotice,
+    ModeratedScore,
+    OpportunityDocument,
+    Score,
+    Tender,
+    TenderFile,
+)
 from calloffs.rules import Eligibility, LotRequirements, OrganisationFacts
 from calloffs.services import regions_covered, threshold_pence
+from portal import evaluation
 from portal.models import Organisation, Region, ServiceCategory, User
 from suppliers.models import Application, OrganisationRegion, OrganisationStanding, Qualification
 
@@ -343,3 +357,166 @@ def document_for(user: User, document_pk: int) -> OpportunityDocument | None:
             return document
         managed = user is not None and notices_for(user).filter(pk=document.notice_id).exists()
     return document if managed else None
+
+
+# Evaluation (after the tenders are opened) -------------------------------------------------------
+# Every read of a tender goes through `calloffs.sealed`; these shape what the evaluation pages show.
+
+
+def evaluator_of(user: User, competition: Competition) -> Evaluator | None:
+    return Evaluator.objects.filter(competition=competition, user=user).first()
+
+
+def evaluators(competition: Competition) -> list[Evaluator]:
+    return list(
+        competition.evaluators.select_related("user")
+        .annotate(declared=Count("declarations", distinct=True), scored=Count("scores", distinct=True))
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def opened_tenders(competition: Competition) -> list[Tender]:
+    """The opened tenders, by lot: their bidders' names are what evaluators declare about."""
+    return list(
+        sealed.opened_tenders()
+        .filter(competition=competition)
+        .select_related("organisation", "lot")
+        .order_by("lot__number", "organisation__legal_name", "pk")
+    )
+
+
+def not_opened_tenders(competition: Competition) -> list[Tender]:
+    """Submitted tenders left unopened at the deadline because the organisation was no longer eligible:
+    only the organisation and the reason, never the content."""
+    if sealed.is_sealed(competition):
+        return []
+    return list(
+        Tender.objects.filter(competition=competition, status=Tender.Status.SUBMITTED)
+        .exclude(excluded_reason="")
+        .select_related("organisation", "lot")
+        .order_by("lot__number", "organisation__legal_name")
+    )
+
+
+@dataclass(frozen=True)
+class EvaluatorTender:
+    tender: Tender
+    declared: bool
+    has_conflict: bool
+    scored: int  # criteria this evaluator has scored
+
+
+def my_evaluation(evaluator: Evaluator, tenders: list[Tender]) -> list[EvaluatorTender]:
+    """Each of the opened tenders (`opened_tenders`), with the evaluator's own declaration and progress."""
+    declarations = {d.tender_id: d for d in evaluator.declarations.all()}
+    scored = dict(evaluator.scores.values("tender_id").annotate(n=Count("pk")).values_list("tender_id", "n"))
+    return [
+        EvaluatorTender(
+            tender,
+            tender.pk in declarations,
+            tender.pk in declarations and declarations[tender.pk].has_conflict,
+            scored.get(tender.pk, 0),
+        )
+        for tender in tenders
+    ]
+
+
+def tender_for_evaluation(user: User, competition: Competition, tender_pk: int) -> Tender | None:
+    """An opened tender the person may read (`calloffs.sealed`), with everything its page shows."""
+    return (
+        sealed.opened_tenders_for(user)
+        .filter(competition=competition, pk=tender_pk)
+        .select_related("organisation", "lot", "current_version", "competition")
+        .prefetch_related("responses", "files", "signatures", "partners")
+        .first()
+    )
+
+
+def tender_file_for_evaluation(user: User, competition: Competition, tender_pk: int, file_pk: int):
+    return (
+        TenderFile.objects.filter(
+            pk=file_pk,
+            tender__in=sealed.opened_tenders_for(user).filter(competition=competition, pk=tender_pk),
+        )
+        .select_related("tender")
+        .first()
+    )
+
+
+def my_scores(evaluator: Evaluator, tender: Tender) -> dict[int, Score]:
+    """{criterion id: score}: this evaluator's own, never anyone else's."""
+    return {score.criterion_id: score for score in Score.objects.filter(evaluator=evaluator, tender=tender)}
+
+
+@dataclass(frozen=True)
+class ModerationRow:
+    criterion: EvaluationCriterion
+    scores: list[Score]  # every evaluator's, beside the agreed score
+    agreed: ModeratedScore | None
+
+
+def moderation_sheet(tender: Tender) -> list[ModerationRow]:
+    criteria = list(tender.competition.criteria.all())
+    scores = list(
+        Score.objects.filter(tender=tender).select_related("evaluator__user").order_by("evaluator__pk")
+    )
+    agreed = {m.criterion_id: m for m in ModeratedScore.objects.filter(tender=tender)}
+    return [
+        ModerationRow(
+            criterion,
+            [score for score in scores if score.criterion_id == criterion.pk],
+            agreed.get(criterion.pk),
+        )
+        for criterion in criteria
+    ]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One tender in a lot's evaluation table. `rank` is None for a tender not ranked: not fully
+    moderated, non-compliant, or not opened (no longer eligible at the deadline)."""
+
+    tender: Tender
+    agreed: dict[int, int]  # criterion id: agreed score
+    total: Decimal | None
+    rank: int | None
+    non_compliant_reason: str
+    excluded_reason: str
+
+
+def evaluation_table(competition: Competition, lot: Lot) -> list[TableRow]:
+    """A lot's submitted tenders ranked by the weighted total of their agreed (moderated) scores, highest
+    first, equal totals sharing a rank; then those not ranked. Empty while the tenders are sealed. Three
+    queries, whatever the number of tenders."""
+    if sealed.is_sealed(competition):
+        return []
+    tenders = {
+        tender.pk: tender
+        for tender in Tender.objects.filter(
+            competition=competition, lot=lot, status=Tender.Status.SUBMITTED
+        ).select_related("organisation")
+    }
+    weightings = dict(
+        EvaluationCriterion.objects.filter(competition=competition).values_list("pk", "weighting")
+    )
+    agreed: dict[int, dict[int, int]] = {pk: {} for pk in tenders}
+    for tender_id, criterion_id, score in ModeratedScore.objects.filter(tender_id__in=tenders).values_list(
+        "tender_id", "criterion_id", "score"
+    ):
+        agreed[tender_id][criterion_id] = score
+    totals = {
+        pk: evaluation.weighted_total(agreed[pk], weightings, score_max=competition.score_max)
+        for pk in tenders
+    }
+    excluded = [pk for pk, tender in tenders.items() if tender.non_compliant_reason or tender.excluded_reason]
+    return [
+        TableRow(
+            tenders[row.bid_id],
+            agreed[row.bid_id],
+            row.total,
+            row.rank,
+            tenders[row.bid_id].non_compliant_reason,
+            tenders[row.bid_id].excluded_reason,
+        )
+        for row in evaluation.ranking(totals, excluded=excluded)
+    ]

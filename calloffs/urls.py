@@ -1,6 +1,6 @@
 from django.urls import path
 
-from calloffs.views import alerts, commissioning, public
+from calloffs.views import alerts, commissioning, evaluation, public
 
 app_name = "calloffs"
 
@@ -90,6 +90,60 @@ urlpatterns = [
         "commissioning/competitions/<int:competition_pk>/outcome/",
         commissioning.competition_outcome,
         name="competition_outcome",
+    ),
+    # Opening and evaluating the tenders, after the deadline (sealed before: calloffs.sealed)
+    path(
+        "commissioning/competitions/<int:competition_pk>/evaluation/", evaluation.overview, name="evaluation"
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/evaluation/open/",
+        evaluation.tenders_open,
+        name="tenders_open",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/evaluation/evaluators/",
+        evaluation.evaluators,
+        name="evaluators",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/evaluation/evaluators/<int:evaluator_pk>/remove/",
+        evaluation.evaluator_remove,
+        name="evaluator_remove",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/evaluation/declarations/",
+        evaluation.declarations,
+        name="declarations",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/evaluation/tenders/<int:tender_pk>/",
+        evaluation.tender_detail,
+        name="evaluation_tender",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/evaluation/tenders/<int:tender_pk>/files/<int:file_pk>/",
+        evaluation.tender_file,
+        name="evaluation_tender_file",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/evaluation/tenders/<int:tender_pk>/scores/",
+        evaluation.scores,
+        name="scores",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/evaluation/tenders/<int:tender_pk>/moderation/",
+        evaluation.moderation,
+        name="moderation",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/evaluation/tenders/<int:tender_pk>/non-compliant/",
+        evaluation.non_compliant,
+        name="non_compliant",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/evaluation/lots/<int:lot_pk>/ranking/",
+        evaluation.ranking,
+        name="ranking",
     ),
     # Documents of notices and competitions
     path("opportunities/documents/<int:document_pk>/", public.document_download, name="document_download"),

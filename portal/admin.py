@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from portal import services
+from portal import selectors, services
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 from portal.models import (
@@ -154,6 +154,9 @@ class MessageAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["subject", "source"]
 
+    def get_queryset(self, request):
+        return selectors.visible_messages()
+
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -166,6 +169,9 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["address", "subject"]
     exclude = ["body_text", "body_html"]  # may carry secret links (password resets, invitations)
+
+    def get_queryset(self, request):
+        return selectors.visible_deliveries()
 
     def has_add_permission(self, request):
         return False
@@ -182,6 +188,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "object_type"]
     search_fields = ["actor_email", "summary", "object_id"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return selectors.visible_audit_events()
 
     def has_add_permission(self, request):
         return False

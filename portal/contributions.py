@@ -7,6 +7,9 @@ define these hooks, and the core asks every installed app, in `INSTALLED_APPS` o
 - `dashboard_links(user) -> list[Link]`: links on the signed-in person's dashboard;
 - `public_links() -> dict[str, Link]`: named links that the core's public pages may show (for example
   "providers", the public list of qualified providers); a page leaves the link out if no app offers it;
+- `hidden_audit_events() -> Q`: audit events staff must not see yet (calloffs: events about sealed
+  tenders, which would tell who is bidding); the audit log page and the Django admin leave them out;
+- `hidden_messages() -> Q`: messages (and so their e-mails) staff must not see yet, for the same reason;
 - `load_demo_data() -> str`: create the app's demo data once the core's people and organisations exist,
   and return what to tell the person trying the portal (printed by `manage.py load_demo_data`).
 
@@ -16,11 +19,14 @@ between them.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Q
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,18 @@ def public_links() -> dict[str, Link]:
     for hook in _hooks("public_links"):
         links.update(hook())
     return links
+
+
+def hidden_audit_events() -> Q | None:
+    """The apps' conditions for audit events staff must not see yet, as one `Q` (None: none hidden)."""
+    conditions = [condition for hook in _hooks("hidden_audit_events") if (condition := hook()) is not None]
+    return reduce(operator.or_, conditions) if conditions else None
+
+
+def hidden_messages() -> Q | None:
+    """The apps' conditions for messages staff must not see yet, as one `Q` (None: none hidden)."""
+    conditions = [condition for hook in _hooks("hidden_messages") if (condition := hook()) is not None]
+    return reduce(operator.or_, conditions) if conditions else None
 
 
 def load_demo_data() -> list[str]:

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from portal import contributions
 from portal.models import AuditEvent, Delivery, Message, User
 
 
@@ -22,7 +23,8 @@ def unread_count(user: User) -> int:
 def failed_deliveries() -> QuerySet[Delivery]:
     """E-mails that could not be sent, newest failure first (for MoJ admins)."""
     return (
-        Delivery.objects.filter(status=Delivery.Status.FAILED)
+        visible_deliveries()
+        .filter(status=Delivery.Status.FAILED)
         .defer("body_text", "body_html")
         .order_by("-failed_at", "-pk")
     )
@@ -30,6 +32,27 @@ def failed_deliveries() -> QuerySet[Delivery]:
 
 def failed_delivery_count() -> int:
     return Delivery.objects.filter(status=Delivery.Status.FAILED).count()
+
+
+def visible_messages() -> QuerySet[Message]:
+    """Every message for staff's eyes (the admin), but those an app hides for now
+    (`contributions.hidden_messages`)."""
+    hidden = contributions.hidden_messages()
+    return Message.objects.exclude(hidden) if hidden is not None else Message.objects.all()
+
+
+def visible_deliveries() -> QuerySet[Delivery]:
+    hidden = contributions.hidden_messages()
+    deliveries = Delivery.objects.all()
+    return (
+        deliveries.exclude(message__in=Message.objects.filter(hidden)) if hidden is not None else deliveries
+    )
+
+
+def visible_audit_events() -> QuerySet[AuditEvent]:
+    """Every audit event but those an app hides for now (`contributions.hidden_audit_events`)."""
+    hidden = contributions.hidden_audit_events()
+    return AuditEvent.objects.exclude(hidden) if hidden is not None else AuditEvent.objects.all()
 
 
 def audit_events(
@@ -40,7 +63,7 @@ def audit_events(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEvent]:
-    events = AuditEvent.objects.all()
+    events = visible_audit_events()
     if action:
         events = events.filter(action__startswith=action)
     if actor:

@@ -15,9 +15,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from calloffs import alerts
 from calloffs import services as calloff_services
+from calloffs.services import evaluation
 from portal import services
 from portal.models import Message
 from suppliers import services as sq_services
+from tests.calloffs import evaluation_factories
 from tests.calloffs import factories as calloff_factories
 from tests.conftest import built_once, make_personas
 from tests.factories import AdminFactory
@@ -49,6 +51,9 @@ NOT_EVEN_MOJ_ADMINS = (302, 302, 302, 302, 302, 302, 403)
 COMMISSIONING = (302, 403, 403, 403, 200, 200, 200)
 NORTH_EAST_STAFF = (302, 403, 403, 403, 200, 404, 200)
 NORTH_EAST_STAFF_POST = (302, 403, 403, 403, 302, 404, 302)
+# Evaluation: a tender is read only by an evaluator who declared no conflict (carol here); an MoJ admin who
+# is not one gets 404 like everyone else on staff.
+CLEARED_EVALUATOR = (302, 403, 403, 403, 200, 404, 404)
 # A draft's document: public URL, but only the commissioners of its regions and MoJ admins may read it.
 NORTH_EAST_STAFF_DRAFT_DOCUMENT = (404, 404, 404, 404, 200, 404, 200)
 
@@ -154,6 +159,17 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:competition_documents": ("GET", NORTH_EAST_STAFF),
     "calloffs:notice_documents": ("GET", NORTH_EAST_STAFF),
     "calloffs:document_remove": ("POST", NORTH_EAST_STAFF_POST),
+    "calloffs:evaluation": ("GET", NORTH_EAST_STAFF),
+    "calloffs:tenders_open": ("POST", NORTH_EAST_STAFF_POST),
+    "calloffs:evaluators": ("GET", NORTH_EAST_STAFF),
+    "calloffs:evaluator_remove": ("POST", NORTH_EAST_STAFF_POST),
+    "calloffs:declarations": ("GET", CLEARED_EVALUATOR),
+    "calloffs:evaluation_tender": ("GET", CLEARED_EVALUATOR),
+    "calloffs:evaluation_tender_file": ("GET", CLEARED_EVALUATOR),
+    "calloffs:scores": ("GET", CLEARED_EVALUATOR),
+    "calloffs:moderation": ("GET", CLEARED_EVALUATOR),
+    "calloffs:non_compliant": ("GET", CLEARED_EVALUATOR),
+    "calloffs:ranking": ("GET", NORTH_EAST_STAFF),
     # Accounts (django-allauth)
     "account_login": ("GET", SIGNED_OUT_ONLY),
     "account_signup": ("GET", SIGNED_OUT_ONLY),
@@ -267,6 +283,38 @@ def calloff_kwargs(commissioner) -> dict:
     }
 
 
+# Which call-off URLs are asked about the opened competition (with carol its evaluator, cleared to read
+# organisation A's tender, which has a file).
+EVALUATION_URLS = {
+    "calloffs:evaluation",
+    "calloffs:tenders_open",
+    "calloffs:evaluators",
+    "calloffs:evaluator_remove",
+    "calloffs:declarations",
+    "calloffs:evaluation_tender",
+    "calloffs:evaluation_tender_file",
+    "calloffs:scores",
+    "calloffs:moderation",
+    "calloffs:non_compliant",
+    "calloffs:ranking",
+}
+
+
+def evaluation_kwargs(commissioner, organisation, user) -> dict:
+    competition, (tender,) = evaluation_factories.closed_with_tenders(commissioner, [(organisation, user)])
+    evaluation_factories.opened(commissioner, competition)
+    evaluator = evaluation.evaluator_name(competition=competition, user=commissioner, person=commissioner)
+    evaluation_factories.declare(commissioner, competition)
+    tender_file = evaluation_factories.tender_file(tender)
+    return {
+        "opened_competition_pk": competition.pk,
+        "opened_lot_pk": tender.lot_id,
+        "tender_pk": tender.pk,
+        "file_pk": tender_file.pk,
+        "evaluator_pk": evaluator.pk,
+    }
+
+
 def build_world() -> dict:
     """The personas of tests/conftest.py, and the records the URLs ask about (`url_kwargs`)."""
     personas = make_personas()
@@ -297,6 +345,7 @@ def url_kwargs_for(*, organisation_a, alice, bob, carol, **_) -> dict:
         "unsubscribe_token": alerts.unsubscribe_token(bob.pk),
         **qualification_kwargs(organisation_a, alice),
         **calloff_kwargs(carol),
+        **evaluation_kwargs(carol, organisation_a, alice),
     }
 
 
@@ -349,6 +398,12 @@ def _url(name: str, kwargs: dict) -> str:
             **kwargs,
             "competition_pk": kwargs["live_competition_pk"],
             "notice_pk": kwargs["published_notice_pk"],
+        }
+    if name in EVALUATION_URLS:
+        kwargs = {
+            **kwargs,
+            "competition_pk": kwargs["opened_competition_pk"],
+            "lot_pk": kwargs["opened_lot_pk"],
         }
     wanted = {key: kwargs[key] for key in pattern.pattern.regex.groupindex}
     return reverse(name, kwargs=wanted)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from calloffs import alerts, selectors, services
+from calloffs import alerts, sealed, selectors, services
 from calloffs.access import STAFF, competition_for_user, document_for_user, lot_for_user, notice_for_user
 from calloffs.forms import (
     BLANK_CRITERIA_ROWS,
@@ -230,6 +230,8 @@ def _manage_page(request: HttpRequest, competition: Competition, problems: list[
         "problems": _problem_links(problems or [], PROBLEM_ANCHORS, "details"),
         "threshold_pence": services.threshold_pence(),
         "alerted": alerts.alerted_summary(competition),
+        "tender_counts": sealed.tender_counts(competition) if competition.published_at else None,
+        "sealed": sealed.is_sealed(competition),
     }
     return render(request, "calloffs/commissioning/competition.html", context)
 
