@@ -55,7 +55,7 @@ class SignForm(CalloffForm):
     )
 
     def layout(self) -> list:
-        return [Field.text("signed_name"), Field.text("signed_role", field_width=Field.width.TWO_THIRDS)]
+        return [Field.text("signed_name"), Field.text("signed_role")]
 
 
 class SupplyChainForm(CalloffForm):
