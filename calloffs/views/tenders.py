@@ -221,9 +221,12 @@ def tender_document(request: HttpRequest, tender_pk: int, item_pk: int) -> HttpR
         tender,
         title=item.name,
         intro="Download the template from the competition's documents, fill it in, and upload it here.",
+        context={
+            "item": item,
+            "templates_url": reverse("calloffs:competition_detail", args=[tender.competition_id]),
+        },
         existing=tender.files.filter(checklist_item=item).first(),
         upload_kwargs={"checklist_item": item},
-        context={"item": item},
     )
 
 
@@ -317,7 +320,11 @@ def tender_partners(request: HttpRequest, tender_pk: int) -> HttpResponse:
                 )
             except RuleBroken as error:
                 show_problems(form, error)
-                problems = [p.message for p in getattr(error, "problems", [error]) if p.field == "partners"]
+                problems = [
+                    {"text": p.message, "href": "#partners"}
+                    for p in getattr(error, "problems", [error])
+                    if p.field == "partners"
+                ]
             else:
                 messages.success(request, "Key subcontractors and consortium members saved")
                 return redirect(_task_list_url(tender))

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calloffs import tendering_rules
 from calloffs.models import Competition, Tender, TenderFile, TenderSignature, TenderVersion
@@ -360,3 +362,37 @@ def test_the_deadline_rule_at_its_boundary():
         rule(status="live", is_live=True, deadline=deadline, now=deadline).message
         == tendering_rules.DEADLINE_PASSED
     )
+
+
+@given(offset=st.integers(min_value=-(10**12), max_value=10**12))
+def test_a_tender_is_in_time_exactly_when_the_clock_is_before_the_deadline(offset):
+    deadline = datetime(2026, 10, 25, 1, 30, tzinfo=LONDON)
+    now = deadline + timedelta(microseconds=offset)
+    problem = tendering_rules.deadline_problem(status="live", is_live=True, deadline=deadline, now=now)
+    assert (problem is None) == (now < deadline)
+
+
+def test_the_missing_tasks_are_the_required_incomplete_ones():
+    criteria = [
+        tendering_rules.CriterionFacts(1, "Quality", 10),
+        tendering_rules.CriterionFacts(2, "Plan", None),
+    ]
+    checklist = [
+        tendering_rules.ItemFacts(10, "Quality responses", "portal_form", True, "quality_response"),
+        tendering_rules.ItemFacts(11, "Financial model", "template_document", True, "financial_model"),
+        tendering_rules.ItemFacts(12, "Optional letter", "template_document", False),
+        tendering_rules.ItemFacts(13, "Form of tender", "signed_form", True, "form_of_tender"),
+    ]
+    facts = tendering_rules.TenderFacts(
+        response_words={1: 11},  # over the limit: not complete
+        criterion_file_ids=frozenset({2}),
+        item_file_ids=frozenset(),
+        signed_item_ids=frozenset({13}),
+        partners_answered=False,
+    )
+    missing = tendering_rules.missing_tasks(tendering_rules.tender_tasks(criteria, checklist, facts))
+    assert [(task.kind, task.key) for task in missing] == [
+        ("response", 1),
+        ("document", 11),
+        ("partners", None),
+    ]
