@@ -37,7 +37,7 @@ def signed_form_code(standard_code: str) -> str:
     return standard_code if standard_code in STANDARD_SIGNED_FORMS else GENERIC_SIGNED_FORM
 
 
-def deadline_problem(*, status: str, is_live: bool, deadline: datetime, now: datetime) -> RuleBroken | None:
+def deadline_problem(*, is_live: bool, deadline: datetime, now: datetime) -> RuleBroken | None:
     """Why a tender cannot be changed now, if it cannot: from the deadline itself (the instant of the
     deadline is already too late), or when the competition has ended."""
     if not is_live:

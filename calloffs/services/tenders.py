@@ -71,7 +71,6 @@ def _check_member(user: User, tender: Tender) -> None:
 
 def _check_deadline(competition: Competition, now: datetime) -> None:
     problem = tendering_rules.deadline_problem(
-        status=competition.status,
         is_live=competition.status == Competition.Status.LIVE,
         deadline=competition.submission_deadline,
         now=now,
@@ -233,16 +232,19 @@ def file_upload(
         except Exception:
             default_storage.delete(stored)
             raise
-        audit_record(actor=user, action="tender.file_uploaded", summary=f"Uploaded {upload.name}", obj=tender)
+        # The task, never the file's name: a name may say who is bidding, and the log must not.
+        summary = f"Document uploaded for {target.name}"
+        audit_record(actor=user, action="tender.file_uploaded", summary=summary, obj=tender)
     return tender_file
 
 
 def file_remove(*, tender_file: TenderFile, user: User, now: datetime | None = None) -> None:
     with transaction.atomic():
         tender = _editable(tender_file.tender, user, now, check_eligibility=False)
-        name = tender_file.original_name
+        target = tender_file.checklist_item or tender_file.criterion
         _delete_stored(tender, tender_file)
-        audit_record(actor=user, action="tender.file_removed", summary=f"Removed {name}", obj=tender)
+        summary = f"Document removed from {target.name}"
+        audit_record(actor=user, action="tender.file_removed", summary=summary, obj=tender)
 
 
 def form_sign(
@@ -336,7 +338,7 @@ def submitter_name(
         tender, _ = _locked(tender, user, now)
         tender.submitter = submitter
         tender.save(update_fields=["submitter"])
-        who = submitter.email if submitter else "admins only"
+        who = "admins and a named colleague" if submitter else "admins only"
         audit_record(actor=user, action="tender.submitter_named", summary=f"May submit: {who}", obj=tender)
     return tender
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calloffs import tendering_rules
+from calloffs import tender_receipts, tendering_rules
 from calloffs.models import Competition, Tender, TenderFile, TenderSignature, TenderVersion
 from calloffs.rules import LONDON, Problems
 from calloffs.sealed import own_tenders
@@ -79,14 +79,36 @@ def test_eligibility_is_checked_again_when_editing_and_submitting(tender, alice,
         services.tender_submit(tender=tender, user=alice)
 
 
-def test_the_audit_log_never_names_the_bidder(tender, alice, organisation_a):
+def test_the_audit_log_never_names_the_bidder(tender, alice, bob, organisation_a):
+    item = tender.competition.checklist.get(standard_code="financial_model")
+    named = pdf(f"{organisation_a.legal_name} model.pdf")
+    services.file_upload(tender=tender, user=alice, uploaded_file=named, checklist_item=item)
+    services.submitter_name(tender=tender, user=alice, submitter=bob)
     complete(tender, alice)
     services.tender_submit(tender=tender, user=alice)
     summaries = " ".join(
         AuditEvent.objects.filter(action__startswith="tender.").values_list("summary", flat=True)
     )
     assert "tender.submitted" in set(AuditEvent.objects.values_list("action", flat=True))
-    assert organisation_a.legal_name not in summaries
+    assert organisation_a.legal_name not in summaries and bob.email not in summaries
+
+
+def test_the_receipt_pdf_is_rendered_once(tender, alice):
+    complete(tender, alice)
+    version = services.tender_submit(tender=tender, user=alice)
+    assert tender_receipts.receipt_pdf_prepare(version_id=version.pk) is True
+    version.refresh_from_db()
+    first = version.receipt_pdf.name
+    assert tender_receipts.receipt_pdf_prepare(version_id=version.pk) is False
+    version.refresh_from_db()
+    assert version.receipt_pdf.name == first
+    assert version.receipt_number in receipt_text(version)
+
+
+def receipt_text(version) -> str:
+    from django.template.loader import render_to_string
+
+    return render_to_string("pdf/tender_receipt.html", tender_receipts.receipt_context(version))
 
 
 # Working on it -----------------------------------------------------------------------------------
@@ -355,20 +377,15 @@ def test_a_cancelled_competition_takes_no_tenders(tender, alice):
 def test_the_deadline_rule_at_its_boundary():
     deadline = datetime(2027, 3, 28, 12, 0, tzinfo=LONDON)
     rule = tendering_rules.deadline_problem
-    assert (
-        rule(status="live", is_live=True, deadline=deadline, now=deadline - timedelta(microseconds=1)) is None
-    )
-    assert (
-        rule(status="live", is_live=True, deadline=deadline, now=deadline).message
-        == tendering_rules.DEADLINE_PASSED
-    )
+    assert rule(is_live=True, deadline=deadline, now=deadline - timedelta(microseconds=1)) is None
+    assert rule(is_live=True, deadline=deadline, now=deadline).message == tendering_rules.DEADLINE_PASSED
 
 
 @given(offset=st.integers(min_value=-(10**12), max_value=10**12))
 def test_a_tender_is_in_time_exactly_when_the_clock_is_before_the_deadline(offset):
     deadline = datetime(2026, 10, 25, 1, 30, tzinfo=LONDON)
     now = deadline + timedelta(microseconds=offset)
-    problem = tendering_rules.deadline_problem(status="live", is_live=True, deadline=deadline, now=now)
+    problem = tendering_rules.deadline_problem(is_live=True, deadline=deadline, now=now)
     assert (problem is None) == (now < deadline)
 
 
