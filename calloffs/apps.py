@@ -17,7 +17,12 @@ class CalloffsConfig(AppConfig):
         if user is None or not user.is_authenticated:
             return [finder]
         if user.is_supplier:
-            return [Link(finder.text, finder.href, 25)] if hasattr(user, "membership") else []
+            if not hasattr(user, "membership"):
+                return []
+            return [
+                Link(finder.text, finder.href, 25),
+                Link("Your tenders", reverse("calloffs:tender_list"), 26),
+            ]
         return [Link("Competitions", reverse("calloffs:commissioning"), 5)]
 
     def dashboard_links(self, user):
@@ -26,6 +31,13 @@ class CalloffsConfig(AppConfig):
             if hasattr(user, "membership"):
                 settings_text = "E-mails about opportunities: how often, and which services"
                 links.append(Link(settings_text, reverse("calloffs:alert_settings"), 21))
+                links.append(
+                    Link(
+                        "Your tenders: bids your organisation is working on",
+                        reverse("calloffs:tender_list"),
+                        22,
+                    )
+                )
             return links
         text = "Competitions and market warming notices"
         return [Link(text, reverse("calloffs:commissioning"), 5)]

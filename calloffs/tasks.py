@@ -56,3 +56,11 @@ def alerts_recheck() -> int:
             globals()[task_name].delay(object_id)
             queued += 1
     return queued
+
+
+@shared_task(acks_late=True)
+def tender_receipt_pdf_prepare(version_id: int) -> bool:
+    """Render a submitted tender version's receipt PDF once (queued when it is submitted)."""
+    from calloffs import tender_receipts
+
+    return tender_receipts.receipt_pdf_prepare(version_id=version_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from calloffs.views import alerts, commissioning, evaluation, public
+from calloffs.views import alerts, commissioning, evaluation, public, tenders
 
 app_name = "calloffs"
 
@@ -165,4 +165,36 @@ urlpatterns = [
     # Opportunity alerts: each person's e-mail settings, and the signed unsubscribe link (no sign-in)
     path("opportunities/e-mail-settings/", alerts.alert_settings, name="alert_settings"),
     path("opportunities/unsubscribe/<str:unsubscribe_token>/", alerts.unsubscribe, name="alerts_unsubscribe"),
+    # Tenders: each supplier organisation's own, sealed from everyone else (calloffs.sealed.own_tenders)
+    path("tenders/", tenders.tender_list, name="tender_list"),
+    path("tenders/start/<int:lot_pk>/", tenders.tender_start, name="tender_start"),
+    path("tenders/<int:tender_pk>/", tenders.tender_detail, name="tender_detail"),
+    path(
+        "tenders/<int:tender_pk>/responses/<int:criterion_pk>/",
+        tenders.tender_response,
+        name="tender_response",
+    ),
+    path("tenders/<int:tender_pk>/documents/<int:item_pk>/", tenders.tender_document, name="tender_document"),
+    path(
+        "tenders/<int:tender_pk>/files/<int:file_pk>/",
+        tenders.tender_file_download,
+        name="tender_file_download",
+    ),
+    path(
+        "tenders/<int:tender_pk>/files/<int:file_pk>/remove/",
+        tenders.tender_file_remove,
+        name="tender_file_remove",
+    ),
+    path("tenders/<int:tender_pk>/sign/<int:item_pk>/", tenders.tender_sign, name="tender_sign"),
+    path("tenders/<int:tender_pk>/supply-chain/", tenders.tender_partners, name="tender_partners"),
+    path("tenders/<int:tender_pk>/submitter/", tenders.tender_submitter, name="tender_submitter"),
+    path("tenders/<int:tender_pk>/check/", tenders.tender_check, name="tender_check"),
+    path("tenders/<int:tender_pk>/submit/", tenders.tender_submit, name="tender_submit"),
+    path("tenders/<int:tender_pk>/withdraw/", tenders.tender_withdraw, name="tender_withdraw"),
+    path("tenders/<int:tender_pk>/receipt/<int:version>/", tenders.tender_receipt, name="tender_receipt"),
+    path(
+        "tenders/<int:tender_pk>/receipt/<int:version>/pdf/",
+        tenders.tender_receipt_pdf,
+        name="tender_receipt_pdf",
+    ),
 ]

@@ -13,13 +13,14 @@ from django.core import mail
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from calloffs import alerts
+from calloffs import alerts, tender_receipts
 from calloffs import services as calloff_services
 from calloffs.services import evaluation
+from calloffs.services import tenders as tender_services
 from portal import services
 from portal.models import Message
 from suppliers import services as sq_services
-from tests.calloffs import evaluation_factories
+from tests.calloffs import evaluation_factories, tender_helpers
 from tests.calloffs import factories as calloff_factories
 from tests.conftest import built_once, make_personas
 from tests.factories import AdminFactory
@@ -170,6 +171,26 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:moderation": ("GET", CLEARED_EVALUATOR),
     "calloffs:non_compliant": ("GET", CLEARED_EVALUATOR),
     "calloffs:ranking": ("GET", NORTH_EAST_STAFF),
+    # Tenders: organisation A's submitted tender, sealed from everyone else (404), staff included (403:
+    # only supplier members reach these pages at all; opened tenders are read elsewhere).
+    "calloffs:tender_list": ("GET", SUPPLIER_MEMBERS),
+    # Starting again returns A's tender (302); organisation B is told why it cannot bid (200).
+    "calloffs:tender_start": ("POST", (302, 302, 302, 200, 403, 403, 403)),
+    "calloffs:tender_detail": ("GET", ORGANISATION_A),
+    "calloffs:tender_response": ("GET", ORGANISATION_A),
+    "calloffs:tender_document": ("GET", ORGANISATION_A),
+    "calloffs:tender_file_download": ("GET", ORGANISATION_A),
+    # A submitted tender's file cannot be removed: sent back to the tender with the reason.
+    "calloffs:tender_file_remove": ("POST", (302, 302, 302, 404, 403, 403, 403)),
+    "calloffs:tender_sign": ("GET", ORGANISATION_A),
+    "calloffs:tender_partners": ("GET", ORGANISATION_A),
+    "calloffs:tender_submitter": ("GET", ORGANISATION_A_ADMIN),
+    "calloffs:tender_check": ("GET", ORGANISATION_A),
+    # Already submitted: refused with the reason (400).
+    "calloffs:tender_submit": ("POST", (302, 400, 400, 404, 403, 403, 403)),
+    "calloffs:tender_withdraw": ("GET", ORGANISATION_A),
+    "calloffs:tender_receipt": ("GET", ORGANISATION_A),
+    "calloffs:tender_receipt_pdf": ("GET", ORGANISATION_A),
     # Accounts (django-allauth)
     "account_login": ("GET", SIGNED_OUT_ONLY),
     "account_signup": ("GET", SIGNED_OUT_ONLY),
@@ -309,9 +330,28 @@ def evaluation_kwargs(commissioner, organisation, user) -> dict:
     return {
         "opened_competition_pk": competition.pk,
         "opened_lot_pk": tender.lot_id,
-        "tender_pk": tender.pk,
-        "file_pk": tender_file.pk,
+        "evaluation_tender_pk": tender.pk,
+        "evaluation_file_pk": tender_file.pk,
         "evaluator_pk": evaluator.pk,
+    }
+
+
+def tender_kwargs(organisation, admin, commissioner) -> dict:
+    """Organisation A's tender for a lot it can bid for, complete and submitted, with its receipt PDF."""
+    competition = tender_helpers.biddable_competition(commissioner)
+    lot = competition.lots.get()
+    tender = tender_helpers.complete(tender_services.tender_start(lot=lot, user=admin), admin)
+    version = tender_services.tender_submit(tender=tender, user=admin)
+    tender_receipts.receipt_pdf_prepare(version_id=version.pk)
+    checklist = competition.checklist
+    return {
+        "tender_pk": tender.pk,
+        "tender_lot_pk": lot.pk,
+        "criterion_pk": competition.criteria.first().pk,
+        "document_item_pk": checklist.get(standard_code="financial_model").pk,
+        "signed_item_pk": checklist.get(standard_code="form_of_tender").pk,
+        "file_pk": tender.files.first().pk,
+        "tender_version": version.number,
     }
 
 
@@ -346,6 +386,7 @@ def url_kwargs_for(*, organisation_a, alice, bob, carol, **_) -> dict:
         **qualification_kwargs(organisation_a, alice),
         **calloff_kwargs(carol),
         **evaluation_kwargs(carol, organisation_a, alice),
+        **tender_kwargs(organisation_a, alice, carol),
     }
 
 
@@ -404,6 +445,16 @@ def _url(name: str, kwargs: dict) -> str:
             **kwargs,
             "competition_pk": kwargs["opened_competition_pk"],
             "lot_pk": kwargs["opened_lot_pk"],
+            "tender_pk": kwargs["evaluation_tender_pk"],
+            "file_pk": kwargs["evaluation_file_pk"],
+        }
+    if name.startswith("calloffs:tender_"):
+        item = kwargs["signed_item_pk"] if name == "calloffs:tender_sign" else kwargs["document_item_pk"]
+        kwargs = {
+            **kwargs,
+            "lot_pk": kwargs["tender_lot_pk"],
+            "item_pk": item,
+            "version": kwargs["tender_version"],
         }
     wanted = {key: kwargs[key] for key in pattern.pattern.regex.groupindex}
     return reverse(name, kwargs=wanted)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from calloffs import rules, selectors, services
+from calloffs import rules, selectors, services, tender_selectors
 from calloffs.forms_public import CanIBidForm, FinderFilterForm
 from calloffs.ics import competition_calendar
 from calloffs.models import Competition
@@ -49,6 +49,12 @@ def competition_context(request: HttpRequest, competition: Competition, *, previ
     if organisation is not None and competition.submission_deadline and competition.lots.all():
         eligibility = selectors.eligibility_by_lot(organisation, competition)
     lots = list(competition.lots.all())
+    tenders_by_lot = {}
+    if organisation is not None and not preview:
+        tenders_by_lot = {
+            tender.lot_id: tender
+            for tender in tender_selectors.tenders_of(request.user).filter(competition=competition)
+        }
     return {
         "competition": competition,
         "lots": lots,
@@ -61,6 +67,8 @@ def competition_context(request: HttpRequest, competition: Competition, *, previ
         "organisation": organisation,
         "questionnaire_url": reverse("suppliers:qualification_status"),
         "preview": preview,
+        "tenders_by_lot": tenders_by_lot,
+        "may_start": organisation is not None and not preview and competition.is_open(now),
         "threshold_pence": services.threshold_pence(),
     }
 

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
                     "E-mails about opportunities: how often, and which services",
                     "/opportunities/e-mail-settings/",
                 ),
+                ("Your tenders: bids your organisation is working on", "/tenders/"),
                 ("Organisation details and colleagues", "/organisations/"),
                 ("How qualification works", "/how-qualification-works/"),
             ],

@@ -161,7 +161,14 @@ def test_responses_carry_a_request_id_and_security_headers(client):
         (None, ["Find an opportunity", "How qualification works", "Qualified providers", "Glossary"]),
         (
             "alice",
-            ["Your dashboard", "Qualification", "Find an opportunity", "Your organisation", "Messages"],
+            [
+                "Your dashboard",
+                "Qualification",
+                "Find an opportunity",
+                "Your tenders",
+                "Your organisation",
+                "Messages",
+            ],
         ),
         ("carol", ["Your dashboard", "Competitions", "Messages"]),
         ("ada", ["Your dashboard", "Competitions", "Messages", "Review questionnaires", "Audit log"]),

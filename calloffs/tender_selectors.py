@@ -1,0 +1,79 @@
+"""Reads of a bidder's own tenders. Every one starts from `calloffs.sealed.own_tenders`, so a tender is
+only ever read by its own organisation's people here (staff read opened tenders elsewhere)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from calloffs import tendering_rules
+from calloffs.models import ChecklistItem, Tender, TenderFile, TenderVersion
+from calloffs.sealed import own_tenders
+from calloffs.tendering_rules import CriterionFacts, ItemFacts, TaskGroup, TenderFacts
+from portal.models import User
+from portal.questionnaires import word_count
+from portal.signatures import SignedText, signed_text
+
+
+def tenders_of(user: User) -> QuerySet[Tender]:
+    """The person's organisation's tenders, newest competition first, for the list page."""
+    return (
+        own_tenders(user)
+        .select_related("competition", "lot", "current_version")
+        .order_by("-competition__submission_deadline", "lot__number", "pk")
+    )
+
+
+def own_tender(user: User, tender_pk: int) -> Tender | None:
+    return (
+        own_tenders(user)
+        .select_related("competition", "lot", "organisation", "submitter")
+        .filter(pk=tender_pk)
+        .first()
+    )
+
+
+def own_file(tender: Tender, file_pk: int) -> TenderFile | None:
+    return tender.files.filter(pk=file_pk).first()
+
+
+def own_version(tender: Tender, number: int) -> TenderVersion | None:
+    return tender.versions.select_related("submitted_by").filter(number=number).first()
+
+
+def tender_facts(tender: Tender) -> TenderFacts:
+    files = list(tender.files.values_list("checklist_item_id", "criterion_id"))
+    return TenderFacts(
+        response_words={
+            r.criterion_id: word_count(r.text) for r in tender.responses.only("criterion_id", "text")
+        },
+        criterion_file_ids=frozenset(criterion for _item, criterion in files if criterion),
+        item_file_ids=frozenset(item for item, _criterion in files if item),
+        signed_item_ids=frozenset(tender.signatures.values_list("checklist_item_id", flat=True)),
+        partners_answered=tender.has_subcontractors is not None and tender.as_consortium_lead is not None,
+    )
+
+
+def tender_task_groups(tender: Tender) -> list[TaskGroup]:
+    """The task list of a tender, from its competition's criteria and checklist and what it holds."""
+    criteria = [
+        CriterionFacts(c.pk, c.name, c.max_words) for c in tender.competition.criteria.order_by("position")
+    ]
+    checklist = [
+        ItemFacts(i.pk, i.name, i.kind, i.required, i.standard_code)
+        for i in tender.competition.checklist.order_by("position")
+    ]
+    return tendering_rules.tender_tasks(criteria, checklist, tender_facts(tender))
+
+
+def signed_form_text(tender: Tender, item: ChecklistItem) -> SignedText:
+    """The text of a form as the bidder reads and signs it, naming the competition and the lot."""
+    code = tendering_rules.signed_form_code(item.standard_code)
+    return signed_text(
+        code,
+        {
+            "competition": tender.competition,
+            "lot": tender.lot,
+            "organisation": tender.organisation,
+            "item": item,
+        },
+    )
