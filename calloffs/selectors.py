@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import (
     BigIntegerField,
     CharField,
+    Count,
     DateTimeField,
     Exists,
     F,
@@ -27,9 +29,21 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from calloffs import rules
-from calloffs.models import Competition, Lot, MarketWarmingNotice, OpportunityDocument
+from calloffs.models import (
+    Award,
+    Competition,
+    Contract,
+    Lot,
+    MarketWarmingNotice,
+    ModeratedScore,
+    OpportunityDocument,
+    OutcomeLetter,
+    Tender,
+)
 from calloffs.rules import Eligibility, LotRequirements, OrganisationFacts
+from calloffs.sealed import own_tenders
 from calloffs.services import regions_covered, threshold_pence
+from portal.evaluation import ranking, weighted_total
 from portal.models import Organisation, Region, ServiceCategory, User
 from suppliers.models import Application, OrganisationRegion, OrganisationStanding, Qualification
 
@@ -343,3 +357,86 @@ def document_for(user: User, document_pk: int) -> OpportunityDocument | None:
             return document
         managed = user is not None and notices_for(user).filter(pk=document.notice_id).exists()
     return document if managed else None
+
+
+# Awards (calloffs.services.awards) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankedTender:
+    tender: Tender
+    total: Decimal | None
+    rank: int | None  # None: not ranked (not fully moderated, excluded or not compliant)
+    awardable: bool
+
+
+def lot_ranking(lot: Lot) -> list[RankedTender]:
+    """The lot's submitted tenders, best first, from the agreed (moderated) scores and the criteria's
+    weightings (`portal.evaluation.weighted_total` and `ranking`). Excluded and non-compliant tenders
+    come last, unranked. The one place awards read scores, so a selector of evaluation can replace it."""
+    from calloffs.services.awards import awardable_problem
+
+    competition = lot.competition
+    tenders = {
+        tender.pk: tender
+        for tender in lot.tenders.filter(status=Tender.Status.SUBMITTED).select_related("organisation")
+    }
+    weightings = dict(competition.criteria.values_list("pk", "weighting"))
+    agreed: dict[int, dict[int, int]] = {pk: {} for pk in tenders}
+    for tender_id, criterion_id, score in ModeratedScore.objects.filter(tender__in=tenders).values_list(
+        "tender_id", "criterion_id", "score"
+    ):
+        agreed[tender_id][criterion_id] = score
+    totals = {
+        pk: weighted_total(scores, weightings, score_max=competition.score_max)
+        for pk, scores in agreed.items()
+    }
+    excluded = [pk for pk, tender in tenders.items() if awardable_problem(tender)]
+    return [
+        RankedTender(tenders[row.bid_id], row.total, row.rank, row.bid_id not in excluded)
+        for row in ranking(totals, excluded=excluded)
+    ]
+
+
+def standing_award(lot: Lot) -> Award | None:
+    """The lot's decision that stands (not withdrawn), with its contract if recorded."""
+    return (
+        Award.objects.filter(lot=lot, withdrawn_at__isnull=True)
+        .select_related("tender__organisation", "contract")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class AwardNotice:
+    lot: Lot
+    contract: Contract
+    tenders_received: int
+
+
+def award_notices(competition: Competition) -> list[AwardNotice]:
+    """The public award notices: one per lot whose contract is recorded."""
+    contracts = (
+        Contract.objects.filter(award__lot__competition=competition, award__withdrawn_at__isnull=True)
+        .select_related("award__lot", "organisation")
+        .annotate(
+            tenders_received=Count(
+                "award__lot__tenders", filter=Q(award__lot__tenders__status=Tender.Status.SUBMITTED)
+            )
+        )
+        .order_by("award__lot__number")
+    )
+    return [AwardNotice(contract.award.lot, contract, contract.tenders_received) for contract in contracts]
+
+
+def outcome_letter_for(user: User, tender_pk: int, letter_pk: int) -> OutcomeLetter | None:
+    """An outcome letter, for the people of the organisation whose tender it is about; None otherwise."""
+    return (
+        OutcomeLetter.objects.filter(pk=letter_pk, tender_id=tender_pk, tender__in=own_tenders(user))
+        .select_related("tender")
+        .first()
+    )
+
+
+def tender_letters(tender: Tender) -> list[OutcomeLetter]:
+    return list(tender.letters.select_related("award").order_by("created_at", "pk"))

@@ -56,3 +56,11 @@ def alerts_recheck() -> int:
             globals()[task_name].delay(object_id)
             queued += 1
     return queued
+
+
+@shared_task(**RETRIES)
+def outcome_letter_prepare(self, letter_id: int) -> bool:
+    """Render an award's outcome letter to PDF once (queued when the decision commits)."""
+    from calloffs import pdfs
+
+    return pdfs.outcome_letter_prepare(letter_id=letter_id)

@@ -149,7 +149,6 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:competition_publish": ("POST", NORTH_EAST_STAFF_POST),
     "calloffs:competition_cancel": ("GET", NORTH_EAST_STAFF),
     "calloffs:competition_amend": ("GET", NORTH_EAST_STAFF),
-    "calloffs:competition_outcome": ("GET", NORTH_EAST_STAFF),
     "calloffs:document_download": ("GET", NORTH_EAST_STAFF_DRAFT_DOCUMENT),
     "calloffs:competition_documents": ("GET", NORTH_EAST_STAFF),
     "calloffs:notice_documents": ("GET", NORTH_EAST_STAFF),

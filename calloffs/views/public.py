@@ -62,6 +62,7 @@ def competition_context(request: HttpRequest, competition: Competition, *, previ
         "questionnaire_url": reverse("suppliers:qualification_status"),
         "preview": preview,
         "threshold_pence": services.threshold_pence(),
+        "award_notices": selectors.award_notices(competition) if competition.opened_at else [],
     }
 
 
