@@ -26,6 +26,11 @@ def _lot(request: HttpRequest, competition_pk: int, lot_pk: int) -> tuple[Compet
     return competition, lot_for_user(request, competition, lot_pk)
 
 
+def _posted(request: HttpRequest):
+    """The submitted data, even when empty (a button alone, or nothing chosen); None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _award_url(lot: Lot) -> str:
     return reverse("calloffs:lot_award", args=[lot.competition_id, lot.pk])
 
@@ -43,7 +48,7 @@ def lot_award(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpRes
     """The lot's ranked tenders and its decision: award it to one, or see the decision and what is next."""
     competition, lot = _lot(request, competition_pk, lot_pk)
     ranked = selectors.lot_ranking(lot) if competition.opened_at else []
-    form = AwardForm(request.POST or None, ranked=ranked)
+    form = AwardForm(_posted(request), ranked=ranked)
     if request.method == "POST" and form.is_valid():
         tender = Tender.objects.select_related("organisation").get(pk=form.cleaned_data["tender"])
         try:
@@ -68,7 +73,7 @@ def lot_award(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpRes
 @access_policy(STAFF)
 def lot_no_suitable_bidder(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpResponse:
     competition, lot = _lot(request, competition_pk, lot_pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.no_suitable_bidder(lot=lot, user=request.user)
@@ -87,7 +92,7 @@ def lot_no_suitable_bidder(request: HttpRequest, competition_pk: int, lot_pk: in
 def award_withdraw(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpResponse:
     competition, lot = _lot(request, competition_pk, lot_pk)
     award = _standing_award(request, lot)
-    form = WithdrawAwardForm(request.POST or None)
+    form = WithdrawAwardForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.award_withdraw(award=award, user=request.user, reason=form.cleaned_data["reason"])
@@ -104,7 +109,7 @@ def award_withdraw(request: HttpRequest, competition_pk: int, lot_pk: int) -> Ht
 def contract_record(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpResponse:
     competition, lot = _lot(request, competition_pk, lot_pk)
     award = _standing_award(request, lot)
-    form = ContractForm(request.POST or None)
+    form = ContractForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.contract_record(
