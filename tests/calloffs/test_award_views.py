@@ -1,8 +1,6 @@
 """The award pages (calloffs.views.awards): the ranked list and its form, no suitable bidder, withdrawing,
 the contract (errors keep what was typed), the bidder's letter download and the public award notice."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
