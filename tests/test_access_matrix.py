@@ -15,9 +15,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from calloffs import alerts
 from calloffs import services as calloff_services
+from calloffs.services import awards as award_services
 from portal import services
 from portal.models import Message
 from suppliers import services as sq_services
+from tests.calloffs import award_factories
 from tests.calloffs import factories as calloff_factories
 from tests.conftest import built_once, make_personas
 from tests.factories import AdminFactory
@@ -150,6 +152,13 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:competition_cancel": ("GET", NORTH_EAST_STAFF),
     "calloffs:competition_amend": ("GET", NORTH_EAST_STAFF),
     "calloffs:document_download": ("GET", NORTH_EAST_STAFF_DRAFT_DOCUMENT),
+    # Deciding a lot (an opened competition whose lot is awarded and in its standstill)
+    "calloffs:lot_award": ("GET", NORTH_EAST_STAFF),
+    "calloffs:lot_no_suitable_bidder": ("GET", NORTH_EAST_STAFF),
+    "calloffs:award_withdraw": ("GET", NORTH_EAST_STAFF),
+    "calloffs:contract_record": ("GET", NORTH_EAST_STAFF),
+    # An outcome letter about organisation A's tender: its people only
+    "calloffs:outcome_letter_pdf": ("GET", ORGANISATION_A),
     "calloffs:competition_documents": ("GET", NORTH_EAST_STAFF),
     "calloffs:notice_documents": ("GET", NORTH_EAST_STAFF),
     "calloffs:document_remove": ("POST", NORTH_EAST_STAFF_POST),
@@ -244,6 +253,13 @@ def qualification_kwargs(organisation, user) -> dict:
 
 # Which call-off URLs are asked about the published competition and notice (the others: the drafts).
 PUBLISHED_CALLOFF_URLS = {"calloffs:competition_detail", "calloffs:competition_ics", "calloffs:notice_detail"}
+# Which are asked about the opened competition whose lot is awarded.
+AWARD_URLS = {
+    "calloffs:lot_award",
+    "calloffs:lot_no_suitable_bidder",
+    "calloffs:award_withdraw",
+    "calloffs:contract_record",
+}
 
 
 def calloff_kwargs(commissioner) -> dict:
@@ -266,13 +282,25 @@ def calloff_kwargs(commissioner) -> dict:
     }
 
 
+def award_kwargs(carol, organisation_a, organisation_b) -> dict:
+    """An opened competition whose lot is awarded to organisation A's tender, with its outcome letter."""
+    decidable = award_factories.decidable_lot(carol, organisation_a, organisation_b)
+    award = award_services.award_lot(lot=decidable.lot, tender=decidable.best, user=carol)
+    return {
+        "awarded_competition_pk": decidable.competition.pk,
+        "awarded_lot_pk": decidable.lot.pk,
+        "tender_pk": decidable.best.pk,
+        "letter_pk": award.letters.get(tender=decidable.best).pk,
+    }
+
+
 def build_world() -> dict:
     """The personas of tests/conftest.py, and the records the URLs ask about (`url_kwargs`)."""
     personas = make_personas()
     return {**personas, "url_kwargs": url_kwargs_for(**personas)}
 
 
-def url_kwargs_for(*, organisation_a, alice, bob, carol, **_) -> dict:
+def url_kwargs_for(*, organisation_a, organisation_b, alice, bob, carol, **_) -> dict:
     with TestCase.captureOnCommitCallbacks(execute=True):
         invitation = services.invitation_create(
             organisation=organisation_a, invited_by=alice, email="new.colleague@alpha.example", as_admin=False
@@ -296,6 +324,7 @@ def url_kwargs_for(*, organisation_a, alice, bob, carol, **_) -> dict:
         "unsubscribe_token": alerts.unsubscribe_token(bob.pk),
         **qualification_kwargs(organisation_a, alice),
         **calloff_kwargs(carol),
+        **award_kwargs(carol, organisation_a, organisation_b),
     }
 
 
@@ -348,6 +377,12 @@ def _url(name: str, kwargs: dict) -> str:
             **kwargs,
             "competition_pk": kwargs["live_competition_pk"],
             "notice_pk": kwargs["published_notice_pk"],
+        }
+    if name in AWARD_URLS:
+        kwargs = {
+            **kwargs,
+            "competition_pk": kwargs["awarded_competition_pk"],
+            "lot_pk": kwargs["awarded_lot_pk"],
         }
     wanted = {key: kwargs[key] for key in pattern.pattern.regex.groupindex}
     return reverse(name, kwargs=wanted)
