@@ -436,7 +436,3 @@ def outcome_letter_for(user: User, tender_pk: int, letter_pk: int) -> OutcomeLet
         .select_related("tender")
         .first()
     )
-
-
-def tender_letters(tender: Tender) -> list[OutcomeLetter]:
-    return list(tender.letters.select_related("award").order_by("created_at", "pk"))

@@ -101,10 +101,12 @@ def award_lot(*, lot: Lot, tender: Tender, user: User, now: datetime | None = No
     competition = _check_may_decide(user, lot, now)
     if tender.lot_id != lot.pk:
         raise RuleBroken("Choose a tender for this lot", field="tender")
-    problem = awardable_problem(tender)
-    if problem:
-        raise RuleBroken(problem, field="tender")
     with transaction.atomic():
+        _locked(Lot, lot.pk)  # the lot first, then the tender: every decision on a lot locks in this order
+        tender = Tender.objects.select_for_update().select_related("organisation").get(pk=tender.pk)
+        problem = awardable_problem(tender)  # read under lock: the bidder cannot withdraw it meanwhile
+        if problem:
+            raise RuleBroken(problem, field="tender")
         award = _decide(
             lot=lot,
             user=user,

@@ -13,7 +13,8 @@ from tests.calloffs.award_factories import decidable_lot
 
 
 def run_at_once(*calls) -> list[str]:
-    """Run the calls in threads released together; "done" or the RuleBroken message for each."""
+    """Run the calls in threads released together; "done", the RuleBroken message, or any other error, for
+    each."""
     barrier, results = threading.Barrier(len(calls)), []
 
     def run(call):
@@ -23,6 +24,8 @@ def run_at_once(*calls) -> list[str]:
             results.append("done")
         except RuleBroken as error:
             results.append(error.message)
+        except Exception as error:
+            results.append(repr(error))
         finally:
             connection.close()
 
