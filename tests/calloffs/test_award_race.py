@@ -24,7 +24,7 @@ def run_at_once(*calls) -> list[str]:
             results.append("done")
         except RuleBroken as error:
             results.append(error.message)
-        except Exception as error:
+        except Exception as error:  # shown in the assertion, not lost in the thread
             results.append(repr(error))
         finally:
             connection.close()

@@ -1,6 +1,8 @@
 """The award pages (calloffs.views.awards): the ranked list and its form, no suitable bidder, withdrawing,
 the contract (errors keep what was typed), the bidder's letter download and the public award notice."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -118,12 +120,24 @@ def test_the_contract_after_the_standstill_publishes_the_award_notice(client, ca
     assert "Beta Housing Trust" not in page
 
 
-def test_the_public_page_shows_no_award_notice_before_the_contract(client, carol, decidable):
-    awards.award_lot(lot=decidable.lot, tender=decidable.best, user=carol)
-    page = client.get(
-        reverse("calloffs:competition_detail", args=[decidable.competition.pk])
-    ).content.decode()
+def test_the_award_notice_appears_on_the_cached_public_page_only_once_the_contract_is_recorded(
+    client, carol, decidable, django_capture_on_commit_callbacks
+):
+    public = reverse("calloffs:competition_detail", args=[decidable.competition.pk])
+    award = awards.award_lot(lot=decidable.lot, tender=decidable.best, user=carol)
+    page = client.get(public).content.decode()  # now in the page cache
     assert "Award notice" not in page and "Alpha Futures CIC" not in page
+    with django_capture_on_commit_callbacks(execute=True):  # the page cache is emptied after commit
+        awards.contract_record(
+            award=award,
+            user=carol,
+            value_pence=900_000_00,
+            start_date=date(2031, 4, 1),
+            end_date=date(2033, 3, 31),
+            now=award.standstill_ends_at,
+        )
+    page = client.get(public).content.decode()
+    assert "Award notice" in page and "£900,000" in page
 
 
 def test_a_bidder_downloads_its_own_letter_and_nobody_else_can(client, carol, bob, bea, decidable):
