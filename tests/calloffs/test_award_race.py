@@ -4,6 +4,7 @@ plainly."""
 
 import threading
 
+import pytest
 from django.db import connection
 
 from calloffs.models import Award, OutcomeLetter
@@ -37,8 +38,10 @@ def run_at_once(*calls) -> list[str]:
     return results
 
 
+# Like every transactional test here: the database's contents are restored after it (serialized_rollback).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_awards_of_one_lot_make_one_award_and_a_clear_refusal(
-    transactional_db, carol, ada, organisation_a, organisation_b, alice, bea
+    carol, ada, organisation_a, organisation_b, alice, bea
 ):
     decidable = decidable_lot(carol, organisation_a, organisation_b)
 
@@ -54,8 +57,9 @@ def test_two_simultaneous_awards_of_one_lot_make_one_award_and_a_clear_refusal(
     assert OutcomeLetter.objects.filter(award=award).count() == 3  # the refused decision wrote nothing
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_award_and_no_suitable_bidder_at_once_leave_one_decision(
-    transactional_db, carol, ada, organisation_a, organisation_b
+    carol, ada, organisation_a, organisation_b
 ):
     decidable = decidable_lot(carol, organisation_a, organisation_b)
 
