@@ -545,21 +545,6 @@ class AmendmentForm(CalloffForm):
         )
 
 
-class OutcomeForm(CalloffForm):
-    outcome = forms.ChoiceField(
-        label="What was the outcome?",
-        choices=[
-            (Competition.Status.AWARDED, "Awarded"),
-            (Competition.Status.NO_SUITABLE_BIDDER, "No suitable bidder"),
-        ],
-        widget=forms.RadioSelect,
-        required=False,
-    )
-
-    def layout(self) -> list:
-        return [Field.radios("outcome")]
-
-
 class DocumentForm(CalloffForm):
     """A document for a draft notice or competition, checked by `portal.uploads` in the service."""
 

@@ -30,13 +30,16 @@ from django.utils import timezone
 
 from calloffs import rules, sealed
 from calloffs.models import (
+    Award,
     Competition,
+    Contract,
     EvaluationCriterion,
     Evaluator,
     Lot,
     MarketWarmingNotice,
     ModeratedScore,
     OpportunityDocument,
+    OutcomeLetter,
     Score,
     Tender,
     TenderFile,
@@ -520,3 +523,64 @@ def evaluation_table(competition: Competition, lot: Lot) -> list[TableRow]:
         )
         for row in evaluation.ranking(totals, excluded=excluded)
     ]
+
+
+# Awards (calloffs.services.awards) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankedTender:
+    tender: Tender
+    total: Decimal | None
+    rank: int | None  # None: not ranked (not fully moderated, excluded or not compliant)
+    awardable: bool
+
+
+def lot_ranking(lot: Lot) -> list[RankedTender]:
+    """The lot's ranking (`evaluation_table`), each row saying whether the tender may be awarded."""
+    from calloffs.services.awards import awardable_problem
+
+    return [
+        RankedTender(row.tender, row.total, row.rank, not awardable_problem(row.tender))
+        for row in evaluation_table(lot.competition, lot)
+    ]
+
+
+def standing_award(lot: Lot) -> Award | None:
+    """The lot's decision that stands (not withdrawn), with its contract if recorded."""
+    return (
+        Award.objects.filter(lot=lot, withdrawn_at__isnull=True)
+        .select_related("tender__organisation", "contract")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class AwardNotice:
+    lot: Lot
+    contract: Contract
+    tenders_received: int
+
+
+def award_notices(competition: Competition) -> list[AwardNotice]:
+    """The public award notices: one per lot whose contract is recorded."""
+    contracts = (
+        Contract.objects.filter(award__lot__competition=competition, award__withdrawn_at__isnull=True)
+        .select_related("award__lot", "organisation")
+        .annotate(
+            tenders_received=Count(
+                "award__lot__tenders", filter=Q(award__lot__tenders__status=Tender.Status.SUBMITTED)
+            )
+        )
+        .order_by("award__lot__number")
+    )
+    return [AwardNotice(contract.award.lot, contract, contract.tenders_received) for contract in contracts]
+
+
+def outcome_letter_for(user: User, tender_pk: int, letter_pk: int) -> OutcomeLetter | None:
+    """An outcome letter, for the people of the organisation whose tender it is about; None otherwise."""
+    return (
+        OutcomeLetter.objects.filter(pk=letter_pk, tender_id=tender_pk, tender__in=sealed.own_tenders(user))
+        .select_related("tender")
+        .first()
+    )

@@ -64,3 +64,11 @@ def tender_receipt_pdf_prepare(version_id: int) -> bool:
     from calloffs import tender_receipts
 
     return tender_receipts.receipt_pdf_prepare(version_id=version_id)
+
+
+@shared_task(**RETRIES)
+def outcome_letter_prepare(self, letter_id: int) -> bool:
+    """Render an award's outcome letter to PDF once (queued when the decision commits)."""
+    from calloffs import pdfs
+
+    return pdfs.outcome_letter_prepare(letter_id=letter_id)

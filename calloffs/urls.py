@@ -1,6 +1,6 @@
 from django.urls import path
 
-from calloffs.views import alerts, commissioning, evaluation, public, tenders
+from calloffs.views import alerts, awards, commissioning, evaluation, public, tenders
 
 app_name = "calloffs"
 
@@ -86,10 +86,31 @@ urlpatterns = [
         commissioning.competition_amend,
         name="competition_amend",
     ),
+    # Deciding each lot after opening, and the bidders' outcome letters
     path(
-        "commissioning/competitions/<int:competition_pk>/outcome/",
-        commissioning.competition_outcome,
-        name="competition_outcome",
+        "commissioning/competitions/<int:competition_pk>/lots/<int:lot_pk>/award/",
+        awards.lot_award,
+        name="lot_award",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/lots/<int:lot_pk>/award/no-suitable-bidder/",
+        awards.lot_no_suitable_bidder,
+        name="lot_no_suitable_bidder",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/lots/<int:lot_pk>/award/withdraw/",
+        awards.award_withdraw,
+        name="award_withdraw",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/lots/<int:lot_pk>/award/contract/",
+        awards.contract_record,
+        name="contract_record",
+    ),
+    path(
+        "tenders/<int:tender_pk>/letters/<int:letter_pk>.pdf",
+        awards.outcome_letter_pdf,
+        name="outcome_letter_pdf",
     ),
     # Opening and evaluating the tenders, after the deadline (sealed before: calloffs.sealed)
     path(

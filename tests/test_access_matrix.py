@@ -15,12 +15,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from calloffs import alerts, tender_receipts
 from calloffs import services as calloff_services
+from calloffs.services import awards as award_services
 from calloffs.services import evaluation
 from calloffs.services import tenders as tender_services
 from portal import services
 from portal.models import Message
 from suppliers import services as sq_services
-from tests.calloffs import evaluation_factories, tender_helpers
+from tests.calloffs import award_factories, evaluation_factories, tender_helpers
 from tests.calloffs import factories as calloff_factories
 from tests.conftest import built_once, make_personas
 from tests.factories import AdminFactory
@@ -155,8 +156,14 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:competition_publish": ("POST", NORTH_EAST_STAFF_POST),
     "calloffs:competition_cancel": ("GET", NORTH_EAST_STAFF),
     "calloffs:competition_amend": ("GET", NORTH_EAST_STAFF),
-    "calloffs:competition_outcome": ("GET", NORTH_EAST_STAFF),
     "calloffs:document_download": ("GET", NORTH_EAST_STAFF_DRAFT_DOCUMENT),
+    # Deciding a lot (an opened competition whose lot is awarded and in its standstill)
+    "calloffs:lot_award": ("GET", NORTH_EAST_STAFF),
+    "calloffs:lot_no_suitable_bidder": ("GET", NORTH_EAST_STAFF),
+    "calloffs:award_withdraw": ("GET", NORTH_EAST_STAFF),
+    "calloffs:contract_record": ("GET", NORTH_EAST_STAFF),
+    # An outcome letter about organisation A's tender: its people only
+    "calloffs:outcome_letter_pdf": ("GET", ORGANISATION_A),
     "calloffs:competition_documents": ("GET", NORTH_EAST_STAFF),
     "calloffs:notice_documents": ("GET", NORTH_EAST_STAFF),
     "calloffs:document_remove": ("POST", NORTH_EAST_STAFF_POST),
@@ -282,6 +289,14 @@ def qualification_kwargs(organisation, user) -> dict:
 
 # Which call-off URLs are asked about the published competition and notice (the others: the drafts).
 PUBLISHED_CALLOFF_URLS = {"calloffs:competition_detail", "calloffs:competition_ics", "calloffs:notice_detail"}
+# Which are asked about the opened competition whose lot is awarded.
+AWARD_URLS = {
+    "calloffs:lot_award",
+    "calloffs:lot_no_suitable_bidder",
+    "calloffs:award_withdraw",
+    "calloffs:contract_record",
+    "calloffs:outcome_letter_pdf",
+}
 
 
 def calloff_kwargs(commissioner) -> dict:
@@ -355,13 +370,25 @@ def tender_kwargs(organisation, admin, commissioner) -> dict:
     }
 
 
+def award_kwargs(carol, organisation_a, organisation_b) -> dict:
+    """An opened competition whose lot is awarded to organisation A's tender, with its outcome letter."""
+    decidable = award_factories.decidable_lot(carol, organisation_a, organisation_b)
+    award = award_services.award_lot(lot=decidable.lot, tender=decidable.best, user=carol)
+    return {
+        "awarded_competition_pk": decidable.competition.pk,
+        "awarded_lot_pk": decidable.lot.pk,
+        "awarded_tender_pk": decidable.best.pk,
+        "letter_pk": award.letters.get(tender=decidable.best).pk,
+    }
+
+
 def build_world() -> dict:
     """The personas of tests/conftest.py, and the records the URLs ask about (`url_kwargs`)."""
     personas = make_personas()
     return {**personas, "url_kwargs": url_kwargs_for(**personas)}
 
 
-def url_kwargs_for(*, organisation_a, alice, bob, carol, **_) -> dict:
+def url_kwargs_for(*, organisation_a, organisation_b, alice, bob, carol, **_) -> dict:
     with TestCase.captureOnCommitCallbacks(execute=True):
         invitation = services.invitation_create(
             organisation=organisation_a, invited_by=alice, email="new.colleague@alpha.example", as_admin=False
@@ -387,6 +414,7 @@ def url_kwargs_for(*, organisation_a, alice, bob, carol, **_) -> dict:
         **calloff_kwargs(carol),
         **evaluation_kwargs(carol, organisation_a, alice),
         **tender_kwargs(organisation_a, alice, carol),
+        **award_kwargs(carol, organisation_a, organisation_b),
     }
 
 
@@ -455,6 +483,13 @@ def _url(name: str, kwargs: dict) -> str:
             "lot_pk": kwargs["tender_lot_pk"],
             "item_pk": item,
             "version": kwargs["tender_version"],
+        }
+    if name in AWARD_URLS:
+        kwargs = {
+            **kwargs,
+            "competition_pk": kwargs["awarded_competition_pk"],
+            "lot_pk": kwargs["awarded_lot_pk"],
+            "tender_pk": kwargs["awarded_tender_pk"],
         }
     wanted = {key: kwargs[key] for key in pattern.pattern.regex.groupindex}
     return reverse(name, kwargs=wanted)

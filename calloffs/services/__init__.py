@@ -649,31 +649,6 @@ def competition_amend(
     return amendment
 
 
-def competition_outcome_record(
-    *, competition: Competition, user: User, outcome: str, now: datetime | None = None
-) -> Competition:
-    """After the deadline: awarded, or no suitable bidder. (The tendering side records awards per lot.)"""
-    _check_owns(user, competition)
-    if outcome not in (Competition.Status.AWARDED, Competition.Status.NO_SUITABLE_BIDDER):
-        raise RuleBroken("Select the outcome", field="outcome")
-    now = now or timezone.now()
-    with transaction.atomic():
-        competition = _locked(Competition, competition.pk)
-        if competition.state(now) != Competition.CLOSED:
-            raise RuleBroken("An outcome can only be recorded once the competition has closed.")
-        competition.status = outcome
-        competition.ended_at = now
-        competition.save(update_fields=["status", "ended_at"])
-        audit_record(
-            actor=user,
-            action="competition.decided",
-            summary=f"Outcome: {competition.get_status_display()}",
-            obj=competition,
-        )
-        public_pages_changed()  # the finder and the public pages show it
-    return competition
-
-
 # Documents ---------------------------------------------------------------------------------------
 
 MAX_DOCUMENTS = 20  # on one notice or competition

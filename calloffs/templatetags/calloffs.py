@@ -32,3 +32,12 @@ def iso(moment) -> str:
 def document_type(content_type: str) -> str:
     """A stored document's type as people read it, like "PDF"."""
     return uploads.ALLOWED_DOCUMENTS.get(content_type, "")
+
+
+@register.filter
+def standstill_end(moment) -> str:
+    """When a standstill ends, without the ambiguity of "midnight on a day": "midnight at the end of
+    11 March 2026"."""
+    from calloffs.services.awards import standstill_end_words
+
+    return standstill_end_words(moment) if moment else ""

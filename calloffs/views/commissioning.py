@@ -27,7 +27,6 @@ from calloffs.forms import (
     LotForm,
     NoticeForm,
     NoticeWithdrawForm,
-    OutcomeForm,
     ReasonForm,
     show_problems,
 )
@@ -414,24 +413,6 @@ def competition_amend(request: HttpRequest, competition_pk: int) -> HttpResponse
         form = AmendmentWithDocumentForm()
     context = {"competition": competition, "next_number": competition.amendments.count() + 1, "form": form}
     return render(request, "calloffs/commissioning/amend.html", context)
-
-
-@access_policy(STAFF)
-def competition_outcome(request: HttpRequest, competition_pk: int) -> HttpResponse:
-    competition = competition_for_user(request, competition_pk)
-    return _form_page(
-        request,
-        form_class=OutcomeForm,
-        form_kwargs={},
-        initial={},
-        save=lambda form: services.competition_outcome_record(
-            competition=competition, user=request.user, outcome=form.cleaned_data["outcome"]
-        ),
-        done=lambda saved: _manage_url(saved),
-        template="calloffs/commissioning/outcome.html",
-        context={"competition": competition},
-        success="Outcome recorded",
-    )
 
 
 # Documents ---------------------------------------------------------------------------------------

@@ -70,6 +70,7 @@ def competition_context(request: HttpRequest, competition: Competition, *, previ
         "tenders_by_lot": tenders_by_lot,
         "may_start": organisation is not None and not preview and competition.is_open(now),
         "threshold_pence": services.threshold_pence(),
+        "award_notices": selectors.award_notices(competition) if competition.opened_at else [],
     }
 
 

@@ -147,22 +147,6 @@ def test_a_commissioner_withdraws_a_published_notice(page, context, audit, live_
     assert notice.status == MarketWarmingNotice.Status.WITHDRAWN
 
 
-def test_a_commissioner_records_the_outcome_of_a_closed_competition(page, context, audit, live_server, carol):
-    competition = f.closed_competition(carol)
-    sign_in_as(context, live_server, carol)
-    open_competitions(page, live_server)
-    page.get_by_role("link", name=competition.title).click()
-    audit("closed competition")
-    page.get_by_role("link", name="Record the outcome").click()
-    audit("record the outcome")
-    page.get_by_label("Awarded").check()
-    page.get_by_role("button", name="Record the outcome").click()
-    audit("outcome recorded")
-    see_message(page, "Outcome recorded")
-    competition.refresh_from_db()
-    assert competition.status == Competition.Status.AWARDED
-
-
 def test_a_commissioner_cancels_a_draft_competition_and_an_empty_reason_is_refused(
     page, context, audit, live_server, carol
 ):

@@ -174,22 +174,11 @@ def test_an_amendment_with_fewer_than_7_days_left_must_move_the_deadline(carol):
         services.competition_amend(competition=competition, user=carol, summary="Late change", now=now)
 
 
-def test_a_closed_competition_cannot_be_amended_but_can_be_decided(carol):
+def test_a_closed_competition_cannot_be_amended(carol):
     competition = f.closed_competition(carol)
     assert competition.state() == Competition.CLOSED
     with pytest.raises(RuleBroken, match="Only an open competition"):
         services.competition_amend(competition=competition, user=carol, summary="x")
-    decided = services.competition_outcome_record(
-        competition=competition, user=carol, outcome=Competition.Status.NO_SUITABLE_BIDDER
-    )
-    assert decided.state() == Competition.Status.NO_SUITABLE_BIDDER
-    assert audited("competition.decided", competition)
-
-
-def test_an_open_competition_cannot_be_decided(carol):
-    competition = f.live_competition(carol)
-    with pytest.raises(RuleBroken, match="once the competition has closed"):
-        services.competition_outcome_record(competition=competition, user=carol, outcome="awarded")
 
 
 def test_the_checklist_keeps_the_standard_items_and_takes_new_ones(carol):

@@ -42,7 +42,6 @@ def manage_urls(competition) -> list[tuple[str, str]]:
         ("post", reverse("calloffs:competition_cancel", args=[pk])),
         ("get", reverse("calloffs:competition_amend", args=[pk])),
         ("post", reverse("calloffs:competition_amend", args=[pk])),
-        ("get", reverse("calloffs:competition_outcome", args=[pk])),
     ]
 
 
@@ -347,19 +346,6 @@ def test_a_commissioner_drafts_and_publishes_a_notice_through_the_pages(client, 
     assert response.url == reverse("calloffs:notice_manage", args=[notice.pk])
     page = client.post(reverse("calloffs:notice_publish", args=[notice.pk])).content.decode()
     assert "Enter a summary" in page and "Select at least one service category" in page
-
-
-def test_recording_the_outcome_of_a_closed_competition(client, carol):
-    competition = f.closed_competition(carol)
-    client.force_login(carol)
-    response = client.post(
-        reverse("calloffs:competition_outcome", args=[competition.pk]), {"outcome": "no_suitable_bidder"}
-    )
-    assert response.status_code == 302
-    competition.refresh_from_db()
-    assert competition.status == Competition.Status.NO_SUITABLE_BIDDER
-    public = client.get(reverse("calloffs:competition_detail", args=[competition.pk])).content.decode()
-    assert "No suitable bidder" in public
 
 
 def test_a_withdrawn_competition_tells_bidders_why(client, live, carol):
