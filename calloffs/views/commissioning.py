@@ -230,6 +230,7 @@ def _manage_page(request: HttpRequest, competition: Competition, problems: list[
         "problems": _problem_links(problems or [], PROBLEM_ANCHORS, "details"),
         "threshold_pence": services.threshold_pence(),
         "alerted": alerts.alerted_summary(competition),
+        "clarifications_waiting": competition.clarifications.filter(published_at__isnull=True).count(),
     }
     return render(request, "calloffs/commissioning/competition.html", context)
 

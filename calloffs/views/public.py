@@ -16,6 +16,7 @@ from calloffs import rules, selectors, services
 from calloffs.forms_public import CanIBidForm, FinderFilterForm
 from calloffs.ics import competition_calendar
 from calloffs.models import Competition
+from calloffs.services import clarifications
 from portal import access, uploads
 from portal.access import access as access_policy
 from portal.page_cache import public_page
@@ -62,6 +63,8 @@ def competition_context(request: HttpRequest, competition: Competition, *, previ
         "questionnaire_url": reverse("suppliers:qualification_status"),
         "preview": preview,
         "threshold_pence": services.threshold_pence(),
+        "clarifications": list(selectors.published_clarifications(competition)),
+        "questions_open": clarifications.questions_open(competition, now),
     }
 
 
