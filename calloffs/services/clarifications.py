@@ -144,7 +144,11 @@ def tender_reconfirm(*, tender: Tender, user: User, now: datetime | None = None)
         raise RuleBroken("Only people in the organisation that submitted this tender can confirm it.")
     now = now or timezone.now()
     with transaction.atomic():
-        tender = Tender.objects.select_for_update().select_related("current_version").get(pk=tender.pk)
+        tender = (
+            Tender.objects.select_for_update(of=("self",))
+            .select_related("competition", "current_version")
+            .get(pk=tender.pk)
+        )
         competition = tender.competition
         if not competition.is_open(now):
             raise RuleBroken("The deadline has passed: tenders can no longer be confirmed.")
