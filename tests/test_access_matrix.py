@@ -15,10 +15,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from calloffs import alerts
 from calloffs import services as calloff_services
+from calloffs.services import clarifications
 from portal import services
 from portal.models import Message
 from suppliers import services as sq_services
 from tests.calloffs import factories as calloff_factories
+from tests.calloffs.tender_factories import started_tender
 from tests.conftest import built_once, make_personas
 from tests.factories import AdminFactory
 from tests.suppliers import factories as sq_factories
@@ -154,6 +156,12 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:competition_documents": ("GET", NORTH_EAST_STAFF),
     "calloffs:notice_documents": ("GET", NORTH_EAST_STAFF),
     "calloffs:document_remove": ("POST", NORTH_EAST_STAFF_POST),
+    # Clarification questions: any supplier member asks about a live competition; its commissioners answer
+    "calloffs:question_ask": ("GET", SUPPLIER_MEMBERS),
+    "calloffs:clarification_list": ("GET", NORTH_EAST_STAFF),
+    "calloffs:clarification_answer": ("GET", NORTH_EAST_STAFF),
+    # Re-confirming a tender after an amendment: organisation A's own tender
+    "calloffs:tender_reconfirm": ("GET", ORGANISATION_A),
     # Accounts (django-allauth)
     "account_login": ("GET", SIGNED_OUT_ONLY),
     "account_signup": ("GET", SIGNED_OUT_ONLY),
@@ -244,12 +252,18 @@ def qualification_kwargs(organisation, user) -> dict:
 
 
 # Which call-off URLs are asked about the published competition and notice (the others: the drafts).
-PUBLISHED_CALLOFF_URLS = {"calloffs:competition_detail", "calloffs:competition_ics", "calloffs:notice_detail"}
+PUBLISHED_CALLOFF_URLS = {
+    "calloffs:competition_detail",
+    "calloffs:competition_ics",
+    "calloffs:notice_detail",
+    "calloffs:question_ask",
+}
 
 
-def calloff_kwargs(commissioner) -> dict:
+def calloff_kwargs(commissioner, supplier) -> dict:
     """A draft competition with a lot and a document and a draft notice (to manage), and a live
-    competition and a published notice (to read), all in the North East."""
+    competition and a published notice (to read), all in the North East; on the live competition, the
+    supplier's organisation has asked a question and started a tender."""
     draft = calloff_factories.publishable_competition(commissioner)
     notice = calloff_services.notice_save(user=commissioner, data=calloff_factories.notice_data())
     document = calloff_services.document_add(
@@ -257,13 +271,20 @@ def calloff_kwargs(commissioner) -> dict:
         uploaded_file=sq_factories.upload("Specification.pdf", sq_factories.PDF_BYTES),
         competition=draft,
     )
+    live = calloff_factories.live_competition(commissioner)
+    question = clarifications.clarification_ask(
+        competition=live, user=supplier, question="Is there a budget?"
+    )
+    tender = started_tender(live.lots.get(), supplier.membership.organisation, supplier)
     return {
         "calloff_document_pk": document.pk,
         "competition_pk": draft.pk,
         "lot_pk": draft.lots.get().pk,
         "notice_pk": notice.pk,
-        "live_competition_pk": calloff_factories.live_competition(commissioner).pk,
+        "live_competition_pk": live.pk,
         "published_notice_pk": calloff_factories.published_notice(commissioner).pk,
+        "question_pk": question.pk,
+        "tender_pk": tender.pk,
     }
 
 
@@ -296,7 +317,7 @@ def url_kwargs_for(*, organisation_a, alice, bob, carol, **_) -> dict:
         "uidb36": "1",
         "unsubscribe_token": alerts.unsubscribe_token(bob.pk),
         **qualification_kwargs(organisation_a, alice),
-        **calloff_kwargs(carol),
+        **calloff_kwargs(carol, alice),
     }
 
 
