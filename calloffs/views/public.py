@@ -65,6 +65,8 @@ def competition_context(request: HttpRequest, competition: Competition, *, previ
         "threshold_pence": services.threshold_pence(),
         "clarifications": list(selectors.published_clarifications(competition)),
         "questions_open": clarifications.questions_open(competition, now),
+        # Staff cannot ask; a visitor who is not signed in is asked to sign in first.
+        "can_ask": not preview and not (request.user.is_authenticated and not request.user.is_supplier),
     }
 
 

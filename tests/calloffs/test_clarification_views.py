@@ -142,3 +142,10 @@ def test_a_bidder_reads_the_amendments_and_confirms(client, competition, carol, 
     assert tender.confirmed_amendment == 1
     page = client.post(url).content.decode()
     assert "govuk-error-summary" in page and "already confirmed" in page
+
+
+def test_staff_are_not_offered_a_question_to_ask(client, competition, carol):
+    client.force_login(carol)
+    page = client.get(reverse("calloffs:competition_detail", args=[competition.pk])).content.decode()
+    assert "Suppliers can ask questions until" in page
+    assert reverse("calloffs:question_ask", args=[competition.pk]) not in page
