@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from calloffs import alerts, selectors, services
+from calloffs import alerts, selectors, services, tasks
 from calloffs.models import ClarificationQuestion, Competition, Tender
 from calloffs.services import clarifications
 from calloffs.services.clarifications import MAX_QUESTION_WORDS
@@ -280,3 +280,18 @@ def test_the_dashboard_lists_tenders_to_confirm_first(competition, carol, alice,
     first = response.context["links"][0]
     assert first.href == reverse("calloffs:tender_reconfirm", args=[tender.pk])
     assert first.text.startswith("Action needed: confirm your tender") and "amendment 1" in first.text
+
+
+def test_the_beats_safety_net_sends_a_lost_clarification_alert_once(
+    competition, alice, carol, organisation_a, django_capture_on_commit_callbacks
+):
+    question = ask(competition, alice)
+    publish(question, carol)  # its alert was queued after a commit that never ran its callbacks here
+    assert not Message.objects.filter(kind=alerts.CLARIFICATION).exists()
+    assert alerts.recent_alert_sources()["clarification_alerts_send"] == [question.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.alerts_recheck() >= 1
+    assert list(
+        Message.objects.filter(kind=alerts.CLARIFICATION).values_list("recipient_organisation_id", flat=True)
+    ) == [organisation_a.pk]
+    assert alerts.clarification_alerts_send(question_id=question.pk) == 0
