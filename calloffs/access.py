@@ -8,7 +8,14 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 
 from calloffs import selectors
-from calloffs.models import Competition, Lot, MarketWarmingNotice, OpportunityDocument
+from calloffs.models import (
+    ClarificationQuestion,
+    Competition,
+    Lot,
+    MarketWarmingNotice,
+    OpportunityDocument,
+    Tender,
+)
 from portal.access import Policy, refuse
 
 STAFF = Policy("commissioner or MoJ admin", lambda user: user.is_commissioner or user.is_moj_admin)
@@ -58,3 +65,32 @@ def document_for_user(request: HttpRequest, document_pk: int) -> OpportunityDocu
         refuse(request, f"document {document_pk} is outside their regions")
         raise Http404
     return document
+
+
+def clarification_for_user(request: HttpRequest, question_pk: int) -> ClarificationQuestion:
+    """A clarification question on a competition the person manages."""
+    question = (
+        ClarificationQuestion.objects.filter(
+            pk=question_pk, competition__in=selectors.competitions_for(request.user)
+        )
+        .select_related("competition", "amendment")
+        .first()
+    )
+    if question is None:
+        refuse(request, f"clarification question {question_pk} is outside their regions")
+        raise Http404
+    return question
+
+
+def tender_for_member(request: HttpRequest, tender_pk: int) -> Tender:
+    """A tender of the person's own organisation; anyone else's is 404, whoever asks."""
+    membership = getattr(request.user, "membership", None)
+    tender = (
+        Tender.objects.filter(pk=tender_pk, organisation_id=getattr(membership, "organisation_id", None))
+        .select_related("competition", "lot", "current_version")
+        .first()
+    )
+    if tender is None:
+        refuse(request, f"tender {tender_pk} is not their organisation's")
+        raise Http404
+    return tender

@@ -2,13 +2,15 @@
 
 A published competition reaches, as an inbox message, every organisation eligible for at least one of
 its lots; a published market warming notice every organisation interested in its categories and regions;
-an amendment or a withdrawal every organisation the competition reached. The message row is the claim:
+an amendment, a withdrawal or a published clarification every organisation the competition reached or
+that started a tender for it; a deadline reminder (7 days and 1 day before) every organisation with a
+tender it has not submitted. The message row is the claim:
 the outbox sends one message of a kind about a source to an organisation, ever, so the fan-out (a Celery
 task in `calloffs.tasks`, in batches) is safe to run again after a crash or a retry.
 
 Each person's e-mails follow their `AlertPreference`: at once, in a daily summary, or none, for every
 category or the ones they chose. Every alert e-mail carries a signed link that turns them off without
-signing in.
+signing in, and the List-Unsubscribe headers (RFC 8058) that let a mail program do the same in one click.
 """
 
 from __future__ import annotations
@@ -25,8 +27,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calloffs import rules
-from calloffs.models import AlertPreference, Amendment, Competition, MarketWarmingNotice
+from calloffs.models import (
+    AlertPreference,
+    Amendment,
+    ClarificationQuestion,
+    Competition,
+    MarketWarmingNotice,
+    Tender,
+)
 from portal.audit import audit_record
+from portal.emails import Personal
 from portal.exceptions import RuleBroken
 from portal.models import Message, ServiceCategory, User, source_key
 from portal.services import message_send, messages_send_bulk
@@ -38,8 +48,10 @@ PUBLISHED = "calloff_published"
 AMENDED = "calloff_amended"
 WITHDRAWN = "calloff_withdrawn"
 NOTICE_PUBLISHED = "notice_published"
+CLARIFICATION = "calloff_clarification"
+DEADLINE_REMINDER = "calloff_deadline_reminder"
 DIGEST = "calloff_digest"
-ALERT_KINDS = (PUBLISHED, AMENDED, WITHDRAWN, NOTICE_PUBLISHED)
+ALERT_KINDS = (PUBLISHED, AMENDED, WITHDRAWN, NOTICE_PUBLISHED, CLARIFICATION, DEADLINE_REMINDER)
 BATCH_SIZE = 500  # organisations per transaction of the fan-out (settings.ALERT_BATCH_SIZE overrides it)
 
 UNSUBSCRIBE_SALT = "calloffs.alerts.unsubscribe"
@@ -88,6 +100,21 @@ def alerted_organisation_ids(competition: Competition) -> list[int]:
             "recipient_organisation_id", flat=True
         )
     )
+
+
+def tendering_organisation_ids(competition: Competition, *, unsubmitted: bool = False) -> set[int]:
+    """Organisations that started a tender for the competition; with `unsubmitted`, only those with a
+    tender not submitted (a draft, or one they withdrew)."""
+    tenders = Tender.objects.filter(competition=competition)
+    if unsubmitted:
+        tenders = tenders.filter(status__in=[Tender.Status.DRAFT, Tender.Status.WITHDRAWN])
+    return set(tenders.values_list("organisation_id", flat=True))
+
+
+def following_organisation_ids(competition: Competition) -> set[int]:
+    """Who hears of a competition's changes: the organisations its publication reached, and those that
+    started a tender for it (they may have become eligible since)."""
+    return set(alerted_organisation_ids(competition)) | tendering_organisation_ids(competition)
 
 
 @dataclass(frozen=True)
@@ -144,7 +171,23 @@ def unsubscribe_text(user_id: int) -> str:
     )
 
 
-def _personal(organisation_ids: Iterable[int], category_ids: Collection[int]) -> Callable[[int], str | None]:
+def unsubscribe_headers(user_id: int) -> dict[str, str]:
+    """The headers with which a mail program offers its own "Unsubscribe" button, which POSTs to the link
+    (RFC 8058 one-click)."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(user_id)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def unsubscribe_personal(user_id: int) -> Personal:
+    """What every alert e-mail adds for its reader: the unsubscribe link, in the text and the headers."""
+    return Personal(text=unsubscribe_text(user_id), headers=unsubscribe_headers(user_id))
+
+
+def _personal(
+    organisation_ids: Iterable[int], category_ids: Collection[int]
+) -> Callable[[int], Personal | None]:
     """For the members of these organisations: the unsubscribe link added to their e-mail, or None when
     they want no e-mail now. One query for everyone's preferences."""
     preferences = {
@@ -154,8 +197,10 @@ def _personal(organisation_ids: Iterable[int], category_ids: Collection[int]) ->
         ).prefetch_related("categories")
     }
 
-    def personal(user_id: int) -> str | None:
-        return unsubscribe_text(user_id) if wants_email_now(preferences.get(user_id), category_ids) else None
+    def personal(user_id: int) -> Personal | None:
+        if not wants_email_now(preferences.get(user_id), category_ids):
+            return None
+        return unsubscribe_personal(user_id)
 
     return personal
 
@@ -212,7 +257,7 @@ def amendment_alerts_send(*, amendment_id: int) -> int:
         kind=AMENDED,
         source=amendment,
         context={"competition": competition, "amendment": amendment},
-        organisation_ids=alerted_organisation_ids(competition),
+        organisation_ids=following_organisation_ids(competition),
         category_ids=_lot_category_ids(competition),
     )
 
@@ -223,7 +268,7 @@ def competition_withdrawn_alerts_send(*, competition_id: int) -> int:
         kind=WITHDRAWN,
         source=competition,
         context={"competition": competition},
-        organisation_ids=alerted_organisation_ids(competition),
+        organisation_ids=following_organisation_ids(competition),
         category_ids=_lot_category_ids(competition),
     )
 
@@ -241,6 +286,57 @@ def notice_published_alerts_send(*, notice_id: int) -> int:
         organisation_ids=interested_organisation_ids(notice),
         category_ids=set(notice.categories.values_list("pk", flat=True)),
     )
+
+
+def clarification_alerts_send(*, question_id: int) -> int:
+    """A published question and its answer, to every organisation following the competition and to the
+    one that asked, in the same words for all: the context holds nothing about who asked."""
+    question = (
+        ClarificationQuestion.objects.filter(pk=question_id, published_at__isnull=False)
+        .select_related("competition", "amendment")
+        .first()
+    )
+    if question is None or question.competition.status != Competition.Status.LIVE:
+        return 0
+    competition = question.competition
+    return alerts_send(
+        kind=CLARIFICATION,
+        source=question,
+        context={
+            "competition": competition,
+            "published_question": question.published_question,
+            "answer": question.answer,
+            "amendment": question.amendment,
+        },
+        organisation_ids=following_organisation_ids(competition) | {question.organisation_id},
+        category_ids=_lot_category_ids(competition),
+    )
+
+
+def deadline_reminder_source(competition: Competition, days: int) -> str:
+    """Once per competition, reminder and organisation: the outbox's (kind, source, recipient)."""
+    return f"{source_key(competition)}:{days}-days"
+
+
+def deadline_reminders_send(*, now: datetime | None = None) -> int:
+    """The reminders due now (`rules.reminder_due`, by London's wall clock), to each organisation with a
+    tender for the competition that it has not submitted. The beat runs it every hour; a reminder already
+    sent to an organisation is never sent again. Returns how many messages were new."""
+    now = now or timezone.now()
+    window = timedelta(days=max(rules.DEADLINE_REMINDER_DAYS) + 1)
+    sent = 0
+    for competition in Competition.objects.open(now).filter(submission_deadline__lte=now + window):
+        days = rules.reminder_due(competition.submission_deadline, now)
+        organisation_ids = tendering_organisation_ids(competition, unsubmitted=True) if days else set()
+        if organisation_ids:
+            sent += alerts_send(
+                kind=DEADLINE_REMINDER,
+                source=deadline_reminder_source(competition, days),
+                context={"competition": competition, "days": days},
+                organisation_ids=organisation_ids,
+                category_ids=_lot_category_ids(competition),
+            )
+    return sent
 
 
 RECHECK_WITHIN = timedelta(days=1)
@@ -267,6 +363,9 @@ def recent_alert_sources(*, now: datetime | None = None) -> dict[str, list[int]]
             MarketWarmingNotice.objects.published()
             .filter(published_at__gte=since)
             .values_list("pk", flat=True)
+        ),
+        "clarification_alerts_send": list(
+            ClarificationQuestion.objects.filter(published_at__gte=since).values_list("pk", flat=True)
         ),
     }
 
@@ -332,7 +431,7 @@ def digest_send(*, preference: AlertPreference, now: datetime | None = None) -> 
             source=key,
             context={"messages": messages},
             user=user,
-            personal=unsubscribe_text,
+            personal=unsubscribe_personal,
         )
         AlertPreference.objects.filter(pk=preference.pk).update(last_digest_at=now)
     return digest

@@ -29,6 +29,7 @@ class CalloffsConfig(AppConfig):
         if user.is_supplier:
             links = [Link("Find an opportunity: contracts you can bid for", reverse("calloffs:finder"), 20)]
             if hasattr(user, "membership"):
+                links = [*self._reconfirm_links(user.membership.organisation_id), *links]
                 settings_text = "E-mails about opportunities: how often, and which services"
                 links.append(Link(settings_text, reverse("calloffs:alert_settings"), 21))
                 links.append(
@@ -55,6 +56,21 @@ class CalloffsConfig(AppConfig):
         from calloffs import sealed
 
         return sealed.hidden_from_staff("source", "source", separator=":")
+
+    @staticmethod
+    def _reconfirm_links(organisation_id: int) -> list[Link]:
+        """First on the dashboard: each submitted tender the bidder must confirm again after an amendment."""
+        from calloffs.selectors import tenders_needing_reconfirmation
+
+        return [
+            Link(
+                f"Action needed: confirm your tender for {tender.competition.title}, {tender.lot}, after "
+                f"amendment {tender.latest_amendment}",
+                reverse("calloffs:tender_reconfirm", args=[tender.pk]),
+                0,
+            )
+            for tender in tenders_needing_reconfirmation(organisation_id)
+        ]
 
     def load_demo_data(self) -> str:
         from calloffs import demo

@@ -89,6 +89,31 @@ def days_left(deadline: datetime, now: datetime) -> int:
     return max((london(deadline).date() - london(now).date()).days, 0)
 
 
+# Reminders to organisations that started a tender and have not submitted it, this many days before the
+# submission deadline (issue 9).
+DEADLINE_REMINDER_DAYS = (7, 1)
+
+
+def reminder_due_at(deadline: datetime, days: int) -> datetime:
+    """`days` before the deadline by London's wall clock: for 10:00 on 28 October, 10:00 on 21 October,
+    although 168 hours before it is 11:00 there (the clocks went back in between)."""
+    local = london(deadline).replace(tzinfo=None) - timedelta(days=days)
+    return local.replace(tzinfo=LONDON)
+
+
+def reminder_due(deadline: datetime, now: datetime) -> int | None:
+    """Which reminder is due now (its days before the deadline): the latest whose time has come, so that
+    an organisation first reached the day before gets the one-day reminder, not the week's. None before
+    the first reminder's time, and from the deadline on."""
+    if now >= deadline:
+        return None
+    due = None
+    for days in sorted(DEADLINE_REMINDER_DAYS, reverse=True):
+        if now >= reminder_due_at(deadline, days):
+            due = days
+    return due
+
+
 @dataclass(frozen=True)
 class CompetitionDates:
     clarification_deadline: datetime | None

@@ -23,14 +23,17 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 
 from calloffs import rules, sealed
 from calloffs.models import (
+    Amendment,
     Award,
+    ClarificationQuestion,
     Competition,
     Contract,
     EvaluationCriterion,
@@ -583,4 +586,53 @@ def outcome_letter_for(user: User, tender_pk: int, letter_pk: int) -> OutcomeLet
         OutcomeLetter.objects.filter(pk=letter_pk, tender_id=tender_pk, tender__in=sealed.own_tenders(user))
         .select_related("tender")
         .first()
+    )
+
+
+# Clarification questions and re-confirmation (calloffs.services.clarifications) -------------------
+
+
+def published_clarifications(competition: Competition) -> QuerySet[ClarificationQuestion]:
+    """What everyone reads: the published question and answer. The view passes only these fields on."""
+    return (
+        competition.clarifications.filter(published_at__isnull=False)
+        .order_by("published_at", "pk")
+        .only("pk", "competition_id", "published_question", "answer", "published_at", "amendment_id")
+    )
+
+
+def clarifications_to_answer(competition: Competition) -> QuerySet[ClarificationQuestion]:
+    """The commissioner's list: waiting for an answer first, oldest first. Who asked is not read."""
+    return (
+        competition.clarifications.order_by(F("published_at").asc(nulls_first=True), "asked_at", "pk")
+        .defer("organisation", "asked_by")
+        .select_related("amendment")
+    )
+
+
+def organisation_clarifications(organisation: Organisation, competition: Competition):
+    """The questions this organisation asked about the competition, for its own people."""
+    return competition.clarifications.filter(organisation=organisation).order_by("asked_at", "pk")
+
+
+def tenders_needing_reconfirmation(organisation_id: int, now: datetime | None = None) -> QuerySet[Tender]:
+    """The organisation's submitted tenders, on competitions still open, that stand against an earlier
+    amendment than the competition's latest: the bidder must confirm each (or withdraw and submit again).
+    A tender stands against the amendment it confirmed, or the one in force when it was submitted."""
+    latest = (
+        Amendment.objects.filter(competition=OuterRef("competition")).order_by("-number").values("number")
+    )
+    return (
+        Tender.objects.filter(
+            organisation_id=organisation_id,
+            status=Tender.Status.SUBMITTED,
+            competition__in=Competition.objects.open(now),
+        )
+        .annotate(
+            latest_amendment=Coalesce(Subquery(latest[:1]), 0),
+            stands_against=Greatest("confirmed_amendment", Coalesce("current_version__amendment_number", 0)),
+        )
+        .filter(stands_against__lt=F("latest_amendment"))
+        .select_related("competition", "lot")
+        .order_by("competition__submission_deadline", "competition_id", "lot__number")
     )

@@ -1,4 +1,5 @@
-"""Background work of call-offs (Celery): the opportunity alerts' fan-out (calloffs.alerts).
+"""Background work of call-offs (Celery): the opportunity alerts' fan-out and deadline reminders
+(calloffs.alerts).
 
 Every task takes ids and calls one function of `calloffs.alerts`. Each is safe to run twice, or to be
 killed and run again (acks late): the messages already sent are the claim, and are skipped.
@@ -38,6 +39,18 @@ def competition_withdrawn_alerts_send(self, competition_id: int) -> int:
 @shared_task(**RETRIES)
 def notice_published_alerts_send(self, notice_id: int) -> int:
     return alerts.notice_published_alerts_send(notice_id=notice_id)
+
+
+@shared_task(**RETRIES)
+def clarification_alerts_send(self, question_id: int) -> int:
+    return alerts.clarification_alerts_send(question_id=question_id)
+
+
+@shared_task(acks_late=True)
+def deadline_reminders_send() -> int:
+    """Every hour (CELERY_BEAT_SCHEDULE): the reminders due 7 days and 1 day before each deadline, once
+    per competition, reminder and organisation."""
+    return alerts.deadline_reminders_send()
 
 
 @shared_task(acks_late=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from calloffs.views import alerts, awards, commissioning, evaluation, public, tenders
+from calloffs.views import alerts, awards, clarifications, commissioning, evaluation, public, tenders
 
 app_name = "calloffs"
 
@@ -183,6 +183,24 @@ urlpatterns = [
         commissioning.document_remove,
         name="document_remove",
     ),
+    # Clarification questions: suppliers ask; the commissioner answers and publishes to every bidder
+    path(
+        "opportunities/competitions/<int:competition_pk>/ask-a-question/",
+        clarifications.question_ask,
+        name="question_ask",
+    ),
+    path(
+        "commissioning/competitions/<int:competition_pk>/questions/",
+        clarifications.clarification_list,
+        name="clarification_list",
+    ),
+    path(
+        "commissioning/questions/<int:question_pk>/answer/",
+        clarifications.clarification_answer,
+        name="clarification_answer",
+    ),
+    # A bidder confirms its submitted tender after an amendment
+    path("tenders/<int:tender_pk>/reconfirm/", clarifications.tender_reconfirm, name="tender_reconfirm"),
     # Opportunity alerts: each person's e-mail settings, and the signed unsubscribe link (no sign-in)
     path("opportunities/e-mail-settings/", alerts.alert_settings, name="alert_settings"),
     path("opportunities/unsubscribe/<str:unsubscribe_token>/", alerts.unsubscribe, name="alerts_unsubscribe"),

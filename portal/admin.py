@@ -168,7 +168,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "address", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind"]
     search_fields = ["address", "subject"]
-    exclude = ["body_text", "body_html"]  # may carry secret links (password resets, invitations)
+    exclude = ["body_text", "body_html", "headers"]  # may carry secret links (password resets, unsubscribe)
 
     def get_queryset(self, request):
         return selectors.visible_deliveries()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import logging
 import smtplib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
@@ -32,6 +32,15 @@ logger = logging.getLogger(__name__)
 
 
 # Wording ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Personal:
+    """What one person's copy of an e-mail adds to the common one: text after the body (an unsubscribe
+    link) and headers (List-Unsubscribe)."""
+
+    text: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -148,6 +157,7 @@ def _email(delivery: Delivery) -> None:
         body=delivery.body_text,
         to=[delivery.address],
         from_email=settings.DEFAULT_FROM_EMAIL,
+        headers=delivery.headers or None,
     )
     if delivery.body_html:
         email.attach_alternative(delivery.body_html, "text/html")

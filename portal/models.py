@@ -347,6 +347,9 @@ class Delivery(models.Model):
     subject = models.CharField(max_length=200)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    headers = models.JSONField(
+        default=dict, blank=True, help_text="Extra e-mail headers, such as List-Unsubscribe (RFC 8058)."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -291,13 +291,18 @@ def _member_addresses(organisation_ids: Iterable[int]) -> dict[int, list[tuple[i
     return addresses
 
 
+# For each person (by user id): what their e-mail adds (text, or `emails.Personal` with headers too), or
+# None for no e-mail now (they asked for a digest, or for none).
+PersonalPart = Callable[[int], str | emails.Personal | None]
+
+
 def _deliveries_for(
-    messages: list[Message], body_html: str, personal: Callable[[int], str | None] | None = None
+    messages: list[Message], body_html: str, personal: PersonalPart | None = None
 ) -> list[int]:
     """One queued delivery per address for each message: every active member of an organisation (one
     e-mail each, so colleagues' addresses are not shared), or the person. `personal`, if given, says for
-    each person (by user id) the text added to their e-mail (an unsubscribe link), or None for no e-mail
-    now (they asked for a digest, or for none). Returns the new rows' ids."""
+    each person (by user id) the text and headers added to their e-mail (an unsubscribe link), or None for
+    no e-mail now. Returns the new rows' ids."""
     organisations = _member_addresses(
         m.recipient_organisation_id for m in messages if m.recipient_organisation_id
     )
@@ -323,6 +328,8 @@ def _deliveries_for(
             added = personal(user_id) if personal else ""
             if added is None:
                 continue
+            if isinstance(added, str):
+                added = emails.Personal(text=added)
             rows.append(
                 Delivery(
                     message=message,
@@ -330,9 +337,10 @@ def _deliveries_for(
                     kind=message.kind,
                     address=address,
                     subject=message.subject,
-                    body_text=emails.email_text(text=text + added, inbox_path=inbox_path)
-                    if added
+                    body_text=emails.email_text(text=text + added.text, inbox_path=inbox_path)
+                    if added.text
                     else body_text,
+                    headers=added.headers,
                     created_at=message.created_at,
                     due_at=message.created_at,
                 )
@@ -348,7 +356,7 @@ def message_send(
     context: dict[str, Any] | None = None,
     organisation: Organisation | None = None,
     user: User | None = None,
-    personal: Callable[[int], str | None] | None = None,
+    personal: PersonalPart | None = None,
 ) -> Message:
     """Put a message in an organisation's (or a person's) inbox, worded by `templates/emails/<kind>.html`,
     and queue its e-mails in the same transaction. A message of this kind about this source reaches a
@@ -380,7 +388,7 @@ def messages_send_bulk(
     context: dict[str, Any] | None = None,
     organisations: Iterable[Organisation | int] = (),
     users: Iterable[User | int] = (),
-    personal: Callable[[int], str | None] | None = None,
+    personal: PersonalPart | None = None,
 ) -> int:
     """The same message to many organisations and people (an alert's fan-out) in a few queries, whatever
     their number. Recipients who already have it are skipped, so running it twice sends nothing twice.

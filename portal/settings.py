@@ -303,6 +303,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "calloffs.tasks.alert_digests_send",
         "schedule": crontab(hour=7, minute=30),
     },
+    "tender-deadline-reminders": {
+        "task": "calloffs.tasks.deadline_reminders_send",
+        "schedule": crontab(
+            minute=5
+        ),  # hourly; each reminder goes once, whenever it first runs in its window
+    },
 }
 
 # The cache holds sign-in lock-outs, rate limits and used one-time codes, so in production every process

@@ -16,13 +16,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from calloffs import alerts, tender_receipts
 from calloffs import services as calloff_services
 from calloffs.services import awards as award_services
-from calloffs.services import evaluation
+from calloffs.services import clarifications, evaluation
 from calloffs.services import tenders as tender_services
 from portal import services
 from portal.models import Message
 from suppliers import services as sq_services
 from tests.calloffs import award_factories, evaluation_factories, tender_helpers
 from tests.calloffs import factories as calloff_factories
+from tests.calloffs.tender_factories import started_tender
 from tests.conftest import built_once, make_personas
 from tests.factories import AdminFactory
 from tests.suppliers import factories as sq_factories
@@ -198,6 +199,12 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:tender_withdraw": ("GET", ORGANISATION_A),
     "calloffs:tender_receipt": ("GET", ORGANISATION_A),
     "calloffs:tender_receipt_pdf": ("GET", ORGANISATION_A),
+    # Clarification questions: any supplier member asks about a live competition; its commissioners answer
+    "calloffs:question_ask": ("GET", SUPPLIER_MEMBERS),
+    "calloffs:clarification_list": ("GET", NORTH_EAST_STAFF),
+    "calloffs:clarification_answer": ("GET", NORTH_EAST_STAFF),
+    # Re-confirming a tender after an amendment: organisation A's own tender
+    "calloffs:tender_reconfirm": ("GET", ORGANISATION_A),
     # Accounts (django-allauth)
     "account_login": ("GET", SIGNED_OUT_ONLY),
     "account_signup": ("GET", SIGNED_OUT_ONLY),
@@ -288,7 +295,12 @@ def qualification_kwargs(organisation, user) -> dict:
 
 
 # Which call-off URLs are asked about the published competition and notice (the others: the drafts).
-PUBLISHED_CALLOFF_URLS = {"calloffs:competition_detail", "calloffs:competition_ics", "calloffs:notice_detail"}
+PUBLISHED_CALLOFF_URLS = {
+    "calloffs:competition_detail",
+    "calloffs:competition_ics",
+    "calloffs:notice_detail",
+    "calloffs:question_ask",
+}
 # Which are asked about the opened competition whose lot is awarded.
 AWARD_URLS = {
     "calloffs:lot_award",
@@ -299,9 +311,10 @@ AWARD_URLS = {
 }
 
 
-def calloff_kwargs(commissioner) -> dict:
+def calloff_kwargs(commissioner, supplier) -> dict:
     """A draft competition with a lot and a document and a draft notice (to manage), and a live
-    competition and a published notice (to read), all in the North East."""
+    competition and a published notice (to read), all in the North East; on the live competition, the
+    supplier's organisation has asked a question and started a tender."""
     draft = calloff_factories.publishable_competition(commissioner)
     notice = calloff_services.notice_save(user=commissioner, data=calloff_factories.notice_data())
     document = calloff_services.document_add(
@@ -309,13 +322,20 @@ def calloff_kwargs(commissioner) -> dict:
         uploaded_file=sq_factories.upload("Specification.pdf", sq_factories.PDF_BYTES),
         competition=draft,
     )
+    live = calloff_factories.live_competition(commissioner)
+    question = clarifications.clarification_ask(
+        competition=live, user=supplier, question="Is there a budget?"
+    )
+    started = started_tender(live.lots.get(), supplier.membership.organisation, supplier)
     return {
         "calloff_document_pk": document.pk,
         "competition_pk": draft.pk,
         "lot_pk": draft.lots.get().pk,
         "notice_pk": notice.pk,
-        "live_competition_pk": calloff_factories.live_competition(commissioner).pk,
+        "live_competition_pk": live.pk,
         "published_notice_pk": calloff_factories.published_notice(commissioner).pk,
+        "question_pk": question.pk,
+        "started_tender_pk": started.pk,
     }
 
 
@@ -411,7 +431,7 @@ def url_kwargs_for(*, organisation_a, organisation_b, alice, bob, carol, **_) ->
         "uidb36": "1",
         "unsubscribe_token": alerts.unsubscribe_token(bob.pk),
         **qualification_kwargs(organisation_a, alice),
-        **calloff_kwargs(carol),
+        **calloff_kwargs(carol, alice),
         **evaluation_kwargs(carol, organisation_a, alice),
         **tender_kwargs(organisation_a, alice, carol),
         **award_kwargs(carol, organisation_a, organisation_b),
@@ -484,6 +504,8 @@ def _url(name: str, kwargs: dict) -> str:
             "item_pk": item,
             "version": kwargs["tender_version"],
         }
+    if name == "calloffs:tender_reconfirm":
+        kwargs = {**kwargs, "tender_pk": kwargs["started_tender_pk"]}
     if name in AWARD_URLS:
         kwargs = {
             **kwargs,

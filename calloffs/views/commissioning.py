@@ -231,6 +231,7 @@ def _manage_page(request: HttpRequest, competition: Competition, problems: list[
         "alerted": alerts.alerted_summary(competition),
         "tender_counts": sealed.tender_counts(competition) if competition.published_at else None,
         "sealed": sealed.is_sealed(competition),
+        "clarifications_waiting": competition.clarifications.filter(published_at__isnull=True).count(),
     }
     return render(request, "calloffs/commissioning/competition.html", context)
 

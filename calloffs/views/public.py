@@ -16,6 +16,7 @@ from calloffs import rules, selectors, services, tender_selectors
 from calloffs.forms_public import CanIBidForm, FinderFilterForm
 from calloffs.ics import competition_calendar
 from calloffs.models import Competition
+from calloffs.services import clarifications
 from portal import access, uploads
 from portal.access import access as access_policy
 from portal.page_cache import public_page
@@ -71,6 +72,10 @@ def competition_context(request: HttpRequest, competition: Competition, *, previ
         "may_start": organisation is not None and not preview and competition.is_open(now),
         "threshold_pence": services.threshold_pence(),
         "award_notices": selectors.award_notices(competition) if competition.opened_at else [],
+        "clarifications": list(selectors.published_clarifications(competition)),
+        "questions_open": clarifications.questions_open(competition, now),
+        # Staff cannot ask; a visitor who is not signed in is asked to sign in first.
+        "can_ask": not preview and not (request.user.is_authenticated and not request.user.is_supplier),
     }
 
 
