@@ -31,6 +31,7 @@ from calloffs.models import Competition, Lot, MarketWarmingNotice, OpportunityDo
 from calloffs.rules import Eligibility, LotRequirements, OrganisationFacts
 from calloffs.services import regions_covered, threshold_pence
 from portal.models import Organisation, Region, ServiceCategory, User
+from suppliers import selectors as supplier_selectors
 from suppliers.models import Application, OrganisationRegion, OrganisationStanding, Qualification
 
 # Commissioners' lists ----------------------------------------------------------------------------
@@ -343,3 +344,31 @@ def document_for(user: User, document_pk: int) -> OpportunityDocument | None:
             return document
         managed = user is not None and notices_for(user).filter(pk=document.notice_id).exists()
     return document if managed else None
+
+
+@dataclass(frozen=True)
+class PartnerSought:
+    organisation: Organisation
+    looking_for: list[str]
+
+
+def partners_by_lot(lots: list[Lot]) -> dict[int, list[PartnerSought]]:
+    """For each lot, the qualified organisations with public contact details that look for a lead
+    partner or for subcontractors in its category and one of its regions (one query for every lot)."""
+    category_ids = {lot.category_id for lot in lots}
+    region_ids = {region.pk for lot in lots for region in lot.regions.all()}
+    searches = list(supplier_selectors.partners_sought(category_ids, region_ids))
+    found: dict[int, list[PartnerSought]] = {}
+    for lot in lots:
+        lot_regions = {region.pk for region in lot.regions.all()}
+        by_organisation: dict[int, PartnerSought] = {}
+        for search in searches:
+            if search.category_id == lot.category_id and search.region_id in lot_regions:
+                entry = by_organisation.setdefault(
+                    search.organisation_id, PartnerSought(search.organisation, [])
+                )
+                label = search.get_looking_for_display()
+                if label not in entry.looking_for:
+                    entry.looking_for.append(label)
+        found[lot.pk] = list(by_organisation.values())
+    return found

@@ -49,6 +49,7 @@ def competition_context(request: HttpRequest, competition: Competition, *, previ
     if organisation is not None and competition.submission_deadline and competition.lots.all():
         eligibility = selectors.eligibility_by_lot(organisation, competition)
     lots = list(competition.lots.all())
+    is_open = competition.submission_deadline is not None and competition.is_open(now)
     return {
         "competition": competition,
         "lots": lots,
@@ -62,6 +63,8 @@ def competition_context(request: HttpRequest, competition: Competition, *, previ
         "questionnaire_url": reverse("suppliers:qualification_status"),
         "preview": preview,
         "threshold_pence": services.threshold_pence(),
+        # Before the deadline: who looks for partners, so small organisations can team up in time.
+        "partners_by_lot": selectors.partners_by_lot(lots) if is_open else None,
     }
 
 
