@@ -155,6 +155,11 @@ class Figure:
             for row, value in zip(self.rows, values, strict=True)
         ]
 
+    @property
+    def chart_height(self) -> int:
+        """In the chart's own units: one band of 10 for each bar, and one to spare."""
+        return 10 * (len(self.rows) + 1)
+
     def csv_text(self, period: Period) -> str:
         out = io.StringIO()
         writer = csv.writer(out)
