@@ -59,9 +59,9 @@ def published_competitions() -> QuerySet[Competition]:
             "amendments",
             Prefetch(
                 "lots__awards",
-                queryset=Award.objects.select_related("tender__organisation", "contract").order_by(
-                    "decided_at"
-                ),
+                queryset=Award.objects.select_related(
+                    "tender__organisation", "contract__organisation"
+                ).order_by("decided_at"),
             ),
             Prefetch(
                 "tenders",
