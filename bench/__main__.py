@@ -387,6 +387,8 @@ def statistics_timing(rounds: int = 10) -> None:
             f"{1000 * timings[-1]:6.0f} ms, {len(queries.captured_queries)} queries, "
             f"{len(response.content) / 1024:.0f} KiB"
         )
+        slowest = max(queries.captured_queries, key=lambda query: float(query["time"]))
+        print(f"    slowest query {1000 * float(slowest['time']):.0f} ms: {slowest['sql'][:300]}")
 
 
 def wait_until(condition, *, timeout: float, what: str) -> None:

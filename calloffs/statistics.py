@@ -203,17 +203,22 @@ def _framework_organisations(period: Period) -> QuerySet[Organisation]:
 def framework_section(period: Period, categories: list, regions: list) -> Section:
     on_framework = _framework_organisations(period)
     by_category = dict(
-        Qualification.objects.filter(organisation__in=on_framework.values("pk"), granted_at__lt=period.ends)
+        Qualification.objects.filter(
+            organisation__in=on_framework.order_by().values("pk"), granted_at__lt=period.ends
+        )
+        .order_by()
         .values_list("category")
         .annotate(n=Count("organisation", distinct=True))
     )
     in_regions = OrganisationRegion.objects.filter(
-        organisation__in=on_framework.values("pk"), recorded_at__lt=period.ends
+        organisation__in=on_framework.order_by().values("pk"), recorded_at__lt=period.ends
     )
     if period.region:
         in_regions = in_regions.filter(region=period.region)
-    by_region = dict(in_regions.values_list("region").annotate(n=Count("organisation", distinct=True)))
-    kinds = Organisation.objects.filter(pk__in=on_framework.values("pk")).aggregate(
+    by_region = dict(
+        in_regions.order_by().values_list("region").annotate(n=Count("organisation", distinct=True))
+    )
+    kinds = Organisation.objects.filter(pk__in=on_framework.order_by().values("pk")).aggregate(
         total=Count("pk"),
         vcse=Count("pk", filter=Q(is_vcse=True)),
         smaller=Count("pk", filter=Q(size_band__in=SMALLER)),
@@ -305,16 +310,18 @@ def counted_competitions(period: Period) -> QuerySet[Competition]:
 
 def calloffs_section(period: Period, categories: list, regions: list) -> Section:
     counted = counted_competitions(period)
-    counted_ids = counted.values("pk")
+    counted_ids = counted.order_by().values("pk")
     total = counted.count()
     by_region = dict(
         Competition.regions.through.objects.filter(competition__in=counted_ids)
         .filter(**({"region": period.region} if period.region else {}))
+        .order_by()
         .values_list("region")
         .annotate(n=Count("competition", distinct=True))
     )
     by_category = dict(
         Competition.objects.filter(pk__in=counted_ids)
+        .order_by()
         .values_list("lots__category")
         .annotate(n=Count("pk", distinct=True))
     )
@@ -383,14 +390,16 @@ def _award_figures(period: Period, counted_ids, regions: list) -> list[Figure]:
     ).annotate(awarded_value=Coalesce(F("contract__value_pence"), F("lot__total_value_pence")))
     totals = {"n": Count("pk"), "value": Sum("awarded_value")}
     region_awards = awards.filter(lot__regions=period.region) if period.region else awards
-    by_region = {row["lot__regions"]: row for row in region_awards.values("lot__regions").annotate(**totals)}
+    by_region = {
+        row["lot__regions"]: row for row in region_awards.order_by().values("lot__regions").annotate(**totals)
+    }
     by_size = {
         row["tender__organisation__size_band"]: row
-        for row in awards.values("tender__organisation__size_band").annotate(**totals)
+        for row in awards.order_by().values("tender__organisation__size_band").annotate(**totals)
     }
     by_vcse = {
         row["tender__organisation__is_vcse"]: row
-        for row in awards.values("tender__organisation__is_vcse").annotate(**totals)
+        for row in awards.order_by().values("tender__organisation__is_vcse").annotate(**totals)
     }
     everything = awards.aggregate(**totals)
     vcse_count = by_vcse.get(True, {"n": 0})["n"]
