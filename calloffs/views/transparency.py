@@ -42,8 +42,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     return render(request, "calloffs/transparency/statistics.html", context)
 
 
-@public_page
-@access_policy(access.PUBLIC)
+@access_policy(access.PUBLIC)  # not cached: the page cache keeps no Content-Disposition
 def statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
     _form, period = _period(request)
     figure = statistics.figure(period, slug)
