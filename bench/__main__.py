@@ -20,7 +20,10 @@ What it does, in one run:
    the ratio and its target, queries (and writes) per request, and the peak memory of a worker;
 5. times the longest Selection Questionnaire's PDF (14 categories, long answers), rendered as the
    Celery task renders it, against the task's time limit (skip it with --no-pdf);
-6. times the opportunity alerts' fan-out of one competition to 10,000 eligible organisations (skip it
+6. with --statistics, instead of all the rest: the competitions closed and opened with 5,000 tenders,
+   awards and contracts, then the statistics page, a figure's CSV and the OCDS package timed in-process
+   without the page cache (`statistics_timing`);
+7. times the opportunity alerts' fan-out of one competition to 10,000 eligible organisations (skip it
    with --no-fanout, or run only it with --fanout-only): with PostgreSQL and REDIS_URL, through a real
    Celery worker (`celery -A portal worker` in a subprocess, production settings), from publication
    until every message and delivery is recorded (the e-mails queued); then, for its queries, the same
@@ -55,6 +58,7 @@ CONNECTIONS = 8
 CSV_TARGET_SECONDS = 0.3
 FANOUT_ORGANISATIONS = 10_000
 FANOUT_TARGET_SECONDS = 30  # issue 9: the fan-out to 10,000 organisations, with a real worker
+STATISTICS_TENDERS = 5_000  # --statistics: tenders over the competitions, then closed and opened
 
 
 @dataclass
@@ -354,6 +358,39 @@ def pdf_timing() -> None:
     )
 
 
+def statistics_timing(rounds: int = 10) -> None:
+    """The statistics page and the first page of the open data, built afresh each time (a session
+    cookie keeps the page cache out), in-process: their median and slowest times and their queries."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.cookies["sessionid"] = "no-such-session"  # a cookie: the page cache neither serves nor stores
+    print(f"\nStatistics and open data, built without the page cache ({rounds} requests each):", flush=True)
+    for label, path in (
+        ("Statistics, all regions", "/statistics/"),
+        ("Statistics, one region", "/statistics/?region=1"),
+        ("One figure's CSV", "/statistics/tenders.csv"),
+        ("OCDS, first 100 competitions", "/open-data/ocds/releases.json"),
+    ):
+        timings = []
+        for _ in range(rounds):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(path)
+                timings.append(time.perf_counter() - started)
+            assert response.status_code == 200, (path, response.status_code)
+        timings.sort()
+        print(
+            f"  {label:<32} p50 {1000 * timings[len(timings) // 2]:6.0f} ms, slowest "
+            f"{1000 * timings[-1]:6.0f} ms, {len(queries.captured_queries)} queries, "
+            f"{len(response.content) / 1024:.0f} KiB"
+        )
+        slowest = max(queries.captured_queries, key=lambda query: float(query["time"]))
+        print(f"    slowest query {1000 * float(slowest['time']):.0f} ms: {slowest['sql'][:300]}")
+
+
 def wait_until(condition, *, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -473,8 +510,14 @@ def main() -> None:
     parser.add_argument("--no-pdf", action="store_true", help="skip timing the longest questionnaire's PDF")
     parser.add_argument("--no-fanout", action="store_true", help="skip timing the alerts' fan-out")
     parser.add_argument("--fanout-only", action="store_true", help="time only the alerts' fan-out")
+    parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help=f"time only the statistics and open data, the {COMPETITIONS} competitions closed and opened "
+        f"with {STATISTICS_TENDERS:,} tenders and their awards",
+    )
     arguments = parser.parse_args()
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None and not arguments.statistics:
         raise SystemExit("wrk is missing: run make system-packages (Debian's wrk package).")
 
     sys.path.insert(0, str(ROOT))
@@ -527,6 +570,13 @@ def main() -> None:
             f"{PROVIDERS} qualified providers, {COMPETITIONS} live competitions and the people built "
             f"in {time.perf_counter() - started:.0f} s"
         )
+        if arguments.statistics:
+            started = time.perf_counter()
+            data.closed_with_tenders(STATISTICS_TENDERS)
+            seconds = time.perf_counter() - started
+            print(f"{STATISTICS_TENDERS:,} tenders, awards and contracts built in {seconds:.0f} s")
+            statistics_timing()
+            return
         if not arguments.fanout_only:
             cookies = {}
             for name in ("supplier", "admin"):

@@ -357,3 +357,96 @@ def alert_competition(title: str):
 
     commissioner = CommissionerFactory(regions=[region("north-east")])
     return publishable_competition(commissioner, title=title), commissioner
+
+
+def closed_with_tenders(tenders: int) -> None:
+    """For the statistics (`--statistics`): every competition closed this financial year and opened, with
+    `tenders` submitted tenders from the providers spread over their lots, each lot awarded to its first
+    tender, and every other award's contract recorded."""
+    from calloffs.models import Award, Competition, Contract, Lot, Tender, TenderVersion
+    from portal.models import Organisation, User
+
+    rng = random.Random(12)  # noqa: S311 - sample data, not security
+    now = timezone.now()
+    author = User.objects.get(email="bench-commissioner@justice.example")
+    competitions = list(Competition.objects.order_by("pk"))
+    for number, competition in enumerate(competitions):
+        competition.submission_deadline = now - timedelta(days=1 + number % 150)
+        competition.clarification_deadline = competition.submission_deadline - timedelta(days=10)
+        competition.published_at = competition.submission_deadline - timedelta(days=28 + number % 30)
+        competition.opened_at = competition.submission_deadline + timedelta(hours=2)
+        competition.opened_by = author
+        competition.status = Competition.Status.AWARDED if number % 2 else Competition.Status.LIVE
+    Competition.objects.bulk_update(
+        competitions,
+        ["submission_deadline", "clarification_deadline", "published_at", "opened_at", "opened_by", "status"],
+        batch_size=1_000,
+    )
+    lots = list(Lot.objects.select_related("competition").order_by("pk"))
+    organisation_ids = list(Organisation.objects.values_list("pk", flat=True))
+    pairs = set()
+    while len(pairs) < tenders:
+        pairs.add((rng.choice(lots).pk, rng.choice(organisation_ids)))
+    lot_by_pk = {lot.pk: lot for lot in lots}
+    built = Tender.objects.bulk_create(
+        [
+            Tender(
+                competition_id=lot_by_pk[lot_pk].competition_id,
+                lot_id=lot_pk,
+                organisation_id=organisation_id,
+                started_by=author,
+            )
+            for lot_pk, organisation_id in sorted(pairs)
+        ],
+        batch_size=2_000,
+    )
+    versions = TenderVersion.objects.bulk_create(
+        [
+            TenderVersion(
+                tender=tender,
+                number=1,
+                receipt_number=f"BENCH-{tender.pk:07d}",
+                submitted_by=author,
+                submitted_at=lot_by_pk[tender.lot_id].competition.submission_deadline - timedelta(days=1),
+                sha256="0" * 64,
+                snapshot={},
+            )
+            for tender in built
+        ],
+        batch_size=2_000,
+    )
+    for tender, version in zip(built, versions, strict=True):
+        tender.status, tender.current_version = Tender.Status.SUBMITTED, version
+    Tender.objects.bulk_update(built, ["status", "current_version"], batch_size=2_000)
+    first_tender = {}
+    for tender in built:
+        first_tender.setdefault(tender.lot_id, tender)
+    awards = Award.objects.bulk_create(
+        [
+            Award(
+                lot_id=lot_pk,
+                outcome=Award.Outcome.AWARDED,
+                tender=tender,
+                decided_by=author,
+                decided_at=lot_by_pk[lot_pk].competition.submission_deadline
+                + timedelta(days=5 + lot_pk % 40),
+                standstill_ends_at=lot_by_pk[lot_pk].competition.submission_deadline + timedelta(days=60),
+            )
+            for lot_pk, tender in first_tender.items()
+        ],
+        batch_size=2_000,
+    )
+    Contract.objects.bulk_create(
+        [
+            Contract(
+                award=award,
+                organisation_id=award.tender.organisation_id,
+                value_pence=lot_by_pk[award.lot_id].total_value_pence,
+                start_date=lot_by_pk[award.lot_id].contract_start,
+                end_date=lot_by_pk[award.lot_id].contract_start + timedelta(days=3 * 365),
+                recorded_by=author,
+            )
+            for award in awards[::2]
+        ],
+        batch_size=2_000,
+    )

@@ -10,6 +10,7 @@ from django import forms
 from calloffs import selectors
 from calloffs.forms import PoundsField
 from calloffs.selectors import COMPETITION, NOTICE, SORTS, VALUE_BANDS, FinderFilters
+from calloffs.statistics import financial_year_label
 from portal.models import Region, ServiceCategory
 
 CLOSING = {7: "In the next 7 days", 14: "In the next 14 days", 28: "In the next 28 days"}
@@ -133,3 +134,19 @@ class CanIBidForm(_ReferenceForm):
             region=self.regions[data["region"]],
             annual_value_pence=data["value"],
         )
+
+
+class StatisticsFilterForm(_ReferenceForm):
+    """The statistics page's choices: a financial year and a region. Categories are rows, not a filter."""
+
+    year = forms.TypedChoiceField(label="Financial year", required=False, coerce=int, empty_value=None)
+    any_region = "All regions"
+
+    def __init__(self, *args, years: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["category"]
+        self.fields["year"].choices = [(year, financial_year_label(year)) for year in years]
+        self.fields["year"].error_messages["invalid_choice"] = "Select a financial year from the list"
+
+    def layout(self) -> list:
+        return [Field.select("year"), Field.select("region")]

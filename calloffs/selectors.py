@@ -51,6 +51,7 @@ from calloffs.rules import Eligibility, LotRequirements, OrganisationFacts
 from calloffs.services import regions_covered, threshold_pence
 from portal import evaluation
 from portal.models import Organisation, Region, ServiceCategory, User
+from suppliers import selectors as supplier_selectors
 from suppliers.models import Application, OrganisationRegion, OrganisationStanding, Qualification
 
 # Commissioners' lists ----------------------------------------------------------------------------
@@ -587,6 +588,34 @@ def outcome_letter_for(user: User, tender_pk: int, letter_pk: int) -> OutcomeLet
         .select_related("tender")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class PartnerSought:
+    organisation: Organisation
+    looking_for: list[str]
+
+
+def partners_by_lot(lots: list[Lot]) -> dict[int, list[PartnerSought]]:
+    """For each lot, the qualified organisations with public contact details that look for a lead
+    partner or for subcontractors in its category and one of its regions (one query for every lot)."""
+    category_ids = {lot.category_id for lot in lots}
+    region_ids = {region.pk for lot in lots for region in lot.regions.all()}
+    searches = list(supplier_selectors.partners_sought(category_ids, region_ids))
+    found: dict[int, list[PartnerSought]] = {}
+    for lot in lots:
+        lot_regions = {region.pk for region in lot.regions.all()}
+        by_organisation: dict[int, PartnerSought] = {}
+        for search in searches:
+            if search.category_id == lot.category_id and search.region_id in lot_regions:
+                entry = by_organisation.setdefault(
+                    search.organisation_id, PartnerSought(search.organisation, [])
+                )
+                label = search.get_looking_for_display()
+                if label not in entry.looking_for:
+                    entry.looking_for.append(label)
+        found[lot.pk] = list(by_organisation.values())
+    return found
 
 
 # Clarification questions and re-confirmation (calloffs.services.clarifications) -------------------

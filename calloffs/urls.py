@@ -1,6 +1,15 @@
 from django.urls import path
 
-from calloffs.views import alerts, awards, clarifications, commissioning, evaluation, public, tenders
+from calloffs.views import (
+    alerts,
+    awards,
+    clarifications,
+    commissioning,
+    evaluation,
+    public,
+    tenders,
+    transparency,
+)
 
 app_name = "calloffs"
 
@@ -19,6 +28,16 @@ urlpatterns = [
     ),
     path("opportunities/notices/<int:notice_pk>/", public.notice_detail, name="notice_detail"),
     path("can-i-bid/", public.can_i_bid, name="can_i_bid"),
+    # Transparency: statistics and open data (public)
+    path("statistics/", transparency.statistics_page, name="statistics"),
+    path("statistics/<slug:slug>.csv", transparency.statistics_csv, name="statistics_csv"),
+    path("open-data/", transparency.open_data, name="open_data"),
+    path("open-data/ocds/releases.json", transparency.ocds_releases, name="ocds_releases"),
+    path(
+        "open-data/ocds/competitions/<int:competition_pk>.json",
+        transparency.ocds_competition,
+        name="ocds_competition",
+    ),
     # Commissioners (their own regions) and MoJ admins
     path("commissioning/", commissioning.home, name="commissioning"),
     path("commissioning/notices/new/", commissioning.notice_create, name="notice_create"),

@@ -49,6 +49,12 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Open data (calloffs.ocds, docs/adr/0015). The ocid prefix is assigned by the OCDS Data Support Team
+# when the publisher registers; "ocds-xxxxxx" is a placeholder until then, and must be set in production.
+OCDS_OCID_PREFIX = env_str("OCDS_OCID_PREFIX", "ocds-xxxxxx")
+OCDS_PUBLISHER_NAME = "Ministry of Justice"
+OCDS_LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",

@@ -23,7 +23,12 @@ class SuppliersConfig(AppConfig):
     def dashboard_links(self, user):
         if user.is_supplier:
             text = "Qualification: your Selection Questionnaire and what you are qualified for"
-            return [Link(text, reverse("suppliers:qualification_status"), 10)]
+            links = [Link(text, reverse("suppliers:qualification_status"), 10)]
+            membership = getattr(user, "membership", None)
+            if membership is not None and membership.is_admin:
+                partners = "Find partners: say if you are looking for a lead partner or subcontractors"
+                links.append(Link(partners, reverse("suppliers:partner_searches"), 12))
+            return links
         if user.is_commissioner:
             text = "Qualified providers: who can deliver services"
             return [Link(text, reverse("suppliers:provider_list"), 10)]

@@ -12,6 +12,12 @@ from functools import lru_cache
 from django import forms
 
 from portal.models import Organisation, Region, ServiceCategory
+from suppliers.models import PartnerSearch
+
+LOOKING_FOR_FILTER = {
+    PartnerSearch.LookingFor.LEAD_PARTNER: "Looking for a lead partner",
+    PartnerSearch.LookingFor.SUBCONTRACTORS: "Looking for subcontractors",
+}
 
 
 @lru_cache(maxsize=16)
@@ -29,6 +35,12 @@ class ProviderFilterForm(forms.Form):
         required=False,
         choices=[("", "Any size"), *Organisation.SizeBand.choices],
     )
+    looking_for = forms.ChoiceField(
+        label="Looking for partners",
+        help_text="Organisations that say they are looking for partners in the category and region you chose",
+        required=False,
+        choices=[("", "Any organisation"), *LOOKING_FOR_FILTER.items()],
+    )
     q = forms.CharField(
         label="Organisation name",
         help_text="All or part of the name",
@@ -41,6 +53,7 @@ class ProviderFilterForm(forms.Form):
         "category": "Select a service category from the list",
         "region": "Select a probation region from the list",
         "size": "Select an organisation size from the list",
+        "looking_for": "Select who the organisation is looking for from the list",
     }
 
     def __init__(self, *args, **kwargs):
@@ -68,4 +81,5 @@ class ProviderFilterForm(forms.Form):
             "region": self.regions.get(data.get("region")),
             "size": data.get("size") or None,
             "q": data.get("q") or None,
+            "looking_for": data.get("looking_for") or None,
         }

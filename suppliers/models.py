@@ -295,3 +295,31 @@ class OrganisationStanding(models.Model):
     @property
     def is_excluded(self) -> bool:
         return self.exclusion_decision == Application.ExclusionDecision.EXCLUDED
+
+
+class PartnerSearch(models.Model):
+    """The organisation says, for one category and region, that it is looking for a lead partner to bid
+    with, or for subcontractors: the provider list filters on it and each competition's page lists the
+    qualified organisations for its lots that said so, with their published contact details."""
+
+    class LookingFor(models.TextChoices):
+        LEAD_PARTNER = "lead_partner", "A lead partner to bid with, as its subcontractor or consortium member"
+        SUBCONTRACTORS = "subcontractors", "Subcontractors, to bid as lead"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="partner_searches")
+    looking_for = models.CharField(max_length=20, choices=LookingFor.choices)
+    category = models.ForeignKey(ServiceCategory, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation", "looking_for", "category__number", "region__sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "looking_for", "category", "region"], name="partner_search_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_looking_for_display()} ({self.category}, {self.region})"

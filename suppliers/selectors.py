@@ -17,6 +17,7 @@ from suppliers.models import (
     FrameworkAgreement,
     OrganisationRegion,
     OrganisationStanding,
+    PartnerSearch,
     Qualification,
 )
 from suppliers.retry import Result, RetryStatus, retry_status
@@ -125,7 +126,11 @@ def review_queue(
 
 
 def _public_provider_ids(
-    category: ServiceCategory | None, region: Region | None, size: str | None, q: str | None
+    category: ServiceCategory | None,
+    region: Region | None,
+    size: str | None,
+    q: str | None,
+    looking_for: str | None = None,
 ) -> QuerySet[Organisation]:
     providers = Organisation.objects.filter(qualifications__isnull=False)
     if category is not None:
@@ -136,6 +141,14 @@ def _public_provider_ids(
         providers = providers.filter(size_band=size)
     if q:
         providers = providers.filter(Q(legal_name__icontains=q) | Q(trading_name__icontains=q))
+    if looking_for:
+        # Looking for partners in the chosen category and region (any, if none chosen), contact public.
+        searches = PartnerSearch.objects.filter(organisation=OuterRef("pk"), looking_for=looking_for)
+        if category is not None:
+            searches = searches.filter(category=category)
+        if region is not None:
+            searches = searches.filter(region=region)
+        providers = providers.filter(Exists(searches), show_contact_publicly=True)
     return providers.values("pk")
 
 
@@ -144,11 +157,12 @@ def public_providers(
     region: Region | None = None,
     size: str | None = None,
     q: str | None = None,
+    looking_for: str | None = None,
 ) -> QuerySet[Organisation]:
     """Qualified organisations for the public list, with `qualifications` (and their category) and
     `framework_regions` (and their region) prefetched: three queries however many providers."""
     return (
-        Organisation.objects.filter(pk__in=_public_provider_ids(category, region, size, q))
+        Organisation.objects.filter(pk__in=_public_provider_ids(category, region, size, q, looking_for))
         .prefetch_related(
             Prefetch("qualifications", queryset=Qualification.objects.select_related("category")),
             Prefetch("framework_regions", queryset=OrganisationRegion.objects.select_related("region")),
@@ -197,11 +211,12 @@ def public_provider_values(
     region: Region | None = None,
     size: str | None = None,
     q: str | None = None,
+    looking_for: str | None = None,
 ) -> QuerySet:
     """The same providers as `public_providers` in one query, as dicts (no model objects), for the CSV:
     PUBLIC_PROVIDER_FIELDS, with `category_ids` and `region_ids` as comma-separated ids."""
     return (
-        Organisation.objects.filter(pk__in=_public_provider_ids(category, region, size, q))
+        Organisation.objects.filter(pk__in=_public_provider_ids(category, region, size, q, looking_for))
         .annotate(
             category_ids=_ids_of(Qualification, "category_id"),
             region_ids=_ids_of(OrganisationRegion, "region_id"),
@@ -331,3 +346,23 @@ def qualified_categories_after(application: Application) -> QuerySet[ServiceCate
         qualifications__organisation=application.organisation_id,
         qualifications__granted_by__number__lte=application.number,
     ).order_by("number")
+
+
+def partner_searches_of(organisation: Organisation) -> QuerySet[PartnerSearch]:
+    return PartnerSearch.objects.filter(organisation=organisation).select_related("category", "region")
+
+
+def partners_sought(category_ids: set[int], region_ids: set[int]) -> QuerySet[PartnerSearch]:
+    """What organisations with public contact details and qualified in the category say they look for,
+    in these categories and regions (one query): for a competition's lots."""
+    qualified = Qualification.objects.filter(
+        organisation=OuterRef("organisation"), category=OuterRef("category")
+    )
+    return (
+        PartnerSearch.objects.filter(
+            category__in=category_ids, region__in=region_ids, organisation__show_contact_publicly=True
+        )
+        .filter(Exists(qualified))
+        .select_related("organisation")
+        .order_by("organisation__legal_name", "looking_for")
+    )

@@ -37,6 +37,7 @@ from suppliers.models import (
     FrameworkAgreement,
     OrganisationRegion,
     OrganisationStanding,
+    PartnerSearch,
     Qualification,
     SupportingDocument,
 )
@@ -701,3 +702,70 @@ def cyber_expiry_reminders_send(*, today: date | None = None) -> int:
         _cyber_reminder_send(selectors.CyberCertificate.of(record))
         for record in due.exclude(Exists(reminded)).order_by("cyber_expiry_date", "pk")
     )
+
+
+# Partner finding ------------------------------------------------------------------------------------
+
+
+def _require_organisation_admin(user: User, organisation: Organisation) -> None:
+    membership = getattr(user, "membership", None)
+    if membership is None or membership.organisation_id != organisation.pk or not membership.is_admin:
+        raise RuleBroken("Only your organisation's admins can say what partners it is looking for.")
+
+
+def partner_search_add(
+    *,
+    organisation: Organisation,
+    user: User,
+    looking_for: str,
+    category: ServiceCategory,
+    region: Region,
+) -> PartnerSearch:
+    """Say publicly that the organisation is looking for a lead partner, or for subcontractors, in a
+    category and region. Its contact details must be public (partners need a way to reach it), and it
+    must be qualified in the category (the provider list shows only qualified organisations)."""
+    _require_organisation_admin(user, organisation)
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if not organisation.show_contact_publicly:
+            raise RuleBroken(
+                "Publish your organisation's contact details first, so that partners can reach you",
+                field="looking_for",
+            )
+        if not Qualification.objects.filter(organisation=organisation, category=category).exists():
+            raise RuleBroken(
+                f"Your organisation is not qualified in {category}: choose a category it is qualified in",
+                field="category",
+            )
+        search, created = PartnerSearch.objects.get_or_create(
+            organisation=organisation,
+            looking_for=looking_for,
+            category=category,
+            region=region,
+            defaults={"created_by": user},
+        )
+        if not created:
+            raise RuleBroken("Your organisation already says this", field="category")
+        audit_record(
+            actor=user,
+            action="partner_search.added",
+            summary=f"{organisation} is looking for {search.get_looking_for_display().lower()}: "
+            f"{category}, {region}",
+            obj=search,
+        )
+        public_pages_changed()  # the provider list and the competition pages show it
+    return search
+
+
+def partner_search_remove(*, search: PartnerSearch, user: User) -> None:
+    _require_organisation_admin(user, search.organisation)
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="partner_search.removed",
+            summary=f"{search.organisation} is no longer looking for "
+            f"{search.get_looking_for_display().lower()}: {search.category}, {search.region}",
+            obj=search,
+        )
+        search.delete()
+        public_pages_changed()

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from suppliers.views import providers, questionnaire, review
+from suppliers.views import partners, providers, questionnaire, review
 
 app_name = "suppliers"
 
 urlpatterns = [
+    # Partner finding: what partners an organisation is looking for (its admins)
+    path("partners/", partners.partner_searches, name="partner_searches"),
+    path("partners/<int:search_pk>/remove/", partners.partner_search_remove, name="partner_search_remove"),
     # An organisation's questionnaire (suppliers; MoJ admins may read and print)
     path("qualification/", questionnaire.qualification_status, name="qualification_status"),
     path("qualification/start/", questionnaire.application_start, name="application_start"),

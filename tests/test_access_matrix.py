@@ -21,11 +21,12 @@ from calloffs.services import tenders as tender_services
 from portal import services
 from portal.models import Message
 from suppliers import services as sq_services
+from suppliers.models import PartnerSearch
 from tests.calloffs import award_factories, evaluation_factories, tender_helpers
 from tests.calloffs import factories as calloff_factories
 from tests.calloffs.tender_factories import started_tender
 from tests.conftest import built_once, make_personas
-from tests.factories import AdminFactory
+from tests.factories import AdminFactory, region
 from tests.suppliers import factories as sq_factories
 
 ROLES = ("anonymous", "member_a", "admin_a", "member_b", "commissioner", "commissioner_other", "moj_admin")
@@ -124,6 +125,9 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "suppliers:category_outcome": ("POST", (302, 403, 403, 403, 403, 403, 200)),
     "suppliers:exclusion_decision": ("POST", (302, 403, 403, 403, 403, 403, 200)),
     "suppliers:application_decide": ("POST", (302, 403, 403, 403, 403, 403, 200)),
+    # Partner finding: each organisation's admins; removing a search of organisation A
+    "suppliers:partner_searches": ("GET", (302, 403, 200, 200, 403, 403, 403)),
+    "suppliers:partner_search_remove": ("POST", (302, 403, 302, 404, 403, 403, 403)),
     # Qualification: public
     "suppliers:provider_list": ("GET", EVERYONE),
     "suppliers:provider_csv": ("GET", EVERYONE),
@@ -135,6 +139,12 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:competition_ics": ("GET", EVERYONE),
     "calloffs:notice_detail": ("GET", EVERYONE),
     "calloffs:can_i_bid": ("GET", EVERYONE),
+    # Transparency: statistics, their CSVs and the open data (OCDS) are public
+    "calloffs:statistics": ("GET", EVERYONE),
+    "calloffs:statistics_csv": ("GET", EVERYONE),
+    "calloffs:open_data": ("GET", EVERYONE),
+    "calloffs:ocds_releases": ("GET", EVERYONE),
+    "calloffs:ocds_competition": ("GET", EVERYONE),
     # Opportunity alerts: each supplier's own e-mail settings; the unsubscribe link is its own proof
     "calloffs:alert_settings": ("GET", SUPPLIER_MEMBERS),
     "calloffs:alerts_unsubscribe": ("GET", EVERYONE),
@@ -300,6 +310,7 @@ PUBLISHED_CALLOFF_URLS = {
     "calloffs:competition_ics",
     "calloffs:notice_detail",
     "calloffs:question_ask",
+    "calloffs:ocds_competition",
 }
 # Which are asked about the opened competition whose lot is awarded.
 AWARD_URLS = {
@@ -435,7 +446,20 @@ def url_kwargs_for(*, organisation_a, organisation_b, alice, bob, carol, **_) ->
         **evaluation_kwargs(carol, organisation_a, alice),
         **tender_kwargs(organisation_a, alice, carol),
         **award_kwargs(carol, organisation_a, organisation_b),
+        "slug": "qualified-by-region",  # a statistics figure
+        "search_pk": partner_search_of(organisation_a, alice).pk,
     }
+
+
+def partner_search_of(organisation, admin) -> PartnerSearch:
+    """Made in the database: organisation A's contact details are not public, which the service needs."""
+    return PartnerSearch.objects.create(
+        organisation=organisation,
+        looking_for=PartnerSearch.LookingFor.SUBCONTRACTORS,
+        category=organisation.qualifications.first().category,
+        region=region("north-east"),
+        created_by=admin,
+    )
 
 
 @pytest.fixture(scope="module")

@@ -56,6 +56,7 @@ def competition_context(request: HttpRequest, competition: Competition, *, previ
             tender.lot_id: tender
             for tender in tender_selectors.tenders_of(request.user).filter(competition=competition)
         }
+    is_open = competition.submission_deadline is not None and competition.is_open(now)
     return {
         "competition": competition,
         "lots": lots,
@@ -76,6 +77,8 @@ def competition_context(request: HttpRequest, competition: Competition, *, previ
         "questions_open": clarifications.questions_open(competition, now),
         # Staff cannot ask; a visitor who is not signed in is asked to sign in first.
         "can_ask": not preview and not (request.user.is_authenticated and not request.user.is_supplier),
+        # Before the deadline: who looks for partners, so small organisations can team up in time.
+        "partners_by_lot": selectors.partners_by_lot(lots) if is_open else None,
     }
 
 

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
                     "Qualification: your Selection Questionnaire and what you are qualified for",
                     "/qualification/",
                 ),
+                ("Find partners: say if you are looking for a lead partner or subcontractors", "/partners/"),
                 ("Find an opportunity: contracts you can bid for", "/opportunities/"),
                 (
                     "E-mails about opportunities: how often, and which services",
