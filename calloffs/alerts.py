@@ -39,7 +39,8 @@ AMENDED = "calloff_amended"
 WITHDRAWN = "calloff_withdrawn"
 NOTICE_PUBLISHED = "notice_published"
 DIGEST = "calloff_digest"
-ALERT_KINDS = (PUBLISHED, AMENDED, WITHDRAWN, NOTICE_PUBLISHED)
+# Grant rounds' alerts (grants.alerts) go through the same fan-out, preferences and daily summary.
+ALERT_KINDS = (PUBLISHED, AMENDED, WITHDRAWN, NOTICE_PUBLISHED, "grant_round_opened", "grant_round_closing")
 BATCH_SIZE = 500  # organisations per transaction of the fan-out (settings.ALERT_BATCH_SIZE overrides it)
 
 UNSUBSCRIBE_SALT = "calloffs.alerts.unsubscribe"
