@@ -2,160 +2,339 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import grants.models
 from django.conf import settings
 from django.db import migrations, models
 
+import grants.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('portal', '0006_message_kinds_reads_and_deliveries'),
+        ("portal", "0006_message_kinds_reads_and_deliveries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GrantApplication',
+            name="GrantApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('eligibility_answers', models.JSONField(blank=True, default=dict)),
-                ('eligibility_passed', models.BooleanField(default=False)),
-                ('answers', models.JSONField(blank=True, default=dict)),
-                ('budget', models.JSONField(blank=True, default=list)),
-                ('status', models.CharField(choices=[('draft', 'Not sent'), ('ineligible', 'Not eligible'), ('submitted', 'Sent')], default='draft', max_length=10)),
-                ('round_version', models.PositiveSmallIntegerField(default=1)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('pdf', models.FileField(blank=True, upload_to=grants.models.application_pdf_upload_to)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grant_applications', to='portal.organisation')),
-                ('started_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("eligibility_answers", models.JSONField(blank=True, default=dict)),
+                ("eligibility_passed", models.BooleanField(default=False)),
+                ("answers", models.JSONField(blank=True, default=dict)),
+                ("budget", models.JSONField(blank=True, default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Not sent"),
+                            ("ineligible", "Not eligible"),
+                            ("submitted", "Sent"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("round_version", models.PositiveSmallIntegerField(default=1)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("pdf", models.FileField(blank=True, upload_to=grants.models.application_pdf_upload_to)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grant_applications",
+                        to="portal.organisation",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Grant',
+            name="Grant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_pence', models.PositiveBigIntegerField(help_text='The whole grant, every year.')),
-                ('purpose', models.TextField()),
-                ('accepted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.region')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='grant', to='grants.grantapplication')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount_pence", models.PositiveBigIntegerField(help_text="The whole grant, every year.")),
+                ("purpose", models.TextField()),
+                ("accepted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="portal.region"
+                    ),
+                ),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grant",
+                        to="grants.grantapplication",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-accepted_at', 'pk'],
+                "ordering": ["-accepted_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='GrantDeclaration',
+            name="GrantDeclaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signed_name', models.CharField(max_length=200)),
-                ('signed_role', models.CharField(max_length=200)),
-                ('signed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('text_version', models.CharField(help_text='The SHA-256 of the text signed.', max_length=64)),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='declaration', to='grants.grantapplication')),
-                ('signed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("signed_name", models.CharField(max_length=200)),
+                ("signed_role", models.CharField(max_length=200)),
+                ("signed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "text_version",
+                    models.CharField(help_text="The SHA-256 of the text signed.", max_length=64),
+                ),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="declaration",
+                        to="grants.grantapplication",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='GrantRound',
+            name="GrantRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('purpose', models.TextField()),
-                ('fund', models.CharField(default='Regional Outcomes and Innovation Fund (ROIF)', max_length=200)),
-                ('total_budget_pence', models.PositiveBigIntegerField()),
-                ('min_award_pence', models.PositiveBigIntegerField(default=800000)),
-                ('max_award_pence', models.PositiveBigIntegerField(default=25000000)),
-                ('max_duration_months', models.PositiveSmallIntegerField(default=36)),
-                ('organisation_kinds', models.JSONField(blank=True, default=list)),
-                ('income_multiple', models.PositiveSmallIntegerField(default=2)),
-                ('eligibility_questions', models.JSONField(blank=True, default=list)),
-                ('questions', models.JSONField(blank=True, default=list)),
-                ('opens_at', models.DateTimeField()),
-                ('closes_at', models.DateTimeField()),
-                ('decision_date', models.DateField()),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('open', 'Published'), ('decided', 'Decided'), ('cancelled', 'Cancelled')], default='draft', max_length=10)),
-                ('version', models.PositiveSmallIntegerField(default=1)),
-                ('amended_keys', models.JSONField(blank=True, default=list)),
-                ('amendment_note', models.TextField(blank=True)),
-                ('cancel_reason', models.TextField(blank=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('regions', models.ManyToManyField(related_name='grant_rounds', to='portal.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("purpose", models.TextField()),
+                (
+                    "fund",
+                    models.CharField(default="Regional Outcomes and Innovation Fund (ROIF)", max_length=200),
+                ),
+                ("total_budget_pence", models.PositiveBigIntegerField()),
+                ("min_award_pence", models.PositiveBigIntegerField(default=800000)),
+                ("max_award_pence", models.PositiveBigIntegerField(default=25000000)),
+                ("max_duration_months", models.PositiveSmallIntegerField(default=36)),
+                ("organisation_kinds", models.JSONField(blank=True, default=list)),
+                ("income_multiple", models.PositiveSmallIntegerField(default=2)),
+                ("eligibility_questions", models.JSONField(blank=True, default=list)),
+                ("questions", models.JSONField(blank=True, default=list)),
+                ("opens_at", models.DateTimeField()),
+                ("closes_at", models.DateTimeField()),
+                ("decision_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("open", "Published"),
+                            ("decided", "Decided"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("version", models.PositiveSmallIntegerField(default=1)),
+                ("amended_keys", models.JSONField(blank=True, default=list)),
+                ("amendment_note", models.TextField(blank=True)),
+                ("cancel_reason", models.TextField(blank=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("regions", models.ManyToManyField(related_name="grant_rounds", to="portal.region")),
             ],
             options={
-                'ordering': ['closes_at', 'pk'],
+                "ordering": ["closes_at", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='grantapplication',
-            name='grant_round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='grants.grantround'),
+            model_name="grantapplication",
+            name="grant_round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="grants.grantround",
+            ),
         ),
         migrations.CreateModel(
-            name='AssessmentCriterion',
+            name="AssessmentCriterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('weighting', models.PositiveSmallIntegerField()),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('grant_round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='grants.grantround')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("weighting", models.PositiveSmallIntegerField()),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "grant_round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="grants.grantround",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answers', models.JSONField(blank=True, default=dict)),
-                ('accounts', models.FileField(blank=True, upload_to=grants.models.accounts_upload_to)),
-                ('accounts_name', models.CharField(blank=True, max_length=200)),
-                ('accounts_content_type', models.CharField(blank=True, max_length=100)),
-                ('status', models.CharField(choices=[('draft', 'Not sent'), ('submitted', 'Waiting for a decision'), ('accepted', 'Registered'), ('returned', 'Returned to you')], default='draft', max_length=10)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('return_reasons', models.TextField(blank=True)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='grants_registration', to='portal.organisation')),
-                ('regions', models.ManyToManyField(blank=True, related_name='+', to='portal.region')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("answers", models.JSONField(blank=True, default=dict)),
+                ("accounts", models.FileField(blank=True, upload_to=grants.models.accounts_upload_to)),
+                ("accounts_name", models.CharField(blank=True, max_length=200)),
+                ("accounts_content_type", models.CharField(blank=True, max_length=100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Not sent"),
+                            ("submitted", "Waiting for a decision"),
+                            ("accepted", "Registered"),
+                            ("returned", "Returned to you"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("return_reasons", models.TextField(blank=True)),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grants_registration",
+                        to="portal.organisation",
+                    ),
+                ),
+                ("regions", models.ManyToManyField(blank=True, related_name="+", to="portal.region")),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ApplicationFile',
+            name="ApplicationFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question_key', models.CharField(max_length=60)),
-                ('file', models.FileField(upload_to=grants.models.application_file_upload_to)),
-                ('name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=100)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='grants.grantapplication')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("question_key", models.CharField(max_length=60)),
+                ("file", models.FileField(upload_to=grants.models.application_file_upload_to)),
+                ("name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=100)),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="grants.grantapplication",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('application', 'question_key'), name='one_file_per_grant_question')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("application", "question_key"), name="one_file_per_grant_question"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='grantapplication',
-            constraint=models.UniqueConstraint(fields=('grant_round', 'organisation'), name='one_grant_application_per_round'),
+            model_name="grantapplication",
+            constraint=models.UniqueConstraint(
+                fields=("grant_round", "organisation"), name="one_grant_application_per_round"
+            ),
         ),
     ]
