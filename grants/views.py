@@ -126,7 +126,7 @@ def registration_edit(request: HttpRequest) -> HttpResponse:
         form = forms.RegistrationForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.registration_save(
+                registration = services.registration_save(
                     user=request.user,
                     organisation=organisation,
                     answers=form.answers(),
@@ -135,8 +135,12 @@ def registration_edit(request: HttpRequest) -> HttpResponse:
             except RuleBroken as error:
                 forms.show_problems(form, error)
             else:
-                messages.success(request, "Your registration has been saved.")
-                return redirect("grants:registration_check")
+                # Saved as typed; what is not yet right is shown on the page.
+                errors = REGISTRATION.errors(registration.answers, Context())
+                if not errors:
+                    messages.success(request, "Your registration has been saved.")
+                    return redirect("grants:registration_check")
+                form.show_errors(errors)
     else:
         form = forms.RegistrationForm(initial=forms.RegistrationForm.initial_from(registration.answers))
     return _form_page(
