@@ -27,7 +27,7 @@ class GrantsConfig(AppConfig):
             return [
                 Link("Grants: register your organisation, and apply for grants", reverse("grants:home"), 22)
             ]
-        links = [Link("Grant rounds", reverse("grants:commissioning"), 6)]
+        links = [Link("Grant rounds: build, open and amend them", reverse("grants:commissioning"), 6)]
         if user.is_moj_admin:
             links.append(Link("Grants registrations to decide", reverse("grants:registration_queue"), 11))
         return links
