@@ -405,8 +405,11 @@ def round_publish(*, user: User, grant_round: GrantRound, now: datetime | None =
     are alerted (grants.alerts, in the background)."""
     now = now or timezone.now()
     _require_editable(user, grant_round)
-    raise_problems(publish_problems(grant_round, now=now))
     with transaction.atomic():
+        grant_round = GrantRound.objects.select_for_update().get(pk=grant_round.pk)
+        if grant_round.status != GrantRound.Status.DRAFT:
+            raise RuleBroken("This round has already been published.")
+        raise_problems(publish_problems(grant_round, now=now))
         grant_round.status = GrantRound.Status.OPEN
         grant_round.published_at = now
         grant_round.save(update_fields=["status", "published_at"])

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
                     "E-mails about opportunities: how often, and which services",
                     "/opportunities/e-mail-settings/",
                 ),
+                ("Grants: register your organisation, and apply for grants", "/grants/your-organisation/"),
                 ("Organisation details and colleagues", "/organisations/"),
                 ("How qualification works", "/how-qualification-works/"),
             ],
@@ -35,6 +36,7 @@ pytestmark = pytest.mark.django_db
             "carol",
             [
                 ("Competitions and market warming notices", "/commissioning/"),
+                ("Grant rounds: build, open and amend them", "/grants/commissioning/"),
                 ("Qualified providers: who can deliver services", "/providers/"),
             ],
         ),
@@ -42,7 +44,9 @@ pytestmark = pytest.mark.django_db
             "ada",
             [
                 ("Competitions and market warming notices", "/commissioning/"),
+                ("Grant rounds: build, open and amend them", "/grants/commissioning/"),
                 ("Review Selection Questionnaires", "/review/"),
+                ("Grants registrations to decide", "/grants/registrations/"),
                 ("Cyber security certificates expiring soon", "/review/cyber-certificates/"),
                 ("Failed e-mails", "/failed-emails/"),
                 ("Audit log", "/audit-log/"),
