@@ -51,7 +51,17 @@ NOTICE_PUBLISHED = "notice_published"
 CLARIFICATION = "calloff_clarification"
 DEADLINE_REMINDER = "calloff_deadline_reminder"
 DIGEST = "calloff_digest"
-ALERT_KINDS = (PUBLISHED, AMENDED, WITHDRAWN, NOTICE_PUBLISHED, CLARIFICATION, DEADLINE_REMINDER)
+# Grant rounds' alerts (grants.alerts) go through the same fan-out, preferences and daily summary.
+ALERT_KINDS = (
+    PUBLISHED,
+    AMENDED,
+    WITHDRAWN,
+    NOTICE_PUBLISHED,
+    CLARIFICATION,
+    DEADLINE_REMINDER,
+    "grant_round_opened",
+    "grant_round_closing",
+)
 BATCH_SIZE = 500  # organisations per transaction of the fan-out (settings.ALERT_BATCH_SIZE overrides it)
 
 UNSUBSCRIBE_SALT = "calloffs.alerts.unsubscribe"

@@ -1,6 +1,59 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.urls import reverse
+
+from portal.contributions import Link
 
 
 class GrantsConfig(AppConfig):
+    """The grants portal (DOMAIN.md §6): its own section at /grants/. Adds its links and demo data through
+    the hooks that `portal.contributions` reads."""
+
     name = "grants"
     verbose_name = "Grants portal"
+
+    def navigation_links(self, user):
+        rounds = Link("Grants", reverse("grants:round_list"), 6)
+        if user is None or not user.is_authenticated:
+            return [rounds]
+        if user.is_supplier:
+            return [Link("Grants", reverse("grants:home"), 26)] if hasattr(user, "membership") else []
+        return [Link("Grant rounds", reverse("grants:commissioning"), 6)]
+
+    def dashboard_links(self, user):
+        if user.is_supplier:
+            if not hasattr(user, "membership"):
+                return []
+            return [
+                Link("Grants: register your organisation, and apply for grants", reverse("grants:home"), 22)
+            ]
+        links = [Link("Grant rounds: build, open and amend them", reverse("grants:commissioning"), 6)]
+        if user.is_moj_admin:
+            links.append(Link("Grants registrations to decide", reverse("grants:registration_queue"), 11))
+        return links
+
+    def load_demo_data(self) -> str:
+        from grants import demo
+        from grants.models import GrantRound
+        from portal.models import User
+
+        people = {
+            u.email: u
+            for u in User.objects.filter(
+                email__in=[
+                    "commissioner@justice.example",
+                    "admin@justice.example",
+                    "priya@northern-lights.example",
+                ]
+            )
+        }
+        if len(people) < 3:
+            return ""
+        if not GrantRound.objects.exists():
+            demo.load(
+                commissioner=people["commissioner@justice.example"],
+                admin=people["admin@justice.example"],
+                supplier=people["priya@northern-lights.example"],
+            )
+        address = settings.SITE_URL + reverse("grants:round_list")
+        return f"Grants: one round open, one closed with an application; see {address}."

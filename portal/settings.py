@@ -315,6 +315,14 @@ CELERY_BEAT_SCHEDULE: dict = {
             minute=5
         ),  # hourly; each reminder goes once, whenever it first runs in its window
     },
+    "grant-round-alerts-recheck": {
+        "task": "grants.tasks.round_alerts_recheck",
+        "schedule": 15 * 60.0,
+    },
+    "grant-round-closing-reminders": {
+        "task": "grants.tasks.closing_reminders_send",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # The cache holds sign-in lock-outs, rate limits and used one-time codes, so in production every process

@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("", include("suppliers.urls")),
     path("", include("calloffs.urls")),
+    path("grants/", include("grants.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -26,7 +26,8 @@ from tests.calloffs import award_factories, evaluation_factories, tender_helpers
 from tests.calloffs import factories as calloff_factories
 from tests.calloffs.tender_factories import started_tender
 from tests.conftest import built_once, make_personas
-from tests.factories import AdminFactory, region
+from tests.factories import AdminFactory, MembershipFactory, region
+from tests.grants import factories as grants_factories
 from tests.suppliers import factories as sq_factories
 
 ROLES = ("anonymous", "member_a", "admin_a", "member_b", "commissioner", "commissioner_other", "moj_admin")
@@ -215,6 +216,46 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:clarification_answer": ("GET", NORTH_EAST_STAFF),
     # Re-confirming a tender after an amendment: organisation A's own tender
     "calloffs:tender_reconfirm": ("GET", ORGANISATION_A),
+    # Grants: public
+    "grants:round_list": ("GET", EVERYONE),
+    "grants:round_detail": ("GET", EVERYONE),
+    "grants:grants_awarded": ("GET", EVERYONE),
+    # Grants: an organisation's registration (organisation A is registered; B has not started) and
+    # applications (A's draft, and A's sent one for the receipt and PDF)
+    "grants:home": ("GET", SUPPLIER_MEMBERS),
+    "grants:registration_edit": ("GET", SUPPLIER_MEMBERS),
+    "grants:registration_check": ("GET", (302, 200, 200, 302, 403, 403, 403)),
+    "grants:registration_accounts": ("GET", (302, 200, 200, 404, 404, 404, 200)),
+    "grants:application_start": ("POST", (302, 302, 302, 302, 403, 403, 403)),
+    "grants:application_detail": ("GET", ORGANISATION_A),
+    "grants:application_eligibility": ("GET", ORGANISATION_A),
+    "grants:application_answers": ("GET", ORGANISATION_A),
+    "grants:application_budget": ("GET", ORGANISATION_A),
+    "grants:application_check": ("GET", ORGANISATION_A),
+    "grants:application_receipt": ("GET", ORGANISATION_A),
+    "grants:application_pdf": ("GET", ORGANISATION_A),
+    # Grants: the MoJ grants team decides registrations
+    "grants:registration_queue": ("GET", MOJ_ADMIN_ONLY),
+    "grants:registration_review": ("GET", MOJ_ADMIN_ONLY),
+    # Grants: commissioners' rounds (a North East round is 404 to a commissioner of another region)
+    "grants:commissioning": ("GET", COMMISSIONING),
+    "grants:round_create": ("GET", COMMISSIONING),
+    "grants:round_manage": ("GET", NORTH_EAST_STAFF),
+    "grants:round_edit": ("GET", NORTH_EAST_STAFF),
+    "grants:question_add": ("GET", NORTH_EAST_STAFF),
+    "grants:question_remove": ("POST", NORTH_EAST_STAFF_POST),
+    "grants:eligibility_add": ("GET", NORTH_EAST_STAFF),
+    "grants:criteria_edit": ("GET", NORTH_EAST_STAFF),
+    "grants:round_preview": ("GET", NORTH_EAST_STAFF),
+    "grants:round_publish": ("POST", NORTH_EAST_STAFF_POST),
+    "grants:round_amend": ("GET", NORTH_EAST_STAFF),
+    "grants:round_cancel": ("GET", NORTH_EAST_STAFF),
+    "grants:round_applications": ("GET", NORTH_EAST_STAFF),
+    "grants:round_application": ("GET", NORTH_EAST_STAFF),
+    # Grants records are made by the services, never typed in the admin.
+    "admin:grants_registration_add": ("GET", NOT_EVEN_MOJ_ADMINS),
+    "admin:grants_grantround_add": ("GET", NOT_EVEN_MOJ_ADMINS),
+    "admin:grants_grantapplication_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     # Accounts (django-allauth)
     "account_login": ("GET", SIGNED_OUT_ONLY),
     "account_signup": ("GET", SIGNED_OUT_ONLY),
@@ -413,13 +454,33 @@ def award_kwargs(carol, organisation_a, organisation_b) -> dict:
     }
 
 
+def grants_kwargs(*, alice, bob, carol, ada) -> dict:
+    """Organisation A registered for grants, with a draft application to an open round and a sent one
+    to another; a registration waiting for a decision; a draft round (carol's, North East)."""
+    grants_factories.registered(alice, ada)
+    waiting = grants_factories.sent_registration(MembershipFactory().user)
+    open_round = grants_factories.open_round(carol)
+    draft = grants_factories.ready_application(bob, open_round)
+    sent_round = grants_factories.open_round(carol, title="Sent round")
+    sent = grants_factories.submitted_application(alice, sent_round)
+    return {
+        "grant_round_pk": grants_factories.publishable_round(carol).pk,
+        "open_round_pk": open_round.pk,
+        "sent_round_pk": sent_round.pk,
+        "grant_application_pk": draft.pk,
+        "sent_application_pk": sent.pk,
+        "registration_pk": alice.membership.organisation.grants_registration.pk,
+        "waiting_registration_pk": waiting.pk,
+    }
+
+
 def build_world() -> dict:
     """The personas of tests/conftest.py, and the records the URLs ask about (`url_kwargs`)."""
     personas = make_personas()
     return {**personas, "url_kwargs": url_kwargs_for(**personas)}
 
 
-def url_kwargs_for(*, organisation_a, organisation_b, alice, bob, carol, **_) -> dict:
+def url_kwargs_for(*, organisation_a, organisation_b, alice, bob, carol, ada, **_) -> dict:
     with TestCase.captureOnCommitCallbacks(execute=True):
         invitation = services.invitation_create(
             organisation=organisation_a, invited_by=alice, email="new.colleague@alpha.example", as_admin=False
@@ -448,6 +509,7 @@ def url_kwargs_for(*, organisation_a, organisation_b, alice, bob, carol, **_) ->
         **award_kwargs(carol, organisation_a, organisation_b),
         "slug": "qualified-by-region",  # a statistics figure
         "search_pk": partner_search_of(organisation_a, alice).pk,
+        **grants_kwargs(alice=alice, bob=bob, carol=carol, ada=ada),
     }
 
 
@@ -537,8 +599,24 @@ def _url(name: str, kwargs: dict) -> str:
             "lot_pk": kwargs["awarded_lot_pk"],
             "tender_pk": kwargs["awarded_tender_pk"],
         }
+    if name.startswith("grants:"):
+        kwargs = {**kwargs, **_grants_url_kwargs(name, kwargs)}
     wanted = {key: kwargs[key] for key in pattern.pattern.regex.groupindex}
     return reverse(name, kwargs=wanted)
+
+
+def _grants_url_kwargs(name: str, kwargs: dict) -> dict:
+    """Public pages and starting an application ask about the open round; the receipt, the PDF and the
+    commissioner's view of an application about the sent one; the rest about the draft round and
+    organisation A's draft application."""
+    chosen = {"round_pk": kwargs["grant_round_pk"], "application_pk": kwargs["grant_application_pk"]}
+    if name in {"grants:round_detail", "grants:application_start"}:
+        chosen["round_pk"] = kwargs["open_round_pk"]
+    if name in {"grants:application_receipt", "grants:application_pdf", "grants:round_application"}:
+        chosen = {"round_pk": kwargs["sent_round_pk"], "application_pk": kwargs["sent_application_pk"]}
+    if name == "grants:registration_review":
+        chosen["registration_pk"] = kwargs["waiting_registration_pk"]
+    return chosen
 
 
 @pytest.mark.parametrize("role", ROLES)

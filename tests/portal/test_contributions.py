@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
                     "/opportunities/e-mail-settings/",
                 ),
                 ("Your tenders: bids your organisation is working on", "/tenders/"),
+                ("Grants: register your organisation, and apply for grants", "/grants/your-organisation/"),
                 ("Organisation details and colleagues", "/organisations/"),
                 ("How qualification works", "/how-qualification-works/"),
             ],
@@ -37,6 +38,7 @@ pytestmark = pytest.mark.django_db
             "carol",
             [
                 ("Competitions and market warming notices", "/commissioning/"),
+                ("Grant rounds: build, open and amend them", "/grants/commissioning/"),
                 ("Qualified providers: who can deliver services", "/providers/"),
             ],
         ),
@@ -44,7 +46,9 @@ pytestmark = pytest.mark.django_db
             "ada",
             [
                 ("Competitions and market warming notices", "/commissioning/"),
+                ("Grant rounds: build, open and amend them", "/grants/commissioning/"),
                 ("Review Selection Questionnaires", "/review/"),
+                ("Grants registrations to decide", "/grants/registrations/"),
                 ("Cyber security certificates expiring soon", "/review/cyber-certificates/"),
                 ("Failed e-mails", "/failed-emails/"),
                 ("Audit log", "/audit-log/"),

@@ -158,7 +158,10 @@ def test_responses_carry_a_request_id_and_security_headers(client):
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        (None, ["Find an opportunity", "How qualification works", "Qualified providers", "Glossary"]),
+        (
+            None,
+            ["Find an opportunity", "Grants", "How qualification works", "Qualified providers", "Glossary"],
+        ),
         (
             "alice",
             [
@@ -166,12 +169,23 @@ def test_responses_carry_a_request_id_and_security_headers(client):
                 "Qualification",
                 "Find an opportunity",
                 "Your tenders",
+                "Grants",
                 "Your organisation",
                 "Messages",
             ],
         ),
-        ("carol", ["Your dashboard", "Competitions", "Messages"]),
-        ("ada", ["Your dashboard", "Competitions", "Messages", "Review questionnaires", "Audit log"]),
+        ("carol", ["Your dashboard", "Competitions", "Grant rounds", "Messages"]),
+        (
+            "ada",
+            [
+                "Your dashboard",
+                "Competitions",
+                "Grant rounds",
+                "Messages",
+                "Review questionnaires",
+                "Audit log",
+            ],
+        ),
     ],
 )
 def test_the_navigation_follows_the_role(client, request, persona, expected):

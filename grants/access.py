@@ -1,0 +1,66 @@
+"""Object-level access in the grants portal: a round only to the commissioners of all its regions (and
+MoJ admins); an application only to its organisation's people; a registration to its organisation and
+the grants team. Others get 404, and the refusal is audited."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from grants import selectors
+from grants.models import GrantApplication, GrantRound, Registration
+from portal.access import refuse
+
+
+def round_for_user(request: HttpRequest, round_pk: int) -> GrantRound:
+    grant_round = selectors.rounds_for(request.user).filter(pk=round_pk).first()
+    if grant_round is None:
+        refuse(request, f"grant round {round_pk} is outside their regions")
+        raise Http404
+    return grant_round
+
+
+def application_for_user(request: HttpRequest, application_pk: int) -> GrantApplication:
+    application = (
+        selectors.applications_for_organisation(request.user)
+        .select_related("organisation")
+        .filter(pk=application_pk)
+        .first()
+    )
+    if application is None:
+        refuse(request, f"grant application {application_pk} is not their organisation's")
+        raise Http404
+    return application
+
+
+def submitted_application_for_staff(
+    request: HttpRequest, grant_round: GrantRound, application_pk: int
+) -> GrantApplication:
+    application = grant_round.applications.filter(
+        pk=application_pk, status=GrantApplication.Status.SUBMITTED
+    ).first()
+    if application is None:
+        refuse(
+            request, f"grant application {application_pk} is not a sent application of round {grant_round.pk}"
+        )
+        raise Http404
+    return application
+
+
+def registration_for_user(request: HttpRequest, registration_pk: int) -> Registration:
+    """For the grants team: a sent registration (a draft is the organisation's own, ADR 0005); for the
+    organisation's people: their own."""
+    user = request.user
+    registrations = Registration.objects.select_related("organisation")
+    if user.is_moj_admin:
+        registration = (
+            registrations.exclude(status=Registration.Status.DRAFT).filter(pk=registration_pk).first()
+        )
+    else:
+        membership = getattr(user, "membership", None)
+        registration = registrations.filter(
+            pk=registration_pk, organisation_id=getattr(membership, "organisation_id", None)
+        ).first()
+    if registration is None:
+        refuse(request, f"grants registration {registration_pk} is not theirs to see")
+        raise Http404
+    return registration

@@ -1,0 +1,111 @@
+"""The grants rules as plain functions of their facts, used by the services and the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from calloffs.rules import pounds
+from portal.exceptions import RuleBroken
+from portal.questionnaires import pounds as whole_pounds
+
+CRITERIA_TOTAL = 100
+LONGEST_DURATION_MONTHS = 36  # the public HMPPS grant scheme: up to 36 months
+BUDGET_ROWS = 10  # cost lines a budget page offers
+
+
+def months_to_years(months: int) -> int:
+    return -(-months // 12)
+
+
+def budget_years(budget: Sequence[Mapping[str, Any]]) -> dict[int, int]:
+    """Each year's total in pence, from cost lines typed in whole pounds (lines not readable are left out:
+    `budget_problems` reports them)."""
+    totals: dict[int, int] = {}
+    for line in budget:
+        amount = whole_pounds(line.get("amount"))
+        year = line.get("year")
+        if amount is not None and isinstance(year, int):
+            totals[year] = totals.get(year, 0) + amount * 100
+    return dict(sorted(totals.items()))
+
+
+def budget_problems(
+    budget: Sequence[Mapping[str, Any]], *, min_pence: int, max_pence: int, max_years: int
+) -> list[RuleBroken]:
+    """Every cost line readable, and every year's total within the round's smallest and largest award."""
+    problems = []
+    for index, line in enumerate(budget, start=1):
+        if not str(line.get("item") or "").strip():
+            problems.append(RuleBroken(f"Enter what cost line {index} is for", field=f"item-{index - 1}"))
+        if whole_pounds(line.get("amount")) is None:
+            problems.append(
+                RuleBroken(
+                    f"Cost line {index} must be an amount in whole pounds, like 12,000",
+                    field=f"amount-{index - 1}",
+                )
+            )
+        year = line.get("year")
+        if not isinstance(year, int) or not 1 <= year <= max_years:
+            problems.append(RuleBroken(f"Select the year of cost line {index}", field=f"year-{index - 1}"))
+    if not budget:
+        problems.append(RuleBroken("Enter at least one cost line", field="item-0"))
+    for year, total in budget_years(budget).items():
+        if total < min_pence:
+            problems.append(
+                RuleBroken(
+                    f"Year {year} totals {pounds(total)}: the smallest grant a year is {pounds(min_pence)}"
+                )
+            )
+        elif total > max_pence:
+            problems.append(
+                RuleBroken(
+                    f"Year {year} totals {pounds(total)}: the largest grant a year is {pounds(max_pence)}"
+                )
+            )
+    return problems
+
+
+def income_problem(
+    *, annual_income_pounds: int | None, yearly_grant_pence: int, multiple: int
+) -> RuleBroken | None:
+    """The 2026-29 scheme's rule: annual income at least `multiple` times the largest yearly grant asked."""
+    if multiple == 0:
+        return None
+    needed = yearly_grant_pence * multiple
+    if annual_income_pounds is None or annual_income_pounds * 100 < needed:
+        return RuleBroken(
+            f"Your annual income must be at least {multiple} times the yearly grant you ask for "
+            f"({pounds(needed)} for {pounds(yearly_grant_pence)} a year). "
+            "Ask for less, or this round is not for you.",
+            field="budget",
+        )
+    return None
+
+
+def ineligible_reason(questions: Sequence[Mapping[str, Any]], answers: Mapping[str, Any]) -> str | None:
+    """The plain sentence for the first eligibility answer that makes an organisation ineligible."""
+    for question in questions:
+        if answers.get(question["key"]) is question["ineligible_answer"]:
+            return question["reason"]
+    return None
+
+
+def criteria_problems(weightings: Sequence[int]) -> list[RuleBroken]:
+    if not weightings:
+        return [RuleBroken("Add at least one assessment criterion", field="criteria")]
+    if sum(weightings) != CRITERIA_TOTAL:
+        return [
+            RuleBroken(
+                f"The weightings must total {CRITERIA_TOTAL} (they total {sum(weightings)})", field="criteria"
+            )
+        ]
+    return []
+
+
+def submission_problem(*, closes_at: datetime, now: datetime) -> RuleBroken | None:
+    """Applications are accepted strictly before the closing instant, by the server's clock."""
+    if now >= closes_at:
+        return RuleBroken("This grant round has closed: applications can no longer be sent")
+    return None

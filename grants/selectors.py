@@ -1,0 +1,96 @@
+"""Reads of the grants portal, scoped to the person asking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from calloffs.services import regions_covered
+from grants import rules
+from grants.models import Grant, GrantApplication, GrantRound, Registration
+from grants.sections import REGISTRATION, eligibility_section, round_section
+from portal.models import Region, User
+
+
+def public_rounds(*, region: str = "", kind: str = "") -> QuerySet[GrantRound]:
+    """Rounds open now, filtered by region code and by a kind of organisation that may apply."""
+    now = timezone.now()
+    rounds = GrantRound.objects.open_now(now).prefetch_related("regions")
+    if region:
+        rounds = rounds.filter(regions__code=region)
+    if kind:
+        rounds = [r for r in rounds.distinct() if not r.organisation_kinds or kind in r.organisation_kinds]
+        return GrantRound.objects.filter(pk__in=[r.pk for r in rounds]).prefetch_related("regions")
+    return rounds.distinct()
+
+
+def public_round(round_pk: int) -> GrantRound | None:
+    """A round the public may read: published (open, closed or decided), from its opening time."""
+    return (
+        GrantRound.objects.published()
+        .filter(pk=round_pk, opens_at__lte=timezone.now())
+        .prefetch_related("regions", "criteria")
+        .first()
+    )
+
+
+def grants_awarded() -> QuerySet[Grant]:
+    return Grant.objects.select_related("application__organisation", "region")
+
+
+def rounds_for(user: User) -> QuerySet[GrantRound]:
+    """The rounds a person manages: all for an MoJ admin; a commissioner's whose regions they all cover."""
+    if not (user.is_commissioner or user.is_moj_admin):
+        return GrantRound.objects.none()
+    covered = regions_covered(user)
+    rounds = GrantRound.objects.all()
+    if covered is not None:
+        outside = Region.objects.exclude(pk__in=covered)
+        rounds = rounds.filter(regions__isnull=False).exclude(regions__in=outside).distinct()
+    return rounds.prefetch_related("regions")
+
+
+def registrations_waiting() -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(status=Registration.Status.SUBMITTED)
+        .select_related("organisation")
+        .order_by("submitted_at")
+    )
+
+
+def applications_for_organisation(user: User) -> QuerySet[GrantApplication]:
+    membership = getattr(user, "membership", None)
+    if membership is None:
+        return GrantApplication.objects.none()
+    return GrantApplication.objects.filter(organisation_id=membership.organisation_id).select_related(
+        "grant_round"
+    )
+
+
+def registration_summary(registration: Registration) -> list:
+    return REGISTRATION.summary(registration.answers)
+
+
+def application_summary(application: GrantApplication) -> dict[str, Any]:
+    """What the applicant sent (or is about to): eligibility, answers, files, budget by year."""
+    grant_round = application.grant_round
+    section = round_section(grant_round.questions)
+    files = {f.question_key: f for f in application.files.all()}
+    rows = []
+    for question in section.questions:
+        value = (
+            files[question.key].name if question.key in files else question.value_text(application.answers)
+        )
+        if question.kind == "file" and question.key not in files:
+            value = "Not given"
+        rows.append({"key": question.key, "label": question.label, "value": value})
+    return {
+        "eligibility_rows": eligibility_section(grant_round.eligibility_questions).summary(
+            application.eligibility_answers
+        ),
+        "answer_rows": rows,
+        "budget_lines": application.budget,
+        "budget_years": rules.budget_years(application.budget),
+    }

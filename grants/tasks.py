@@ -1,0 +1,33 @@
+"""Background work of the grants portal (Celery). Each task is one call; each is safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from calloffs.tasks import RETRIES
+from grants import alerts, pdfs
+
+
+@shared_task(**RETRIES)
+def round_opened_alerts_send(self, round_id: int) -> int:
+    return alerts.round_opened_alerts_send(round_id=round_id)
+
+
+@shared_task(acks_late=True)
+def closing_reminders_send() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): reminders 7 days before rounds close."""
+    return alerts.closing_reminders_send()
+
+
+@shared_task
+def round_alerts_recheck() -> int:
+    """Every 15 minutes (CELERY_BEAT_SCHEDULE): the opening alerts of rounds opened in the last day."""
+    ids = alerts.rounds_to_alert()
+    for round_id in ids:
+        round_opened_alerts_send.delay(round_id)
+    return len(ids)
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def application_pdf_prepare(application_id: int) -> bool:
+    return pdfs.application_pdf_prepare(application_id=application_id)

@@ -1,0 +1,215 @@
+"""The grants portal in Chromium, every page audited: an organisation qualified on the framework learns it
+must still register for grants, registers, is accepted, hears of a North East round, is stopped by an
+eligibility question and then applies; a commissioner builds a round with three kinds of question, opens
+it, amends it, and cancels another."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from grants.models import GrantApplication, GrantRound, Registration
+from tests.browser.conftest import sign_in_as
+from tests.grants import factories as f
+from tests.suppliers.factories import PDF_BYTES
+from tests.suppliers.test_standing import standing_for
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def fill_date(page, group: str, day: str, month: str, year: str) -> None:
+    fieldset = page.get_by_role("group", name=group)
+    fieldset.get_by_label("Day").fill(day)
+    fieldset.get_by_label("Month").fill(month)
+    fieldset.get_by_label("Year").fill(year)
+
+
+def test_an_organisation_registers_is_accepted_is_alerted_and_applies(
+    page, context, audit, live_server, alice, ada, carol, organisation_a, tmp_path
+):
+    standing_for(organisation_a, regions=("north-east",))  # qualified on the framework
+    sign_in_as(context, live_server, alice)
+    page.goto(live_server.url + "/dashboard/")
+    page.get_by_role("link", name=re.compile("Grants: register your organisation")).click()
+    audit("grants home")
+    expect(page.get_by_text("does not register you")).to_be_visible()
+    page.get_by_role("link", name="Register for grants").click()
+    audit("registration")
+    page.get_by_label("How many trustees or directors").fill("six")
+    page.get_by_role("button", name="Save and continue").click()
+    audit("registration errors")
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_label("How many trustees or directors")).to_have_value("six")
+
+    page.get_by_label("How many trustees or directors").fill("6")
+    page.get_by_label("Annual income for your last financial year").fill("400,000")
+    fill_date(page, "When did that financial year end?", "31", "3", "2026")
+    page.get_by_label("Safeguarding").check()
+    page.get_by_label("Women", exact=True).check()
+    page.get_by_label("North East").check()
+    accounts = tmp_path / "accounts.pdf"
+    accounts.write_bytes(PDF_BYTES)
+    page.get_by_label("Your latest accounts").set_input_files(str(accounts))
+    page.get_by_role("button", name="Save and continue").click()
+    audit("check registration")
+    page.get_by_role("button", name="Send your registration").click()
+    audit("registration sent")
+    expect(page.get_by_text("Waiting for a decision")).to_be_visible()
+    context.clear_cookies()
+
+    sign_in_as(context, live_server, ada)
+    page.goto(live_server.url + "/dashboard/")
+    page.get_by_role("link", name="Grants registrations to decide").click()
+    audit("registrations to decide")
+    page.get_by_role("link", name=organisation_a.legal_name).click()
+    audit("registration review")
+    page.get_by_label(re.compile("Accept")).check()
+    page.get_by_role("button", name="Record the decision").click()
+    audit("decided")
+    assert Registration.objects.get(organisation=organisation_a).is_registered
+    context.clear_cookies()
+    decision = next(m for m in mail.outbox if alice.email in m.to and "grants registration" in m.subject)
+    assert "accepted" in decision.subject
+
+    grant_round = f.open_round(carol)  # a North East round opens; its alert goes once this commits
+    alert = next(m for m in mail.outbox if alice.email in m.to and grant_round.title in m.subject)
+    link = re.search(r"https?://\S*/grants/rounds/\d+/", alert.body).group(0)
+    sign_in_as(context, live_server, alice)
+    page.goto(live_server.url + urlsplit(link).path)
+    audit("round page")
+    page.get_by_role("button", name="Apply for this grant").click()
+    audit("eligibility")
+    page.get_by_label("No").check()
+    page.get_by_role("button", name="Continue").click()
+    audit("not eligible")
+    expect(page.get_by_text(f.ELIGIBILITY_REASON)).to_be_visible()
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Continue").click()
+    audit("task list")
+
+    page.get_by_role("link", name="Your answers", exact=True).click()
+    audit("answers")
+    page.get_by_label("What will the grant pay for?").fill("A mentor for each woman leaving custody.")
+    page.get_by_label("How many women will you support?").fill("40")
+    page.get_by_label("Tyneside").check()
+    page.get_by_role("button", name="Save and continue").click()
+    audit("answers saved")
+    page.get_by_role("link", name="Your budget", exact=True).click()
+    audit("budget")
+    page.get_by_label("Cost line 1: year").select_option("1")
+    page.get_by_label("Cost line 1: what it is for").fill("Mentor")
+    page.get_by_label("Cost line 1: amount (£)").fill("150,000")
+    page.get_by_role("button", name="Save and continue").click()
+    audit("budget over the limit")
+    expect(page.get_by_text("the largest grant a year is £100,000").first).to_be_visible()
+    page.get_by_label("Cost line 1: amount (£)").fill("40,000")
+    page.get_by_role("button", name="Save and continue").click()
+    audit("budget saved")
+    page.get_by_role("link", name="Check your answers and send").click()
+    audit("check your answers")
+    page.get_by_label("Your full name").fill("Alice Able")
+    page.get_by_label("Your role in the organisation").fill("Director")
+    page.get_by_role("button", name="Sign and send the application").click()
+    audit("receipt")
+    expect(page.get_by_role("heading", name="Application sent")).to_be_visible()
+    assert GrantApplication.objects.get(organisation=organisation_a).is_submitted
+    assert any(alice.email in m.to and "We received your grant application" in m.subject for m in mail.outbox)
+
+
+def test_a_commissioner_builds_a_round_with_three_kinds_of_question_and_opens_it(
+    page, context, audit, live_server, carol
+):
+    sign_in_as(context, live_server, carol)
+    page.goto(live_server.url + "/dashboard/")
+    page.get_by_role("link", name=re.compile("Grant rounds: build")).click()
+    audit("grant rounds")
+    page.get_by_role("link", name="Create a grant round").click()
+    audit("new round")
+    page.get_by_label("Title").fill("Young adults' mentoring")
+    page.get_by_label("Purpose").fill("Mentoring for young adults (18 to 25) on probation.")
+    page.get_by_label("North East").check()
+    page.get_by_label("Total budget (£)").fill("300,000")
+    fill_date(page, "Opening date", "1", "1", "2027")
+    fill_date(page, "Closing date", "1", "3", "2027")
+    page.get_by_role("button", name="Save").click()
+    audit("round errors")
+    expect(page.get_by_text("Enter the decision date").first).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("Young adults' mentoring")
+    fill_date(page, "Decision date", "1", "5", "2027")
+    page.get_by_role("button", name="Save").click()
+    audit("round saved")
+
+    page.get_by_role("link", name="Add an eligibility question").click()
+    audit("eligibility question")
+    page.get_by_label("Question (answered yes or no)").fill("Do you work with young adults?")
+    page.get_by_role("group", name="Which answer makes an organisation ineligible?").get_by_label(
+        "No"
+    ).check()
+    page.get_by_label("What an ineligible organisation is told").fill(
+        "This round is for work with young adults."
+    )
+    page.get_by_role("button", name="Add the question").click()
+    audit("eligibility question added")
+
+    for label, kind in (
+        ("What will you do?", "Long text, with a word limit"),
+        ("How much will it cost a year?", "An amount of money"),
+        ("Which age group?", "One choice from a list"),
+        ("Anything else?", "Short text"),
+    ):
+        page.get_by_role("link", name="Add an application question").click()
+        audit(f"question: {kind}")
+        page.get_by_label("Question", exact=True).fill(label)
+        page.get_by_label(kind).check()
+        if kind.startswith("Long text"):
+            page.get_by_label("Word limit (long text only)").fill("250")
+        if kind.startswith("One choice"):
+            page.get_by_label("Choices (one choice or several only)").fill("18 to 21\n22 to 25")
+        page.get_by_role("group", name="Must applicants answer it?").get_by_label("Yes").check()
+        page.get_by_role("button", name="Add the question").click()
+    audit("questions added")
+    page.get_by_role("button", name="Remove Anything else?").click()
+    audit("question removed")
+
+    page.get_by_role("link", name="Set the assessment criteria").click()
+    audit("criteria")
+    page.get_by_label("Criterion 1", exact=True).fill("Need")
+    page.get_by_label("Weighting of criterion 1 (%)").fill("70")
+    page.get_by_label("Criterion 2", exact=True).fill("Value for money")
+    page.get_by_label("Weighting of criterion 2 (%)").fill("20")
+    page.get_by_role("button", name="Save the criteria").click()
+    audit("criteria errors")
+    expect(page.get_by_text("The weightings must total 100 (they total 90)").first).to_be_visible()
+    page.get_by_label("Weighting of criterion 2 (%)").fill("30")
+    page.get_by_role("button", name="Save the criteria").click()
+
+    page.get_by_role("link", name="Preview the round as applicants see it").click()
+    audit("preview")
+    expect(page.get_by_role("group", name="Which age group?")).to_be_visible()
+    page.get_by_role("link", name="Back to the round").click()
+    page.get_by_role("button", name="Publish the round").click()
+    audit("published")
+    grant_round = GrantRound.objects.get(title="Young adults' mentoring")
+    assert grant_round.status == GrantRound.Status.OPEN
+    assert [q["kind"] for q in grant_round.questions] == ["long_text", "money", "choice"]
+
+    page.get_by_role("link", name="Amend the round").click()
+    audit("amend")
+    page.get_by_label("What changed").fill("The closing date is a week later.")
+    fill_date(page, "New closing date (optional)", "8", "3", "2027")
+    page.get_by_role("button", name="Amend the round").click()
+    audit("amended")
+    grant_round.refresh_from_db()
+    assert grant_round.version == 2
+
+    page.get_by_role("link", name="Cancel the round").click()
+    audit("cancel")
+    page.get_by_role("button", name="Cancel the round").click()
+    audit("cancel errors")
+    page.get_by_label("Reason").fill("The fund was withdrawn.")
+    page.get_by_role("button", name="Cancel the round").click()
+    audit("cancelled")
+    grant_round.refresh_from_db()
+    assert grant_round.status == GrantRound.Status.CANCELLED

@@ -1,0 +1,142 @@
+"""Grants records made through the services, as the pages make them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from grants import services
+from grants.models import GrantApplication, GrantRound, Registration
+from portal.models import Region, User
+from tests.suppliers.factories import PDF_BYTES
+
+ELIGIBILITY_REASON = "This round is only for organisations that work with women on probation."
+
+
+def accounts() -> SimpleUploadedFile:
+    return SimpleUploadedFile("accounts.pdf", PDF_BYTES, content_type="application/pdf")
+
+
+def registration_answers(regions=("north-east",), income: str = "400,000") -> dict[str, Any]:
+    return {
+        "legal_form": "cio",
+        "charity_number": "1190001",
+        "trustees": "6",
+        "annual_income": income,
+        "year_end": "2026-03-31",
+        "policies": ["safeguarding"],
+        "people": ["women"],
+        "regions": list(regions),
+    }
+
+
+def sent_registration(user: User, **answers: Any) -> Registration:
+    registration = services.registration_save(
+        user=user,
+        organisation=user.membership.organisation,
+        answers=registration_answers(**answers),
+        accounts=accounts(),
+    )
+    return services.registration_submit(user=user, registration=registration)
+
+
+def registered(user: User, admin: User, **answers: Any) -> Registration:
+    return services.registration_decide(
+        user=admin, registration=sent_registration(user, **answers), accept=True
+    )
+
+
+def round_data(**changes: Any) -> dict[str, Any]:
+    now = timezone.now()
+    closes = now + timedelta(days=30)
+    data = {
+        "title": "Women's mentoring in the North East",
+        "purpose": "Mentoring for women on probation.",
+        "fund": "Regional Outcomes and Innovation Fund (ROIF)",
+        "regions": [Region.objects.get(code="north-east")],
+        "total_budget_pence": 500_000_00,
+        "min_award_pence": 8_000_00,
+        "max_award_pence": 100_000_00,
+        "max_duration_months": 24,
+        "organisation_kinds": [],
+        "income_multiple": 2,
+        "opens_at": now - timedelta(hours=1),
+        "closes_at": closes,
+        "decision_date": (closes + timedelta(days=40)).date(),
+    }
+    data.update(changes)
+    return data
+
+
+def publishable_round(commissioner: User, **changes: Any) -> GrantRound:
+    grant_round = services.round_save(user=commissioner, data=round_data(**changes))
+    services.round_eligibility_question_add(
+        user=commissioner,
+        grant_round=grant_round,
+        label="Does your organisation work with women on probation?",
+        ineligible_answer=False,
+        reason=ELIGIBILITY_REASON,
+    )
+    for label, kind, limit in (
+        ("What will the grant pay for?", "long_text", 200),
+        ("How many women will you support?", "text", None),
+        ("Which area will you work in?", "choice", None),
+    ):
+        services.round_question_add(
+            user=commissioner,
+            grant_round=grant_round,
+            label=label,
+            hint="",
+            kind=kind,
+            required=True,
+            word_limit=limit,
+            choices=["Tyneside", "Teesside"] if kind == "choice" else [],
+        )
+    services.round_criteria_set(
+        user=commissioner, grant_round=grant_round, criteria=[("Need", 60), ("Value for money", 40)]
+    )
+    return GrantRound.objects.get(pk=grant_round.pk)
+
+
+def open_round(commissioner: User, *, now: datetime | None = None, **changes: Any) -> GrantRound:
+    grant_round = publishable_round(commissioner, **changes)
+    return services.round_publish(user=commissioner, grant_round=grant_round, now=now or grant_round.opens_at)
+
+
+def good_answers(grant_round: GrantRound) -> dict[str, Any]:
+    keys = [q["key"] for q in grant_round.questions]
+    return {keys[0]: "A mentor for each woman.", keys[1]: "40", keys[2]: "c0"}
+
+
+def ready_application(
+    user: User, grant_round: GrantRound, *, now: datetime | None = None
+) -> GrantApplication:
+    """Eligible, answered and budgeted: ready to sign and send."""
+    application = services.application_start(user=user, grant_round=grant_round, now=now)
+    key = grant_round.eligibility_questions[0]["key"]
+    services.application_eligibility_answer(user=user, application=application, answers={key: True}, now=now)
+    services.application_answers_save(
+        user=user, application=application, answers=good_answers(grant_round), now=now
+    )
+    services.application_budget_save(
+        user=user,
+        application=application,
+        lines=[
+            {"year": 1, "item": "Mentor", "amount": "40,000"},
+            {"year": 2, "item": "Mentor", "amount": "40,000"},
+        ],
+        now=now,
+    )
+    return GrantApplication.objects.get(pk=application.pk)
+
+
+def submitted_application(
+    user: User, grant_round: GrantRound, *, now: datetime | None = None
+) -> GrantApplication:
+    application = ready_application(user, grant_round, now=now)
+    return services.application_submit(
+        user=user, application=application, signed_name="Alice Able", signed_role="Director", now=now
+    )
