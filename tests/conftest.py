@@ -154,7 +154,9 @@ DATA_MIGRATIONS = [
 
 @pytest.fixture(autouse=True)
 def _migrated_data(request):
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
         for module, function in DATA_MIGRATIONS:
             getattr(import_module(module), function)(apps, None)
