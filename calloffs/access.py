@@ -16,6 +16,7 @@ from calloffs.models import (
     OpportunityDocument,
     Tender,
 )
+from calloffs.sealed import own_tenders
 from portal.access import Policy, refuse
 
 STAFF = Policy("commissioner or MoJ admin", lambda user: user.is_commissioner or user.is_moj_admin)
@@ -83,11 +84,12 @@ def clarification_for_user(request: HttpRequest, question_pk: int) -> Clarificat
 
 
 def tender_for_member(request: HttpRequest, tender_pk: int) -> Tender:
-    """A tender of the person's own organisation; anyone else's is 404, whoever asks."""
-    membership = getattr(request.user, "membership", None)
+    """A tender of the person's own organisation (`calloffs.sealed.own_tenders`); anyone else's, staff
+    included, is 404. The one way a bidder's page gets its tender."""
     tender = (
-        Tender.objects.filter(pk=tender_pk, organisation_id=getattr(membership, "organisation_id", None))
-        .select_related("competition", "lot", "current_version")
+        own_tenders(request.user)
+        .select_related("competition", "lot", "organisation", "submitter", "current_version")
+        .filter(pk=tender_pk)
         .first()
     )
     if tender is None:

@@ -590,6 +590,15 @@ def outcome_letter_for(user: User, tender_pk: int, letter_pk: int) -> OutcomeLet
     )
 
 
+def outcome_letters_for(user: User, tender_pk: int) -> QuerySet[OutcomeLetter]:
+    """A tender's outcome letters, oldest first, for the people of the organisation whose tender it is."""
+    return (
+        OutcomeLetter.objects.filter(tender_id=tender_pk, tender__in=sealed.own_tenders(user))
+        .select_related("award__lot")
+        .order_by("created_at", "pk")
+    )
+
+
 @dataclass(frozen=True)
 class PartnerSought:
     organisation: Organisation

@@ -23,15 +23,6 @@ def tenders_of(user: User) -> QuerySet[Tender]:
     )
 
 
-def own_tender(user: User, tender_pk: int) -> Tender | None:
-    return (
-        own_tenders(user)
-        .select_related("competition", "lot", "organisation", "submitter")
-        .filter(pk=tender_pk)
-        .first()
-    )
-
-
 def own_file(tender: Tender, file_pk: int) -> TenderFile | None:
     return tender.files.filter(pk=file_pk).first()
 

@@ -1,7 +1,7 @@
 """The bidder's pages (DOMAIN.md §5): the organisation's tenders, each tender's task list and task pages,
 checking and submitting, the receipt, withdrawing.
 
-Every page reads its tender through `calloffs.sealed.own_tenders` (`_own_tender`): any other
+Every page reads its tender through `calloffs.access.tender_for_member`: any other
 organisation, and staff, get 404. Every change is one service call, which judges the person, the
 deadline and the rules on the server; its refusal is shown on the page with what was typed.
 """
@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from calloffs import tender_receipts, tender_selectors, tendering_rules
+from calloffs import selectors, tender_receipts, tender_selectors, tendering_rules
+from calloffs.access import tender_for_member
 from calloffs.forms import show_problems
 from calloffs.forms_tenders import (
     PartnerFormSet,
@@ -29,18 +30,10 @@ from calloffs.forms_tenders import (
 from calloffs.models import ChecklistItem, Competition, EvaluationCriterion, Lot, Tender, TenderFile
 from calloffs.services import tenders as services
 from portal import uploads
-from portal.access import ORGANISATION_ADMIN, SUPPLIER_MEMBER, refuse
+from portal.access import ORGANISATION_ADMIN, SUPPLIER_MEMBER
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.models import User
-
-
-def _own_tender(request: HttpRequest, tender_pk: int) -> Tender:
-    tender = tender_selectors.own_tender(request.user, tender_pk)
-    if tender is None:
-        refuse(request, f"tender {tender_pk} is not their organisation's")
-        raise Http404
-    return tender
 
 
 def _task_list_url(tender: Tender) -> str:
@@ -80,8 +73,17 @@ def _base_context(request: HttpRequest, tender: Tender) -> dict:
 
 @access_policy(SUPPLIER_MEMBER)
 def tender_list(request: HttpRequest) -> HttpResponse:
-    tenders = list(tender_selectors.tenders_of(request.user))
-    return render(request, "calloffs/tenders/list.html", {"tenders": tenders, "now": timezone.now()})
+    context = {
+        "tenders": list(tender_selectors.tenders_of(request.user)),
+        "now": timezone.now(),
+        "reconfirm_tenders": _reconfirm_tenders(request),
+    }
+    return render(request, "calloffs/tenders/list.html", context)
+
+
+def _reconfirm_tenders(request: HttpRequest) -> list[Tender]:
+    """The organisation's tenders to confirm again after an amendment: the first thing its pages show."""
+    return list(selectors.tenders_needing_reconfirmation(request.user.membership.organisation_id))
 
 
 @access_policy(SUPPLIER_MEMBER)
@@ -103,7 +105,7 @@ def tender_start(request: HttpRequest, lot_pk: int) -> HttpResponse:
 
 @access_policy(SUPPLIER_MEMBER)
 def tender_detail(request: HttpRequest, tender_pk: int) -> HttpResponse:
-    tender = _own_tender(request, tender_pk)
+    tender = tender_for_member(request, tender_pk)
     groups = tender_selectors.tender_task_groups(tender)
     tasks = [task for group in groups for task in group.tasks]
     context = {
@@ -115,6 +117,8 @@ def tender_detail(request: HttpRequest, tender_pk: int) -> HttpResponse:
         "task_count": len(tasks),
         "versions": list(tender.versions.all()),
         "submitter": tender.submitter,
+        "letters": list(selectors.outcome_letters_for(request.user, tender.pk)),
+        "reconfirm_tenders": _reconfirm_tenders(request),
     }
     return render(request, "calloffs/tenders/task_list.html", context)
 
@@ -158,7 +162,7 @@ def _upload_page(
 
 @access_policy(SUPPLIER_MEMBER)
 def tender_response(request: HttpRequest, tender_pk: int, criterion_pk: int) -> HttpResponse:
-    tender = _own_tender(request, tender_pk)
+    tender = tender_for_member(request, tender_pk)
     criterion = EvaluationCriterion.objects.filter(pk=criterion_pk, competition=tender.competition).first()
     if criterion is None:
         raise Http404
@@ -214,7 +218,7 @@ def _checklist_item(tender: Tender, item_pk: int, *, signed: bool) -> ChecklistI
 
 @access_policy(SUPPLIER_MEMBER)
 def tender_document(request: HttpRequest, tender_pk: int, item_pk: int) -> HttpResponse:
-    tender = _own_tender(request, tender_pk)
+    tender = tender_for_member(request, tender_pk)
     item = _checklist_item(tender, item_pk, signed=False)
     return _upload_page(
         request,
@@ -232,7 +236,7 @@ def tender_document(request: HttpRequest, tender_pk: int, item_pk: int) -> HttpR
 
 @access_policy(SUPPLIER_MEMBER)
 def tender_file_download(request: HttpRequest, tender_pk: int, file_pk: int) -> HttpResponse:
-    tender = _own_tender(request, tender_pk)
+    tender = tender_for_member(request, tender_pk)
     tender_file = tender_selectors.own_file(tender, file_pk)
     if tender_file is None:
         raise Http404
@@ -244,7 +248,7 @@ def tender_file_download(request: HttpRequest, tender_pk: int, file_pk: int) -> 
 @access_policy(SUPPLIER_MEMBER)
 @require_POST
 def tender_file_remove(request: HttpRequest, tender_pk: int, file_pk: int) -> HttpResponse:
-    tender = _own_tender(request, tender_pk)
+    tender = tender_for_member(request, tender_pk)
     tender_file = tender_selectors.own_file(tender, file_pk)
     if tender_file is None:
         raise Http404
@@ -262,7 +266,7 @@ def tender_file_remove(request: HttpRequest, tender_pk: int, file_pk: int) -> Ht
 
 @access_policy(SUPPLIER_MEMBER)
 def tender_sign(request: HttpRequest, tender_pk: int, item_pk: int) -> HttpResponse:
-    tender = _own_tender(request, tender_pk)
+    tender = tender_for_member(request, tender_pk)
     item = _checklist_item(tender, item_pk, signed=True)
     signature = tender.signatures.filter(checklist_item=item).select_related("signed_by").first()
     form = SignForm()
@@ -294,7 +298,7 @@ def tender_sign(request: HttpRequest, tender_pk: int, item_pk: int) -> HttpRespo
 
 @access_policy(SUPPLIER_MEMBER)
 def tender_partners(request: HttpRequest, tender_pk: int) -> HttpResponse:
-    tender = _own_tender(request, tender_pk)
+    tender = tender_for_member(request, tender_pk)
     yes_no = {True: "yes", False: "no", None: ""}
     form = SupplyChainForm(
         initial={
@@ -334,7 +338,7 @@ def tender_partners(request: HttpRequest, tender_pk: int) -> HttpResponse:
 
 @access_policy(ORGANISATION_ADMIN)
 def tender_submitter(request: HttpRequest, tender_pk: int) -> HttpResponse:
-    tender = _own_tender(request, tender_pk)
+    tender = tender_for_member(request, tender_pk)
     members = User.objects.filter(membership__organisation_id=tender.organisation_id).order_by("email")
     form = SubmitterForm(initial={"submitter": tender.submitter_id}, members=members)
     if request.method == "POST":
@@ -363,7 +367,7 @@ def _missing_links(tender: Tender) -> list[dict[str, str]]:
 
 @access_policy(SUPPLIER_MEMBER)
 def tender_check(request: HttpRequest, tender_pk: int) -> HttpResponse:
-    tender = _own_tender(request, tender_pk)
+    tender = tender_for_member(request, tender_pk)
     context = {**_base_context(request, tender), "missing": _missing_links(tender), "error": ""}
     return render(request, "calloffs/tenders/check.html", context)
 
@@ -371,7 +375,7 @@ def tender_check(request: HttpRequest, tender_pk: int) -> HttpResponse:
 @access_policy(SUPPLIER_MEMBER)
 @require_POST
 def tender_submit(request: HttpRequest, tender_pk: int) -> HttpResponse:
-    tender = _own_tender(request, tender_pk)
+    tender = tender_for_member(request, tender_pk)
     try:
         version = services.tender_submit(tender=tender, user=request.user)
     except RuleBroken as error:
@@ -387,7 +391,7 @@ def tender_submit(request: HttpRequest, tender_pk: int) -> HttpResponse:
 
 @access_policy(SUPPLIER_MEMBER)
 def tender_withdraw(request: HttpRequest, tender_pk: int) -> HttpResponse:
-    tender = _own_tender(request, tender_pk)
+    tender = tender_for_member(request, tender_pk)
     error = ""
     if request.method == "POST":
         try:
@@ -405,7 +409,7 @@ def tender_withdraw(request: HttpRequest, tender_pk: int) -> HttpResponse:
 
 @access_policy(SUPPLIER_MEMBER)
 def tender_receipt(request: HttpRequest, tender_pk: int, version: int) -> HttpResponse:
-    tender = _own_tender(request, tender_pk)
+    tender = tender_for_member(request, tender_pk)
     submitted = tender_selectors.own_version(tender, version)
     if submitted is None:
         raise Http404
@@ -415,7 +419,7 @@ def tender_receipt(request: HttpRequest, tender_pk: int, version: int) -> HttpRe
 
 @access_policy(SUPPLIER_MEMBER)
 def tender_receipt_pdf(request: HttpRequest, tender_pk: int, version: int) -> HttpResponse:
-    tender = _own_tender(request, tender_pk)
+    tender = tender_for_member(request, tender_pk)
     submitted = tender_selectors.own_version(tender, version)
     if submitted is None or not submitted.receipt_pdf:
         raise Http404

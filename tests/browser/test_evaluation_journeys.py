@@ -9,20 +9,11 @@ from playwright.sync_api import expect
 
 from calloffs.models import Competition, ConflictDeclaration, ModeratedScore, Score, Tender
 from tests.browser.conftest import sign_in_as
+from tests.browser.tendering_steps import score_every_criterion, submit
 from tests.calloffs import evaluation_factories as ef
 from tests.factories import AdminFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def submit(page) -> None:
-    page.locator("main form [type=submit]").last.click()
-
-
-def score_every_criterion(page, competition, scores: list[int], text_name: str, text: str) -> None:
-    for criterion, value in zip(competition.criteria.all(), scores, strict=True):
-        page.check(f"input[name=score_{criterion.pk}][value='{value}']")
-        page.fill(f"textarea[name={text_name}_{criterion.pk}]", text)
 
 
 def test_tenders_are_opened_evaluated_moderated_and_ranked(

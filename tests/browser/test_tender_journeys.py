@@ -10,33 +10,10 @@ from playwright.sync_api import expect
 
 from calloffs.models import TenderVersion
 from tests.browser.conftest import sign_in_as
+from tests.browser.tendering_steps import PDF_FILE, TEXT_FILE, open_task, sign, upload
 from tests.calloffs.tender_helpers import biddable_competition, qualify
-from tests.suppliers.factories import PDF_BYTES
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-PDF_FILE = {"name": "model.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
-TEXT_FILE = {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"not a document"}
-
-
-def open_task(page, audit, name: str) -> None:
-    page.get_by_role("link", name=name, exact=True).click()
-    audit(name)
-
-
-def upload(page, audit, task: str) -> None:
-    open_task(page, audit, task)
-    page.set_input_files("input[name=file]", files=[PDF_FILE])
-    page.get_by_role("button", name="Upload", exact=True).click()
-    expect(page.get_by_text(f"{task}: document uploaded")).to_be_visible()
-
-
-def sign(page, audit, form: str) -> None:
-    open_task(page, audit, form)
-    page.fill("input[name=signed_name]", "Alice Able")
-    page.fill("input[name=signed_role]", "Chief executive")
-    page.get_by_role("button", name="Sign the form").click()
-    expect(page.get_by_text(f"{form}: signed")).to_be_visible()
 
 
 def test_a_supplier_tenders_from_the_competition_page_to_the_receipt(

@@ -8,8 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from calloffs import services as calloff_services
 from calloffs.models import Competition, Tender, TenderVersion
+from calloffs.services import awards
 from calloffs.services import tenders as services
+from tests.calloffs.award_factories import decidable_lot
 from tests.calloffs.tender_helpers import biddable_competition, complete, pdf, qualify
 from tests.suppliers.factories import upload
 
@@ -245,6 +248,7 @@ def test_another_organisation_gets_404_on_every_tender_url(client, tender, alice
         url("tender_withdraw", tender.pk),
         url("tender_receipt", tender.pk, 1),
         url("tender_receipt_pdf", tender.pk, 1),
+        url("tender_reconfirm", tender.pk),
     ]
     client.force_login(bea)
     for address in addresses:
@@ -253,3 +257,35 @@ def test_another_organisation_gets_404_on_every_tender_url(client, tender, alice
     assert tender.competition.title not in client.get(url("tender_list")).content.decode()
     Tender.objects.filter(pk=tender.pk).update(updated_at=timezone.now() - timedelta(days=1))
     assert Tender.objects.get(pk=tender.pk).status == Tender.Status.SUBMITTED
+
+
+def test_a_tender_to_confirm_again_is_the_first_thing_on_the_bidders_pages(client, tender, alice, carol):
+    complete(tender, alice)
+    services.tender_submit(tender=tender, user=alice)
+    reconfirm = url("tender_reconfirm", tender.pk)
+    client.force_login(alice)
+    for address in (url("tender_list"), url("tender_detail", tender.pk)):
+        assert reconfirm not in client.get(address).content.decode()
+    calloff_services.competition_amend(competition=tender.competition, user=carol, summary="Weekends too.")
+    for address in (url("tender_list"), url("tender_detail", tender.pk)):
+        page = client.get(address).content.decode()
+        main = page[page.index("<main") :]
+        assert reconfirm in main and main.index(reconfirm) < main.index("<h1"), address
+        assert "The invitation changed after you submitted" in page
+
+
+def test_the_tender_page_lists_its_own_outcome_letters_only(
+    client, carol, alice, bea, organisation_a, organisation_b, django_assert_max_num_queries
+):
+    decidable = decidable_lot(carol, organisation_a, organisation_b)
+    award = awards.award_lot(lot=decidable.lot, tender=decidable.best, user=carol)
+    own, other = (award.letters.get(tender=tender) for tender in (decidable.best, decidable.second))
+    client.force_login(alice)
+    with django_assert_max_num_queries(25):
+        page = client.get(url("tender_detail", decidable.best.pk)).content.decode()
+    assert url("outcome_letter_pdf", decidable.best.pk, own.pk) in page
+    assert "Outcome letter for lot 1" in page and f"/letters/{other.pk}.pdf" not in page
+    client.force_login(bea)
+    page = client.get(url("tender_detail", decidable.second.pk)).content.decode()
+    assert url("outcome_letter_pdf", decidable.second.pk, other.pk) in page
+    assert f"/letters/{own.pk}.pdf" not in page
