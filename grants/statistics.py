@@ -16,6 +16,8 @@ A fixed number of queries, whatever the data.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Q, QuerySet, Sum
 
 from calloffs.statistics import Cell, Figure, Period, Row, Section, count_cell, money_cell
@@ -50,18 +52,13 @@ def counted_grants(period: Period) -> QuerySet[Grant]:
     return grants
 
 
-def _money_rows(groups: dict, labels) -> tuple[Row, ...]:
-    empty = {"n": 0, "value": 0}
-    return tuple(
-        Row(
-            label,
-            (
-                count_cell(groups.get(key, empty)["n"]),
-                money_cell(groups.get(key, empty)["value"] or 0, groups.get(key, empty)["n"]),
-            ),
-        )
-        for key, label in labels
-    )
+def _money_rows(groups: dict, labels: Iterable[tuple]) -> tuple[Row, ...]:
+    """A row of the number of grants and their value for each (key, label), from `groups` by key."""
+    rows = []
+    for key, label in labels:
+        group = groups.get(key, {"n": 0, "value": 0})
+        rows.append(Row(label, (count_cell(group["n"]), money_cell(group["value"] or 0, group["n"]))))
+    return tuple(rows)
 
 
 def grants_section(period: Period) -> Section:
