@@ -57,3 +57,8 @@ class GrantsConfig(AppConfig):
             )
         address = settings.SITE_URL + reverse("grants:round_list")
         return f"Grants: one round open, one closed with an application; see {address}."
+
+    def statistics_sections(self, period):
+        from grants.statistics import grants_section
+
+        return [grants_section(period)]

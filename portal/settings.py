@@ -54,6 +54,12 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 OCDS_OCID_PREFIX = env_str("OCDS_OCID_PREFIX", "ocds-xxxxxx")
 OCDS_PUBLISHER_NAME = "Ministry of Justice"
 OCDS_LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+# 360Giving (grants.threesixty): grant identifiers start with the publisher's prefix, which 360Giving
+# assigns when the MoJ registers as a publisher; "360G-moj-probation" is a placeholder until then. The
+# funder is identified on the government organisation register (GB-GOR; D18 is the Ministry of Justice).
+THREESIXTY_IDENTIFIER_PREFIX = env_str("THREESIXTY_IDENTIFIER_PREFIX", "360G-moj-probation")
+THREESIXTY_FUNDER_ID = "GB-GOR-D18"
+THREESIXTY_FUNDER_DEPARTMENT = "HM Prison and Probation Service"
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",

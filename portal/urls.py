@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("suppliers.urls")),
     path("", include("calloffs.urls")),
     path("grants/", include("grants.urls")),
+    path("open-data/360giving/", include("grants.urls_open_data")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

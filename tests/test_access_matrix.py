@@ -8,16 +8,20 @@ The people and the records the URLs point at are built once for the module (`wor
 a savepoint of it, so what one case changes (a POST that succeeds) the next never sees.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from calloffs import alerts, tender_receipts
 from calloffs import services as calloff_services
 from calloffs.services import awards as award_services
 from calloffs.services import clarifications, evaluation
 from calloffs.services import tenders as tender_services
+from grants.models import GrantRound
 from portal import services
 from portal.models import Message
 from suppliers import services as sq_services
@@ -26,7 +30,8 @@ from tests.calloffs import award_factories, evaluation_factories, tender_helpers
 from tests.calloffs import factories as calloff_factories
 from tests.calloffs.tender_factories import started_tender
 from tests.conftest import built_once, make_personas
-from tests.factories import AdminFactory, MembershipFactory, region
+from tests.factories import AdminFactory, MembershipFactory, OrganisationFactory, region
+from tests.grants import award_factories as grant_awards
 from tests.grants import factories as grants_factories
 from tests.suppliers import factories as sq_factories
 
@@ -146,6 +151,9 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:open_data": ("GET", EVERYONE),
     "calloffs:ocds_releases": ("GET", EVERYONE),
     "calloffs:ocds_competition": ("GET", EVERYONE),
+    # Transparency: the 360Giving open data of grants awarded is public
+    "threesixty:grants_json": ("GET", EVERYONE),
+    "threesixty:grants_csv": ("GET", EVERYONE),
     # Opportunity alerts: each supplier's own e-mail settings; the unsubscribe link is its own proof
     "calloffs:alert_settings": ("GET", SUPPLIER_MEMBERS),
     "calloffs:alerts_unsubscribe": ("GET", EVERYONE),
@@ -456,13 +464,18 @@ def award_kwargs(carol, organisation_a, organisation_b) -> dict:
 
 def grants_kwargs(*, alice, bob, carol, ada) -> dict:
     """Organisation A registered for grants, with a draft application to an open round and a sent one
-    to another; a registration waiting for a decision; a draft round (carol's, North East)."""
+    to another; a registration waiting for a decision; a draft round (carol's, North East); a decided
+    round with a grant to another organisation."""
     grants_factories.registered(alice, ada)
     waiting = grants_factories.sent_registration(MembershipFactory().user)
     open_round = grants_factories.open_round(carol)
     draft = grants_factories.ready_application(bob, open_round)
     sent_round = grants_factories.open_round(carol, title="Sent round")
     sent = grants_factories.submitted_application(alice, sent_round)
+    decided_round = grant_awards.grant_round(
+        carol, closes_at=timezone.now() - timedelta(days=60), status=GrantRound.Status.DECIDED
+    )
+    grant_awards.grant(decided_round, OrganisationFactory(), pounds=50_000)  # for the 360Giving open data
     return {
         "grant_round_pk": grants_factories.publishable_round(carol).pk,
         "open_round_pk": open_round.pk,

@@ -63,6 +63,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
         "ocid_prefix": settings.OCDS_OCID_PREFIX,
         "page_size": ocds.PAGE_SIZE,
         "licence_url": settings.OCDS_LICENCE_URL,
+        "threesixty_prefix": settings.THREESIXTY_IDENTIFIER_PREFIX,
     }
     return render(request, "calloffs/transparency/open_data.html", context)
 

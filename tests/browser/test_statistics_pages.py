@@ -2,9 +2,13 @@
 chart an image with a text alternative, its numbers in a table), chooses a year and a region, and
 finds the open data; an organisation's admin says what partners it is looking for."""
 
+import json
 import re
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from calloffs import statistics
@@ -15,6 +19,7 @@ from tests.calloffs import factories as f
 from tests.calloffs import statistics_factories as awards
 from tests.calloffs.tender_factories import submitted_tender
 from tests.factories import OrganisationFactory
+from tests.grants import award_factories as grant_awards
 from tests.suppliers import factories as sq_factories
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -46,9 +51,43 @@ def test_a_visitor_reads_the_statistics_as_charts_and_tables(page, audit, live_s
     tenders = page.get_by_role("table", name=re.compile("Tenders received, and from whom"))
     expect(tenders.get_by_role("row", name=re.compile("All tenders"))).to_contain_text("0")
 
-    page.get_by_role("link", name="download every competition as open data").click()
+    page.get_by_role("link", name="download every competition and every grant awarded as open data").click()
     audit("open data")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Open data about competitions")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open data about competitions and grants")
+
+
+def test_a_visitor_reads_the_grants_figures_and_downloads_the_grants_open_data(
+    page, audit, live_server, carol
+):
+    now = timezone.now()
+    grant_round = grant_awards.grant_round(carol, closes_at=now - timedelta(minutes=30))
+    for pounds in (10_000, 20_000, 30_000):
+        grant_awards.grant(
+            grant_round,
+            grant_awards.registered_organisation(),
+            pounds=pounds,
+            accepted_at=now - timedelta(minutes=5),
+        )
+
+    page.goto(live_server.url + "/statistics/")
+    audit("statistics with grants")
+    expect(page.get_by_role("heading", name="Grants", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("img", name="Grants awarded and their value, by region: bar chart")
+    ).to_be_visible()
+    by_region = page.get_by_role("table", name=re.compile("Grants awarded and their value, by region"))
+    expect(by_region.get_by_role("row", name=re.compile("North East"))).to_contain_text("£60,000")
+
+    page.get_by_role("link", name="download every competition and every grant awarded as open data").click()
+    audit("open data with grants")
+    expect(page.get_by_role("heading", name="Open data about grants")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Every grant awarded, as a spreadsheet (CSV)").click()
+    assert download.value.suggested_filename == "grants.csv"
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Every grant awarded, in JSON").click()
+    package = json.loads(Path(download.value.path()).read_text())
+    assert len(package["grants"]) == 3
 
 
 def test_an_admin_says_what_partners_the_organisation_is_looking_for(

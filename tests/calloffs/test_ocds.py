@@ -5,7 +5,6 @@ nothing of a tender is published before it is opened, nor a bidder named before 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -15,55 +14,37 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from jsonschema import Draft4Validator
-from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from calloffs import ocds
 from calloffs.models import Amendment, Competition, MarketWarmingNotice
 from portal.models import Organisation, User
+from tests import open_data
 from tests.calloffs import factories as f
 from tests.calloffs import statistics_factories as awards
 from tests.calloffs.tender_factories import submitted_tender
 from tests.factories import OrganisationFactory
+from tests.open_data import assert_valid
 
 pytestmark = pytest.mark.django_db
 
 
-def shared_schemas() -> Path:
-    """../shared/schemas from the project's root; from a git worktree one level deeper, the nearest
-    ancestor that has it."""
-    for folder in Path(settings.BASE_DIR).parents:
-        if (folder / "shared" / "schemas").is_dir():
-            return folder / "shared" / "schemas"
-    raise AssertionError("The official schemas are missing: expected ../shared/schemas beside the project")
-
-
-SCHEMAS = shared_schemas()
 PACKAGE_SCHEMA = "ocds-1.1.5-release-package-schema.json"
 RELEASE_SCHEMA = "ocds-1.1.5-release-schema.json"
-
-
-def _resource(name: str) -> tuple[str, Resource]:
-    contents = json.loads((SCHEMAS / name).read_text())
-    return contents["id"], Resource.from_contents(contents, default_specification=DRAFT4)
 
 
 @pytest.fixture(scope="module")
 def package_validator() -> Draft4Validator:
     """The official schema, its `$ref` to the release schema resolved to the local file (no network)."""
-    registry = Registry().with_resources([_resource(PACKAGE_SCHEMA), _resource(RELEASE_SCHEMA)])
-    schema = json.loads((SCHEMAS / PACKAGE_SCHEMA).read_text())
-    return Draft4Validator(schema, registry=registry, format_checker=Draft4Validator.FORMAT_CHECKER)
+    release_id = open_data.schema(RELEASE_SCHEMA)["id"]
+    return open_data.package_validator(
+        PACKAGE_SCHEMA, resolved={release_id: RELEASE_SCHEMA}, kind=Draft4Validator, specification=DRAFT4
+    )
 
 
 def forget_cached_pages() -> None:
     """The opening and award services forget the cached public pages; here those steps are made by hand."""
     cache.clear()
-
-
-def assert_valid(validator: Draft4Validator, package: dict) -> None:
-    errors = [f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(package)]
-    assert not errors, errors
 
 
 def demo_world_carried_on() -> dict:
