@@ -366,7 +366,7 @@ def alert_competition(title: str):
     return publishable_competition(commissioner, title=title), commissioner
 
 
-def tenders_to_evaluate(count: int, *, files: int = 5):
+def tenders_to_evaluate(count: int, *, files: int = 5, name: str = "bidding"):
     """A competition published 40 days ago whose deadline passed yesterday (one lot in accommodation, in
     the North East), with `count` submitted tenders from eligible organisations, each with `files`
     small PDFs (one stored file, named by every row) and a response to each typed criterion; and its
@@ -385,11 +385,11 @@ def tenders_to_evaluate(count: int, *, files: int = 5):
     from tests.factories import CommissionerFactory, region
     from tests.suppliers.factories import PDF_BYTES
 
-    alert_audience(count, name="bidding")
+    alert_audience(count, name=name)
     commissioner = CommissionerFactory(regions=[region("north-east")])
     TOTP.activate(commissioner, "JBSWY3DPEHPK3PXP")  # staff sign in with an authenticator app
     competition = publishable_competition(
-        commissioner, title="Bench evaluation", minimum_cyber_level="cyber_essentials"
+        commissioner, title=f"Bench evaluation ({name})", minimum_cyber_level="cyber_essentials"
     )
     standard = [
         services.ChecklistEntry(item.name, item.kind, True, item.code) for item in rules.STANDARD_CHECKLIST
@@ -405,7 +405,7 @@ def tenders_to_evaluate(count: int, *, files: int = 5):
     )
     lot = competition.lots.get()
     members = Membership.objects.filter(
-        organisation__legal_name__startswith="Bidding Futures"
+        organisation__legal_name__startswith=f"{name.capitalize()} Futures"
     ).select_related("user", "organisation")
     tenders = Tender.objects.bulk_create(
         Tender(
