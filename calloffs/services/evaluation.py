@@ -188,12 +188,13 @@ def declarations_sign(
             problems.append(RuleBroken(problem.message, field=f"{problem.field}_{tender_id}"))
     raise_problems(problems)
     declarations = []
+    tenders = Tender.objects.in_bulk(due)
     with transaction.atomic():
         for tender_id in sorted(due):
             answer = given[tender_id]
             declaration = ConflictDeclaration.objects.create(
                 evaluator=evaluator,
-                tender_id=tender_id,
+                tender=tenders[tender_id],
                 has_conflict=bool(answer.has_conflict),
                 details=answer.details.strip() if answer.has_conflict else "",
             )

@@ -36,7 +36,9 @@ def costs(count: int, name: str) -> dict[str, int]:
         evaluation.DeclarationAnswer(pk, False)
         for pk in sealed.opened_tenders().filter(competition=competition).values_list("pk", flat=True)
     ]
-    evaluation.declarations_sign(competition=competition, user=commissioner, answers=answers)
+    counts["declaring"] = queries(
+        lambda: evaluation.declarations_sign(competition=competition, user=commissioner, answers=answers)
+    )
     data.moderated(competition, evaluator)
     rows = selectors.evaluation_table(competition, lot)
     assert len(rows) == count and all(row.rank is not None for row in rows)
@@ -57,7 +59,9 @@ def costs(count: int, name: str) -> dict[str, int]:
     return counts
 
 
-def test_opening_ranking_and_the_evaluation_pages_cost_the_same_for_3_and_30_tenders():
+def test_opening_ranking_and_the_evaluation_pages_cost_the_same_for_3_and_30_tenders_declaring_2_per_bidder():
+    """Declaring writes two rows per bidder (the declaration and its audit event), and reads no more."""
     few, many = costs(3, "few"), costs(30, "many")
+    assert many.pop("declaring") - few.pop("declaring") == 2 * (30 - 3)
     assert many == few
     assert few["ranking"] == 3
