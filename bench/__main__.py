@@ -28,6 +28,13 @@ What it does, in one run:
    Celery worker (`celery -A portal worker` in a subprocess, production settings), from publication
    until every message and delivery is recorded (the e-mails queued); then, for its queries, the same
    fan-out of a second competition run in-process, its deliveries' dispatch counted rather than sent.
+7. with --evaluation (and nothing else): a competition with 200 submitted tenders of 5 files each
+   (--tenders for another number) opened, declared about, ranked, and its evaluation pages (the
+   overview, a lot's ranking, a tender's moderation) rendered in-process through Django's test client,
+   each with its time and queries; then a tender receipt of about 50 pages rendered as PDF, its time and
+   pages printed:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mydb python -m bench --evaluation [--tenders 20]
 
 Timings are taken over HTTP from gunicorn workers, with the garbage collector on, as in production.
 Nothing here is asserted: the tests assert query counts; this prints what the pages cost.
@@ -59,6 +66,9 @@ CSV_TARGET_SECONDS = 0.3
 FANOUT_ORGANISATIONS = 10_000
 FANOUT_TARGET_SECONDS = 30  # issue 9: the fan-out to 10,000 organisations, with a real worker
 STATISTICS_TENDERS = 5_000  # --statistics: tenders over the competitions, then closed and opened
+EVALUATION_TENDERS = 200  # issue 10: a competition's tenders, opened, ranked and shown
+EVALUATION_FILES = 5  # each tender's files
+RECEIPT_WORDS = 32_000  # the quality responses of a tender whose receipt runs to about 50 pages
 
 
 @dataclass
@@ -503,6 +513,79 @@ def fanout_timing(environment: dict[str, str], directory: Path) -> None:
     )
 
 
+def timed(what, *, repeat: int = 1):
+    """Seconds (the median of `repeat` runs), queries of the last run, and the last run's result."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            result = what()
+            times.append(time.perf_counter() - started)
+    return sorted(times)[len(times) // 2], len(captured), result
+
+
+def evaluation_timing(count: int) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from bench import data
+    from calloffs import sealed, selectors, tender_receipts
+    from calloffs.services import evaluation
+    from portal.pdf import pdf_document
+
+    print(f"\nA competition with {count} submitted tenders of {EVALUATION_FILES} files each…", flush=True)
+    started = time.perf_counter()
+    competition, commissioner = data.tenders_to_evaluate(count, files=EVALUATION_FILES)
+    lot = competition.lots.get()
+    print(f"  Built in {time.perf_counter() - started:.0f} s")
+
+    def line(what: str, seconds: float, queries: int) -> None:
+        print(f"  {what:<52} {seconds * 1000:9.0f} ms {queries:6d} queries", flush=True)
+
+    seconds, queries, competition = timed(
+        lambda: evaluation.tenders_open(competition=competition, user=commissioner)
+    )
+    opened = sealed.opened_tenders().filter(competition=competition).count()
+    line(f"Opening the tenders ({opened} opened)", seconds, queries)
+    evaluator = evaluation.evaluator_name(competition=competition, user=commissioner, person=commissioner)
+    answers = [
+        evaluation.DeclarationAnswer(pk, False)
+        for pk in sealed.opened_tenders().filter(competition=competition).values_list("pk", flat=True)
+    ]
+    seconds, queries, _ = timed(
+        lambda: evaluation.declarations_sign(competition=competition, user=commissioner, answers=answers)
+    )
+    line(f"Declaring no conflict about {len(answers)} bidders", seconds, queries)
+    data.moderated(competition, evaluator)
+    seconds, queries, rows = timed(lambda: selectors.evaluation_table(competition, lot), repeat=3)
+    line(f"Ranking the lot (evaluation_table, {len(rows)} rows)", seconds, queries)
+
+    client = Client()
+    client.force_login(commissioner)
+    tender = rows[0].tender
+    pages = [
+        ("The evaluation overview page", reverse("calloffs:evaluation", args=[competition.pk])),
+        ("The lot's ranking page", reverse("calloffs:ranking", args=[competition.pk, lot.pk])),
+        ("A tender's moderation page", reverse("calloffs:moderation", args=[competition.pk, tender.pk])),
+    ]
+    for label, path in pages:
+        client.get(path)  # warm: the session and the templates
+        seconds, queries, response = timed(lambda path=path: client.get(path), repeat=3)
+        assert response.status_code == 200, f"{path} answered {response.status_code}"
+        line(f"{label} ({len(response.content) / 1024:.0f} KiB)", seconds, queries)
+
+    version = data.long_receipt(tender, words=RECEIPT_WORDS)
+    print(f"\nA tender receipt whose quality responses hold {RECEIPT_WORDS:,} words, as PDF…", flush=True)
+    started = time.perf_counter()
+    document = pdf_document("pdf/tender_receipt.html", tender_receipts.receipt_context(version))
+    pdf = document.write_pdf()  # what tender_receipts.receipt_pdf renders, in two steps to count pages
+    seconds = time.perf_counter() - started
+    print(f"  Rendered in {seconds:.1f} s: {len(document.pages)} pages, {len(pdf) / 1024:.0f} KiB.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="wrk rounds per page and view (default 3)")
@@ -516,8 +599,19 @@ def main() -> None:
         help=f"time only the statistics and open data, the {COMPETITIONS} competitions closed and opened "
         f"with {STATISTICS_TENDERS:,} tenders and their awards",
     )
+    parser.add_argument(
+        "--evaluation",
+        action="store_true",
+        help="time only opening, ranking and the evaluation pages of many tenders, and a long receipt PDF",
+    )
+    parser.add_argument(
+        "--tenders",
+        type=int,
+        default=EVALUATION_TENDERS,
+        help=f"the tenders of --evaluation (default {EVALUATION_TENDERS})",
+    )
     arguments = parser.parse_args()
-    if shutil.which("wrk") is None and not arguments.statistics:
+    if not (arguments.statistics or arguments.evaluation) and shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: run make system-packages (Debian's wrk package).")
 
     sys.path.insert(0, str(ROOT))
@@ -561,6 +655,9 @@ def main() -> None:
             f"Database: {connection.vendor} ({connection.settings_dict['NAME']}); "
             f"cache: {caches['default'].__class__.__name__}"
         )
+        if arguments.evaluation:
+            evaluation_timing(arguments.tenders)
+            return
         started = time.perf_counter()
         data.providers(PROVIDERS)
         data.competitions(COMPETITIONS)

@@ -7,7 +7,11 @@
 - `competitions`: live call-off competitions (1 to 3 lots each, some over the financial threshold) and
   published market warming notices, in bulk, as publishing would leave them, for the opportunity finder;
 - `longest_questionnaire`: a sent version with all 14 categories, every discretionary exclusion ground
-  answered yes, and every long answer near its 500-word limit (over 100 pages as PDF).
+  answered yes, and every long answer near its 500-word limit (over 100 pages as PDF);
+- `tenders_to_evaluate`: a competition past its deadline with many submitted tenders from eligible
+  organisations, each with its files and responses, in bulk, as submission would leave them (not opened);
+- `moderated`: every opened tender scored and moderated, in bulk, as evaluation would leave them;
+- `long_receipt`: a submitted version whose quality responses run to about 50 pages of receipt.
 """
 
 from __future__ import annotations
@@ -256,9 +260,12 @@ def competitions(count: int, *, notices: int = 50) -> None:
     )
 
 
-def alert_audience(count: int, *, category: str = "accommodation", region: str = "north-east") -> None:
+def alert_audience(
+    count: int, *, category: str = "accommodation", region: str = "north-east", name: str = "alerted"
+) -> None:
     """`count` organisations eligible for a lot in `category` and `region` (qualified, with a standing:
-    turnover, Cyber Essentials Plus valid for months, no exclusion), each with one member, in bulk."""
+    turnover, Cyber Essentials Plus valid for months, no exclusion), each with one member, in bulk;
+    `name` tells one audience's organisations and people from another's."""
     from portal.models import Membership, Organisation, Region, ServiceCategory, User
     from suppliers.models import Application, OrganisationRegion, OrganisationStanding, Qualification
     from suppliers.standing import cyber_rank
@@ -266,11 +273,11 @@ def alert_audience(count: int, *, category: str = "accommodation", region: str =
     now = timezone.now()
     chosen_category = ServiceCategory.objects.get(code=category)
     chosen_region = Region.objects.get(code=region)
-    author = User.objects.create_user("bench-alerts@example.org", full_name="Bench Alerts")
+    author = User.objects.create_user(f"bench-{name}@example.org", full_name=f"Bench {name}")
     organisations = Organisation.objects.bulk_create(
         (
             Organisation(
-                legal_name=f"Alerted Futures {number:05d}",
+                legal_name=f"{name.capitalize()} Futures {number:05d}",
                 legal_form=Organisation.LegalForm.CIO,
                 is_vcse=True,
                 size_band=Organisation.SizeBand.values[0],
@@ -278,7 +285,7 @@ def alert_audience(count: int, *, category: str = "accommodation", region: str =
                 town="Durham",
                 postcode="DH1 1AA",
                 contact_name="Sam Patel",
-                contact_email=f"alerted{number}@example.org",
+                contact_email=f"{name}{number}@example.org",
                 contact_phone="0191 496 0000",
             )
             for number in range(count)
@@ -287,7 +294,7 @@ def alert_audience(count: int, *, category: str = "accommodation", region: str =
     )
     users = User.objects.bulk_create(
         (
-            User(email=f"member{number}@alerted.example.org", full_name=f"Member {number}", password=UNUSABLE)
+            User(email=f"member{number}@{name}.example.org", full_name=f"Member {number}", password=UNUSABLE)
             for number in range(count)
         ),
         batch_size=2_000,
@@ -449,4 +456,174 @@ def closed_with_tenders(tenders: int) -> None:
             for award in awards[::2]
         ],
         batch_size=2_000,
+    )
+
+
+def tenders_to_evaluate(count: int, *, files: int = 5, name: str = "bidding"):
+    """A competition published 40 days ago whose deadline passed yesterday (one lot in accommodation, in
+    the North East), with `count` submitted tenders from eligible organisations, each with `files`
+    small PDFs (one stored file, named by every row) and a response to each typed criterion; and its
+    commissioner."""
+    import hashlib
+
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from calloffs import rules, services
+    from calloffs.models import Tender, TenderFile, TenderResponse, TenderVersion
+    from portal.models import Membership
+    from tests.calloffs.factories import publishable_competition
+    from tests.calloffs.tender_factories import past_deadline
+    from tests.factories import CommissionerFactory, region
+    from tests.suppliers.factories import PDF_BYTES
+
+    alert_audience(count, name=name)
+    commissioner = CommissionerFactory(regions=[region("north-east")])
+    TOTP.activate(commissioner, "JBSWY3DPEHPK3PXP")  # staff sign in with an authenticator app
+    competition = publishable_competition(
+        commissioner, title=f"Bench evaluation ({name})", minimum_cyber_level="cyber_essentials"
+    )
+    standard = [
+        services.ChecklistEntry(item.name, item.kind, True, item.code) for item in rules.STANDARD_CHECKLIST
+    ]
+    extra = [
+        services.ChecklistEntry(f"Supporting document {number}", "template_document", True)
+        for number in range(1, files + 1)
+    ]
+    services.checklist_save(competition=competition, user=commissioner, items=standard + extra)
+    submitted_at = timezone.now() - timedelta(days=3)
+    services.competition_publish(
+        competition=competition, user=commissioner, now=submitted_at - timedelta(days=37)
+    )
+    lot = competition.lots.get()
+    members = Membership.objects.filter(
+        organisation__legal_name__startswith=f"{name.capitalize()} Futures"
+    ).select_related("user", "organisation")
+    tenders = Tender.objects.bulk_create(
+        Tender(
+            competition=competition,
+            lot=lot,
+            organisation=member.organisation,
+            started_by=member.user,
+            submitter=member.user,
+            updated_at=submitted_at,
+        )
+        for member in members
+    )
+    stored = default_storage.save("bench/tender-file.pdf", ContentFile(PDF_BYTES))
+    sha256 = hashlib.sha256(PDF_BYTES).hexdigest()
+    documents = list(competition.checklist.filter(kind="template_document"))[:files]
+    criteria = list(competition.criteria.all())
+    tender_files, responses, versions = [], [], []
+    for number, tender in enumerate(tenders):
+        for item in documents:
+            tender_files.append(
+                TenderFile(
+                    tender=tender,
+                    checklist_item=item,
+                    file=stored,
+                    original_name=f"{item.name[:60]}.pdf",
+                    content_type="application/pdf",
+                    size=len(PDF_BYTES),
+                    sha256=sha256,
+                    uploaded_by=tender.started_by,
+                    uploaded_at=submitted_at,
+                )
+            )
+        texts = [long_text(200, number * 10 + position) for position in range(len(criteria))]
+        responses += [
+            TenderResponse(tender=tender, criterion=criterion, text=text, updated_by=tender.started_by)
+            for criterion, text in zip(criteria, texts, strict=True)
+        ]
+        snapshot = {
+            "competition": {"id": competition.pk, "title": competition.title},
+            "lot": {"id": lot.pk, "number": lot.number, "title": lot.title},
+            "organisation": {"id": tender.organisation_id, "legal_name": tender.organisation.legal_name},
+            "responses": [
+                {"criterion_id": c.pk, "criterion": c.name, "text": text}
+                for c, text in zip(criteria, texts, strict=True)
+            ],
+            "files": [
+                {
+                    "checklist_item_id": item.pk,
+                    "name": f"{item.name[:60]}.pdf",
+                    "sha256": sha256,
+                    "path": stored,
+                }
+                for item in documents
+            ],
+        }
+        versions.append(
+            TenderVersion(
+                tender=tender,
+                number=1,
+                receipt_number=f"BENCH-{tender.pk}-1",
+                submitted_by=tender.started_by,
+                submitted_at=submitted_at,
+                sha256=hashlib.sha256(repr(snapshot).encode()).hexdigest(),
+                snapshot=snapshot,
+            )
+        )
+    TenderFile.objects.bulk_create(tender_files, batch_size=2_000)
+    TenderResponse.objects.bulk_create(responses, batch_size=2_000)
+    for tender, version in zip(tenders, TenderVersion.objects.bulk_create(versions), strict=True):
+        tender.status, tender.current_version = Tender.Status.SUBMITTED, version
+    Tender.objects.bulk_update(tenders, ["status", "current_version"], batch_size=2_000)
+    return past_deadline(competition), commissioner
+
+
+def moderated(competition, evaluator) -> None:
+    """Every opened tender scored by `evaluator` (an Evaluator who declared) and its scores agreed."""
+    from calloffs import sealed
+    from calloffs.models import ModeratedScore, Score
+
+    rng = random.Random(10)  # noqa: S311 - sample scores, not security
+    tenders = sealed.opened_tenders().filter(competition=competition)
+    scores, agreed = [], []
+    for tender in tenders:
+        for criterion in competition.criteria.all():
+            value = rng.randint(0, competition.score_max)
+            scores.append(
+                Score(
+                    evaluator=evaluator, tender=tender, criterion=criterion, score=value, comment="Evidence"
+                )
+            )
+            agreed.append(
+                ModeratedScore(
+                    tender=tender,
+                    criterion=criterion,
+                    score=value,
+                    rationale="Agreed at the moderation meeting",
+                    moderated_by=evaluator.user,
+                )
+            )
+    Score.objects.bulk_create(scores, batch_size=2_000)
+    ModeratedScore.objects.bulk_create(agreed, batch_size=2_000)
+
+
+def long_receipt(tender, *, words: int):
+    """A second, submitted version of `tender` whose quality responses hold `words` words in all."""
+    from calloffs.models import TenderVersion
+
+    version = tender.current_version
+    criteria = [response["criterion"] for response in version.snapshot["responses"]] or ["Quality"]
+    per_criterion = words // len(criteria)
+    snapshot = {
+        **version.snapshot,
+        "version": 2,
+        "submitted_at": version.submitted_at.isoformat(),
+        "submitted_by": {"name": "Bench Mark"},
+        "responses": [
+            {"criterion": name, "text": long_text(per_criterion, seed)} for seed, name in enumerate(criteria)
+        ],
+    }
+    return TenderVersion.objects.create(
+        tender=tender,
+        number=2,
+        receipt_number=f"BENCH-{tender.pk}-2",
+        submitted_by=version.submitted_by,
+        submitted_at=version.submitted_at,
+        sha256=version.sha256,
+        snapshot=snapshot,
     )

@@ -82,7 +82,10 @@ class CalloffsConfig(AppConfig):
             return ""
         if not Competition.objects.exists():
             demo.load(commissioner)
+        demo.load_competition_to_evaluate(commissioner)
         return (
             "A market warming notice, a live competition and a closed one are published;\n"
-            f"see {settings.SITE_URL}{reverse('calloffs:finder')}."
+            f"see {settings.SITE_URL}{reverse('calloffs:finder')}.\n"
+            f"To try opening and evaluating tenders, sign in as {commissioner.email} and open\n"
+            f'"{demo.TO_EVALUATE}" from {settings.SITE_URL}{reverse("calloffs:commissioning")}.'
         )

@@ -8,6 +8,7 @@ organisation may bid for.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -146,21 +147,41 @@ def public_notice(notice_pk: int) -> MarketWarmingNotice | None:
 def organisation_facts(organisation: Organisation) -> OrganisationFacts:
     """The facts eligibility needs: the organisation's qualifications and regions, and its standing (the
     typed facts of its latest decided questionnaire, `suppliers.OrganisationStanding`)."""
-    standing = OrganisationStanding.objects.filter(organisation=organisation).first()
-    return OrganisationFacts(
-        qualified_category_ids=frozenset(
-            Qualification.objects.filter(organisation=organisation).values_list("category_id", flat=True)
-        ),
-        region_ids=frozenset(
-            OrganisationRegion.objects.filter(organisation=organisation).values_list("region_id", flat=True)
-        ),
-        turnover_pounds=standing.turnover if standing else None,
-        turnover_year_end=standing.financial_year_end if standing else None,
-        cyber_level=standing.cyber_level if standing else "none",
-        cyber_expiry=standing.cyber_expiry_date if standing else None,
-        excluded=standing is not None
-        and standing.exclusion_decision == Application.ExclusionDecision.EXCLUDED,
-    )
+    return organisations_facts([organisation.pk])[organisation.pk]
+
+
+def organisations_facts(organisation_ids: Iterable[int]) -> dict[int, OrganisationFacts]:
+    """{organisation id: facts} for many organisations in three queries, however many there are (opening
+    a competition's tenders judges every bidder again)."""
+    ids = set(organisation_ids)
+    standings = {
+        standing.organisation_id: standing
+        for standing in OrganisationStanding.objects.filter(organisation_id__in=ids)
+    }
+    categories: dict[int, set[int]] = {pk: set() for pk in ids}
+    for organisation_id, category_id in Qualification.objects.filter(organisation_id__in=ids).values_list(
+        "organisation_id", "category_id"
+    ):
+        categories[organisation_id].add(category_id)
+    regions: dict[int, set[int]] = {pk: set() for pk in ids}
+    for organisation_id, region_id in OrganisationRegion.objects.filter(organisation_id__in=ids).values_list(
+        "organisation_id", "region_id"
+    ):
+        regions[organisation_id].add(region_id)
+    facts = {}
+    for pk in ids:
+        standing = standings.get(pk)
+        facts[pk] = OrganisationFacts(
+            qualified_category_ids=frozenset(categories[pk]),
+            region_ids=frozenset(regions[pk]),
+            turnover_pounds=standing.turnover if standing else None,
+            turnover_year_end=standing.financial_year_end if standing else None,
+            cyber_level=standing.cyber_level if standing else "none",
+            cyber_expiry=standing.cyber_expiry_date if standing else None,
+            excluded=standing is not None
+            and standing.exclusion_decision == Application.ExclusionDecision.EXCLUDED,
+        )
+    return facts
 
 
 def lot_requirements(lot: Lot, competition: Competition) -> LotRequirements:

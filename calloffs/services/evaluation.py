@@ -66,14 +66,18 @@ def _exclude_ineligible(competition: Competition) -> int:
     detail = selectors.competition_detail(competition.pk)
     lots = {lot.pk: lot for lot in detail.lots.all()}
     deadline = rules.london(competition.submission_deadline).date()
-    tenders = Tender.objects.filter(competition=competition, status=Tender.Status.SUBMITTED).select_related(
-        "organisation"
+    tenders = list(
+        Tender.objects.filter(competition=competition, status=Tender.Status.SUBMITTED).select_related(
+            "organisation"
+        )
     )
+    facts = selectors.organisations_facts(tender.organisation_id for tender in tenders)
+    requirements = {pk: selectors.lot_requirements(lot, detail) for pk, lot in lots.items()}
     excluded = 0
     for tender in tenders:
-        facts = selectors.organisation_facts(tender.organisation)
-        requirements = selectors.lot_requirements(lots[tender.lot_id], detail)
-        result = rules.eligibility(facts, requirements, deadline=deadline)
+        result = rules.eligibility(
+            facts[tender.organisation_id], requirements[tender.lot_id], deadline=deadline
+        )
         if result.can_bid:
             continue
         excluded += 1
@@ -184,12 +188,13 @@ def declarations_sign(
             problems.append(RuleBroken(problem.message, field=f"{problem.field}_{tender_id}"))
     raise_problems(problems)
     declarations = []
+    tenders = Tender.objects.in_bulk(due)
     with transaction.atomic():
         for tender_id in sorted(due):
             answer = given[tender_id]
             declaration = ConflictDeclaration.objects.create(
                 evaluator=evaluator,
-                tender_id=tender_id,
+                tender=tenders[tender_id],
                 has_conflict=bool(answer.has_conflict),
                 details=answer.details.strip() if answer.has_conflict else "",
             )

@@ -13,12 +13,15 @@ from hypothesis import strategies as st
 
 from calloffs import sealed, selectors
 from calloffs.models import Competition, ConflictDeclaration, Evaluator, ModeratedScore, Score
-from calloffs.services import evaluation
+from calloffs.services import competition_publish, evaluation
+from calloffs.services import tenders as tendering
 from portal import evaluation as rules
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent, Delivery, Message
 from suppliers.models import OrganisationStanding
 from tests.calloffs import evaluation_factories as ef
+from tests.calloffs import factories as f
+from tests.calloffs.tender_factories import past_deadline, submitted_tender
 from tests.factories import CommissionerFactory, MembershipFactory, OrganisationFactory, region
 
 pytestmark = pytest.mark.django_db
@@ -505,3 +508,30 @@ def test_opening_happens_on_the_servers_clock(world, carol):
     Competition.objects.filter(pk=competition.pk).update(submission_deadline=competition.submission_deadline)
     with pytest.raises(RuleBroken):
         evaluation.tenders_open(competition=competition, user=carol)
+
+
+def test_a_tender_withdrawn_before_the_deadline_is_neither_opened_nor_ranked(
+    carol, client, alice, bea, organisation_a, organisation_b
+):
+    ef.qualify(organisation_a, alice)
+    ef.qualify(organisation_b, bea)
+    competition = f.publishable_competition(carol, minimum_cyber_level="cyber_essentials")
+    competition_publish(competition=competition, user=carol, now=timezone.now() - timedelta(days=40))
+    lot = competition.lots.get()
+    kept = submitted_tender(lot, organisation_a, alice)
+    withdrawn = tendering.tender_withdraw(tender=submitted_tender(lot, organisation_b, bea), user=bea)
+    competition = ef.opened(carol, past_deadline(competition))
+
+    assert list(sealed.opened_tenders().filter(competition=competition)) == [kept]
+    evaluation.evaluator_name(competition=competition, user=carol, person=carol)
+    ef.declare(carol, competition)
+    assert set(ConflictDeclaration.objects.values_list("tender_id", flat=True)) == {kept.pk}
+    assert [row.tender for row in selectors.evaluation_table(competition, lot)] == [kept]
+    client.force_login(carol)
+    pages = [
+        client.get(reverse("calloffs:evaluation", args=[competition.pk])).content.decode(),
+        client.get(reverse("calloffs:ranking", args=[competition.pk, lot.pk])).content.decode(),
+    ]
+    assert all("Alpha Futures" in page and "Beta Housing" not in page for page in pages)
+    url = reverse("calloffs:evaluation_tender", args=[competition.pk, withdrawn.pk])
+    assert client.get(url).status_code == 404

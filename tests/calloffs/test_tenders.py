@@ -105,6 +105,16 @@ def test_the_receipt_pdf_is_rendered_once(tender, alice):
     assert version.receipt_number in receipt_text(version)
 
 
+def test_the_receipt_pdf_holds_the_text_of_each_quality_response(tender, alice):
+    complete(tender, alice)
+    criterion = tender.competition.criteria.exclude(max_words=None).first()
+    services.response_save(
+        tender=tender, criterion=criterion, user=alice, text="Keyworkers\nmeet at the gate"
+    )
+    version = services.tender_submit(tender=tender, user=alice)
+    assert "Keyworkers<br>meet at the gate" in receipt_text(version)
+
+
 def receipt_text(version) -> str:
     from django.template.loader import render_to_string
 
