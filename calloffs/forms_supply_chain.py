@@ -131,10 +131,11 @@ LINE_QUESTIONS = (
         missing="Enter the amount paid to {row}",
         invalid="Enter the amount paid to {row} in whole pounds, like 25,000",
     ),
-    Question(
+    Question(  # a choice, not YES_NO: a row's "No" (False) would read as a blank answer
         "is_vcse",
         "Is it a VCSE organisation?",
-        kind=Kind.YES_NO,
+        kind=Kind.CHOICE,
+        choices=dict(YES_NO),
         missing="Select whether {row} is a VCSE organisation",
     ),
     Question(
@@ -173,7 +174,7 @@ def report_lines(answers: dict) -> list[ReportLine]:
             name=row["name"],
             delivers=row["delivers"],
             amount_paid_pence=whole_pounds(row["amount_paid"]) * 100,
-            is_vcse=row["is_vcse"] is True,
+            is_vcse=row["is_vcse"] == "yes",
             size_band=row["size_band"],
         )
         for row in answers.get("lines", [])
