@@ -308,3 +308,16 @@ def test_the_lead_sends_its_report_once(contract, bob, bea):
     with pytest.raises(RuleBroken, match="already been sent"):
         supply_chain.report_submit(report=report, user=bob, lines=[LINE, LINE])
     assert report.lines.count() == 1
+
+
+def test_the_beat_runs_the_report_task_every_day(contract):
+    from django.conf import settings
+
+    from calloffs import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["supply-chain-reports"]
+    assert entry["task"] == "calloffs.tasks.supply_chain_reports_request"
+    assert tasks.supply_chain_reports_request.name == entry["task"]
+    asked, _ = tasks.supply_chain_reports_request()
+    assert SupplyChainReport.objects.count() == asked
+    assert tasks.supply_chain_reports_request() == (0, 0)
