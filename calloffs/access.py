@@ -4,13 +4,14 @@ probed; the refusal is written to the audit log."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from calloffs import selectors
 from calloffs.models import (
     ClarificationQuestion,
     Competition,
+    Contract,
     Lot,
     MarketWarmingNotice,
     OpportunityDocument,
@@ -96,3 +97,28 @@ def tender_for_member(request: HttpRequest, tender_pk: int) -> Tender:
         refuse(request, f"tender {tender_pk} is not their organisation's")
         raise Http404
     return tender
+
+
+def _contracts() -> QuerySet[Contract]:
+    return Contract.objects.select_related("organisation", "award__lot__competition", "recorded_by")
+
+
+def contract_for_member(request: HttpRequest, contract_pk: int) -> Contract:
+    """A contract of the person's own organisation (it is the lead provider); anyone else's is 404."""
+    membership = getattr(request.user, "membership", None)
+    organisation_id = getattr(membership, "organisation_id", None)
+    contract = _contracts().filter(pk=contract_pk, organisation_id=organisation_id).first()
+    if contract is None:
+        refuse(request, f"contract {contract_pk} is not their organisation's")
+        raise Http404
+    return contract
+
+
+def contract_for_user(request: HttpRequest, contract_pk: int) -> Contract:
+    """A contract of a competition the person manages (its commissioner, or an MoJ admin)."""
+    competitions = selectors.competitions_for(request.user)
+    contract = _contracts().filter(pk=contract_pk, award__lot__competition__in=competitions).first()
+    if contract is None:
+        refuse(request, f"contract {contract_pk} is outside their regions")
+        raise Http404
+    return contract

@@ -39,6 +39,13 @@ class CalloffsConfig(AppConfig):
                         22,
                     )
                 )
+                links.append(
+                    Link(
+                        "Your contracts: their supply chains and yearly reports",
+                        reverse("calloffs:supplier_contracts"),
+                        23,
+                    )
+                )
             return links
         text = "Competitions and market warming notices"
         return [Link(text, reverse("calloffs:commissioning"), 5)]

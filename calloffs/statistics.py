@@ -30,7 +30,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from calloffs.models import Award, Competition, Tender
+from calloffs.models import Award, Competition, SupplyChainReport, Tender
 from calloffs.rules import pounds
 from portal.models import Organisation, Region, ServiceCategory
 from suppliers.models import Application, OrganisationRegion, Qualification
@@ -378,6 +378,7 @@ def calloffs_section(period: Period, categories: list, regions: list) -> Section
         ),
         *_award_figures(period, counted_ids, regions),
         _timings_figure(counted, counted_ids),
+        _supply_chain_figure(period),
     ]
     return Section("calloffs", "Call-off competitions", tuple(figures))
 
@@ -467,6 +468,73 @@ def _timings_figure(counted: QuerySet[Competition], counted_ids) -> Figure:
             Row("From publication to the deadline", (open_cell,)),
             Row("From the deadline to the decision on a lot", (award_cell,)),
         ),
+    )
+
+
+def value_share_cell(part_pence: int, part_count: int, whole_pence: int, whole_count: int) -> Cell:
+    """A share of money: shown only when the whole adds up at least `SMALLEST_SHOWN` contracts and the
+    part at least `SMALLEST_SHOWN` subcontractors (or none)."""
+    if whole_count == 0 or whole_pence == 0:
+        return Cell(None, "none yet")
+    if whole_count < SMALLEST_SHOWN or 0 < part_count < SMALLEST_SHOWN:
+        return Cell(None, SUPPRESSED)
+    percent = round(100 * part_pence / whole_pence)
+    return Cell(percent, f"{percent}%")
+
+
+def yearly_value(value_pence: int, start: date, end: date) -> int:
+    """A contract's value for one of its years: its value spread evenly over its term (all of it in a term
+    of a year or less)."""
+    return value_pence * 365 // max((end - start).days, 365)
+
+
+def _supply_chain_figure(period: Period) -> Figure:
+    """What the lead providers passed on to subcontractors, from the yearly supply-chain reports sent in
+    the year: as a share of the value of those contracts for the year each report covers."""
+    reports = SupplyChainReport.objects.filter(submitted_at__gte=period.starts, submitted_at__lt=period.ends)
+    if period.region:
+        reports = reports.filter(contract__award__lot__regions=period.region)
+    per_report = list(  # one row per report: a lot is in a region once, so the join adds no rows
+        reports.order_by()
+        .values("pk", "contract_id", "contract__value_pence", "contract__start_date", "contract__end_date")
+        .annotate(
+            n=Count("lines"),
+            value=Coalesce(Sum("lines__amount_paid_pence"), 0),
+            vcse_n=Count("lines", filter=Q(lines__is_vcse=True)),
+            vcse=Coalesce(Sum("lines__amount_paid_pence", filter=Q(lines__is_vcse=True)), 0),
+            smaller_n=Count("lines", filter=Q(lines__size_band__in=SMALLER)),
+            smaller=Coalesce(Sum("lines__amount_paid_pence", filter=Q(lines__size_band__in=SMALLER)), 0),
+        )
+    )
+    whole = sum(
+        yearly_value(r["contract__value_pence"], r["contract__start_date"], r["contract__end_date"])
+        for r in per_report
+    )
+    reported = len({r["contract_id"] for r in per_report})
+    paid = {
+        key: sum(r[key] for r in per_report)
+        for key in ("n", "value", "vcse_n", "vcse", "smaller_n", "smaller")
+    }
+
+    def row(label: str, pence: int, count: int) -> Row:
+        money = Cell(None, SUPPRESSED) if 0 < reported < SMALLEST_SHOWN else money_cell(pence, count)
+        return Row(label, (money, value_share_cell(pence, count, whole, reported)))
+
+    rows = (
+        row("All subcontractors", paid["value"], paid["n"]),
+        row("VCSE subcontractors", paid["vcse"], paid["vcse_n"]),
+        row("Micro or small subcontractors", paid["smaller"], paid["smaller_n"]),
+    )
+    return Figure(
+        "supply-chains",
+        "Contract value passed to subcontractors",
+        f"{count_cell(reported).text} contracts' yearly supply chain reports were sent in the year. Their "
+        f"lead providers passed {rows[1].cells[1].text} of the contracts' value for the year to VCSE "
+        f"subcontractors and {rows[2].cells[1].text} to micro or small subcontractors.",
+        ("Paid to", "Amount paid", "Share of the contracts' value"),
+        rows,
+        chart_column=1,
+        note="A contract's value for a year is its value spread evenly over its term.",
     )
 
 

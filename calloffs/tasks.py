@@ -85,3 +85,11 @@ def outcome_letter_prepare(self, letter_id: int) -> bool:
     from calloffs import pdfs
 
     return pdfs.outcome_letter_prepare(letter_id=letter_id)
+
+
+@shared_task(acks_late=True)
+def supply_chain_reports_request() -> tuple[int, int]:
+    """Every morning (CELERY_BEAT_SCHEDULE): ask for the supply-chain reports due, and remind once."""
+    from calloffs.services import supply_chain
+
+    return supply_chain.reports_request_and_remind()

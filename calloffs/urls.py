@@ -7,6 +7,7 @@ from calloffs.views import (
     commissioning,
     evaluation,
     public,
+    supply_chain,
     tenders,
     transparency,
 )
@@ -224,6 +225,25 @@ urlpatterns = [
     path("opportunities/e-mail-settings/", alerts.alert_settings, name="alert_settings"),
     path("opportunities/unsubscribe/<str:unsubscribe_token>/", alerts.unsubscribe, name="alerts_unsubscribe"),
     # Tenders: each supplier organisation's own, sealed from everyone else (calloffs.sealed.own_tenders)
+    path("contracts/", supply_chain.contract_list, name="supplier_contracts"),
+    path("contracts/<int:contract_pk>/", supply_chain.contract_detail, name="supplier_contract"),
+    path("contracts/<int:contract_pk>/change/", supply_chain.change_request, name="subcontractor_change"),
+    path(
+        "contracts/<int:contract_pk>/reports/<int:report_pk>/",
+        supply_chain.report_fill,
+        name="supply_chain_report",
+    ),
+    path("commissioning/contracts/<int:contract_pk>/", supply_chain.contract_manage, name="contract_manage"),
+    path(
+        "commissioning/contracts/<int:contract_pk>/changes/<int:change_pk>/",
+        supply_chain.change_decide,
+        name="subcontractor_change_decide",
+    ),
+    path(
+        "commissioning/contracts/<int:contract_pk>/reports/<int:report_pk>/",
+        supply_chain.report_read,
+        name="supply_chain_report_read",
+    ),
     path("tenders/", tenders.tender_list, name="tender_list"),
     path("tenders/start/<int:lot_pk>/", tenders.tender_start, name="tender_start"),
     path("tenders/<int:tender_pk>/", tenders.tender_detail, name="tender_detail"),

@@ -321,6 +321,10 @@ CELERY_BEAT_SCHEDULE: dict = {
             minute=5
         ),  # hourly; each reminder goes once, whenever it first runs in its window
     },
+    "supply-chain-reports": {
+        "task": "calloffs.tasks.supply_chain_reports_request",
+        "schedule": crontab(hour=7, minute=45),
+    },
     "grant-round-alerts-recheck": {
         "task": "grants.tasks.round_alerts_recheck",
         "schedule": 15 * 60.0,

@@ -18,15 +18,17 @@ from django.utils import timezone
 
 from calloffs import alerts, tender_receipts
 from calloffs import services as calloff_services
+from calloffs.models import SupplyChainReport
 from calloffs.services import awards as award_services
 from calloffs.services import clarifications, evaluation
+from calloffs.services import supply_chain as supply_chain_services
 from calloffs.services import tenders as tender_services
 from grants.models import GrantRound
 from portal import services
 from portal.models import Message
 from suppliers import services as sq_services
 from suppliers.models import PartnerSearch
-from tests.calloffs import award_factories, evaluation_factories, tender_helpers
+from tests.calloffs import award_factories, evaluation_factories, supply_chain_factories, tender_helpers
 from tests.calloffs import factories as calloff_factories
 from tests.calloffs.tender_factories import started_tender
 from tests.conftest import built_once, make_personas
@@ -184,6 +186,14 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:contract_record": ("GET", NORTH_EAST_STAFF),
     # An outcome letter about organisation A's tender: its people only
     "calloffs:outcome_letter_pdf": ("GET", ORGANISATION_A),
+    # Organisation A's contract after the award: its supply chain, a change request and a yearly report
+    "calloffs:supplier_contracts": ("GET", SUPPLIER_MEMBERS),
+    "calloffs:supplier_contract": ("GET", ORGANISATION_A),
+    "calloffs:subcontractor_change": ("GET", ORGANISATION_A),
+    "calloffs:supply_chain_report": ("GET", ORGANISATION_A),
+    "calloffs:contract_manage": ("GET", NORTH_EAST_STAFF),
+    "calloffs:subcontractor_change_decide": ("GET", NORTH_EAST_STAFF),
+    "calloffs:supply_chain_report_read": ("GET", NORTH_EAST_STAFF),
     "calloffs:competition_documents": ("GET", NORTH_EAST_STAFF),
     "calloffs:notice_documents": ("GET", NORTH_EAST_STAFF),
     "calloffs:document_remove": ("POST", NORTH_EAST_STAFF_POST),
@@ -462,6 +472,22 @@ def award_kwargs(carol, organisation_a, organisation_b) -> dict:
     }
 
 
+def supply_chain_kwargs(carol, organisation_a, organisation_b, alice) -> dict:
+    """Organisation A's recorded contract (North East), a pending request to change a subcontractor and
+    a sent yearly report."""
+    contract = supply_chain_factories.recorded_contract(carol, organisation_a, organisation_b)
+    change = supply_chain_services.change_request(
+        contract=contract,
+        user=alice,
+        kind="end",
+        reason="They are closing",
+        subcontractor=contract.subcontractors.first(),
+    )
+    report = SupplyChainReport.objects.create(contract=contract, year=1)
+    supply_chain_services.report_submit(report=report, user=alice, lines=[])
+    return {"contract_pk": contract.pk, "change_pk": change.pk, "report_pk": report.pk}
+
+
 def grants_kwargs(*, alice, bob, carol, ada) -> dict:
     """Organisation A registered for grants, with a draft application to an open round and a sent one
     to another; a registration waiting for a decision; a draft round (carol's, North East); a decided
@@ -520,6 +546,7 @@ def url_kwargs_for(*, organisation_a, organisation_b, alice, bob, carol, ada, **
         **evaluation_kwargs(carol, organisation_a, alice),
         **tender_kwargs(organisation_a, alice, carol),
         **award_kwargs(carol, organisation_a, organisation_b),
+        **supply_chain_kwargs(carol, organisation_a, organisation_b, alice),
         "slug": "qualified-by-region",  # a statistics figure
         "search_pk": partner_search_of(organisation_a, alice).pk,
         **grants_kwargs(alice=alice, bob=bob, carol=carol, ada=ada),

@@ -19,6 +19,12 @@ from .competitions import (
     opportunity_document_upload_to,
 )
 from .evaluation import ConflictDeclaration, Evaluator, ModeratedScore, Score
+from .supply_chain import (
+    ContractSubcontractor,
+    SubcontractorChange,
+    SupplyChainReport,
+    SupplyChainReportLine,
+)
 from .tenders import (
     Tender,
     TenderFile,
@@ -41,6 +47,7 @@ __all__ = [
     "CompetitionQuerySet",
     "ConflictDeclaration",
     "Contract",
+    "ContractSubcontractor",
     "EvaluationCriterion",
     "Evaluator",
     "Lot",
@@ -50,6 +57,9 @@ __all__ = [
     "OpportunityDocument",
     "OutcomeLetter",
     "Score",
+    "SubcontractorChange",
+    "SupplyChainReport",
+    "SupplyChainReportLine",
     "Tender",
     "TenderFile",
     "TenderPartner",

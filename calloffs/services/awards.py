@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from calloffs.models import Award, Competition, Contract, Lot, OutcomeLetter, Tender
-from calloffs.services import _check_owns, _locked
+from calloffs.services import _check_owns, _locked, supply_chain
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 from portal.models import User
@@ -229,6 +229,7 @@ def contract_record(
             recorded_by=user,
             recorded_at=now,
         )
+        supply_chain.supply_chain_start(contract)
         audit_record(
             actor=user,
             action="award.contract_recorded",

@@ -270,4 +270,63 @@ def test_the_page_makes_the_same_number_of_queries_whatever_the_data(
         awards.award(lot, submitted_tender(lot, org, carol), carol)
     with django_assert_max_num_queries(len(empty.captured_queries)):
         client.get(address, {"region": region("north-east").pk, "year": period_now().year})
-    assert len(empty.captured_queries) <= 26  # 19 for the framework and call-offs, 7 for grants
+    assert len(empty.captured_queries) <= 27  # 20 for the framework and call-offs, 7 for grants
+
+
+
+# Supply chains -----------------------------------------------------------------------------------------
+
+
+def _reported_contract(carol, value_pence: int, lines: list[tuple[int, bool, str]], *, submitted=True):
+    """A one-year contract whose lead sent (or not) its year 1 report with these (paid, VCSE, size) lines."""
+    from calloffs.models import Contract, SupplyChainReport, SupplyChainReportLine
+
+    competition = awards.opened(f.closed_competition(carol), carol)
+    lot = competition.lots.get()
+    award = awards.award(lot, submitted_tender(lot, organisation(LARGE, False), carol), carol)
+    contract = awards.contract(award, carol, value_pence=value_pence)
+    Contract.objects.filter(pk=contract.pk).update(end_date=contract.start_date + timedelta(days=365))
+    report = SupplyChainReport.objects.create(
+        contract=contract, year=1, submitted_at=timezone.now() if submitted else None
+    )
+    for index, (paid, vcse, size) in enumerate(lines):
+        SupplyChainReportLine.objects.create(
+            report=report,
+            name=f"Sub {index}",
+            delivers="Work",
+            amount_paid_pence=paid,
+            is_vcse=vcse,
+            size_band=size,
+        )
+    return contract
+
+
+def test_the_share_of_contract_value_passed_to_vcse_and_smaller_subcontractors(carol):
+    _reported_contract(carol, 100_000_00, [(30_000_00, True, MICRO), (20_000_00, False, LARGE)])
+    _reported_contract(carol, 200_000_00, [(40_000_00, True, SMALL), (10_000_00, False, MEDIUM)])
+    _reported_contract(carol, 300_000_00, [(50_000_00, True, MEDIUM), (10_000_00, False, SMALL)])
+    # A report asked for but not sent counts nowhere.
+    _reported_contract(carol, 900_000_00, [(900_000_00, True, MICRO)], submitted=False)
+
+    found = figure(period_now(), "supply-chains")
+    # £600,000 of contract value for the year; VCSE £120,000 (20%); micro or small £80,000 (13%).
+    assert table(found) == {
+        "All subcontractors": ["£160,000", "27%"],
+        "VCSE subcontractors": ["£120,000", "20%"],
+        "Micro or small subcontractors": ["£80,000", "13%"],
+    }
+    assert "passed 20% of the contracts' value for the year to VCSE" in found.summary
+    assert "and 13% to micro or small" in found.summary
+
+
+def test_supply_chain_shares_from_fewer_than_three_contracts_or_subcontractors_are_not_shown(carol):
+    _reported_contract(carol, 100_000_00, [(30_000_00, True, MICRO), (20_000_00, False, LARGE)])
+    _reported_contract(carol, 200_000_00, [(40_000_00, True, SMALL)])
+    assert set(map(tuple, table(figure(period_now(), "supply-chains")).values())) == {
+        ("fewer than 3", "fewer than 3")
+    }
+    _reported_contract(carol, 300_000_00, [(50_000_00, False, LARGE)])
+    shares = table(figure(period_now(), "supply-chains"))
+    assert shares["All subcontractors"] == ["£140,000", "23%"]
+    assert shares["VCSE subcontractors"] == ["fewer than 3", "fewer than 3"]  # two VCSE subcontractors
+    assert shares["Micro or small subcontractors"] == ["fewer than 3", "fewer than 3"]

@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db
                 ),
                 ("Your tenders: bids your organisation is working on", "/tenders/"),
                 ("Grants: register your organisation, and apply for grants", "/grants/your-organisation/"),
+                ("Your contracts: their supply chains and yearly reports", "/contracts/"),
                 ("Organisation details and colleagues", "/organisations/"),
                 ("How qualification works", "/how-qualification-works/"),
             ],
