@@ -181,10 +181,14 @@ class QuestionnaireForm(forms.Form):
         rows = []
         for index in range(question.row_slots):
             row = {}
+            answered = False
             for sub in question.rows:
                 value = data.get(row_field_name(question, index, sub))
-                row[sub.key] = value.strip() if isinstance(value, str) else (value or "")
-            if question.fixed_rows or any(row.values()):
+                # "No" (False) is an answer; only a missing value is blank.
+                value = value.strip() if isinstance(value, str) else ("" if value is None else value)
+                row[sub.key] = value
+                answered = answered or (value is True if sub.kind == Kind.CHECKBOX else value not in ("", []))
+            if question.fixed_rows or answered:
                 rows.append(row)
         return rows
 

@@ -147,6 +147,21 @@ def test_repeating_rows_are_spread_over_the_form_and_gathered_back():
     assert form.field_for("people") == "people-0-name"
 
 
+def test_a_no_in_a_row_is_kept_as_an_answer():
+    partners = Question(
+        "partners",
+        "Partners",
+        Kind.ROWS,
+        rows=(Question("name", "name"), Question("vcse", "VCSE", Kind.YES_NO)),
+        row_slots=2,
+    )
+    form = form_class(Section("chain", "Supply chain", (partners,)))(
+        {"partners-0-name": "Ann's Trust", "partners-0-vcse": "False", "partners-1-vcse": ""}
+    )
+    form.is_valid()
+    assert form.answers() == {"partners": [{"name": "Ann's Trust", "vcse": False}]}
+
+
 def test_choices_can_come_from_a_callable_read_when_the_form_is_made():
     calls = []
 
