@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from calloffs import sealed
+from calloffs import urls as calloffs_urls
 from calloffs.models import (
     ConflictDeclaration,
     Evaluator,
@@ -157,3 +158,68 @@ def test_no_staff_member_may_read_a_sealed_tender(sealed_world, carol, ada, coli
         assert not sealed.may_read(person, tender)
     assert sealed.may_read(alice, tender) and sealed.may_read(bea, draft)
     assert not sealed.may_read(alice, draft)
+
+
+def tender_url_kwargs(competition, tender, tender_file) -> dict:
+    """A value for every keyword of a tender route, all naming organisation A's submitted tender."""
+    return {
+        "competition_pk": competition.pk,
+        "lot_pk": tender.lot_id,
+        "tender_pk": tender.pk,
+        "file_pk": tender_file.pk,
+        "criterion_pk": competition.criteria.first().pk,
+        "item_pk": competition.checklist.first().pk,
+        "version": tender.current_version.number,
+        "letter_pk": 1,  # no letter exists before opening: the tender is what the route is sealed by
+    }
+
+
+def tender_routes() -> dict[str, tuple[list[str], bool]]:
+    """Every calloffs route that names a tender or one of its files (so a route added later is walked
+    too): its keywords, and whether it is one of the bidders' own pages (under /tenders/)."""
+    return {
+        pattern.name: (list(pattern.pattern.regex.groupindex), str(pattern.pattern).startswith("tenders/"))
+        for pattern in calloffs_urls.urlpatterns
+        if {"tender_pk", "file_pk"} & set(pattern.pattern.regex.groupindex)
+    }
+
+
+@pytest.mark.parametrize("persona", ["carol", "ada", "bea"])
+def test_every_route_of_a_tender_or_its_files_tells_staff_and_other_organisations_nothing_before_opening(
+    persona, sealed_world, client, request
+):
+    """Another organisation gets 404 on the bidders' pages. Otherwise the answer is 404, or the 403 of a
+    route for the other kind of user or the 405 of a form-only route, whatever the address: always the
+    same answer as for a tender that does not exist, so nothing is learnt."""
+    competition, tender, _, tender_file = sealed_world
+    kwargs = tender_url_kwargs(competition, tender, tender_file)
+    missing = {**kwargs, "tender_pk": 999_999, "file_pk": 999_999}
+    routes = tender_routes()
+    assert {"tender_detail", "tender_file_download", "evaluation_tender_file", "tender_receipt_pdf"} <= set(
+        routes
+    )
+    client.force_login(request.getfixturevalue(persona))
+    for name, (keys, bidders_page) in routes.items():
+        url = reverse(f"calloffs:{name}", kwargs={key: kwargs[key] for key in keys})
+        nowhere = reverse(f"calloffs:{name}", kwargs={key: missing[key] for key in keys})
+        statuses = set()
+        for method in (client.get, client.post):
+            status = method(url).status_code
+            assert status in {403, 404, 405} and status == method(nowhere).status_code, (persona, url, status)
+            statuses.add(status)
+        if persona == "bea" and bidders_page:
+            assert 404 in statuses, url
+    tender.refresh_from_db()
+    assert tender.status == Tender.Status.SUBMITTED and TenderFile.objects.filter(pk=tender_file.pk).exists()
+
+
+def test_the_tender_routes_walked_above_reach_the_tender_for_its_own_organisation(
+    sealed_world, client, alice
+):
+    """The walk is not 404 for a wrong reason: the bidder's own pages and file answer with the same keys."""
+    competition, tender, _, tender_file = sealed_world
+    kwargs = tender_url_kwargs(competition, tender, tender_file)
+    client.force_login(alice)
+    for name, keys in (("tender_detail", ["tender_pk"]), ("tender_file_download", ["tender_pk", "file_pk"])):
+        url = reverse(f"calloffs:{name}", kwargs={key: kwargs[key] for key in keys})
+        assert client.get(url).status_code == 200, url
