@@ -273,7 +273,6 @@ def test_the_page_makes_the_same_number_of_queries_whatever_the_data(
     assert len(empty.captured_queries) <= 27  # 20 for the framework and call-offs, 7 for grants
 
 
-
 # Supply chains -----------------------------------------------------------------------------------------
 
 
