@@ -150,6 +150,11 @@ def closed_round_with_applications(
     for applicant in applicants:
         registered(applicant, admin)
         submitted_application(applicant, grant_round)
+    return closed_now(grant_round)
+
+
+def closed_now(grant_round: GrantRound) -> GrantRound:
+    """The round, its closing time moved to a minute ago (its applications were sent before)."""
     GrantRound.objects.filter(pk=grant_round.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
     return GrantRound.objects.get(pk=grant_round.pk)
 

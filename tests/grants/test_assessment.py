@@ -307,4 +307,3 @@ def test_a_declined_application_has_no_offer_to_accept(closed, carol, alice):
     decision = assessment.decide(user=carol, application=mine, award=False, feedback="Sorry.")
     with pytest.raises(RuleBroken, match="already been answered"):
         assessment.offer_accept(user=alice, decision=decision, signed_name="A", signed_role="B")
-
