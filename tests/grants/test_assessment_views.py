@@ -149,7 +149,7 @@ def test_an_assessor_with_a_conflict_gets_404_on_that_application(client, closed
 
 @pytest.mark.parametrize("name", ["grants:application_outcome", "grants:outcome_letter_pdf"])
 def test_applicants_never_see_each_others_outcomes_or_scores(client, closed, carol, bea, name):
-    grant_round, mine, theirs = closed
+    _, mine, theirs = closed
     f.moderated(carol, mine)
     f.moderated(carol, theirs)
     assessment.decide(user=carol, application=mine, award=False, feedback="Secret feedback for A.")
