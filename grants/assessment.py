@@ -416,6 +416,8 @@ def _open_offer(user: User, decision: Decision) -> Decision:
     decision = (
         Decision.objects.select_for_update().select_related("application__grant_round").get(pk=decision.pk)
     )
+    if decision.offer == Decision.Offer.NONE:
+        raise RuleBroken("Your application was not successful, so there is no offer to answer.")
     if decision.offer != Decision.Offer.OPEN:
         raise RuleBroken("This offer has already been answered.")
     return decision

@@ -70,6 +70,7 @@ def assessment_overview(request: HttpRequest, round_pk: int) -> HttpResponse:
         ModeratedScore.objects.filter(application__in=applications).values_list("application_id", flat=True)
     )
     ranks = {row.bid_id: row for row in assessment.round_ranking(grant_round)}
+    committed = assessment.committed_pence(grant_round)
     rows = [
         {
             "application": application,
@@ -88,8 +89,8 @@ def assessment_overview(request: HttpRequest, round_pk: int) -> HttpResponse:
         "me": me,
         "declarations_due": me is not None and assessment.declarations_due(me).exists(),
         "rows": rows,
-        "committed": assessment.committed_pence(grant_round),
-        "left": grant_round.total_budget_pence - assessment.committed_pence(grant_round),
+        "committed": committed,
+        "left": grant_round.total_budget_pence - committed,
         "assessable": grant_round.is_closed(),
     }
     return render(request, "grants/assessment/overview.html", context)
@@ -235,7 +236,7 @@ def _decision_for(request: HttpRequest, application_pk: int) -> Decision:
 def application_outcome(request: HttpRequest, application_pk: int) -> HttpResponse:
     decision = _decision_for(request, application_pk)
     form = forms.DeclarationForm(request.POST or None)
-    if request.method == "POST" and decision.offer == Decision.Offer.OPEN:
+    if request.method == "POST":  # an offer already answered is refused by the service, with why
         try:
             if "decline" in request.POST:
                 assessment.offer_decline(user=request.user, decision=decision)

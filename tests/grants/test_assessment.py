@@ -305,5 +305,5 @@ def test_a_declined_application_has_no_offer_to_accept(closed, carol, alice):
     _, mine, _ = closed
     f.moderated(carol, mine)
     decision = assessment.decide(user=carol, application=mine, award=False, feedback="Sorry.")
-    with pytest.raises(RuleBroken, match="already been answered"):
+    with pytest.raises(RuleBroken, match="no offer to answer"):
         assessment.offer_accept(user=alice, decision=decision, signed_name="A", signed_role="B")

@@ -116,6 +116,11 @@ def test_the_applicant_can_decline_the_offer(client, closed, carol, alice):
     client.post(reverse("grants:application_outcome", args=[mine.pk]), {"decline": ""})
     decision.refresh_from_db()
     assert decision.offer == Decision.Offer.DECLINED
+    response = client.post(
+        reverse("grants:application_outcome", args=[mine.pk]),
+        {"signed_name": "Alice Able", "signed_role": "Director", "accept": ""},
+    )
+    assert "This offer has already been answered." in response.content.decode()
     assert not Grant.objects.exists()
 
 
