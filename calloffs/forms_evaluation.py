@@ -47,11 +47,14 @@ class DeclarationsForm(CalloffForm):
         self.tenders = tenders
         super().__init__(*args, **kwargs)
 
+    def bid_label(self, tender) -> str:
+        return _tender_label(tender)
+
     def layout(self) -> list:
         groups = []
         for tender in self.tenders:
             self.fields[f"has_conflict_{tender.pk}"] = forms.ChoiceField(
-                label=f"Do you have a conflict of interest with {_tender_label(tender)}?",
+                label=f"Do you have a conflict of interest with {self.bid_label(tender)}?",
                 choices=CONFLICT_CHOICES,
                 widget=forms.RadioSelect,
                 required=False,
@@ -65,7 +68,7 @@ class DeclarationsForm(CalloffForm):
                 Fieldset(
                     Field.radios(f"has_conflict_{tender.pk}", inline=True),
                     Field.textarea(f"details_{tender.pk}"),
-                    legend=_tender_label(tender),
+                    legend=self.bid_label(tender),
                 )
             )
         return groups

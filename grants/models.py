@@ -4,10 +4,11 @@ An organisation registers for grants (`Registration`, its own questionnaire and 
 qualification onto the framework); a commissioner runs grant rounds (`GrantRound`, with its eligibility
 and application questions stored as questionnaire-engine data, and `AssessmentCriterion`); a registered
 organisation applies once per round (`GrantApplication`, its files and its signed `GrantDeclaration`).
-A `Grant` records an accepted offer (made by the offers step, not built yet).
-
-Assessment (ADR 0012) plugs in by concrete models inheriting `portal.evaluation`'s abstract bases, with
-foreign keys to `GrantApplication` (the bid) and `AssessmentCriterion` (the criterion).
+After the close, assessment (ADR 0012) uses concrete models inheriting `portal.evaluation`'s abstract
+bases (`Assessor`, `ConflictDeclaration`, `Score`, `ModeratedScore`), with foreign keys to
+`GrantApplication` (the bid) and `AssessmentCriterion` (the criterion). A `Decision` per application
+awards or declines, with its outcome letter; an award is an offer the applicant accepts (`OfferAcceptance`,
+a signed form) or declines, and an accepted offer becomes a `Grant`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from grants.rules import LONGEST_DURATION_MONTHS
 from portal import uploads
+from portal.evaluation import ConflictDeclarationBase, EvaluatorBase, ModeratedScoreBase, ScoreBase
 from portal.models import Organisation, Region
 from portal.signatures import SignatureBase
 
@@ -37,6 +39,10 @@ def application_file_upload_to(instance: ApplicationFile, filename: str) -> str:
 
 def application_pdf_upload_to(instance: GrantApplication, filename: str) -> str:
     return f"{uploads.random_name('grants-pdf')}.pdf"
+
+
+def outcome_letter_upload_to(instance: Decision, filename: str) -> str:
+    return f"{uploads.random_name('grants-letters')}.pdf"
 
 
 class Registration(models.Model):
@@ -245,11 +251,113 @@ class GrantDeclaration(SignatureBase):
         return f"Declaration signed by {self.signed_name}"
 
 
+class Assessor(EvaluatorBase):
+    grant_round = models.ForeignKey(GrantRound, on_delete=models.CASCADE, related_name="assessors")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["grant_round", "user"], name="grant_assessor_once")]
+
+
+class ConflictDeclaration(ConflictDeclarationBase):
+    assessor = models.ForeignKey(Assessor, on_delete=models.CASCADE, related_name="declarations")
+    application = models.ForeignKey(GrantApplication, on_delete=models.CASCADE, related_name="declarations")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessor", "application"], name="grant_declaration_once")
+        ]
+
+
+class Score(ScoreBase):
+    assessor = models.ForeignKey(Assessor, on_delete=models.CASCADE, related_name="scores")
+    application = models.ForeignKey(GrantApplication, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(AssessmentCriterion, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessor", "application", "criterion"], name="grant_score_once")
+        ]
+
+
+class ModeratedScore(ModeratedScoreBase):
+    application = models.ForeignKey(
+        GrantApplication, on_delete=models.CASCADE, related_name="moderated_scores"
+    )
+    criterion = models.ForeignKey(AssessmentCriterion, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "criterion"], name="grant_moderated_score_once")
+        ]
+
+
+class Decision(models.Model):
+    """The commissioner's decision on one sent application: an award (an offer: so much a year for so
+    many months from a start date) or a decline, with feedback; its outcome letter's PDF is rendered once
+    by a worker. An award's offer is then accepted (`OfferAcceptance`) or declined by the applicant."""
+
+    class Outcome(models.TextChoices):
+        AWARD = "award", "Awarded"
+        DECLINE = "decline", "Not awarded"
+
+    class Offer(models.TextChoices):
+        NONE = "", "No offer"
+        OPEN = "open", "Waiting for your answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    application = models.OneToOneField(GrantApplication, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    amount_per_year_pence = models.PositiveBigIntegerField(default=0)
+    duration_months = models.PositiveSmallIntegerField(default=0)
+    starts_on = models.DateField(null=True, blank=True)
+    #: What the award holds against the round's budget: a year's amount pro rata over the months.
+    total_pence = models.PositiveBigIntegerField(default=0)
+    feedback = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    letter_pdf = models.FileField(upload_to=outcome_letter_upload_to, blank=True)
+    offer = models.CharField(max_length=10, choices=Offer.choices, default=Offer.NONE, blank=True)
+    offer_answered_at = models.DateTimeField(null=True, blank=True)
+    offer_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome="decline", total_pence=0, offer="")
+                | models.Q(outcome="award", total_pence__gt=0, starts_on__isnull=False),
+                name="grant_decision_award_has_terms",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.application}"
+
+    @property
+    def is_award(self) -> bool:
+        return self.outcome == self.Outcome.AWARD
+
+
+class OfferAcceptance(SignatureBase):
+    """The applicant's acceptance of a grant offer, signed in the portal (text:
+    templates/signed_forms/grant_offer_terms.html)."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="acceptance")
+
+    def __str__(self) -> str:
+        return f"Offer accepted by {self.signed_name}"
+
+
 class Grant(models.Model):
-    """A grant awarded: written when an offer is accepted (the offers step), shown publicly."""
+    """A grant awarded: written when an offer is accepted, shown publicly."""
 
     application = models.OneToOneField(GrantApplication, on_delete=models.PROTECT, related_name="grant")
     amount_pence = models.PositiveBigIntegerField(help_text="The whole grant, every year.")
+    amount_per_year_pence = models.PositiveBigIntegerField(default=0)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     purpose = models.TextField()
     accepted_at = models.DateTimeField(default=timezone.now)

@@ -109,3 +109,53 @@ def submission_problem(*, closes_at: datetime, now: datetime) -> RuleBroken | No
     if now >= closes_at:
         return RuleBroken("This grant round has closed: applications can no longer be sent")
     return None
+
+
+def award_total(*, amount_per_year_pence: int, duration_months: int) -> int:
+    """What an award holds against its round's budget: the yearly amount pro rata over the months, in
+    whole pence (rounded down)."""
+    return amount_per_year_pence * duration_months // 12
+
+
+def award_problems(
+    *,
+    amount_per_year_pence: int | None,
+    duration_months: int | None,
+    asked_per_year_pence: int,
+    asked_months: int,
+    max_duration_months: int,
+) -> list[RuleBroken]:
+    """An award is at most what was asked: no more a year than the applicant's largest year, for no
+    longer than the years they budgeted for (and the round allows)."""
+    problems = []
+    if not amount_per_year_pence:
+        problems.append(RuleBroken("Enter the amount a year, in whole pounds", field="amount_per_year"))
+    elif amount_per_year_pence > asked_per_year_pence:
+        problems.append(
+            RuleBroken(
+                f"The amount a year must be at most what was asked: {pounds(asked_per_year_pence)}",
+                field="amount_per_year",
+            )
+        )
+    longest = min(asked_months, max_duration_months)
+    if not duration_months:
+        problems.append(RuleBroken("Enter how many months the grant lasts", field="duration_months"))
+    elif duration_months > longest:
+        problems.append(
+            RuleBroken(f"The grant can last at most {longest} months, as asked", field="duration_months")
+        )
+    return problems
+
+
+def budget_cap_problem(
+    *, total_budget_pence: int, committed_pence: int, award_pence: int
+) -> RuleBroken | None:
+    """Awards standing (offered or accepted) may not add up to more than the round's total budget."""
+    left = total_budget_pence - committed_pence
+    if award_pence > left:
+        return RuleBroken(
+            f"This award of {pounds(award_pence)} is more than is left in the round's budget "
+            f"({pounds(max(left, 0))} of {pounds(total_budget_pence)})",
+            field="amount_per_year",
+        )
+    return None

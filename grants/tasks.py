@@ -31,3 +31,9 @@ def round_alerts_recheck() -> int:
 @shared_task(soft_time_limit=120, time_limit=180)
 def application_pdf_prepare(application_id: int) -> bool:
     return pdfs.application_pdf_prepare(application_id=application_id)
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def outcome_letter_prepare(decision_id: int) -> bool:
+    """Render a decision's outcome letter to PDF once (queued when the decision commits)."""
+    return pdfs.outcome_letter_prepare(decision_id=decision_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants import views
+from grants import views, views_assessment
 
 app_name = "grants"
 
@@ -30,6 +30,16 @@ urlpatterns = [
     path("applications/<int:application_pk>/check/", views.application_check, name="application_check"),
     path("applications/<int:application_pk>/sent/", views.application_receipt, name="application_receipt"),
     path("applications/<int:application_pk>/pdf/", views.application_pdf, name="application_pdf"),
+    path(
+        "applications/<int:application_pk>/outcome/",
+        views_assessment.application_outcome,
+        name="application_outcome",
+    ),
+    path(
+        "applications/<int:application_pk>/outcome/letter/",
+        views_assessment.outcome_letter_pdf,
+        name="outcome_letter_pdf",
+    ),
     # The MoJ grants team
     path("registrations/", views.registration_queue, name="registration_queue"),
     path("registrations/<int:registration_pk>/", views.registration_review, name="registration_review"),
@@ -55,5 +65,26 @@ urlpatterns = [
         "commissioning/<int:round_pk>/applications/<int:application_pk>/",
         views.round_application,
         name="round_application",
+    ),
+    path("commissioning/<int:round_pk>/assessment/", views_assessment.assessment_overview, name="assessment"),
+    path(
+        "commissioning/<int:round_pk>/assessment/declare/",
+        views_assessment.assessment_declare,
+        name="assessment_declare",
+    ),
+    path(
+        "commissioning/<int:round_pk>/assessment/<int:application_pk>/score/",
+        views_assessment.assessment_score,
+        name="assessment_score",
+    ),
+    path(
+        "commissioning/<int:round_pk>/assessment/<int:application_pk>/moderate/",
+        views_assessment.assessment_moderate,
+        name="assessment_moderate",
+    ),
+    path(
+        "commissioning/<int:round_pk>/assessment/<int:application_pk>/decide/",
+        views_assessment.assessment_decide,
+        name="assessment_decide",
     ),
 ]

@@ -22,6 +22,7 @@ from django.db import models
 from django.utils import timezone
 
 from portal.exceptions import RuleBroken
+from portal.models import User
 
 DEFAULT_SCORE_MAX = 4  # a 0 to 4 scale, as most public sector quality evaluations use
 MAX_COMMENT_WORDS = 500
@@ -149,3 +150,60 @@ def ranking(totals: Mapping[int, Decimal | None], *, excluded: Iterable[int] = (
 def scores_complete(scored: Iterable[tuple[int, int]], bids: Sequence[int], criteria: Sequence[int]) -> bool:
     """Whether every (bid, criterion) pair has a score."""
     return {(bid, criterion) for bid in bids for criterion in criteria} <= set(scored)
+
+
+def scoring_finished(
+    *, cleared_evaluators: Sequence[int], criteria: Sequence[int], scored: Iterable[tuple[int, int]]
+) -> bool:
+    """Whether moderation may open for one bid: every evaluator cleared to read it (declared no conflict)
+    has scored every criterion, and there is at least one. Until then nobody sees anyone else's scores.
+    `scored` holds (evaluator, criterion) pairs."""
+    return bool(cleared_evaluators) and scores_complete(scored, cleared_evaluators, criteria)
+
+
+def declarations_problems(
+    due: Iterable[int], answers: Mapping[int, tuple[bool | None, str]]
+) -> list[RuleBroken]:
+    """Every problem of a set of declarations at once, one per bid still to declare about; fields are
+    named `has_conflict_<bid id>` and `details_<bid id>`."""
+    problems = []
+    for bid_id in sorted(due):
+        has_conflict, details = answers.get(bid_id, (None, ""))
+        for problem in declaration_problems(has_conflict=has_conflict, details=details):
+            problems.append(RuleBroken(problem.message, field=f"{problem.field}_{bid_id}"))
+    return problems
+
+
+def score_sheet_problems(
+    criteria: Iterable[int],
+    given: Mapping[int, tuple[int | None, str]],
+    *,
+    score_max: int,
+    moderated: bool = False,
+) -> list[RuleBroken]:
+    """Every problem of one bid's scores (or, `moderated`, its agreed scores) at once, one score and text
+    per criterion; fields are named `score_<criterion id>` and `comment_<criterion id>` (or
+    `rationale_<criterion id>`)."""
+    problems = []
+    for criterion_id in criteria:
+        score, text = given.get(criterion_id, (None, ""))
+        for problem in score_problems(score=score, comment=text, score_max=score_max):
+            field, message = problem.field, problem.message
+            if moderated and field == "comment":
+                field = "rationale"
+                if not text.strip():
+                    message = "Enter why this is the agreed score"
+            problems.append(RuleBroken(message, field=f"{field}_{criterion_id}"))
+    return problems
+
+
+def evaluator_candidates(region_ids: set[int]) -> list[User]:
+    """Who may be named an evaluator of a competition or round in these regions: MoJ admins, and
+    commissioners who cover every one of its regions."""
+    staff = User.objects.filter(is_active=True, role__in=[User.Role.COMMISSIONER, User.Role.MOJ_ADMIN])
+    people = staff.prefetch_related("regions").order_by("full_name", "email")
+    return [
+        person
+        for person in people
+        if person.is_moj_admin or region_ids <= {region.pk for region in person.regions.all()}
+    ]

@@ -23,6 +23,7 @@ from calloffs.services import awards as award_services
 from calloffs.services import clarifications, evaluation
 from calloffs.services import supply_chain as supply_chain_services
 from calloffs.services import tenders as tender_services
+from grants import assessment as grants_assessment
 from grants.models import GrantRound
 from portal import services
 from portal.models import Message
@@ -270,6 +271,16 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "grants:round_cancel": ("GET", NORTH_EAST_STAFF),
     "grants:round_applications": ("GET", NORTH_EAST_STAFF),
     "grants:round_application": ("GET", NORTH_EAST_STAFF),
+    # Assessment of a closed North East round: carol is its cleared assessor and has decided its one
+    # application (organisation A's); an MoJ admin who is not an assessor reads no application.
+    "grants:assessment": ("GET", NORTH_EAST_STAFF),
+    "grants:assessment_declare": ("GET", CLEARED_EVALUATOR),
+    "grants:assessment_score": ("GET", CLEARED_EVALUATOR),
+    "grants:assessment_moderate": ("GET", CLEARED_EVALUATOR),
+    "grants:assessment_decide": ("GET", CLEARED_EVALUATOR),
+    # Its outcome and offer, and the outcome letter: organisation A's people only
+    "grants:application_outcome": ("GET", ORGANISATION_A),
+    "grants:outcome_letter_pdf": ("GET", ORGANISATION_A),
     # Grants records are made by the services, never typed in the admin.
     "admin:grants_registration_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     "admin:grants_grantround_add": ("GET", NOT_EVEN_MOJ_ADMINS),
@@ -502,7 +513,15 @@ def grants_kwargs(*, alice, bob, carol, ada) -> dict:
         carol, closes_at=timezone.now() - timedelta(days=60), status=GrantRound.Status.DECIDED
     )
     grant_awards.grant(decided_round, OrganisationFactory(), pounds=50_000)  # for the 360Giving open data
+    assessed_round = grants_factories.open_round(carol, title="Assessed round")
+    assessed = grants_factories.submitted_application(alice, assessed_round)
+    grants_factories.closed_now(assessed_round)
+    assessed.refresh_from_db()
+    grants_factories.moderated(carol, assessed)
+    grants_assessment.decide(user=carol, application=assessed, award=False, feedback="Not enough evidence.")
     return {
+        "assessed_round_pk": assessed_round.pk,
+        "assessed_application_pk": assessed.pk,
         "grant_round_pk": grants_factories.publishable_round(carol).pk,
         "open_round_pk": open_round.pk,
         "sent_round_pk": sent_round.pk,
@@ -647,13 +666,20 @@ def _url(name: str, kwargs: dict) -> str:
 
 def _grants_url_kwargs(name: str, kwargs: dict) -> dict:
     """Public pages and starting an application ask about the open round; the receipt, the PDF and the
-    commissioner's view of an application about the sent one; the rest about the draft round and
-    organisation A's draft application."""
+    commissioner's view of an application about the sent one; assessment and outcome pages about the
+    assessed (closed, decided) one; the rest about the draft round and organisation A's draft application."""
     chosen = {"round_pk": kwargs["grant_round_pk"], "application_pk": kwargs["grant_application_pk"]}
     if name in {"grants:round_detail", "grants:application_start"}:
         chosen["round_pk"] = kwargs["open_round_pk"]
     if name in {"grants:application_receipt", "grants:application_pdf", "grants:round_application"}:
         chosen = {"round_pk": kwargs["sent_round_pk"], "application_pk": kwargs["sent_application_pk"]}
+    if name.startswith("grants:assessment_") or name == "grants:assessment":
+        chosen = {
+            "round_pk": kwargs["assessed_round_pk"],
+            "application_pk": kwargs["assessed_application_pk"],
+        }
+    if name in {"grants:application_outcome", "grants:outcome_letter_pdf"}:
+        chosen["application_pk"] = kwargs["assessed_application_pk"]
     if name == "grants:registration_review":
         chosen["registration_pk"] = kwargs["waiting_registration_pk"]
     return chosen

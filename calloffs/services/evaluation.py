@@ -103,14 +103,7 @@ def _exclude_ineligible(competition: Competition) -> int:
 
 def evaluator_candidates(competition: Competition) -> list[User]:
     """Who may be named: MoJ admins, and commissioners who cover every region of the competition."""
-    region_ids = set(competition.regions.values_list("pk", flat=True))
-    staff = User.objects.filter(is_active=True).filter(role__in=[User.Role.COMMISSIONER, User.Role.MOJ_ADMIN])
-    people = staff.prefetch_related("regions").order_by("full_name", "email")
-    return [
-        person
-        for person in people
-        if person.is_moj_admin or region_ids <= {region.pk for region in person.regions.all()}
-    ]
+    return evaluation.evaluator_candidates(set(competition.regions.values_list("pk", flat=True)))
 
 
 def evaluator_name(*, competition: Competition, user: User, person: User) -> Evaluator:
@@ -179,14 +172,11 @@ def declarations_sign(
         .values_list("pk", flat=True)
     )
     given = {answer.tender_id: answer for answer in answers if answer.tender_id in due}
-    problems = []
-    for tender_id in sorted(due):
-        answer = given.get(tender_id, DeclarationAnswer(tender_id, None))
-        for problem in evaluation.declaration_problems(
-            has_conflict=answer.has_conflict, details=answer.details
-        ):
-            problems.append(RuleBroken(problem.message, field=f"{problem.field}_{tender_id}"))
-    raise_problems(problems)
+    raise_problems(
+        evaluation.declarations_problems(
+            due, {tender_id: (answer.has_conflict, answer.details) for tender_id, answer in given.items()}
+        )
+    )
     declarations = []
     tenders = Tender.objects.in_bulk(due)
     with transaction.atomic():
@@ -234,14 +224,13 @@ def scores_save(*, tender: Tender, user: User, entries: list[ScoreEntry]) -> lis
     evaluator = _evaluator(user, competition)
     criteria = {criterion.pk: criterion for criterion in competition.criteria.all()}
     given = {entry.criterion_id: entry for entry in entries if entry.criterion_id in criteria}
-    problems = []
-    for criterion_id in criteria:
-        entry = given.get(criterion_id, ScoreEntry(criterion_id, None, ""))
-        for problem in evaluation.score_problems(
-            score=entry.score, comment=entry.comment, score_max=competition.score_max
-        ):
-            problems.append(RuleBroken(problem.message, field=f"{problem.field}_{criterion_id}"))
-    raise_problems(problems)
+    raise_problems(
+        evaluation.score_sheet_problems(
+            criteria,
+            {criterion_id: (entry.score, entry.comment) for criterion_id, entry in given.items()},
+            score_max=competition.score_max,
+        )
+    )
     saved = []
     with transaction.atomic():
         _locked(Tender, tender.pk)
@@ -281,7 +270,7 @@ def scoring_finished(tender: Tender) -> bool:
     )
     criteria = list(tender.competition.criteria.values_list("pk", flat=True))
     scored = Score.objects.filter(tender=tender).values_list("evaluator_id", "criterion_id")
-    return bool(cleared) and evaluation.scores_complete(scored, cleared, criteria)
+    return evaluation.scoring_finished(cleared_evaluators=cleared, criteria=criteria, scored=scored)
 
 
 # Moderation --------------------------------------------------------------------------------------
@@ -303,19 +292,14 @@ def moderate(*, tender: Tender, user: User, agreed: list[AgreedScore]) -> list[M
         raise RuleBroken("Every evaluator must score this tender before it can be moderated.")
     criteria = {criterion.pk: criterion for criterion in competition.criteria.all()}
     given = {entry.criterion_id: entry for entry in agreed if entry.criterion_id in criteria}
-    problems = []
-    for criterion_id in criteria:
-        entry = given.get(criterion_id, AgreedScore(criterion_id, None, ""))
-        for problem in evaluation.score_problems(
-            score=entry.score, comment=entry.rationale, score_max=competition.score_max
-        ):
-            field, message = problem.field, problem.message
-            if field == "comment":  # the shared rule names the evaluator's comment; here it is the rationale
-                field = "rationale"
-                if not entry.rationale.strip():
-                    message = "Enter why this is the agreed score"
-            problems.append(RuleBroken(message, field=f"{field}_{criterion_id}"))
-    raise_problems(problems)
+    raise_problems(
+        evaluation.score_sheet_problems(
+            criteria,
+            {criterion_id: (entry.score, entry.rationale) for criterion_id, entry in given.items()},
+            score_max=competition.score_max,
+            moderated=True,
+        )
+    )
     saved = []
     with transaction.atomic():
         _locked(Tender, tender.pk)

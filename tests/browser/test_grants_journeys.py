@@ -1,7 +1,8 @@
 """The grants portal in Chromium, every page audited: an organisation qualified on the framework learns it
 must still register for grants, registers, is accepted, hears of a North East round, is stopped by an
 eligibility question and then applies; a commissioner builds a round with three kinds of question, opens
-it, amends it, and cancels another."""
+it, amends it, and cancels another; after a round closes, its application is assessed, awarded, and the
+applicant accepts its offer."""
 
 import re
 from urllib.parse import urlsplit
@@ -213,3 +214,74 @@ def test_a_commissioner_builds_a_round_with_three_kinds_of_question_and_opens_it
     audit("cancelled")
     grant_round.refresh_from_db()
     assert grant_round.status == GrantRound.Status.CANCELLED
+
+
+def test_a_closed_round_is_assessed_and_the_applicant_accepts_its_offer(
+    page, context, audit, live_server, alice, ada, carol
+):
+    """After the close: the commissioner names an assessor (herself), declares and scores, moderates and
+    awards; the applicant reads the outcome from its e-mail and accepts the offer with name and role; the
+    public grants-awarded page then lists it."""
+    grant_round = f.closed_round_with_applications(carol, ada, alice)
+    organisation = alice.membership.organisation.legal_name
+    sign_in_as(context, live_server, carol)
+    page.goto(live_server.url + f"/grants/commissioning/{grant_round.pk}/")
+    page.get_by_role("link", name="Assessment and decisions").click()
+    audit("assessment")
+    page.get_by_label("Who should assess?").select_option(
+        label=f"{carol.display_name} ({carol.get_role_display()})"
+    )
+    page.get_by_role("button", name="Name assessor").click()
+    audit("assessor named")
+    page.get_by_role("link", name="declare any conflicts of interest").click()
+    audit("declarations")
+    page.get_by_role("button", name="Sign declarations").click()
+    audit("declaration errors")
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    page.get_by_label("No conflict").check()
+    page.get_by_role("button", name="Sign declarations").click()
+
+    page.get_by_role("link", name=f"Score {organisation}").click()
+    audit("scores")
+    for criterion in ("Need", "Value for money"):
+        page.get_by_role("group", name=f"Score for {criterion}, 0 to 4").get_by_label("3").check()
+        page.get_by_label(f"Comment on {criterion}").fill(f"Good evidence on {criterion.lower()}.")
+    page.get_by_role("button", name="Save scores").click()
+    expect(page.get_by_text("Scores saved")).to_be_visible()
+
+    page.get_by_role("link", name=f"Moderate {organisation}").click()
+    audit("moderation")
+    expect(page.get_by_text("Good evidence on need.")).to_be_visible()
+    for criterion in ("Need", "Value for money"):
+        page.get_by_role("group", name=f"Score for {criterion}, 0 to 4").get_by_label("3").check()
+        page.get_by_label(f"Why this agreed score on {criterion}").fill("Agreed by the panel.")
+    page.get_by_role("button", name="Save agreed scores").click()
+
+    page.get_by_role("link", name=f"Decide on {organisation}").click()
+    audit("decision")
+    page.get_by_label("Award a grant").check()
+    page.get_by_label("Amount a year (£), if you award").fill("30,000")
+    page.get_by_label("How many months, if you award").fill("24")
+    fill_date(page, "Start date, if you award", "1", "4", "2027")
+    page.get_by_label("Feedback for the applicant").fill("A clear plan with strong evidence of need.")
+    page.get_by_role("button", name="Record the decision and send the letter").click()
+    audit("decided")
+    expect(page.get_by_text("Awarded: £60,000")).to_be_visible()
+    context.clear_cookies()
+
+    letter = next(m for m in mail.outbox if alice.email in m.to and "successful" in m.subject)
+    link = re.search(r"https?://\S*/grants/applications/\d+/outcome/", letter.body).group(0)
+    sign_in_as(context, live_server, alice)
+    page.goto(live_server.url + urlsplit(link).path)
+    audit("outcome")
+    expect(page.get_by_text("A clear plan with strong evidence of need.")).to_be_visible()
+    expect(page.get_by_role("link", name="Your outcome letter (PDF)")).to_be_visible()
+    page.get_by_label("Your full name").fill("Alice Able")
+    page.get_by_label("Your role in the organisation").fill("Director")
+    page.get_by_role("button", name="Accept the grant").click()
+    audit("offer accepted")
+    expect(page.get_by_text("Alice Able (Director) accepted the grant")).to_be_visible()
+
+    page.goto(live_server.url + "/grants/awarded/")
+    audit("grants awarded")
+    expect(page.get_by_text(organisation)).to_be_visible()

@@ -140,3 +140,53 @@ def submitted_application(
     return services.application_submit(
         user=user, application=application, signed_name="Alice Able", signed_role="Director", now=now
     )
+
+
+def closed_round_with_applications(
+    commissioner: User, admin: User, *applicants: User, **changes: Any
+) -> GrantRound:
+    """A round that has closed (by the server's clock) with one sent application from each applicant."""
+    grant_round = open_round(commissioner, **changes)
+    for applicant in applicants:
+        registered(applicant, admin)
+        submitted_application(applicant, grant_round)
+    return closed_now(grant_round)
+
+
+def closed_now(grant_round: GrantRound) -> GrantRound:
+    """The round, its closing time moved to a minute ago (its applications were sent before)."""
+    GrantRound.objects.filter(pk=grant_round.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    return GrantRound.objects.get(pk=grant_round.pk)
+
+
+def scored(assessor_user: User, application: GrantApplication, score: int = 3) -> None:
+    """The person, already an assessor, declares no conflict with every applicant and scores this one."""
+    from calloffs.services.evaluation import DeclarationAnswer, ScoreEntry
+    from grants import assessment
+
+    grant_round = application.grant_round
+    due = assessment.declarations_due(assessment.assessor_for(assessor_user, grant_round))
+    answers = [DeclarationAnswer(pk, False) for pk in due.values_list("pk", flat=True)]
+    if answers:
+        assessment.declarations_sign(user=assessor_user, grant_round=grant_round, answers=answers)
+    assessment.scores_save(
+        user=assessor_user,
+        application=application,
+        entries=[ScoreEntry(c.pk, score, "Clear evidence of need.") for c in grant_round.criteria.all()],
+    )
+
+
+def moderated(commissioner: User, application: GrantApplication, score: int = 3) -> None:
+    """Named an assessor (if not already), declared, scored and moderated by the commissioner alone."""
+    from calloffs.services.evaluation import AgreedScore
+    from grants import assessment
+
+    grant_round = application.grant_round
+    if assessment.assessor_for(commissioner, grant_round) is None:
+        assessment.assessor_name(user=commissioner, grant_round=grant_round, person=commissioner)
+    scored(commissioner, application, score)
+    assessment.moderate(
+        user=commissioner,
+        application=application,
+        agreed=[AgreedScore(c.pk, score, "Agreed at the panel.") for c in grant_round.criteria.all()],
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from grants import assessment
 from tests.factories import MembershipFactory
 from tests.grants import factories as f
 from tests.test_query_counts import queries
@@ -41,3 +42,22 @@ def test_a_commissioners_rounds_and_applications(client, carol, ada):
         f.submitted_application(member.user, grant_round)
     assert queries(client, reverse("grants:commissioning")) == few_rounds
     assert queries(client, reverse("grants:round_applications", args=[grant_round.pk])) == few_applications
+
+
+def test_the_assessment_page(client, carol, ada):
+    """Applications scored, moderated and decided cost no more queries than one."""
+    grant_round = f.open_round(carol)
+    members = [MembershipFactory() for _ in range(4)]
+    for member in members:
+        f.registered(member.user, ada)
+        f.submitted_application(member.user, grant_round)
+    grant_round = f.closed_now(grant_round)
+    first, *others = assessment.sent_applications(grant_round).order_by("pk")
+    f.moderated(carol, first)
+    client.force_login(carol)
+    url = reverse("grants:assessment", args=[grant_round.pk])
+    few = queries(client, url)
+    for application in others:
+        f.moderated(carol, application)
+        assessment.decide(user=carol, application=application, award=False, feedback="Sorry.")
+    assert queries(client, url) == few
