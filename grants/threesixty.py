@@ -91,6 +91,17 @@ def grant_record(grant: Grant) -> dict[str, Any]:
             }
         ],
         "fromOpenCall": "Yes",
+        **_planned_dates(grant),
+    }
+
+
+def _planned_dates(grant: Grant) -> dict[str, Any]:
+    """When the funded work runs, once the accepted offer says (grants accepted before offers recorded
+    dates have none)."""
+    if grant.starts_on is None or grant.ends_on is None:
+        return {}
+    return {
+        "plannedDates": [{"startDate": grant.starts_on.isoformat(), "endDate": grant.ends_on.isoformat()}]
     }
 
 
@@ -133,13 +144,18 @@ CSV_COLUMNS: tuple[tuple[str, tuple[str | int, ...]], ...] = (
     ("Grant Programme:Title", ("grantProgramme", 0, "title")),
     ("Grant Programme:URL", ("grantProgramme", 0, "url")),
     ("From An Open Call?", ("fromOpenCall",)),
+    ("Planned Dates:Start Date", ("plannedDates", 0, "startDate")),
+    ("Planned Dates:End Date", ("plannedDates", 0, "endDate")),
 )
 
 
 def _at(record: dict[str, Any], path: tuple[str | int, ...]) -> Any:
     found: Any = record
     for step in path:
-        found = found.get(step, "") if isinstance(step, str) else found[step]
+        if isinstance(step, str):
+            found = found.get(step, "") if isinstance(found, dict) else ""
+        else:
+            found = found[step] if isinstance(found, list) and len(found) > step else ""
     return found
 
 

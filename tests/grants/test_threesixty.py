@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
@@ -93,6 +93,24 @@ def test_recipients_without_a_register_number_and_pence_validate_too(carol, pack
     prefix = settings.THREESIXTY_IDENTIFIER_PREFIX
     assert ids == [f"{prefix}-org-{unregistered.pk}", "GB-COH-01234567", "GB-SC-SC012345"]
     assert package["grants"][0]["amountAwarded"] == 9_000.5
+
+
+def test_a_grant_from_an_accepted_offer_publishes_when_the_work_runs(carol, package_validator):
+    grant_round = a.grant_round(carol, closes_at=a.middle_of_this_year() - timedelta(days=400))
+    dated = a.grant(grant_round, OrganisationFactory(), pounds=20_000)
+    Grant.objects.filter(pk=dated.pk).update(starts_on=date(2027, 4, 1), ends_on=date(2029, 3, 31))
+    undated = a.grant(grant_round, OrganisationFactory(), pounds=10_000)
+    grants = list(threesixty.published_grants())
+    package = threesixty.package(grants, now=grant_round.closes_at)
+    assert_valid(package_validator, package)
+    by_id = {g["id"]: g for g in package["grants"]}
+    assert by_id[threesixty.grant_id(dated)]["plannedDates"] == [
+        {"startDate": "2027-04-01", "endDate": "2029-03-31"}
+    ]
+    assert "plannedDates" not in by_id[threesixty.grant_id(undated)]
+    rows = list(csv.DictReader(io.StringIO(threesixty.csv_text(grants))))
+    dates = {row["Planned Dates:Start Date"]: row["Planned Dates:End Date"] for row in rows}
+    assert dates == {"2027-04-01": "2029-03-31", "": ""}
 
 
 def test_only_grants_are_published_never_applications(client, carol):
