@@ -570,20 +570,20 @@ def test_existing_messages_become_legacy_with_html_bodies_and_personal_reads_kep
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before, after = (
-        [("portal", "0005_single_line_names")],
-        [("portal", "0006_message_kinds_reads_and_deliveries")],
-    )
+    before = [("portal", "0005_single_line_names")]
     executor = MigrationExecutor(connection)
+    # Forward again to every app's latest migration, not only portal 0006: going back to 0005 also undid
+    # the migrations that depend on it, which the tests after this one need.
+    latest = executor.loader.graph.leaf_nodes()
     executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    person = old.get_model("portal", "User").objects.create(email="old@example.com", role="supplier")
-    read = old.get_model("portal", "Message").objects.create(
-        recipient_user=person, subject="Old", body="Line one\n\n<b>two</b>", read_at=timezone.now()
-    )
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
+    try:
+        old = executor.loader.project_state(before).apps
+        person = old.get_model("portal", "User").objects.create(email="old@example.com", role="supplier")
+        read = old.get_model("portal", "Message").objects.create(
+            recipient_user=person, subject="Old", body="Line one\n\n<b>two</b>", read_at=timezone.now()
+        )
+    finally:
+        MigrationExecutor(connection).migrate(latest)
 
     message = Message.objects.get(pk=read.pk)
     assert (message.kind, message.source) == ("legacy", f"portal.message:{read.pk}")
