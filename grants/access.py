@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from grants import selectors
+from grants import assessment, selectors
 from grants.models import GrantApplication, GrantRound, Registration
 from portal.access import refuse
 
@@ -64,3 +64,15 @@ def registration_for_user(request: HttpRequest, registration_pk: int) -> Registr
         refuse(request, f"grants registration {registration_pk} is not theirs to see")
         raise Http404
     return registration
+
+
+def readable_application_for_staff(
+    request: HttpRequest, grant_round: GrantRound, application_pk: int
+) -> GrantApplication:
+    """A sent application of the round that the person has declared no conflict with, as its assessor:
+    nobody on the staff side reads an application's answers or scores without that declaration."""
+    application = submitted_application_for_staff(request, grant_round, application_pk)
+    if not assessment.may_read(request.user, application):
+        refuse(request, f"grant application {application_pk} without a declaration of no conflict")
+        raise Http404
+    return application

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from calloffs.services import regions_covered
 from grants import rules
-from grants.models import Grant, GrantApplication, GrantRound, Registration
+from grants.models import ConflictDeclaration, Grant, GrantApplication, GrantRound, Registration
 from grants.sections import REGISTRATION, eligibility_section, round_section
 from portal.models import Region, User
 
@@ -94,3 +94,13 @@ def application_summary(application: GrantApplication) -> dict[str, Any]:
         "budget_lines": application.budget,
         "budget_years": rules.budget_years(application.budget),
     }
+
+
+def readable_application_ids(user: User, grant_round: GrantRound) -> frozenset[int]:
+    """The round's sent applications whose answers the person may read: those they declared no conflict
+    with as an assessor (`grants.assessment.may_read`, for a whole list in one query)."""
+    return frozenset(
+        ConflictDeclaration.objects.filter(
+            assessor__user=user, assessor__grant_round=grant_round, has_conflict=False
+        ).values_list("application_id", flat=True)
+    )

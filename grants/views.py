@@ -18,9 +18,9 @@ from calloffs.rules import Problems, pounds
 from grants import forms, rules, selectors, services
 from grants.access import (
     application_for_user,
+    readable_application_for_staff,
     registration_for_user,
     round_for_user,
-    submitted_application_for_staff,
 )
 from grants.models import GrantApplication, GrantRound
 from grants.sections import REGISTRATION, eligibility_section, round_section
@@ -704,14 +704,18 @@ def round_applications(request: HttpRequest, round_pk: int) -> HttpResponse:
     return render(
         request,
         "grants/commissioning/applications.html",
-        {"grant_round": grant_round, "applications": applications},
+        {
+            "grant_round": grant_round,
+            "applications": applications,
+            "readable": selectors.readable_application_ids(request.user, grant_round),
+        },
     )
 
 
 @access_policy(STAFF)
 def round_application(request: HttpRequest, round_pk: int, application_pk: int) -> HttpResponse:
     grant_round = round_for_user(request, round_pk)
-    application = submitted_application_for_staff(request, grant_round, application_pk)
+    application = readable_application_for_staff(request, grant_round, application_pk)
     return render(
         request,
         "grants/commissioning/application.html",

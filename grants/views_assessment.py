@@ -13,8 +13,8 @@ from django.urls import reverse
 from calloffs.access import STAFF
 from calloffs.forms_evaluation import EvaluatorForm, ModerationForm, ScoresForm
 from grants import assessment, forms, pdfs, selectors
-from grants.access import application_for_user, round_for_user, submitted_application_for_staff
-from grants.models import Decision, GrantApplication, GrantRound, ModeratedScore, Score
+from grants.access import application_for_user, readable_application_for_staff, round_for_user
+from grants.models import Decision, GrantRound, ModeratedScore, Score
 from portal import access
 from portal.access import access as access_policy
 from portal.access import refuse
@@ -26,17 +26,6 @@ SCORE_FORM = {"score_max": assessment.SCORE_MAX}
 
 def _assessment_url(grant_round: GrantRound) -> str:
     return reverse("grants:assessment", args=[grant_round.pk])
-
-
-def _readable_application(
-    request: HttpRequest, grant_round: GrantRound, application_pk: int
-) -> GrantApplication:
-    """A sent application of the round that the person, an assessor, has declared no conflict with."""
-    application = submitted_application_for_staff(request, grant_round, application_pk)
-    if not assessment.may_read(request.user, application):
-        refuse(request, f"grant application {application_pk} without a declaration of no conflict")
-        raise Http404
-    return application
 
 
 @access_policy(STAFF)
@@ -120,7 +109,7 @@ def assessment_declare(request: HttpRequest, round_pk: int) -> HttpResponse:
 @access_policy(STAFF)
 def assessment_score(request: HttpRequest, round_pk: int, application_pk: int) -> HttpResponse:
     grant_round = round_for_user(request, round_pk)
-    application = _readable_application(request, grant_round, application_pk)
+    application = readable_application_for_staff(request, grant_round, application_pk)
     me = assessment.assessor_for(request.user, grant_round)
     criteria = list(grant_round.criteria.all())
     form_kwargs = {"criteria": criteria, **SCORE_FORM}
@@ -151,7 +140,7 @@ def assessment_score(request: HttpRequest, round_pk: int, application_pk: int) -
 @access_policy(STAFF)
 def assessment_moderate(request: HttpRequest, round_pk: int, application_pk: int) -> HttpResponse:
     grant_round = round_for_user(request, round_pk)
-    application = _readable_application(request, grant_round, application_pk)
+    application = readable_application_for_staff(request, grant_round, application_pk)
     finished = assessment.scoring_finished(application)
     criteria = list(grant_round.criteria.all())
     form_kwargs = {"criteria": criteria, **SCORE_FORM}
@@ -185,7 +174,7 @@ def assessment_moderate(request: HttpRequest, round_pk: int, application_pk: int
 @access_policy(STAFF)
 def assessment_decide(request: HttpRequest, round_pk: int, application_pk: int) -> HttpResponse:
     grant_round = round_for_user(request, round_pk)
-    application = _readable_application(request, grant_round, application_pk)
+    application = readable_application_for_staff(request, grant_round, application_pk)
     form = forms.AwardDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

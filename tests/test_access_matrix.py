@@ -270,7 +270,8 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "grants:round_amend": ("GET", NORTH_EAST_STAFF),
     "grants:round_cancel": ("GET", NORTH_EAST_STAFF),
     "grants:round_applications": ("GET", NORTH_EAST_STAFF),
-    "grants:round_application": ("GET", NORTH_EAST_STAFF),
+    # An application's answers: only an assessor who declared no conflict with it (carol, assessed round)
+    "grants:round_application": ("GET", CLEARED_EVALUATOR),
     # Assessment of a closed North East round: carol is its cleared assessor and has decided its one
     # application (organisation A's); an MoJ admin who is not an assessor reads no application.
     "grants:assessment": ("GET", NORTH_EAST_STAFF),
@@ -671,9 +672,9 @@ def _grants_url_kwargs(name: str, kwargs: dict) -> dict:
     chosen = {"round_pk": kwargs["grant_round_pk"], "application_pk": kwargs["grant_application_pk"]}
     if name in {"grants:round_detail", "grants:application_start"}:
         chosen["round_pk"] = kwargs["open_round_pk"]
-    if name in {"grants:application_receipt", "grants:application_pdf", "grants:round_application"}:
+    if name in {"grants:application_receipt", "grants:application_pdf"}:
         chosen = {"round_pk": kwargs["sent_round_pk"], "application_pk": kwargs["sent_application_pk"]}
-    if name.startswith("grants:assessment_") or name == "grants:assessment":
+    if name.startswith("grants:assessment") or name == "grants:round_application":
         chosen = {
             "round_pk": kwargs["assessed_round_pk"],
             "application_pk": kwargs["assessed_application_pk"],

@@ -88,10 +88,25 @@ def test_another_regions_commissioner_gets_404_on_a_round_and_its_applications(
     ):
         assert client.get(url).status_code == 404, url
     client.force_login(carol)
-    assert (
-        client.get(reverse("grants:round_application", args=[grant_round.pk, application.pk])).status_code
-        == 200
-    )
+    assert client.get(reverse("grants:round_applications", args=[grant_round.pk])).status_code == 200
+
+
+def test_staff_read_an_application_only_as_an_assessor_who_declared_no_conflict(client, carol, ada, alice):
+    f.registered(alice, ada)
+    grant_round = f.open_round(carol)
+    application = f.submitted_application(alice, grant_round)
+    address = reverse("grants:round_application", args=[grant_round.pk, application.pk])
+    listing = reverse("grants:round_applications", args=[grant_round.pk])
+    client.force_login(carol)
+    assert client.get(address).status_code == 404  # the round's own commissioner, not yet an assessor
+    assert address not in client.get(listing).content.decode()
+    f.closed_now(grant_round)
+    application.refresh_from_db()
+    f.moderated(carol, application)  # named an assessor, declared no conflict
+    assert client.get(address).status_code == 200
+    assert address in client.get(listing).content.decode()
+    client.force_login(ada)  # an MoJ admin who is not an assessor of the round
+    assert client.get(address).status_code == 404
 
 
 @pytest.mark.parametrize(
