@@ -247,6 +247,19 @@ class QuestionForm(CalloffForm):
             Field.radios("required", small=True, inline=True),
         ]
 
+    @staticmethod
+    def initial_from(question: dict[str, Any] | None) -> dict[str, Any]:
+        if question is None:
+            return {}
+        return {
+            "label": question["label"],
+            "hint": question.get("hint", ""),
+            "kind": question["kind"],
+            "word_limit": question.get("word_limit"),
+            "choices": "\n".join(label for _value, label in question.get("choices", [])),
+            "required": "yes" if question.get("required", True) else "no",
+        }
+
     def question_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {

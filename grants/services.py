@@ -302,11 +302,16 @@ def question_spec(
     return Question.from_dict(spec).to_dict()
 
 
+def next_question_key(existing: Sequence[Mapping[str, Any]]) -> str:
+    """A key for a new application question, unused by the others."""
+    return _question_key(existing, "q")
+
+
 def round_question_add(*, user: User, grant_round: GrantRound, **fields: Any) -> GrantRound:
     _require_editable(user, grant_round)
     with transaction.atomic():
         grant_round = GrantRound.objects.select_for_update().get(pk=grant_round.pk)
-        spec = question_spec(key=_question_key(grant_round.questions, "q"), **fields)
+        spec = question_spec(key=next_question_key(grant_round.questions), **fields)
         grant_round.questions = [*grant_round.questions, spec]
         grant_round.save(update_fields=["questions"])
         audit_record(

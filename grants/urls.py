@@ -59,6 +59,21 @@ urlpatterns = [
     path("commissioning/<int:round_pk>/preview/", views.round_preview, name="round_preview"),
     path("commissioning/<int:round_pk>/publish/", views.round_publish, name="round_publish"),
     path("commissioning/<int:round_pk>/amend/", views.round_amend, name="round_amend"),
+    path(
+        "commissioning/<int:round_pk>/amend/questions/new/",
+        views.amend_question,
+        name="amend_question_add",
+    ),
+    path(
+        "commissioning/<int:round_pk>/amend/questions/<slug:key>/",
+        views.amend_question,
+        name="amend_question_change",
+    ),
+    path(
+        "commissioning/<int:round_pk>/amend/questions/<slug:key>/remove/",
+        views.amend_question_remove,
+        name="amend_question_remove",
+    ),
     path("commissioning/<int:round_pk>/cancel/", views.round_cancel, name="round_cancel"),
     path("commissioning/<int:round_pk>/applications/", views.round_applications, name="round_applications"),
     path(

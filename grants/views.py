@@ -641,9 +641,33 @@ def round_publish(request: HttpRequest, round_pk: int) -> HttpResponse:
     return redirect(_manage_url(grant_round))
 
 
+def _amend_session_key(grant_round: GrantRound) -> str:
+    # Versioned, so a draft made before someone else's amendment is not applied over it.
+    return f"grants_amend_questions_{grant_round.pk}_v{grant_round.version}"
+
+
+def _amended_questions(request: HttpRequest, grant_round: GrantRound) -> list[dict[str, Any]]:
+    """The questions as the commissioner is amending them: held in the session until the amendment is
+    made, in one call, with its note."""
+    return request.session.get(_amend_session_key(grant_round), grant_round.questions)
+
+
+def _amendable_or_refused(request: HttpRequest, grant_round: GrantRound) -> HttpResponse | None:
+    if grant_round.status != GrantRound.Status.OPEN or grant_round.is_closed():
+        messages.error(request, "Only an open round can be amended.")
+        return redirect(_manage_url(grant_round))
+    return None
+
+
+def _amend_url(grant_round: GrantRound) -> str:
+    return reverse("grants:round_amend", args=[grant_round.pk])
+
+
 @access_policy(STAFF)
 def round_amend(request: HttpRequest, round_pk: int) -> HttpResponse:
     grant_round = round_for_user(request, round_pk)
+    questions = _amended_questions(request, grant_round)
+    questions_changed = questions != grant_round.questions
     form = forms.AmendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -654,13 +678,17 @@ def round_amend(request: HttpRequest, round_pk: int) -> HttpResponse:
                 user=request.user,
                 grant_round=grant_round,
                 note=form.cleaned_data["note"],
+                questions=questions if questions_changed else None,
                 closes_at=closes_at,
             )
         except RuleBroken as error:
             forms.show_problems(form, error)
         else:
+            request.session.pop(_amend_session_key(grant_round), None)
             messages.success(request, "The round has been amended, and applicants told.")
             return redirect(_manage_url(grant_round))
+    before = {q["key"]: q for q in grant_round.questions}
+    kept_keys = {q["key"] for q in questions}
     return _form_page(
         request,
         form,
@@ -668,7 +696,60 @@ def round_amend(request: HttpRequest, round_pk: int) -> HttpResponse:
         caption=grant_round.title,
         back=_manage_url(grant_round),
         button="Amend the round",
+        extra={
+            "intro": "grants/commissioning/amend_questions.html",
+            "grant_round": grant_round,
+            "kinds_of_answer": services.QUESTION_KINDS,
+            "question_rows": [{**q, "changed": before.get(q["key"]) != q} for q in questions],
+            "removed": [q["label"] for q in grant_round.questions if q["key"] not in kept_keys],
+            "questions_changed": questions_changed,
+        },
     )
+
+
+@access_policy(STAFF)
+def amend_question(request: HttpRequest, round_pk: int, key: str = "") -> HttpResponse:
+    """Add (no key) or change one question of an open round's amendment."""
+    grant_round = round_for_user(request, round_pk)
+    if refused := _amendable_or_refused(request, grant_round):
+        return refused
+    questions = _amended_questions(request, grant_round)
+    current = next((q for q in questions if q["key"] == key), None)
+    if key and current is None:
+        raise Http404("No such question")
+    form = forms.QuestionForm(request.POST or None, initial=forms.QuestionForm.initial_from(current))
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec = services.question_spec(
+                key=key or services.next_question_key([*grant_round.questions, *questions]),
+                **form.question_fields(),
+            )
+        except RuleBroken as error:
+            forms.show_problems(form, error)
+        else:
+            questions = [spec if q["key"] == key else q for q in questions] if key else [*questions, spec]
+            request.session[_amend_session_key(grant_round)] = questions
+            return redirect(_amend_url(grant_round) + "#questions")
+    return _form_page(
+        request,
+        form,
+        title="Change the question" if key else "Add an application question",
+        caption=grant_round.title,
+        back=_amend_url(grant_round),
+        button="Continue",
+        extra={"guidance": "Nothing changes for applicants until you amend the round."},
+    )
+
+
+@require_POST
+@access_policy(STAFF)
+def amend_question_remove(request: HttpRequest, round_pk: int, key: str) -> HttpResponse:
+    grant_round = round_for_user(request, round_pk)
+    if refused := _amendable_or_refused(request, grant_round):
+        return refused
+    questions = _amended_questions(request, grant_round)
+    request.session[_amend_session_key(grant_round)] = [q for q in questions if q["key"] != key]
+    return redirect(_amend_url(grant_round) + "#questions")
 
 
 @access_policy(STAFF)

@@ -268,6 +268,10 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "grants:round_preview": ("GET", NORTH_EAST_STAFF),
     "grants:round_publish": ("POST", NORTH_EAST_STAFF_POST),
     "grants:round_amend": ("GET", NORTH_EAST_STAFF),
+    # Amending the open North East round's questions (held until the amendment is made)
+    "grants:amend_question_add": ("GET", NORTH_EAST_STAFF),
+    "grants:amend_question_change": ("GET", NORTH_EAST_STAFF),
+    "grants:amend_question_remove": ("POST", NORTH_EAST_STAFF_POST),
     "grants:round_cancel": ("GET", NORTH_EAST_STAFF),
     "grants:round_applications": ("GET", NORTH_EAST_STAFF),
     # An application's answers: only an assessor who declared no conflict with it (carol, assessed round)
@@ -525,6 +529,7 @@ def grants_kwargs(*, alice, bob, carol, ada) -> dict:
         "assessed_application_pk": assessed.pk,
         "grant_round_pk": grants_factories.publishable_round(carol).pk,
         "open_round_pk": open_round.pk,
+        "open_round_question_key": open_round.questions[0]["key"],
         "sent_round_pk": sent_round.pk,
         "grant_application_pk": draft.pk,
         "sent_application_pk": sent.pk,
@@ -672,6 +677,8 @@ def _grants_url_kwargs(name: str, kwargs: dict) -> dict:
     chosen = {"round_pk": kwargs["grant_round_pk"], "application_pk": kwargs["grant_application_pk"]}
     if name in {"grants:round_detail", "grants:application_start"}:
         chosen["round_pk"] = kwargs["open_round_pk"]
+    if name.startswith("grants:amend_question_"):
+        chosen = {"round_pk": kwargs["open_round_pk"], "key": kwargs["open_round_question_key"]}
     if name in {"grants:application_receipt", "grants:application_pdf"}:
         chosen = {"round_pk": kwargs["sent_round_pk"], "application_pk": kwargs["sent_application_pk"]}
     if name.startswith("grants:assessment") or name == "grants:round_application":

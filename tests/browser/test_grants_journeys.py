@@ -198,12 +198,34 @@ def test_a_commissioner_builds_a_round_with_three_kinds_of_question_and_opens_it
 
     page.get_by_role("link", name="Amend the round").click()
     audit("amend")
-    page.get_by_label("What changed").fill("The closing date is a week later.")
+    page.get_by_role("link", name="Change Which age group?").click()
+    expect(page.get_by_label("Question", exact=True)).to_have_value("Which age group?")
+    page.get_by_label("Choices (one choice or several only)").fill("18 to 21")
+    page.get_by_role("button", name="Continue").click()
+    audit("amended question errors")
+    expect(page.get_by_text("Enter at least two choices, one a line").first).to_be_visible()
+    page.get_by_label("Choices (one choice or several only)").fill("18 to 21\n22 to 25\n26 and over")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="Add an application question").click()
+    audit("amendment: add a question")
+    page.get_by_label("Question", exact=True).fill("Who are your partners?")
+    page.get_by_label("Short text").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Remove How much will it cost a year?").click()
+    audit("amendment: questions changed")
+    expect(page.get_by_text("You have removed: How much will it cost a year?")).to_be_visible()
+    page.get_by_label("What changed").fill("The closing date is a week later, and the questions are clearer.")
     fill_date(page, "New closing date (optional)", "8", "3", "2027")
     page.get_by_role("button", name="Amend the round").click()
     audit("amended")
     grant_round.refresh_from_db()
     assert grant_round.version == 2
+    assert [q["label"] for q in grant_round.questions] == [
+        "What will you do?",
+        "Which age group?",
+        "Who are your partners?",
+    ]
+    assert len(grant_round.amended_keys) == 2
 
     page.get_by_role("link", name="Cancel the round").click()
     audit("cancel")
