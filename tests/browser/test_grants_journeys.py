@@ -5,13 +5,16 @@ it, amends it, and cancels another; after a round closes, its application is ass
 applicant accepts its offer."""
 
 import re
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from playwright.sync_api import expect
 
-from grants.models import GrantApplication, GrantRound, Registration
+from grants import assessment
+from grants.models import Decision, GrantApplication, GrantRound, Registration
 from tests.browser.conftest import sign_in_as
 from tests.grants import factories as f
 from tests.suppliers.factories import PDF_BYTES
@@ -307,3 +310,41 @@ def test_a_closed_round_is_assessed_and_the_applicant_accepts_its_offer(
     page.goto(live_server.url + "/grants/awarded/")
     audit("grants awarded")
     expect(page.get_by_text(organisation)).to_be_visible()
+
+
+def test_a_visitor_finds_rounds_by_region_and_an_applicant_declines_its_offer(
+    page, context, audit, live_server, alice, ada, carol
+):
+    """The two buttons the other journeys leave unclicked: the open rounds' filter, and declining an
+    offer (the money then goes back to the round)."""
+    f.open_round(carol, title="Mentoring in the North East")
+    page.goto(live_server.url + reverse("grants:round_list"))
+    page.get_by_label("Region").select_option(label="London")
+    page.get_by_role("button", name="Filter").click()
+    audit("open rounds in London")
+    expect(page.get_by_text("Mentoring in the North East")).to_have_count(0)
+    page.get_by_label("Region").select_option(label="North East")
+    page.get_by_role("button", name="Filter").click()
+    audit("open rounds in the North East")
+    expect(page.get_by_text("Mentoring in the North East")).to_be_visible()
+
+    grant_round = f.closed_round_with_applications(carol, ada, alice, title="Closed round")
+    application = grant_round.applications.get()
+    f.moderated(carol, application)
+    decision = assessment.decide(
+        user=carol,
+        application=application,
+        award=True,
+        feedback="A strong plan.",
+        amount_per_year_pence=30_000_00,
+        duration_months=24,
+        starts_on=date(2027, 4, 1),
+    )
+    sign_in_as(context, live_server, alice)
+    page.goto(live_server.url + reverse("grants:application_outcome", args=[application.pk]))
+    audit("offer")
+    page.get_by_role("button", name="Decline the offer").click()
+    audit("offer declined")
+    expect(page.get_by_text("Your organisation declined this offer")).to_be_visible()
+    decision.refresh_from_db()
+    assert decision.offer == Decision.Offer.DECLINED
