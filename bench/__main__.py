@@ -436,8 +436,9 @@ def fanout_timing(environment: dict[str, str], directory: Path) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from bench import data
-    from calloffs import alerts, services
+    from calloffs import alerts
     from calloffs import tasks as calloff_tasks
+    from calloffs.services import competitions
     from portal import tasks as portal_tasks
     from portal.celery import app
     from portal.models import Delivery, Message, source_key
@@ -467,7 +468,7 @@ def fanout_timing(environment: dict[str, str], directory: Path) -> None:
         app.conf.task_always_eager = False  # this process queues the fan-out on the broker, as the web does
         try:
             started = time.perf_counter()
-            services.competition_publish(competition=competition, user=commissioner)
+            competitions.competition_publish(competition=competition, user=commissioner)
             wait_until(lambda: recorded(competition) == (count, count), timeout=600, what="the fan-out")
             seconds = time.perf_counter() - started
         finally:
@@ -496,7 +497,7 @@ def fanout_timing(environment: dict[str, str], directory: Path) -> None:
     portal_tasks.deliveries_dispatch = queued.extend  # count the e-mails queued, do not send them here
     calloff_tasks.competition_published_alerts_send.delay = lambda *args, **kwargs: None  # timed below
     try:
-        services.competition_publish(competition=competition, user=commissioner)
+        competitions.competition_publish(competition=competition, user=commissioner)
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
             sent = alerts.competition_published_alerts_send(competition_id=competition.pk)

@@ -470,8 +470,9 @@ def tenders_to_evaluate(count: int, *, files: int = 5, name: str = "bidding"):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from calloffs import rules, services
+    from calloffs import rules
     from calloffs.models import Tender, TenderFile, TenderResponse, TenderVersion
+    from calloffs.services import competitions
     from portal.models import Membership
     from tests.calloffs.factories import publishable_competition
     from tests.calloffs.tender_factories import past_deadline
@@ -485,15 +486,16 @@ def tenders_to_evaluate(count: int, *, files: int = 5, name: str = "bidding"):
         commissioner, title=f"Bench evaluation ({name})", minimum_cyber_level="cyber_essentials"
     )
     standard = [
-        services.ChecklistEntry(item.name, item.kind, True, item.code) for item in rules.STANDARD_CHECKLIST
+        competitions.ChecklistEntry(item.name, item.kind, True, item.code)
+        for item in rules.STANDARD_CHECKLIST
     ]
     extra = [
-        services.ChecklistEntry(f"Supporting document {number}", "template_document", True)
+        competitions.ChecklistEntry(f"Supporting document {number}", "template_document", True)
         for number in range(1, files + 1)
     ]
-    services.checklist_save(competition=competition, user=commissioner, items=standard + extra)
+    competitions.checklist_save(competition=competition, user=commissioner, items=standard + extra)
     submitted_at = timezone.now() - timedelta(days=3)
-    services.competition_publish(
+    competitions.competition_publish(
         competition=competition, user=commissioner, now=submitted_at - timedelta(days=37)
     )
     lot = competition.lots.get()

@@ -213,7 +213,8 @@ def journey(node_a: Server, node_b: Server, store: ObjectStore, bucket: str, dis
 
 def alert_burst(environment: dict[str, str], directory: Path, mail: MailCounter, count: int) -> None:
     from bench import data
-    from calloffs import alerts, services
+    from calloffs import alerts
+    from calloffs.services import competitions
     from portal.celery import app
     from portal.models import Delivery, source_key
 
@@ -226,7 +227,7 @@ def alert_burst(environment: dict[str, str], directory: Path, mail: MailCounter,
     ]
     app.conf.task_always_eager = False  # this process queues the alerts on the broker, as a web node does
     try:
-        services.competition_publish(competition=competition, user=commissioner)
+        competitions.competition_publish(competition=competition, user=commissioner)
         deliveries = Delivery.objects.filter(kind=alerts.PUBLISHED, message__source=source_key(competition))
         wait_until(
             lambda: deliveries.filter(status=Delivery.Status.SENT).count() == count,

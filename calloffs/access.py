@@ -18,9 +18,7 @@ from calloffs.models import (
     Tender,
 )
 from calloffs.sealed import own_tenders
-from portal.access import Policy, refuse
-
-STAFF = Policy("commissioner or MoJ admin", lambda user: user.is_commissioner or user.is_moj_admin)
+from portal.access import refuse
 
 
 def competition_for_user(request: HttpRequest, competition_pk: int) -> Competition:

@@ -11,10 +11,9 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from calloffs import services
 from calloffs.models import ChecklistItem, Competition, Tender
 from calloffs.rules import CriterionTerms
-from calloffs.services import tenders
+from calloffs.services import competitions, notices, tenders
 from calloffs.tendering_rules import PartnerTerms
 from portal.models import Region, ServiceCategory, User
 from portal.pdf import pdf_render
@@ -49,10 +48,10 @@ def _competition(
     regions=("north-east", "north-west"),
 ):
     deadline = (published + timedelta(days=deadline_days)).replace(hour=12, minute=0, second=0, microsecond=0)
-    competition = services.competition_save(
+    competition = competitions.competition_save(
         user=commissioner,
         now=published,
-        data=services.CompetitionData(
+        data=competitions.CompetitionData(
             title=title,
             region_ids=_ids(Region, *regions),
             summary=(
@@ -68,10 +67,10 @@ def _competition(
         ),
     )
     for lot in lots:
-        services.lot_save(
+        competitions.lot_save(
             competition=competition,
             user=commissioner,
-            data=services.LotData(
+            data=competitions.LotData(
                 category_id=ServiceCategory.objects.get(code="accommodation").pk,
                 contract_years=len(lot["values"]),
                 extension_years=1,
@@ -83,16 +82,16 @@ def _competition(
                 minimum_turnover_pence=lot.get("turnover"),
             ),
         )
-    services.criteria_save(competition=competition, user=commissioner, criteria=CRITERIA)
-    return services.competition_publish(competition=competition, user=commissioner, now=published)
+    competitions.criteria_save(competition=competition, user=commissioner, criteria=CRITERIA)
+    return competitions.competition_publish(competition=competition, user=commissioner, now=published)
 
 
 def load(commissioner: User) -> None:
     now = timezone.now()
     today = timezone.localdate()
-    notice = services.notice_save(
+    notice = notices.notice_save(
         user=commissioner,
-        data=services.NoticeData(
+        data=notices.NoticeData(
             title="Support for women on probation in the North West, from 2027",
             summary=(
                 "We plan to buy women-only support services across the North West: drop-in centres, "
@@ -109,7 +108,7 @@ def load(commissioner: User) -> None:
             event_place="Online: the joining link is sent to everyone who registers",
         ),
     )
-    services.notice_publish(notice=notice, user=commissioner)
+    notices.notice_publish(notice=notice, user=commissioner)
     _competition(
         commissioner,
         title="Accommodation support for prison leavers in the North East",

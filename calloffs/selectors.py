@@ -49,9 +49,10 @@ from calloffs.models import (
     TenderFile,
 )
 from calloffs.rules import Eligibility, LotRequirements, OrganisationFacts
-from calloffs.services import regions_covered, threshold_pence
+from calloffs.services.competitions import threshold_pence
 from portal import evaluation
 from portal.models import Organisation, Region, ServiceCategory, User
+from portal.staff import regions_covered
 from suppliers import selectors as supplier_selectors
 from suppliers.models import Application, OrganisationRegion, OrganisationStanding, Qualification
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from grants import assessment, selectors
+from grants import selectors
 from grants.models import GrantApplication, GrantRound, Registration
+from grants.services import assessment
 from portal.access import refuse
 
 

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from grants import services
 from grants.models import GrantRound
+from grants.services import applications, rounds
+from grants.services import registration as registration_services
 from portal.models import Organisation, Region, User
 
 # The smallest valid PDF: the demo's "latest accounts".
@@ -34,17 +35,17 @@ def register(*, user: User, admin: User, regions: list[str], income: int = 400_0
         "regions": regions,
     }
     accounts = SimpleUploadedFile("accounts.pdf", DEMO_ACCOUNTS, content_type="application/pdf")
-    registration = services.registration_save(
+    registration = registration_services.registration_save(
         user=user, organisation=organisation, answers=answers, accounts=accounts
     )
-    services.registration_submit(user=user, registration=registration)
-    services.registration_decide(user=admin, registration=registration, accept=True)
+    registration_services.registration_submit(user=user, registration=registration)
+    registration_services.registration_decide(user=admin, registration=registration, accept=True)
 
 
 def grant_round(
     *, commissioner: User, title: str, opens_at: datetime, closes_at: datetime, region: str = "north-east"
 ) -> GrantRound:
-    made = services.round_save(
+    made = rounds.round_save(
         user=commissioner,
         data={
             "title": title,
@@ -65,14 +66,14 @@ def grant_round(
             "decision_date": (closes_at + timedelta(days=42)).date(),
         },
     )
-    services.round_eligibility_question_add(
+    rounds.round_eligibility_question_add(
         user=commissioner,
         grant_round=made,
         label="Does your organisation work with women on probation?",
         ineligible_answer=False,
         reason="This round is only for organisations that work with women on probation.",
     )
-    services.round_question_add(
+    rounds.round_question_add(
         user=commissioner,
         grant_round=made,
         label="What will the grant pay for?",
@@ -82,7 +83,7 @@ def grant_round(
         word_limit=300,
         choices=[],
     )
-    services.round_question_add(
+    rounds.round_question_add(
         user=commissioner,
         grant_round=made,
         label="When would the work start?",
@@ -92,26 +93,26 @@ def grant_round(
         word_limit=None,
         choices=[],
     )
-    services.round_criteria_set(
+    rounds.round_criteria_set(
         user=commissioner, grant_round=made, criteria=[("Need and outcomes", 60), ("Value for money", 40)]
     )
-    return services.round_publish(user=commissioner, grant_round=made, now=opens_at)
+    return rounds.round_publish(user=commissioner, grant_round=made, now=opens_at)
 
 
 def apply(*, user: User, grant_round: GrantRound, now: datetime) -> None:
-    application = services.application_start(user=user, grant_round=grant_round, now=now)
+    application = applications.application_start(user=user, grant_round=grant_round, now=now)
     eligibility_key = grant_round.eligibility_questions[0]["key"]
-    services.application_eligibility_answer(
+    applications.application_eligibility_answer(
         user=user, application=application, answers={eligibility_key: True}, now=now
     )
     first, second = (q["key"] for q in grant_round.questions)
-    services.application_answers_save(
+    applications.application_answers_save(
         user=user,
         application=application,
         answers={first: "A mentor for every woman leaving custody.", second: now.date().isoformat()},
         now=now,
     )
-    services.application_budget_save(
+    applications.application_budget_save(
         user=user,
         application=application,
         lines=[
@@ -120,7 +121,7 @@ def apply(*, user: User, grant_round: GrantRound, now: datetime) -> None:
         ],
         now=now,
     )
-    services.application_submit(
+    applications.application_submit(
         user=user,
         application=application,
         signed_name=user.full_name or user.email,

@@ -7,11 +7,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from calloffs.services import regions_covered
 from grants import rules
 from grants.models import ConflictDeclaration, Grant, GrantApplication, GrantRound, Registration
 from grants.sections import REGISTRATION, eligibility_section, round_section
 from portal.models import Region, User
+from portal.staff import regions_covered
 
 
 def public_rounds(*, region: str = "", kind: str = "") -> QuerySet[GrantRound]:
@@ -98,7 +98,7 @@ def application_summary(application: GrantApplication) -> dict[str, Any]:
 
 def readable_application_ids(user: User, grant_round: GrantRound) -> frozenset[int]:
     """The round's sent applications whose answers the person may read: those they declared no conflict
-    with as an assessor (`grants.assessment.may_read`, for a whole list in one query)."""
+    with as an assessor (`grants.services.assessment.may_read`, for a whole list in one query)."""
     return frozenset(
         ConflictDeclaration.objects.filter(
             assessor__user=user, assessor__grant_round=grant_round, has_conflict=False

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from grants import views_open_data
+from grants.views import open_data
 
 app_name = "threesixty"
 
 urlpatterns = [
-    path("grants.json", views_open_data.grants_json, name="grants_json"),
-    path("grants.csv", views_open_data.grants_csv, name="grants_csv"),
+    path("grants.json", open_data.grants_json, name="grants_json"),
+    path("grants.csv", open_data.grants_csv, name="grants_csv"),
 ]

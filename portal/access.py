@@ -41,6 +41,8 @@ ORGANISATION_ADMIN = Policy(
 )
 COMMISSIONER = Policy("commissioner", lambda user: user.is_commissioner)
 MOJ_ADMIN = Policy("MoJ admin", lambda user: user.is_moj_admin)
+# Whoever runs competitions and grant rounds: commissioners (for their own regions) and MoJ admins.
+STAFF = Policy("commissioner or MoJ admin", lambda user: user.is_commissioner or user.is_moj_admin)
 
 
 def refuse(request: HttpRequest, reason: str) -> None:

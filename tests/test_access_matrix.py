@@ -17,14 +17,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from calloffs import alerts, tender_receipts
-from calloffs import services as calloff_services
 from calloffs.models import SupplyChainReport
 from calloffs.services import awards as award_services
-from calloffs.services import clarifications, evaluation
+from calloffs.services import clarifications, documents, evaluation, notices
 from calloffs.services import supply_chain as supply_chain_services
 from calloffs.services import tenders as tender_services
-from grants import assessment as grants_assessment
 from grants.models import GrantRound
+from grants.services import assessment as grants_assessment
 from portal import services
 from portal.models import Message
 from suppliers import services as sq_services
@@ -402,8 +401,8 @@ def calloff_kwargs(commissioner, supplier) -> dict:
     competition and a published notice (to read), all in the North East; on the live competition, the
     supplier's organisation has asked a question and started a tender."""
     draft = calloff_factories.publishable_competition(commissioner)
-    notice = calloff_services.notice_save(user=commissioner, data=calloff_factories.notice_data())
-    document = calloff_services.document_add(
+    notice = notices.notice_save(user=commissioner, data=calloff_factories.notice_data())
+    document = documents.document_add(
         user=commissioner,
         uploaded_file=sq_factories.upload("Specification.pdf", sq_factories.PDF_BYTES),
         competition=draft,

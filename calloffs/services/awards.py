@@ -15,9 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from calloffs.models import Award, Competition, Contract, Lot, OutcomeLetter, Tender
-from calloffs.services import _check_owns, _locked, supply_chain
+from calloffs.services import supply_chain
+from calloffs.services.ownership import check_owns
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
+from portal.locking import locked
 from portal.models import User
 from portal.page_cache import public_pages_changed
 from portal.services import message_send
@@ -58,7 +60,7 @@ def awardable_problem(tender: Tender) -> str | None:
 
 def _check_may_decide(user: User, lot: Lot, now: datetime) -> Competition:
     competition = lot.competition
-    _check_owns(user, competition)
+    check_owns(user, competition)
     if competition.opened_at is None:
         raise RuleBroken("Open the tenders before you decide a lot.")
     if competition.state(now) != Competition.CLOSED:
@@ -69,7 +71,7 @@ def _check_may_decide(user: User, lot: Lot, now: datetime) -> Competition:
 def _decide(*, lot: Lot, user: User, now: datetime, **fields) -> Award:
     """Record a lot's standing decision. The lot row is locked so decisions on one lot queue; the partial
     unique constraint is the last word if two get through at once."""
-    _locked(Lot, lot.pk)
+    locked(Lot, lot.pk)
     if Award.objects.filter(lot=lot, withdrawn_at__isnull=True).exists():
         raise RuleBroken(ALREADY_DECIDED)
     try:
@@ -102,7 +104,7 @@ def award_lot(*, lot: Lot, tender: Tender, user: User, now: datetime | None = No
     if tender.lot_id != lot.pk:
         raise RuleBroken("Choose a tender for this lot", field="tender")
     with transaction.atomic():
-        _locked(Lot, lot.pk)  # the lot first, then the tender: every decision on a lot locks in this order
+        locked(Lot, lot.pk)  # the lot first, then the tender: every decision on a lot locks in this order
         tender = Tender.objects.select_for_update().select_related("organisation").get(pk=tender.pk)
         problem = awardable_problem(tender)  # read under lock: the bidder cannot withdraw it meanwhile
         if problem:
@@ -148,11 +150,11 @@ def award_withdraw(*, award: Award, user: User, reason: str, now: datetime | Non
     again."""
     now = now or timezone.now()
     competition = award.lot.competition
-    _check_owns(user, competition)
+    check_owns(user, competition)
     if not reason.strip():
         raise RuleBroken("Enter why you are withdrawing the award", field="reason")
     with transaction.atomic():
-        award = _locked(Award, award.pk)
+        award = locked(Award, award.pk)
         if award.withdrawn_at is not None:
             raise RuleBroken("This award has already been withdrawn.")
         if award.outcome != Award.Outcome.AWARDED:
@@ -207,10 +209,10 @@ def contract_record(
 
     now = now or timezone.now()
     competition = award.lot.competition
-    _check_owns(user, competition)
+    check_owns(user, competition)
     raise_problems(contract_problems(value_pence=value_pence, start_date=start_date, end_date=end_date))
     with transaction.atomic():
-        award = _locked(Award, award.pk)
+        award = locked(Award, award.pk)
         if award.withdrawn_at is not None or award.outcome != Award.Outcome.AWARDED:
             raise RuleBroken("There is no standing award to record a contract for.")
         if now < award.standstill_ends_at:
@@ -245,7 +247,7 @@ def contract_record(
 def _competition_settle(competition: Competition, *, user: User, now: datetime) -> None:
     """When every lot has a contract or no suitable bidder, the competition is decided: awarded if any
     lot was, otherwise no suitable bidder."""
-    competition = _locked(Competition, competition.pk)
+    competition = locked(Competition, competition.pk)
     lot_ids = set(competition.lots.values_list("pk", flat=True))
     standing = Award.objects.filter(lot__competition=competition, withdrawn_at__isnull=True)
     settled = standing.filter(outcome=Award.Outcome.NO_SUITABLE_BIDDER).values_list("lot_id", flat=True)

@@ -17,9 +17,11 @@ from django.utils import timezone
 
 from calloffs.models import ClarificationQuestion, Competition, Tender
 from calloffs.rules import raise_problems
-from calloffs.services import _alert_on_commit, _check_owns, _locked, competition_amend
+from calloffs.services.competitions import alert_on_commit, competition_amend
+from calloffs.services.ownership import check_owns
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
+from portal.locking import locked
 from portal.models import User
 from portal.page_cache import public_pages_changed
 from portal.questionnaires import word_count
@@ -51,7 +53,7 @@ def clarification_ask(
         raise RuleBroken(f"Your question must be {MAX_QUESTION_WORDS} words or fewer", field="question")
     now = now or timezone.now()
     with transaction.atomic():
-        competition = _locked(Competition, competition.pk)
+        competition = locked(Competition, competition.pk)
         if not questions_open(competition, now):
             raise RuleBroken(QUESTIONS_CLOSED)
         asked = ClarificationQuestion.objects.create(
@@ -85,7 +87,7 @@ def clarification_publish(
     that changes the invitation is also an amendment, whose summary is the answer (and which may move the
     deadline, as every amendment may)."""
     competition = question.competition
-    _check_owns(user, competition)
+    check_owns(user, competition)
     problems = []
     if not published_question.strip():
         problems.append(RuleBroken("Enter the question as it will be published", field="published_question"))
@@ -94,7 +96,7 @@ def clarification_publish(
     raise_problems(problems)
     now = now or timezone.now()
     with transaction.atomic():
-        question = _locked(ClarificationQuestion, question.pk)
+        question = locked(ClarificationQuestion, question.pk)
         if question.published_at is not None:
             raise RuleBroken("This question has already been answered and published.")
         if not Competition.objects.open(now).filter(pk=competition.pk).exists():
@@ -125,7 +127,7 @@ def clarification_publish(
             changes={"reworded": question.published_question != question.question},
         )
         public_pages_changed()  # the competition's page lists it
-        _alert_on_commit("clarification_alerts_send", question.pk)
+        alert_on_commit("clarification_alerts_send", question.pk)
     return question
 
 

@@ -19,10 +19,11 @@ from django.utils import timezone
 from calloffs import rules, sealed, selectors
 from calloffs.models import Competition, ConflictDeclaration, Evaluator, ModeratedScore, Score, Tender
 from calloffs.rules import raise_problems
-from calloffs.services import _check_owns, _locked
+from calloffs.services.ownership import check_owns
 from portal import evaluation
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
+from portal.locking import locked
 from portal.models import User
 from portal.services import message_send
 
@@ -40,10 +41,10 @@ def _check_opened(competition: Competition) -> None:
 def tenders_open(*, competition: Competition, user: User, now: datetime | None = None) -> Competition:
     """Open every submitted tender at once, from the deadline, once. Eligibility is judged again: a tender
     from an organisation no longer eligible is not opened, and its organisation is told why."""
-    _check_owns(user, competition)
+    check_owns(user, competition)
     now = now or timezone.now()
     with transaction.atomic():
-        competition = _locked(Competition, competition.pk)
+        competition = locked(Competition, competition.pk)
         if competition.opened_at is not None:
             raise RuleBroken("The tenders have already been opened.")
         if not sealed.may_open(competition, now):
@@ -107,13 +108,13 @@ def evaluator_candidates(competition: Competition) -> list[User]:
 
 
 def evaluator_name(*, competition: Competition, user: User, person: User) -> Evaluator:
-    _check_owns(user, competition)
+    check_owns(user, competition)
     if person not in evaluator_candidates(competition):
         raise RuleBroken(
             "Choose an MoJ admin or a commissioner who covers every region of the competition", field="person"
         )
     with transaction.atomic():
-        _locked(Competition, competition.pk)
+        locked(Competition, competition.pk)
         if Evaluator.objects.filter(competition=competition, user=person).exists():
             raise RuleBroken(f"{person.email} is already an evaluator", field="person")
         evaluator = Evaluator.objects.create(competition=competition, user=person, named_by=user)
@@ -128,7 +129,7 @@ def evaluator_name(*, competition: Competition, user: User, person: User) -> Eva
 
 def evaluator_remove(*, evaluator: Evaluator, user: User) -> None:
     competition = evaluator.competition
-    _check_owns(user, competition)
+    check_owns(user, competition)
     with transaction.atomic():
         if evaluator.scores.exists():
             raise RuleBroken(f"{evaluator.user.email} has scored tenders, so they cannot be removed.")
@@ -233,7 +234,7 @@ def scores_save(*, tender: Tender, user: User, entries: list[ScoreEntry]) -> lis
     )
     saved = []
     with transaction.atomic():
-        _locked(Tender, tender.pk)
+        locked(Tender, tender.pk)
         moderated = set(tender.moderated_scores.values_list("criterion_id", flat=True))
         for criterion_id, entry in given.items():
             if criterion_id in moderated:
@@ -286,7 +287,7 @@ class AgreedScore:
 def moderate(*, tender: Tender, user: User, agreed: list[AgreedScore]) -> list[ModeratedScore]:
     """The agreed score and its rationale for every criterion of one tender, once every cleared evaluator
     has scored it. Field names: `score_<criterion id>`, `rationale_<criterion id>`."""
-    _check_owns(user, tender.competition)
+    check_owns(user, tender.competition)
     competition = _readable(user, tender)
     if not scoring_finished(tender):
         raise RuleBroken("Every evaluator must score this tender before it can be moderated.")
@@ -302,7 +303,7 @@ def moderate(*, tender: Tender, user: User, agreed: list[AgreedScore]) -> list[M
     )
     saved = []
     with transaction.atomic():
-        _locked(Tender, tender.pk)
+        locked(Tender, tender.pk)
         for criterion_id, entry in given.items():
             moderated, _ = ModeratedScore.objects.update_or_create(
                 tender=tender,
@@ -326,12 +327,12 @@ def moderate(*, tender: Tender, user: User, agreed: list[AgreedScore]) -> list[M
 
 def mark_non_compliant(*, tender: Tender, user: User, reason: str) -> Tender:
     """A tender that does not meet the invitation's requirements is left out of the ranking, with why."""
-    _check_owns(user, tender.competition)
+    check_owns(user, tender.competition)
     _readable(user, tender)
     if not reason.strip():
         raise RuleBroken("Enter why the tender does not comply", field="reason")
     with transaction.atomic():
-        tender = _locked(Tender, tender.pk)
+        tender = locked(Tender, tender.pk)
         if tender.non_compliant_reason:
             raise RuleBroken("This tender has already been marked non-compliant.")
         tender.non_compliant_reason = reason.strip()

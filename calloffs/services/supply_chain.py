@@ -28,9 +28,10 @@ from calloffs.models import (
     TenderPartner,
 )
 from calloffs.rules import raise_problems
-from calloffs.services import _check_owns, _locked
+from calloffs.services.ownership import check_owns
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
+from portal.locking import locked
 from portal.models import Organisation, User
 from portal.services import message_send
 
@@ -186,7 +187,7 @@ def change_decide(
     applies it from today: the switched or ended subcontractor's row ends, the new one's starts."""
     now = now or timezone.now()
     contract = change.contract
-    _check_owns(user, contract.award.lot.competition)
+    check_owns(user, contract.award.lot.competition)
     problems = []
     if approve is None:
         problems.append(RuleBroken("Select whether you approve the change", field="decision"))
@@ -194,7 +195,7 @@ def change_decide(
         problems.append(RuleBroken("Enter the reason for your decision", field="reason"))
     raise_problems(problems)
     with transaction.atomic():
-        change = _locked(SubcontractorChange, change.pk)
+        change = locked(SubcontractorChange, change.pk)
         if change.status != SubcontractorChange.Status.PENDING:
             raise RuleBroken(ALREADY_DECIDED)
         change.status = SubcontractorChange.Status.APPROVED if approve else SubcontractorChange.Status.REFUSED
@@ -216,7 +217,7 @@ def change_decide(
 
 def _apply(change: SubcontractorChange, today: date) -> None:
     if change.subcontractor_id is not None:
-        ended = _locked(ContractSubcontractor, change.subcontractor_id)
+        ended = locked(ContractSubcontractor, change.subcontractor_id)
         if ended.ended_on is not None:
             raise RuleBroken("This subcontractor has already ended, so the request can only be refused.")
         ended.ended_on = today
@@ -320,7 +321,7 @@ def report_submit(
     if membership is None or membership.organisation_id != report.contract.organisation_id:
         raise RuleBroken("Only people in the lead provider's organisation can send its report.")
     with transaction.atomic():
-        report = _locked(SupplyChainReport, report.pk)
+        report = locked(SupplyChainReport, report.pk)
         if report.submitted_at is not None:
             raise RuleBroken("This report has already been sent.")
         SupplyChainReportLine.objects.bulk_create(

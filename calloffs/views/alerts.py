@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
 from calloffs import alerts
-from calloffs.forms_alerts import AlertPreferenceForm
+from calloffs.forms.alerts import AlertPreferenceForm
 from portal import access
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken

@@ -9,14 +9,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from calloffs import pdfs, selectors
-from calloffs.access import STAFF, competition_for_user, lot_for_user
-from calloffs.forms import show_problems
-from calloffs.forms_awards import AwardForm, ConfirmForm, ContractForm, WithdrawAwardForm
+from calloffs.access import competition_for_user, lot_for_user
+from calloffs.forms.awards import AwardForm, ConfirmForm, ContractForm, WithdrawAwardForm
+from calloffs.forms.commissioning import show_problems
 from calloffs.models import Award, Competition, Lot, Tender
 from calloffs.services import awards as services
 from portal import access
+from portal.access import STAFF, refuse
 from portal.access import access as access_policy
-from portal.access import refuse
 from portal.exceptions import RuleBroken
 from portal.uploads import attachment_response
 

@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calloffs import selectors
-from calloffs.access import STAFF, clarification_for_user, competition_for_user, tender_for_member
-from calloffs.forms import show_problems
-from calloffs.forms_clarifications import AnswerForm, QuestionForm
+from calloffs.access import clarification_for_user, competition_for_user, tender_for_member
+from calloffs.forms.clarifications import AnswerForm, QuestionForm
+from calloffs.forms.commissioning import show_problems
 from calloffs.services import clarifications
 from portal import access
+from portal.access import STAFF
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from calloffs import alerts, sealed, selectors, services
-from calloffs.access import STAFF, competition_for_user, document_for_user, lot_for_user, notice_for_user
-from calloffs.forms import (
+from calloffs import alerts, sealed, selectors
+from calloffs.access import competition_for_user, document_for_user, lot_for_user, notice_for_user
+from calloffs.forms.commissioning import (
     BLANK_CRITERIA_ROWS,
     AmendmentWithDocumentForm,
     ChecklistFormSet,
@@ -31,7 +31,9 @@ from calloffs.forms import (
     show_problems,
 )
 from calloffs.models import Competition, MarketWarmingNotice
+from calloffs.services import competitions, documents, notices
 from calloffs.views.public import competition_context
+from portal.access import STAFF
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 
@@ -103,7 +105,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
         form_class=NoticeForm,
         form_kwargs={"user": request.user},
         initial={},
-        save=lambda form: services.notice_save(user=request.user, data=form.data_for_service()),
+        save=lambda form: notices.notice_save(user=request.user, data=form.data_for_service()),
         done=lambda notice: reverse("calloffs:notice_manage", args=[notice.pk]),
         template="calloffs/commissioning/notice_form.html",
         context={"notice": None},
@@ -121,9 +123,7 @@ def notice_edit(request: HttpRequest, notice_pk: int) -> HttpResponse:
         form_class=NoticeForm,
         form_kwargs={"user": request.user},
         initial=NoticeForm.initial_for(notice),
-        save=lambda form: services.notice_save(
-            user=request.user, data=form.data_for_service(), notice=notice
-        ),
+        save=lambda form: notices.notice_save(user=request.user, data=form.data_for_service(), notice=notice),
         done=lambda saved: reverse("calloffs:notice_manage", args=[saved.pk]),
         template="calloffs/commissioning/notice_form.html",
         context={"notice": notice},
@@ -150,7 +150,7 @@ def notice_manage(request: HttpRequest, notice_pk: int) -> HttpResponse:
 def notice_publish(request: HttpRequest, notice_pk: int) -> HttpResponse:
     notice = notice_for_user(request, notice_pk)
     try:
-        services.notice_publish(notice=notice, user=request.user)
+        notices.notice_publish(notice=notice, user=request.user)
     except RuleBroken as error:
         return _notice_page(request, notice, getattr(error, "problems", [error]))
     messages.success(request, "Notice published: anyone can now read it in the opportunity finder")
@@ -165,7 +165,7 @@ def notice_withdraw(request: HttpRequest, notice_pk: int) -> HttpResponse:
         form_class=NoticeWithdrawForm,
         form_kwargs={},
         initial={},
-        save=lambda form: services.notice_withdraw(
+        save=lambda form: notices.notice_withdraw(
             notice=notice, user=request.user, reason=form.cleaned_data["reason"]
         ),
         done=lambda saved: reverse("calloffs:notice_manage", args=[saved.pk]),
@@ -189,7 +189,7 @@ def competition_create(request: HttpRequest) -> HttpResponse:
         form_class=CompetitionForm,
         form_kwargs={"user": request.user},
         initial=CompetitionForm.initial_for(None),
-        save=lambda form: services.competition_save(user=request.user, data=form.data_for_service()),
+        save=lambda form: competitions.competition_save(user=request.user, data=form.data_for_service()),
         done=lambda competition: _manage_url(competition),
         template="calloffs/commissioning/competition_form.html",
         context={"competition": None},
@@ -207,7 +207,7 @@ def competition_edit(request: HttpRequest, competition_pk: int) -> HttpResponse:
         form_class=CompetitionForm,
         form_kwargs={"user": request.user},
         initial=CompetitionForm.initial_for(competition),
-        save=lambda form: services.competition_save(
+        save=lambda form: competitions.competition_save(
             user=request.user, data=form.data_for_service(), competition=competition
         ),
         done=lambda saved: _manage_url(saved),
@@ -227,7 +227,7 @@ def _manage_page(request: HttpRequest, competition: Competition, problems: list[
         "checklist": list(competition.checklist.all()),
         "amendments": list(competition.amendments.all()),
         "problems": _problem_links(problems or [], PROBLEM_ANCHORS, "details"),
-        "threshold_pence": services.threshold_pence(),
+        "threshold_pence": competitions.threshold_pence(),
         "alerted": alerts.alerted_summary(competition),
         "tender_counts": sealed.tender_counts(competition) if competition.published_at else None,
         "sealed": sealed.is_sealed(competition),
@@ -252,7 +252,7 @@ def lot_edit(request: HttpRequest, competition_pk: int, lot_pk: int | None = Non
         form_class=LotForm,
         form_kwargs={"user": request.user, "competition": competition},
         initial=LotForm.initial_for(lot),
-        save=lambda form: services.lot_save(
+        save=lambda form: competitions.lot_save(
             competition=competition, user=request.user, data=form.data_for_service(), lot=lot
         ),
         done=lambda saved: _manage_url(competition, "lots"),
@@ -268,7 +268,7 @@ def lot_remove(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpRe
     competition = competition_for_user(request, competition_pk)
     lot = lot_for_user(request, competition, lot_pk)
     try:
-        services.lot_remove(competition=competition, user=request.user, lot=lot)
+        competitions.lot_remove(competition=competition, user=request.user, lot=lot)
     except RuleBroken as error:
         messages.error(request, error.message)
     else:
@@ -315,7 +315,7 @@ def criteria_edit(request: HttpRequest, competition_pk: int) -> HttpResponse:
         prefix="criteria",
         initial=initial,
         extra_blank=BLANK_CRITERIA_ROWS,
-        save=lambda rows: services.criteria_save(
+        save=lambda rows: competitions.criteria_save(
             competition=competition, user=request.user, criteria=[form.terms() for form in rows]
         ),
         template="calloffs/commissioning/criteria_form.html",
@@ -337,7 +337,7 @@ def checklist_edit(request: HttpRequest, competition_pk: int) -> HttpResponse:
         prefix="checklist",
         initial=initial,
         extra_blank=1,
-        save=lambda rows: services.checklist_save(
+        save=lambda rows: competitions.checklist_save(
             competition=competition, user=request.user, items=[form.entry() for form in rows]
         ),
         template="calloffs/commissioning/checklist_form.html",
@@ -360,7 +360,7 @@ def competition_preview(request: HttpRequest, competition_pk: int) -> HttpRespon
 def competition_publish(request: HttpRequest, competition_pk: int) -> HttpResponse:
     competition = competition_for_user(request, competition_pk)
     try:
-        services.competition_publish(competition=competition, user=request.user)
+        competitions.competition_publish(competition=competition, user=request.user)
     except RuleBroken as error:
         return _manage_page(request, competition, getattr(error, "problems", [error]))
     messages.success(request, "Competition published: organisations can now find it and bid")
@@ -376,7 +376,7 @@ def competition_cancel(request: HttpRequest, competition_pk: int) -> HttpRespons
         form_class=ReasonForm,
         form_kwargs={},
         initial={},
-        save=lambda form: services.competition_cancel(
+        save=lambda form: competitions.competition_cancel(
             competition=competition, user=request.user, reason=form.cleaned_data["reason"]
         ),
         done=lambda saved: _manage_url(saved),
@@ -398,7 +398,7 @@ def competition_amend(request: HttpRequest, competition_pk: int) -> HttpResponse
         form = AmendmentWithDocumentForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.competition_amend_with_document(
+                documents.competition_amend_with_document(
                     competition=competition,
                     user=request.user,
                     summary=form.cleaned_data["summary"],
@@ -457,7 +457,7 @@ def competition_documents(request: HttpRequest, competition_pk: int) -> HttpResp
         request,
         owner=competition,
         back_url=_manage_url(competition, "documents"),
-        add=lambda file: services.document_add(
+        add=lambda file: documents.document_add(
             user=request.user, uploaded_file=file, competition=competition
         ),
         per="competition",
@@ -471,7 +471,7 @@ def notice_documents(request: HttpRequest, notice_pk: int) -> HttpResponse:
         request,
         owner=notice,
         back_url=reverse("calloffs:notice_manage", args=[notice.pk]) + "#documents",
-        add=lambda file: services.document_add(user=request.user, uploaded_file=file, notice=notice),
+        add=lambda file: documents.document_add(user=request.user, uploaded_file=file, notice=notice),
         per="notice",
     )
 
@@ -486,7 +486,7 @@ def document_remove(request: HttpRequest, document_pk: int) -> HttpResponse:
     else:
         back = reverse("calloffs:notice_documents", args=[owner.pk])
     try:
-        services.document_remove(user=request.user, document=document)
+        documents.document_remove(user=request.user, document=document)
     except RuleBroken as error:
         messages.error(request, error.message)
     else:

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from calloffs import sealed, selectors
-from calloffs.access import STAFF, competition_for_user, lot_for_user
-from calloffs.forms import show_problems
-from calloffs.forms_evaluation import (
+from calloffs.access import competition_for_user, lot_for_user
+from calloffs.forms.commissioning import show_problems
+from calloffs.forms.evaluation import (
     DeclarationsForm,
     EvaluatorForm,
     ModerationForm,
@@ -28,8 +28,8 @@ from calloffs.forms_evaluation import (
 from calloffs.models import Competition, Tender
 from calloffs.services import evaluation as services
 from portal import uploads
+from portal.access import STAFF, refuse
 from portal.access import access as access_policy
-from portal.access import refuse
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from calloffs import rules, selectors, services, tender_selectors
-from calloffs.forms_public import CanIBidForm, FinderFilterForm
+from calloffs import rules, selectors, tender_selectors
+from calloffs.forms.public import CanIBidForm, FinderFilterForm
 from calloffs.ics import competition_calendar
 from calloffs.models import Competition
-from calloffs.services import clarifications
+from calloffs.services import clarifications, competitions
 from portal import access, uploads
 from portal.access import access as access_policy
 from portal.page_cache import public_page
@@ -71,7 +71,7 @@ def competition_context(request: HttpRequest, competition: Competition, *, previ
         "preview": preview,
         "tenders_by_lot": tenders_by_lot,
         "may_start": organisation is not None and not preview and competition.is_open(now),
-        "threshold_pence": services.threshold_pence(),
+        "threshold_pence": competitions.threshold_pence(),
         "award_notices": selectors.award_notices(competition) if competition.opened_at else [],
         "clarifications": list(selectors.published_clarifications(competition)),
         "questions_open": clarifications.questions_open(competition, now),

@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from calloffs.access import STAFF, contract_for_member, contract_for_user
-from calloffs.forms import show_problems
-from calloffs.forms_supply_chain import (
+from calloffs.access import contract_for_member, contract_for_user
+from calloffs.forms.commissioning import show_problems
+from calloffs.forms.supply_chain import (
     MOST_ROWS,
     REPORT_ROWS,
     ChangeDecisionForm,
@@ -22,7 +22,7 @@ from calloffs.forms_supply_chain import (
 )
 from calloffs.models import Contract, SubcontractorChange, SupplyChainReport
 from calloffs.services import supply_chain as services
-from portal.access import SUPPLIER_MEMBER, refuse
+from portal.access import STAFF, SUPPLIER_MEMBER, refuse
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.questionnaires import Context

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from calloffs import selectors, tender_receipts, tender_selectors, tendering_rules
 from calloffs.access import tender_for_member
-from calloffs.forms import show_problems
-from calloffs.forms_tenders import (
+from calloffs.forms.commissioning import show_problems
+from calloffs.forms.tenders import (
     PartnerFormSet,
     ResponseForm,
     SignForm,

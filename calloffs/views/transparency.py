@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 
 from calloffs import ocds, statistics
-from calloffs.forms_public import StatisticsFilterForm
+from calloffs.forms.public import StatisticsFilterForm
 from portal import access
 from portal.access import access as access_policy
 from portal.page_cache import public_page

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from calloffs import services as calloff_services
 from calloffs.models import Competition, MarketWarmingNotice
+from calloffs.services import documents
 from portal.models import Delivery
 from tests.browser.conftest import sign_in_as
 from tests.calloffs import factories as f
@@ -92,7 +92,7 @@ def test_a_commissioner_amends_a_live_competition_and_withdraws_it(page, context
 def test_a_commissioner_tidies_a_draft_competition(page, context, audit, live_server, carol):
     competition = f.publishable_competition(carol, title="Employment support in Durham")
     f.add_lot(competition, carol, title="Darlington")
-    calloff_services.document_add(
+    documents.document_add(
         user=carol,
         uploaded_file=sq_factories.upload("Specification.pdf", sq_factories.PDF_BYTES),
         competition=competition,

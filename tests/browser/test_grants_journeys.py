@@ -13,8 +13,8 @@ from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from grants import assessment
 from grants.models import Decision, GrantApplication, GrantRound, Registration
+from grants.services import assessment
 from tests.browser.conftest import sign_in_as
 from tests.grants import factories as f
 from tests.suppliers.factories import PDF_BYTES

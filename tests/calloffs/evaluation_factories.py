@@ -9,9 +9,8 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from calloffs import services
 from calloffs.models import Competition, Tender, TenderFile
-from calloffs.services import evaluation
+from calloffs.services import competitions, evaluation
 from portal.models import Organisation, User
 from tests.calloffs import factories as f
 from tests.calloffs.tender_factories import past_deadline, submitted_tender
@@ -30,7 +29,9 @@ def closed_with_tenders(
     """A competition published 40 days ago whose deadline passed yesterday, with one submitted tender
     per bidder for its one lot (criteria weighted 60 and 40, scored 0 to 4)."""
     competition = f.publishable_competition(owner, minimum_cyber_level="cyber_essentials")
-    services.competition_publish(competition=competition, user=owner, now=timezone.now() - timedelta(days=40))
+    competitions.competition_publish(
+        competition=competition, user=owner, now=timezone.now() - timedelta(days=40)
+    )
     lot = competition.lots.get()
     tenders = [submitted_tender(lot, organisation, user) for organisation, user in bidders]
     return past_deadline(competition), tenders

@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from calloffs import services
 from calloffs.models import Competition, Lot, MarketWarmingNotice
 from calloffs.rules import CriterionTerms
+from calloffs.services import competitions, notices
 from portal.models import Region, ServiceCategory, User
 
 
@@ -41,7 +41,7 @@ def draft_competition(user: User, regions=("north-east",), *, days: int = 35, **
         "expected_award_date": (deadline + timedelta(days=30)).date(),
         **overrides,
     }
-    return services.competition_save(user=user, data=services.CompetitionData(**data))
+    return competitions.competition_save(user=user, data=competitions.CompetitionData(**data))
 
 
 def add_lot(competition: Competition, user: User, regions=("north-east",), **overrides) -> Lot:
@@ -61,12 +61,12 @@ def add_lot(competition: Competition, user: User, regions=("north-east",), **ove
         "people_per_year": 120,
         **overrides,
     }
-    return services.lot_save(competition=competition, user=user, data=services.LotData(**data))
+    return competitions.lot_save(competition=competition, user=user, data=competitions.LotData(**data))
 
 
 def set_criteria(competition: Competition, user: User, weightings=(60, 40)) -> None:
     names = ["Quality", "Price", "Social value", "Delivery"]
-    services.criteria_save(
+    competitions.criteria_save(
         competition=competition,
         user=user,
         criteria=[
@@ -85,14 +85,14 @@ def publishable_competition(user: User, regions=("north-east",), **overrides) ->
 
 def live_competition(user: User, regions=("north-east",), **overrides) -> Competition:
     competition = publishable_competition(user, regions, **overrides)
-    return services.competition_publish(competition=competition, user=user)
+    return competitions.competition_publish(competition=competition, user=user)
 
 
 def closed_competition(user: User, regions=("north-east",)) -> Competition:
     """Published 40 days ago with a deadline that passed yesterday."""
     competition = publishable_competition(user, regions)
     published = timezone.now() - timedelta(days=40)
-    services.competition_publish(competition=competition, user=user, now=published)
+    competitions.competition_publish(competition=competition, user=user, now=published)
     deadline = timezone.now() - timedelta(days=1)
     Competition.objects.filter(pk=competition.pk).update(
         submission_deadline=deadline, clarification_deadline=deadline - timedelta(days=5)
@@ -101,7 +101,7 @@ def closed_competition(user: User, regions=("north-east",)) -> Competition:
     return competition
 
 
-def notice_data(regions=("north-east",), **overrides) -> services.NoticeData:
+def notice_data(regions=("north-east",), **overrides) -> notices.NoticeData:
     today = timezone.localdate()
     data = {
         "title": "Accommodation services from 2027",
@@ -115,9 +115,9 @@ def notice_data(regions=("north-east",), **overrides) -> services.NoticeData:
         "value_high_pence": 1_500_000_00,
         **overrides,
     }
-    return services.NoticeData(**data)
+    return notices.NoticeData(**data)
 
 
 def published_notice(user: User, regions=("north-east",), **overrides) -> MarketWarmingNotice:
-    notice = services.notice_save(user=user, data=notice_data(regions, **overrides))
-    return services.notice_publish(notice=notice, user=user)
+    notice = notices.notice_save(user=user, data=notice_data(regions, **overrides))
+    return notices.notice_publish(notice=notice, user=user)

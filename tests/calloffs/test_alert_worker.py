@@ -10,8 +10,9 @@ import time
 import psycopg
 import pytest
 
-from calloffs import alerts, services
+from calloffs import alerts
 from calloffs import tasks as calloff_tasks
+from calloffs.services import competitions
 from portal import tasks as portal_tasks
 from portal.models import Delivery, Message, Organisation, source_key
 from tests.calloffs import factories as f
@@ -47,7 +48,7 @@ def test_publishing_alerts_exactly_the_eligible_organisations_once(
     mailbox = Mailbox()
     with smtp_server(mailbox) as smtp_port, publishing_to(shared_redis):
         workers.start(broker=shared_redis, smtp_port=smtp_port)
-        services.competition_publish(competition=competition, user=carol)  # queues the fan-out on commit
+        competitions.competition_publish(competition=competition, user=carol)  # queues the fan-out on commit
         wait_for(lambda: len(mailbox.received) == 2, what="the alert e-mails to alice and bob")
 
         calloff_tasks.competition_published_alerts_send.delay(competition.pk)  # the fan-out, again
@@ -116,7 +117,7 @@ def test_a_worker_killed_in_the_middle_of_the_fan_out_leaves_each_organisation_o
         else:
             blocker.execute("SELECT 1 FROM portal_organisation WHERE id = %s FOR UPDATE", [eligible[7]])
         first = workers.start(broker=shared_redis, smtp_port=smtp_port, extra_env=settings_env)
-        services.competition_publish(competition=competition, user=carol)
+        competitions.competition_publish(competition=competition, user=carol)
         wait_for(lambda: Message.objects.filter(kind=alerts.PUBLISHED).count() == 6, what="two batches")
         time.sleep(1)  # the worker is waiting for this test's transaction, in the third batch
         assert Message.objects.filter(kind=alerts.PUBLISHED).count() == 6

@@ -7,8 +7,9 @@ import pytest
 from django.core import signing
 from django.utils import timezone
 
-from calloffs import alerts, services, tasks
+from calloffs import alerts, tasks
 from calloffs.models import AlertPreference
+from calloffs.services import competitions
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent, Delivery, Message, source_key
 from tests.calloffs import factories as f
@@ -37,11 +38,11 @@ def world(carol):
     Cyber Essentials Plus), and organisations that meet every rule but one."""
     competition = f.publishable_competition(carol)
     lot = competition.lots.get()
-    services.lot_save(
+    competitions.lot_save(
         competition=competition,
         user=carol,
         lot=lot,
-        data=services.LotData(
+        data=competitions.LotData(
             title=lot.title,
             category_id=lot.category_id,
             region_ids=f.region_ids("north-east"),
@@ -53,7 +54,7 @@ def world(carol):
             minimum_turnover_pence=1_000_000_00,
         ),
     )
-    services.competition_publish(competition=competition, user=carol)
+    competitions.competition_publish(competition=competition, user=carol)
     deadline = timezone.localtime(competition.submission_deadline).date()
     return {
         "competition": competition,
@@ -95,22 +96,24 @@ def test_publishing_queues_the_fan_out_after_commit(
     standing_for(organisation_a)
     competition = f.publishable_competition(carol)
     with django_capture_on_commit_callbacks(execute=True):
-        services.competition_publish(competition=competition, user=carol)
+        competitions.competition_publish(competition=competition, user=carol)
     assert alerted(competition) == {organisation_a.pk}
 
 
 def test_a_withdrawn_competition_is_not_alerted_any_more(world, carol):
     competition = world["competition"]
-    services.competition_cancel(competition=competition, user=carol, reason="Funding withdrawn")
+    competitions.competition_cancel(competition=competition, user=carol, reason="Funding withdrawn")
     assert alerts.competition_published_alerts_send(competition_id=competition.pk) == 0
 
 
 def test_amendments_and_withdrawals_reach_those_alerted(world, carol):
     competition = world["competition"]
     alerts.competition_published_alerts_send(competition_id=competition.pk)
-    amendment = services.competition_amend(competition=competition, user=carol, summary="Lot 1 volumes rise.")
+    amendment = competitions.competition_amend(
+        competition=competition, user=carol, summary="Lot 1 volumes rise."
+    )
     assert alerts.amendment_alerts_send(amendment_id=amendment.pk) == 1
-    services.competition_cancel(competition=competition, user=carol, reason="Funding withdrawn")
+    competitions.competition_cancel(competition=competition, user=carol, reason="Funding withdrawn")
     assert alerts.competition_withdrawn_alerts_send(competition_id=competition.pk) == 1
     recipients = set(
         Message.objects.filter(kind__in=[alerts.AMENDED, alerts.WITHDRAWN]).values_list(
@@ -167,7 +170,7 @@ def test_the_daily_summary_groups_what_arrived_since_the_last_one(world, carol):
     alerts.preference_save(user=daily, frequency="daily", categories=[])
     competition = world["competition"]
     alerts.competition_published_alerts_send(competition_id=competition.pk)
-    amendment = services.competition_amend(competition=competition, user=carol, summary="Volumes rise.")
+    amendment = competitions.competition_amend(competition=competition, user=carol, summary="Volumes rise.")
     alerts.amendment_alerts_send(amendment_id=amendment.pk)
     assert not Delivery.objects.filter(address=daily.email, kind__in=alerts.ALERT_KINDS).exists()
 
@@ -217,9 +220,9 @@ def test_amending_and_withdrawing_queue_their_alerts_after_commit(
     competition = world["competition"]
     alerts.competition_published_alerts_send(competition_id=competition.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        services.competition_amend(competition=competition, user=carol, summary="Volumes rise.")
+        competitions.competition_amend(competition=competition, user=carol, summary="Volumes rise.")
     with django_capture_on_commit_callbacks(execute=True):
-        services.competition_cancel(competition=competition, user=carol, reason="Funding withdrawn")
+        competitions.competition_cancel(competition=competition, user=carol, reason="Funding withdrawn")
     kinds = sorted(Message.objects.values_list("kind", flat=True))
     assert kinds == [alerts.AMENDED, alerts.PUBLISHED, alerts.WITHDRAWN]
 
@@ -233,7 +236,7 @@ def test_the_task_runs_twice_and_alerts_once(world):
 
 def test_the_recheck_sends_a_fan_out_that_was_lost_and_nothing_twice(world, carol):
     competition = world["competition"]  # published, but its fan-out never ran (the broker was down)
-    amendment = services.competition_amend(competition=competition, user=carol, summary="Volumes rise.")
+    amendment = competitions.competition_amend(competition=competition, user=carol, summary="Volumes rise.")
     assert tasks.alerts_recheck() == 2  # the publication first, then the amendment to those it reached
     assert alerted(competition) == {world["eligible"].pk}
     assert Message.objects.get(kind=alerts.AMENDED).source == source_key(amendment)

@@ -7,9 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from calloffs import services
 from calloffs.models import ClarificationQuestion, Competition
-from calloffs.services import clarifications
+from calloffs.services import clarifications, competitions
 from calloffs.services.clarifications import MAX_QUESTION_WORDS
 from tests.calloffs import factories as f
 from tests.calloffs.tender_factories import submitted_tender
@@ -127,7 +126,7 @@ def test_a_commissioner_of_another_region_gets_404(client, competition, colin, a
 
 def test_a_bidder_reads_the_amendments_and_confirms(client, competition, carol, alice, bea):
     tender = submitted_tender(competition.lots.get(), alice.membership.organisation, alice)
-    services.competition_amend(competition=competition, user=carol, summary="Weekend support is needed.")
+    competitions.competition_amend(competition=competition, user=carol, summary="Weekend support is needed.")
     url = reverse("calloffs:tender_reconfirm", args=[tender.pk])
     client.force_login(bea)
     assert client.get(url).status_code == 404

@@ -10,9 +10,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from calloffs import alerts, selectors, services, tasks
+from calloffs import alerts, selectors, tasks
 from calloffs.models import ClarificationQuestion, Competition, Tender
-from calloffs.services import clarifications
+from calloffs.services import clarifications, competitions
 from calloffs.services.clarifications import MAX_QUESTION_WORDS
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent, Delivery, Message
@@ -84,7 +84,7 @@ def test_only_people_in_supplier_organisations_ask_and_only_about_an_open_compet
     draft = f.publishable_competition(carol)
     with pytest.raises(RuleBroken, match="has passed"):
         ask(draft, alice)
-    services.competition_cancel(competition=competition, user=carol, reason="Budget withdrawn")
+    competitions.competition_cancel(competition=competition, user=carol, reason="Budget withdrawn")
     with pytest.raises(RuleBroken, match="has passed"):
         ask(competition, alice)
 
@@ -233,8 +233,8 @@ def test_a_submitted_tender_must_be_confirmed_again_after_an_amendment(competiti
     tender = submitted_tender(competition.lots.get(), alice.membership.organisation, alice)
     organisation_id = tender.organisation_id
     assert not selectors.tenders_needing_reconfirmation(organisation_id).exists()
-    services.competition_amend(competition=competition, user=carol, summary="Weekend support is needed.")
-    services.competition_amend(competition=competition, user=carol, summary="And bank holidays.")
+    competitions.competition_amend(competition=competition, user=carol, summary="Weekend support is needed.")
+    competitions.competition_amend(competition=competition, user=carol, summary="And bank holidays.")
     listed = list(selectors.tenders_needing_reconfirmation(organisation_id))
     assert listed == [tender] and listed[0].latest_amendment == 2
 
@@ -250,7 +250,7 @@ def test_a_submitted_tender_must_be_confirmed_again_after_an_amendment(competiti
 
 
 def test_a_tender_submitted_after_the_amendment_needs_no_confirmation(competition, carol, alice):
-    services.competition_amend(competition=competition, user=carol, summary="Weekend support is needed.")
+    competitions.competition_amend(competition=competition, user=carol, summary="Weekend support is needed.")
     tender = submitted_tender(competition.lots.get(), alice.membership.organisation, alice)
     tender.current_version.amendment_number = 1
     tender.current_version.save(update_fields=["amendment_number"])
@@ -262,7 +262,7 @@ def test_a_tender_submitted_after_the_amendment_needs_no_confirmation(competitio
 def test_only_a_submitted_tender_before_the_deadline_is_confirmed(competition, carol, alice):
     lot = competition.lots.get()
     draft = started_tender(lot, alice.membership.organisation, alice)
-    services.competition_amend(competition=competition, user=carol, summary="Weekend support is needed.")
+    competitions.competition_amend(competition=competition, user=carol, summary="Weekend support is needed.")
     with pytest.raises(RuleBroken, match="Only a submitted tender"):
         clarifications.tender_reconfirm(tender=draft, user=alice)
     Tender.objects.filter(pk=draft.pk).delete()
@@ -275,7 +275,7 @@ def test_the_dashboard_lists_tenders_to_confirm_first(competition, carol, alice,
     tender = submitted_tender(competition.lots.get(), alice.membership.organisation, alice)
     client.force_login(alice)
     assert "Action needed" not in client.get(reverse("portal:dashboard")).content.decode()
-    services.competition_amend(competition=competition, user=carol, summary="Weekend support is needed.")
+    competitions.competition_amend(competition=competition, user=carol, summary="Weekend support is needed.")
     response = client.get(reverse("portal:dashboard"))
     first = response.context["links"][0]
     assert first.href == reverse("calloffs:tender_reconfirm", args=[tender.pk])

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from calloffs import services
 from calloffs.models import Amendment, OpportunityDocument
+from calloffs.services import competitions, documents, notices
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent
 from portal.uploads import WRONG_TYPE
@@ -31,11 +31,11 @@ def spec(name: str = "Specification.pdf", data: bytes = PDF_BYTES):
 
 def add(user, owner, file=None):
     kind = "notice" if owner.__class__.__name__ == "MarketWarmingNotice" else "competition"
-    return services.document_add(user=user, uploaded_file=file or spec(), **{kind: owner})
+    return documents.document_add(user=user, uploaded_file=file or spec(), **{kind: owner})
 
 
 def draft_notice(user):
-    return services.notice_save(user=user, data=f.notice_data())
+    return notices.notice_save(user=user, data=f.notice_data())
 
 
 # The services ---------------------------------------------------------------------------------------
@@ -98,20 +98,20 @@ def test_a_document_can_be_removed_from_a_draft_only(carol, colin):
     competition = f.publishable_competition(carol)
     document = add(carol, competition)
     with pytest.raises(RuleBroken):
-        services.document_remove(user=colin, document=document)
-    services.document_remove(user=carol, document=document)
+        documents.document_remove(user=colin, document=document)
+    documents.document_remove(user=carol, document=document)
     assert not competition.documents.exists()
     assert AuditEvent.objects.filter(action="document.removed", object_id=str(competition.pk)).exists()
 
     kept = add(carol, competition)
-    services.competition_publish(competition=competition, user=carol)
+    competitions.competition_publish(competition=competition, user=carol)
     with pytest.raises(RuleBroken, match="amendment"):
-        services.document_remove(user=carol, document=kept)
+        documents.document_remove(user=carol, document=kept)
 
 
 def test_an_amendment_publishes_a_new_document(carol):
     competition = f.live_competition(carol)
-    amendment = services.competition_amend_with_document(
+    amendment = documents.competition_amend_with_document(
         competition=competition,
         user=carol,
         summary="A new pricing template",
@@ -124,7 +124,7 @@ def test_an_amendment_publishes_a_new_document(carol):
 def test_an_amendment_with_a_wrong_file_is_not_made(carol):
     competition = f.live_competition(carol)
     with pytest.raises(RuleBroken, match="must be a PDF"):
-        services.competition_amend_with_document(
+        documents.competition_amend_with_document(
             competition=competition,
             user=carol,
             summary="New template",
@@ -156,7 +156,7 @@ def test_a_draft_document_is_downloaded_only_by_those_who_manage_it(client, caro
 def test_a_published_document_is_downloaded_by_anyone_as_an_attachment(client, carol):
     competition = f.publishable_competition(carol)
     document = add(carol, competition)
-    services.competition_publish(competition=competition, user=carol)
+    competitions.competition_publish(competition=competition, user=carol)
 
     response = download(client, document)
     assert response.status_code == 200
@@ -171,13 +171,13 @@ def test_the_public_pages_and_the_preview_list_the_documents(client, carol):
     client.force_login(carol)
     preview = client.get(reverse("calloffs:competition_preview", args=[competition.pk])).content.decode()
     assert "Service specification.pdf" in preview
-    services.competition_publish(competition=competition, user=carol)
-    services.competition_amend_with_document(
+    competitions.competition_publish(competition=competition, user=carol)
+    documents.competition_amend_with_document(
         competition=competition, user=carol, summary="Pricing", uploaded_file=spec("Pricing.pdf")
     )
     notice = draft_notice(carol)
     add(carol, notice, spec("Market briefing.pdf"))
-    services.notice_publish(notice=notice, user=carol)
+    notices.notice_publish(notice=notice, user=carol)
     client.logout()
 
     page = client.get(reverse("calloffs:competition_detail", args=[competition.pk])).content.decode()

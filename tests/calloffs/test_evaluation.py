@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from calloffs import sealed, selectors
 from calloffs.models import Competition, ConflictDeclaration, Evaluator, ModeratedScore, Score
-from calloffs.services import competition_publish, evaluation
+from calloffs.services import evaluation
 from calloffs.services import tenders as tendering
+from calloffs.services.competitions import competition_publish
 from portal import evaluation as rules
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent, Delivery, Message

@@ -42,7 +42,6 @@ from hypothesis.stateful import (
 )
 
 from calloffs import sealed, selectors
-from calloffs import services as competition_services
 from calloffs.models import (
     Award,
     ChecklistItem,
@@ -54,7 +53,7 @@ from calloffs.models import (
     Tender,
     TenderVersion,
 )
-from calloffs.services import awards, evaluation, tenders
+from calloffs.services import awards, competitions, evaluation, tenders
 from calloffs.services.awards import standstill_end
 from calloffs.tendering_rules import PartnerTerms
 from portal.exceptions import RuleBroken
@@ -106,7 +105,7 @@ def world() -> dict:
     carol = people["carol"]
     competition = f.publishable_competition(carol, minimum_cyber_level="cyber_essentials")
     f.add_lot(competition, carol, title="Northumberland")
-    competition = competition_services.competition_publish(competition=competition, user=carol)
+    competition = competitions.competition_publish(competition=competition, user=carol)
     return {"people": people, "competition_pk": competition.pk}
 
 

@@ -4,7 +4,7 @@ visitors, and every change they show (publishing, amending, ending, an outcome) 
 import pytest
 from django.urls import reverse
 
-from calloffs import services
+from calloffs.services import competitions, notices
 from tests.calloffs import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def test_publishing_a_competition_forgets_the_cached_finder(
     assert client.get(FINDER)["X-Page-Cache"] == "hit"
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.competition_publish(competition=competition, user=carol)
+        competitions.competition_publish(competition=competition, user=carol)
 
     response = client.get(FINDER)
     assert response["X-Page-Cache"] == "miss"
@@ -33,11 +33,11 @@ def test_publishing_a_competition_forgets_the_cached_finder(
 
 
 def test_publishing_a_notice_forgets_the_cached_finder(client, carol, django_capture_on_commit_callbacks):
-    notice = services.notice_save(user=carol, data=f.notice_data(title="Education from 2028"))
+    notice = notices.notice_save(user=carol, data=f.notice_data(title="Education from 2028"))
     client.get(FINDER)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.notice_publish(notice=notice, user=carol)
+        notices.notice_publish(notice=notice, user=carol)
 
     assert "Education from 2028" in client.get(FINDER).content.decode()
 
@@ -49,11 +49,13 @@ def test_amending_and_withdrawing_forget_the_cached_competition_page(
     url = reverse("calloffs:competition_detail", args=[competition.pk])
     client.get(url)
     with django_capture_on_commit_callbacks(execute=True):
-        services.competition_amend(
+        competitions.competition_amend(
             competition=competition, user=carol, summary="The specification is clearer"
         )
     assert "The specification is clearer" in client.get(url).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.competition_cancel(competition=competition, user=carol, reason="The budget was withdrawn")
+        competitions.competition_cancel(
+            competition=competition, user=carol, reason="The budget was withdrawn"
+        )
     assert "The budget was withdrawn" in client.get(url).content.decode()

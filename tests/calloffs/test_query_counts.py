@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from calloffs import services
+from calloffs.services import competitions
 from tests.calloffs import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def live_with_lots(user, lots: int):
     competition = f.publishable_competition(user)
     for _ in range(lots - 1):
         f.add_lot(competition, user, regions=("north-east",))
-    return services.competition_publish(competition=competition, user=user)
+    return competitions.competition_publish(competition=competition, user=user)
 
 
 def test_the_finder_costs_the_same_for_1_and_30_live_competitions(client, carol):
@@ -56,5 +56,5 @@ def test_a_competitions_page(client, carol):
     url = reverse("calloffs:competition_detail", args=[competition.pk])
     few = queries(client, url)
     for _ in range(3):
-        services.competition_amend(competition=competition, user=carol, summary="Clarified")
+        competitions.competition_amend(competition=competition, user=carol, summary="Clarified")
     assert queries(client, url) == few

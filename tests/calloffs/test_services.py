@@ -6,9 +6,10 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from calloffs import services
 from calloffs.models import Competition, MarketWarmingNotice
 from calloffs.rules import Problems
+from calloffs.services import competitions
+from calloffs.services import notices as notices_services
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent
 from tests.calloffs import factories as f
@@ -80,11 +81,11 @@ def test_the_threshold_is_a_setting(carol):
 
 
 def test_publishing_reports_every_problem_at_once(carol):
-    competition = services.competition_save(
-        user=carol, data=services.CompetitionData(title="Untitled", region_ids=f.region_ids("north-east"))
+    competition = competitions.competition_save(
+        user=carol, data=competitions.CompetitionData(title="Untitled", region_ids=f.region_ids("north-east"))
     )
     with pytest.raises(Problems) as refused:
-        services.competition_publish(competition=competition, user=carol)
+        competitions.competition_publish(competition=competition, user=carol)
     messages = [problem.message for problem in refused.value.problems]
     assert "Add at least one lot" in messages
     assert "Enter the submission deadline" in messages
@@ -97,7 +98,7 @@ def test_publishing_reports_every_problem_at_once(carol):
 def test_publishing_rechecks_the_28_day_rule_at_the_moment_of_publication(carol):
     competition = f.publishable_competition(carol, days=30)
     with pytest.raises(Problems, match="at least 28 days after publication"):
-        services.competition_publish(
+        competitions.competition_publish(
             competition=competition, user=carol, now=timezone.now() + timedelta(days=3)
         )
 
@@ -124,9 +125,9 @@ def test_a_published_competition_cannot_be_changed_as_a_draft(carol):
 def test_a_commissioner_of_another_region_cannot_publish_or_cancel(carol, colin):
     competition = f.publishable_competition(carol)
     with pytest.raises(RuleBroken):
-        services.competition_publish(competition=competition, user=colin)
+        competitions.competition_publish(competition=competition, user=colin)
     with pytest.raises(RuleBroken):
-        services.competition_cancel(competition=competition, user=colin, reason="No")
+        competitions.competition_cancel(competition=competition, user=colin, reason="No")
 
 
 def test_weightings_must_total_100(carol):
@@ -140,25 +141,27 @@ def test_weightings_must_total_100(carol):
 def test_cancelling_a_draft_and_withdrawing_a_live_competition_need_a_reason(carol):
     draft = f.draft_competition(carol)
     with pytest.raises(RuleBroken, match="why"):
-        services.competition_cancel(competition=draft, user=carol, reason=" ")
+        competitions.competition_cancel(competition=draft, user=carol, reason=" ")
     assert (
-        services.competition_cancel(competition=draft, user=carol, reason="Budget moved").status
+        competitions.competition_cancel(competition=draft, user=carol, reason="Budget moved").status
         == "cancelled"
     )
     live = f.live_competition(carol)
-    withdrawn = services.competition_cancel(competition=live, user=carol, reason="Service redesigned")
+    withdrawn = competitions.competition_cancel(competition=live, user=carol, reason="Service redesigned")
     assert withdrawn.status == Competition.Status.WITHDRAWN
     assert withdrawn.end_reason == "Service redesigned"
     assert audited("competition.withdrawn", live)
     with pytest.raises(RuleBroken, match="already ended"):
-        services.competition_cancel(competition=live, user=carol, reason="Again")
+        competitions.competition_cancel(competition=live, user=carol, reason="Again")
 
 
 def test_amendments_are_numbered_and_move_the_deadline_when_asked(carol):
     competition = f.live_competition(carol)
-    first = services.competition_amend(competition=competition, user=carol, summary="Specification clarified")
+    first = competitions.competition_amend(
+        competition=competition, user=carol, summary="Specification clarified"
+    )
     later = competition.submission_deadline + timedelta(days=7)
-    second = services.competition_amend(
+    second = competitions.competition_amend(
         competition=competition, user=carol, summary="More time", new_deadline=later
     )
     assert (first.number, second.number) == (1, 2)
@@ -171,32 +174,32 @@ def test_an_amendment_with_fewer_than_7_days_left_must_move_the_deadline(carol):
     competition = f.live_competition(carol)
     now = competition.submission_deadline - timedelta(days=6)
     with pytest.raises(Problems, match="fewer than 7 days"):
-        services.competition_amend(competition=competition, user=carol, summary="Late change", now=now)
+        competitions.competition_amend(competition=competition, user=carol, summary="Late change", now=now)
 
 
 def test_a_closed_competition_cannot_be_amended(carol):
     competition = f.closed_competition(carol)
     assert competition.state() == Competition.CLOSED
     with pytest.raises(RuleBroken, match="Only an open competition"):
-        services.competition_amend(competition=competition, user=carol, summary="x")
+        competitions.competition_amend(competition=competition, user=carol, summary="x")
 
 
 def test_the_checklist_keeps_the_standard_items_and_takes_new_ones(carol):
     competition = f.draft_competition(carol)
     items = [
-        services.ChecklistEntry(item.name, item.kind, item.required, item.standard_code)
+        competitions.ChecklistEntry(item.name, item.kind, item.required, item.standard_code)
         for item in competition.checklist.all()
     ]
-    items[1] = services.ChecklistEntry(items[1].name, items[1].kind, False, items[1].standard_code)
-    services.checklist_save(
+    items[1] = competitions.ChecklistEntry(items[1].name, items[1].kind, False, items[1].standard_code)
+    competitions.checklist_save(
         competition=competition,
         user=carol,
-        items=[*items, services.ChecklistEntry("Safeguarding policy", "template_document", True)],
+        items=[*items, competitions.ChecklistEntry("Safeguarding policy", "template_document", True)],
     )
     assert competition.checklist.count() == 7
     assert not competition.checklist.get(standard_code="financial_model").required
     with pytest.raises(RuleBroken, match="six standard items"):
-        services.checklist_save(competition=competition, user=carol, items=items[1:])
+        competitions.checklist_save(competition=competition, user=carol, items=items[1:])
 
 
 def test_a_notice_is_drafted_published_and_withdrawn(carol):
@@ -204,21 +207,21 @@ def test_a_notice_is_drafted_published_and_withdrawn(carol):
     assert notice.status == MarketWarmingNotice.Status.PUBLISHED
     assert audited("notice.published", notice)
     with pytest.raises(RuleBroken, match="already been published"):
-        services.notice_publish(notice=notice, user=carol)
-    services.notice_withdraw(notice=notice, user=carol, reason="Plans changed")
+        notices_services.notice_publish(notice=notice, user=carol)
+    notices_services.notice_withdraw(notice=notice, user=carol, reason="Plans changed")
     notice.refresh_from_db()
     assert notice.status == MarketWarmingNotice.Status.WITHDRAWN
 
 
 def test_a_notice_reports_every_missing_thing_when_published(carol):
-    notice = services.notice_save(
-        user=carol, data=services.NoticeData(title="Soon", region_ids=f.region_ids("north-east"))
+    notice = notices_services.notice_save(
+        user=carol, data=notices_services.NoticeData(title="Soon", region_ids=f.region_ids("north-east"))
     )
     with pytest.raises(Problems) as refused:
-        services.notice_publish(notice=notice, user=carol)
+        notices_services.notice_publish(notice=notice, user=carol)
     assert len(refused.value.problems) == 5
 
 
 def test_a_notices_value_range_is_in_order(carol):
     with pytest.raises(Problems, match="lowest estimated value"):
-        services.notice_save(user=carol, data=f.notice_data(value_low_pence=2, value_high_pence=1))
+        notices_services.notice_save(user=carol, data=f.notice_data(value_low_pence=2, value_high_pence=1))

@@ -8,9 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from calloffs import services as calloff_services
 from calloffs.models import Competition, Tender, TenderVersion
-from calloffs.services import awards
+from calloffs.services import awards, competitions
 from calloffs.services import tenders as services
 from tests.calloffs.award_factories import decidable_lot
 from tests.calloffs.tender_helpers import biddable_competition, complete, pdf, qualify
@@ -266,7 +265,7 @@ def test_a_tender_to_confirm_again_is_the_first_thing_on_the_bidders_pages(clien
     client.force_login(alice)
     for address in (url("tender_list"), url("tender_detail", tender.pk)):
         assert reconfirm not in client.get(address).content.decode()
-    calloff_services.competition_amend(competition=tender.competition, user=carol, summary="Weekends too.")
+    competitions.competition_amend(competition=tender.competition, user=carol, summary="Weekends too.")
     for address in (url("tender_list"), url("tender_detail", tender.pk)):
         page = client.get(address).content.decode()
         main = page[page.index("<main") :]

@@ -273,7 +273,7 @@ def test_a_submission_freezes_a_version_with_fingerprints_a_receipt_and_messages
 
 def test_the_amendment_confirmed_is_the_latest(tender, alice, carol):
     competition = tender.competition
-    from calloffs import services as competition_services
+    from calloffs.services import competitions as competition_services
 
     competition_services.competition_amend(
         competition=competition,

@@ -10,8 +10,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from calloffs import alerts, services
+from calloffs import alerts
 from calloffs.models import AlertPreference
+from calloffs.services import competitions
 from portal import emails
 from portal import services as portal_services
 from portal.models import Delivery
@@ -32,7 +33,7 @@ def test_an_alert_e_mail_as_sent_carries_the_readers_one_click_unsubscribe_heade
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
         with django_capture_on_commit_callbacks(execute=True):
-            services.competition_publish(competition=competition, user=carol)
+            competitions.competition_publish(competition=competition, user=carol)
         with django_capture_on_commit_callbacks(execute=True):
             alerts.competition_published_alerts_send(competition_id=competition.pk)
 
@@ -62,7 +63,7 @@ def test_the_daily_summary_carries_the_headers_too(
     preference = AlertPreference.objects.create(user=alice, frequency=AlertPreference.Frequency.DAILY)
     competition = f.publishable_competition(carol)
     with django_capture_on_commit_callbacks(execute=True):
-        services.competition_publish(competition=competition, user=carol)
+        competitions.competition_publish(competition=competition, user=carol)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         alerts.digest_send(preference=preference)

@@ -227,9 +227,9 @@ def test_the_finder_filters_by_region_value_and_size(client, carol, colin):
         contract_years=1,
         minimum_turnover_pence=3_000_000_00,
     )
-    from calloffs import services
+    from calloffs.services import competitions
 
-    services.competition_publish(competition=big, user=colin)
+    competitions.competition_publish(competition=big, user=colin)
     london = f.region_id("london")
     page = client.get(reverse("calloffs:finder"), {"region": london}).content.decode()
     assert "Big one" in page and "Small one" not in page

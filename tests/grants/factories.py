@@ -8,8 +8,9 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from grants import services
 from grants.models import GrantApplication, GrantRound, Registration
+from grants.services import applications, rounds
+from grants.services import registration as registration_services
 from portal.models import Region, User
 from tests.suppliers.factories import PDF_BYTES
 
@@ -34,17 +35,17 @@ def registration_answers(regions=("north-east",), income: str = "400,000") -> di
 
 
 def sent_registration(user: User, **answers: Any) -> Registration:
-    registration = services.registration_save(
+    registration = registration_services.registration_save(
         user=user,
         organisation=user.membership.organisation,
         answers=registration_answers(**answers),
         accounts=accounts(),
     )
-    return services.registration_submit(user=user, registration=registration)
+    return registration_services.registration_submit(user=user, registration=registration)
 
 
 def registered(user: User, admin: User, **answers: Any) -> Registration:
-    return services.registration_decide(
+    return registration_services.registration_decide(
         user=admin, registration=sent_registration(user, **answers), accept=True
     )
 
@@ -72,8 +73,8 @@ def round_data(**changes: Any) -> dict[str, Any]:
 
 
 def publishable_round(commissioner: User, **changes: Any) -> GrantRound:
-    grant_round = services.round_save(user=commissioner, data=round_data(**changes))
-    services.round_eligibility_question_add(
+    grant_round = rounds.round_save(user=commissioner, data=round_data(**changes))
+    rounds.round_eligibility_question_add(
         user=commissioner,
         grant_round=grant_round,
         label="Does your organisation work with women on probation?",
@@ -85,7 +86,7 @@ def publishable_round(commissioner: User, **changes: Any) -> GrantRound:
         ("How many women will you support?", "text", None),
         ("Which area will you work in?", "choice", None),
     ):
-        services.round_question_add(
+        rounds.round_question_add(
             user=commissioner,
             grant_round=grant_round,
             label=label,
@@ -95,7 +96,7 @@ def publishable_round(commissioner: User, **changes: Any) -> GrantRound:
             word_limit=limit,
             choices=["Tyneside", "Teesside"] if kind == "choice" else [],
         )
-    services.round_criteria_set(
+    rounds.round_criteria_set(
         user=commissioner, grant_round=grant_round, criteria=[("Need", 60), ("Value for money", 40)]
     )
     return GrantRound.objects.get(pk=grant_round.pk)
@@ -103,7 +104,7 @@ def publishable_round(commissioner: User, **changes: Any) -> GrantRound:
 
 def open_round(commissioner: User, *, now: datetime | None = None, **changes: Any) -> GrantRound:
     grant_round = publishable_round(commissioner, **changes)
-    return services.round_publish(user=commissioner, grant_round=grant_round, now=now or grant_round.opens_at)
+    return rounds.round_publish(user=commissioner, grant_round=grant_round, now=now or grant_round.opens_at)
 
 
 def good_answers(grant_round: GrantRound) -> dict[str, Any]:
@@ -115,13 +116,15 @@ def ready_application(
     user: User, grant_round: GrantRound, *, now: datetime | None = None
 ) -> GrantApplication:
     """Eligible, answered and budgeted: ready to sign and send."""
-    application = services.application_start(user=user, grant_round=grant_round, now=now)
+    application = applications.application_start(user=user, grant_round=grant_round, now=now)
     key = grant_round.eligibility_questions[0]["key"]
-    services.application_eligibility_answer(user=user, application=application, answers={key: True}, now=now)
-    services.application_answers_save(
+    applications.application_eligibility_answer(
+        user=user, application=application, answers={key: True}, now=now
+    )
+    applications.application_answers_save(
         user=user, application=application, answers=good_answers(grant_round), now=now
     )
-    services.application_budget_save(
+    applications.application_budget_save(
         user=user,
         application=application,
         lines=[
@@ -137,7 +140,7 @@ def submitted_application(
     user: User, grant_round: GrantRound, *, now: datetime | None = None
 ) -> GrantApplication:
     application = ready_application(user, grant_round, now=now)
-    return services.application_submit(
+    return applications.application_submit(
         user=user, application=application, signed_name="Alice Able", signed_role="Director", now=now
     )
 
@@ -162,7 +165,7 @@ def closed_now(grant_round: GrantRound) -> GrantRound:
 def scored(assessor_user: User, application: GrantApplication, score: int = 3) -> None:
     """The person, already an assessor, declares no conflict with every applicant and scores this one."""
     from calloffs.services.evaluation import DeclarationAnswer, ScoreEntry
-    from grants import assessment
+    from grants.services import assessment
 
     grant_round = application.grant_round
     due = assessment.declarations_due(assessment.assessor_for(assessor_user, grant_round))
@@ -179,7 +182,7 @@ def scored(assessor_user: User, application: GrantApplication, score: int = 3) -
 def moderated(commissioner: User, application: GrantApplication, score: int = 3) -> None:
     """Named an assessor (if not already), declared, scored and moderated by the commissioner alone."""
     from calloffs.services.evaluation import AgreedScore
-    from grants import assessment
+    from grants.services import assessment
 
     grant_round = application.grant_round
     if assessment.assessor_for(commissioner, grant_round) is None:

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from grants import alerts, services
+from grants import alerts
 from grants import tasks as grants_tasks
+from grants.services import rounds
 from portal.models import Delivery, Message
 from tests.factories import MembershipFactory
 from tests.grants import factories as f
@@ -46,7 +47,7 @@ def test_a_north_east_round_alerts_registered_north_east_organisations_once(
     mailbox = Mailbox()
     with smtp_server(mailbox) as smtp_port, publishing_to(shared_redis):
         workers.start(broker=shared_redis, smtp_port=smtp_port)
-        services.round_publish(user=carol, grant_round=grant_round)  # queues the fan-out on commit
+        rounds.round_publish(user=carol, grant_round=grant_round)  # queues the fan-out on commit
         wait_for(lambda: len(mailbox.received) == 2, what="the alert e-mails to alice and bob")
 
         grants_tasks.round_opened_alerts_send.delay(grant_round.pk)  # the fan-out, again

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from grants import services
 from grants.models import GrantRound
+from grants.services import applications, rounds
 from portal.models import Message
 from tests.grants import factories as f
 
@@ -20,9 +20,9 @@ def test_a_question_changed_one_added_and_one_removed_make_one_amendment(
 ):
     f.registered(alice, ada)
     grant_round = f.open_round(carol)
-    application = services.application_start(user=alice, grant_round=grant_round)
+    application = applications.application_start(user=alice, grant_round=grant_round)
     eligibility_key = grant_round.eligibility_questions[0]["key"]
-    services.application_eligibility_answer(
+    applications.application_eligibility_answer(
         user=alice, application=application, answers={eligibility_key: True}
     )
     first_label = grant_round.questions[0]["label"]
@@ -60,7 +60,7 @@ def test_a_question_changed_one_added_and_one_removed_make_one_amendment(
     added_key = grant_round.questions[2]["key"]
     assert added_key != third, "a new question never takes a removed question's answers"
     assert grant_round.amended_keys == [second, added_key]
-    message = Message.objects.get(kind=services.ROUND_AMENDED)
+    message = Message.objects.get(kind=rounds.ROUND_AMENDED)
     assert "Who are your partners?" in message.body
 
     client.force_login(alice)

@@ -1,4 +1,4 @@
-"""The rules of assessment and offers (issue 11 points 5 and 6), each judged through `grants.assessment`."""
+"""The rules of assessment and offers (issue 11 points 5 and 6), each judged through its services."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calloffs.services.evaluation import AgreedScore, DeclarationAnswer, ScoreEntry
-from grants import assessment, rules
+from grants import rules
 from grants.models import Decision, Grant, GrantRound, OfferAcceptance, Score
+from grants.services import assessment
 from portal.exceptions import RuleBroken
 from portal.models import Message
 from portal.signatures import signed_text

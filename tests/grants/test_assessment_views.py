@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from grants import assessment
 from grants.models import Assessor, Decision, Grant, Score
+from grants.services import assessment
 from tests.grants import factories as f
 
 

@@ -4,8 +4,8 @@ and the other is refused plainly."""
 
 import pytest
 
-from grants import assessment
 from grants.models import Decision
+from grants.services import assessment
 from tests.calloffs.test_award_race import run_at_once
 from tests.grants import factories as f
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from grants import assessment
+from grants.services import assessment
 from tests.factories import MembershipFactory
 from tests.grants import factories as f
 from tests.test_query_counts import queries

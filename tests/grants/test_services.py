@@ -10,8 +10,10 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grants import alerts, rules, services
+from grants import alerts, rules
 from grants.models import GrantApplication, GrantRound, Registration
+from grants.services import applications, rounds
+from grants.services import registration as registration_services
 from portal.exceptions import RuleBroken
 from portal.models import Message, Region
 from tests.factories import MembershipFactory
@@ -22,18 +24,18 @@ from tests.suppliers.test_standing import standing_for
 
 
 def test_a_registration_starts_from_the_organisation_profile(alice, organisation_a):
-    registration = services.registration_for(organisation_a)
+    registration = registration_services.registration_for(organisation_a)
     assert registration.pk is None
     assert registration.answers["legal_form"] == organisation_a.legal_form
     assert registration.answers["charity_number"] == organisation_a.charity_number
 
 
 def test_a_registration_is_not_sent_without_answers_and_accounts(alice, organisation_a):
-    registration = services.registration_save(
+    registration = registration_services.registration_save(
         user=alice, organisation=organisation_a, answers={"trustees": "x"}
     )
     with pytest.raises(RuleBroken) as refused:
-        services.registration_submit(user=alice, registration=registration)
+        registration_services.registration_submit(user=alice, registration=registration)
     fields = {problem.field for problem in refused.value.problems}
     assert {"trustees", "annual_income", "regions", "accounts"} <= fields
     registration.refresh_from_db()
@@ -46,7 +48,7 @@ def test_accepting_a_registration_tells_the_organisation(alice, bob, ada, django
         registration = f.registered(alice, ada)
     assert registration.is_registered
     message = Message.objects.get(
-        kind=services.REGISTRATION_DECIDED, recipient_organisation=alice.membership.organisation
+        kind=registration_services.REGISTRATION_DECIDED, recipient_organisation=alice.membership.organisation
     )
     assert "accepted" in message.subject
     assert sorted(m.to[0] for m in mail.outbox) == sorted([alice.email, bob.email])
@@ -55,38 +57,42 @@ def test_accepting_a_registration_tells_the_organisation(alice, bob, ada, django
 def test_a_returned_registration_is_corrected_and_sent_again(alice, ada, django_capture_on_commit_callbacks):
     sent = f.sent_registration(alice)
     with pytest.raises(RuleBroken, match="Enter the reasons"):
-        services.registration_decide(user=ada, registration=sent, accept=False, reasons=" ")
+        registration_services.registration_decide(user=ada, registration=sent, accept=False, reasons=" ")
     with django_capture_on_commit_callbacks(execute=True):
-        returned = services.registration_decide(
+        returned = registration_services.registration_decide(
             user=ada, registration=sent, accept=False, reasons="Upload 2026 accounts"
         )
     assert returned.status == Registration.Status.RETURNED and not returned.is_registered
     assert "Upload 2026 accounts" in mail.outbox[-1].body
-    corrected = services.registration_save(
+    corrected = registration_services.registration_save(
         user=alice,
         organisation=returned.organisation,
         answers=f.registration_answers(),
         accounts=f.accounts(),
     )
-    again = services.registration_submit(user=alice, registration=corrected)
+    again = registration_services.registration_submit(user=alice, registration=corrected)
     assert again.status == Registration.Status.SUBMITTED
-    accepted = services.registration_decide(user=ada, registration=again, accept=True)
+    accepted = registration_services.registration_decide(user=ada, registration=again, accept=True)
     assert accepted.is_registered
-    assert Message.objects.filter(kind=services.REGISTRATION_DECIDED).count() == 2  # one per decision
+    assert (
+        Message.objects.filter(kind=registration_services.REGISTRATION_DECIDED).count() == 2
+    )  # one per decision
 
 
 def test_a_sent_registration_cannot_be_changed_until_decided(alice, organisation_a):
     f.sent_registration(alice)
     with pytest.raises(RuleBroken, match="with the grants team"):
-        services.registration_save(user=alice, organisation=organisation_a, answers=f.registration_answers())
+        registration_services.registration_save(
+            user=alice, organisation=organisation_a, answers=f.registration_answers()
+        )
 
 
 def test_only_the_grants_team_decides_and_only_members_register(alice, bea, carol, organisation_a):
     sent = f.sent_registration(alice)
     with pytest.raises(RuleBroken):
-        services.registration_decide(user=carol, registration=sent, accept=True)
+        registration_services.registration_decide(user=carol, registration=sent, accept=True)
     with pytest.raises(RuleBroken):
-        services.registration_save(user=bea, organisation=organisation_a, answers={})
+        registration_services.registration_save(user=bea, organisation=organisation_a, answers={})
 
 
 # Grant rounds ------------------------------------------------------------------------------------
@@ -94,8 +100,8 @@ def test_only_the_grants_team_decides_and_only_members_register(alice, bea, caro
 
 def test_a_commissioner_runs_rounds_only_in_their_own_regions(colin, carol):
     with pytest.raises(RuleBroken, match="regions you commission for"):
-        services.round_save(user=colin, data=f.round_data())
-    assert services.round_save(user=carol, data=f.round_data()).pk
+        rounds.round_save(user=colin, data=f.round_data())
+    assert rounds.round_save(user=carol, data=f.round_data()).pk
 
 
 def test_the_defaults_follow_the_public_scheme():
@@ -109,7 +115,7 @@ def test_the_defaults_follow_the_public_scheme():
 @pytest.mark.parametrize("months", [0, 37])
 def test_the_longest_duration_is_36_months(carol, months):
     with pytest.raises(RuleBroken, match="36"):
-        services.round_save(user=carol, data=f.round_data(max_duration_months=months))
+        rounds.round_save(user=carol, data=f.round_data(max_duration_months=months))
 
 
 @given(weightings=st.lists(st.integers(min_value=0, max_value=100), min_size=1, max_size=6))
@@ -119,9 +125,9 @@ def test_criteria_weightings_must_total_100(weightings):
 
 
 def test_a_round_is_published_only_with_questions_and_criteria(carol):
-    grant_round = services.round_save(user=carol, data=f.round_data())
+    grant_round = rounds.round_save(user=carol, data=f.round_data())
     with pytest.raises(RuleBroken) as refused:
-        services.round_publish(user=carol, grant_round=grant_round)
+        rounds.round_publish(user=carol, grant_round=grant_round)
     assert {p.field for p in refused.value.problems} == {"questions", "criteria"}
 
 
@@ -137,9 +143,9 @@ def test_an_open_round_is_frozen_and_amended_as_a_new_version(
 ):
     f.registered(alice, ada)
     grant_round = f.open_round(carol)
-    services.application_start(user=alice, grant_round=grant_round)
+    applications.application_start(user=alice, grant_round=grant_round)
     with pytest.raises(RuleBroken, match="amend"):
-        services.round_question_add(
+        rounds.round_question_add(
             user=carol,
             grant_round=grant_round,
             label="New",
@@ -152,12 +158,12 @@ def test_an_open_round_is_frozen_and_amended_as_a_new_version(
     questions = [dict(q) for q in grant_round.questions]
     questions[1]["label"] = "How many women will you support each year?"
     with django_capture_on_commit_callbacks(execute=True):
-        amended = services.round_amend(
+        amended = rounds.round_amend(
             user=carol, grant_round=grant_round, note="Clearer question 2", questions=questions
         )
     assert amended.version == 2
     assert amended.amended_keys == [questions[1]["key"]]
-    message = Message.objects.get(kind=services.ROUND_AMENDED)
+    message = Message.objects.get(kind=rounds.ROUND_AMENDED)
     assert message.recipient_organisation_id == alice.membership.organisation_id
     assert "How many women will you support each year?" in message.body
 
@@ -166,10 +172,10 @@ def test_a_cancelled_round_takes_no_applications(carol, alice, ada):
     f.registered(alice, ada)
     grant_round = f.open_round(carol)
     with pytest.raises(RuleBroken, match="reason"):
-        services.round_cancel(user=carol, grant_round=grant_round, reason="")
-    services.round_cancel(user=carol, grant_round=grant_round, reason="The fund was withdrawn")
+        rounds.round_cancel(user=carol, grant_round=grant_round, reason="")
+    rounds.round_cancel(user=carol, grant_round=grant_round, reason="The fund was withdrawn")
     with pytest.raises(RuleBroken, match="not open"):
-        services.application_start(user=alice, grant_round=grant_round)
+        applications.application_start(user=alice, grant_round=grant_round)
 
 
 # Alerts ------------------------------------------------------------------------------------------
@@ -198,7 +204,7 @@ def test_a_change_of_regions_counts_at_once_for_alerts(
     carol, ada, alice, organisation_a, django_capture_on_commit_callbacks
 ):
     f.registered(alice, ada, regions=("london",))
-    services.registration_save(
+    registration_services.registration_save(
         user=alice,
         organisation=organisation_a,
         answers=f.registration_answers(regions=("london", "north-east")),
@@ -223,7 +229,7 @@ def test_the_reminder_goes_7_days_before_closing_to_unsent_applications_only(car
     f.registered(alice, ada)
     f.registered(bea, ada)
     grant_round = f.open_round(carol)
-    services.application_start(user=alice, grant_round=grant_round)
+    applications.application_start(user=alice, grant_round=grant_round)
     f.submitted_application(bea, grant_round)
     assert alerts.closing_reminders_send(now=grant_round.closes_at - timedelta(days=8)) == 0
     assert alerts.closing_reminders_send(now=grant_round.closes_at - timedelta(days=7)) == 1
@@ -240,33 +246,33 @@ def test_the_reminder_goes_7_days_before_closing_to_unsent_applications_only(car
 def test_only_registered_organisations_in_the_rounds_regions_apply(carol, ada, alice, bea):
     grant_round = f.open_round(carol)
     with pytest.raises(RuleBroken, match="register for grants"):
-        services.application_start(user=alice, grant_round=grant_round)
+        applications.application_start(user=alice, grant_round=grant_round)
     f.registered(bea, ada, regions=("london",))
     with pytest.raises(RuleBroken, match="regions"):
-        services.application_start(user=bea, grant_round=grant_round)
+        applications.application_start(user=bea, grant_round=grant_round)
 
 
 def test_one_application_per_organisation_per_round(carol, ada, alice, bob):
     f.registered(alice, ada)
     grant_round = f.open_round(carol)
-    first = services.application_start(user=alice, grant_round=grant_round)
-    assert services.application_start(user=bob, grant_round=grant_round) == first
+    first = applications.application_start(user=alice, grant_round=grant_round)
+    assert applications.application_start(user=bob, grant_round=grant_round) == first
     assert GrantApplication.objects.count() == 1
 
 
 def test_an_ineligible_answer_stops_the_application_with_its_reason_and_may_be_changed(carol, ada, alice):
     f.registered(alice, ada)
     grant_round = f.open_round(carol)
-    application = services.application_start(user=alice, grant_round=grant_round)
+    application = applications.application_start(user=alice, grant_round=grant_round)
     key = grant_round.eligibility_questions[0]["key"]
-    reason = services.application_eligibility_answer(
+    reason = applications.application_eligibility_answer(
         user=alice, application=application, answers={key: False}
     )
     assert reason == f.ELIGIBILITY_REASON
     with pytest.raises(RuleBroken, match="eligibility"):
-        services.application_answers_save(user=alice, application=application, answers={})
+        applications.application_answers_save(user=alice, application=application, answers={})
     assert (
-        services.application_eligibility_answer(user=alice, application=application, answers={key: True})
+        applications.application_eligibility_answer(user=alice, application=application, answers={key: True})
         is None
     )
     application.refresh_from_db()
@@ -276,9 +282,11 @@ def test_an_ineligible_answer_stops_the_application_with_its_reason_and_may_be_c
 def test_a_round_for_some_kinds_of_organisation_stops_others(carol, ada, alice):
     f.registered(alice, ada)
     grant_round = f.open_round(carol, organisation_kinds=["cic"])
-    application = services.application_start(user=alice, grant_round=grant_round)
+    application = applications.application_start(user=alice, grant_round=grant_round)
     key = grant_round.eligibility_questions[0]["key"]
-    reason = services.application_eligibility_answer(user=alice, application=application, answers={key: True})
+    reason = applications.application_eligibility_answer(
+        user=alice, application=application, answers={key: True}
+    )
     assert reason and "kind of organisation" in reason
 
 
@@ -289,7 +297,7 @@ def test_a_round_for_some_kinds_of_organisation_stops_others(carol, ada, alice):
 def test_each_years_total_is_within_the_rounds_limits(carol, ada, alice, amount, problem):
     f.registered(alice, ada, income="10,000,000")
     application = f.ready_application(alice, f.open_round(carol))
-    problems = services.application_budget_save(
+    problems = applications.application_budget_save(
         user=alice, application=application, lines=[{"year": 1, "item": "Staff", "amount": amount}]
     )
     assert [p.message for p in problems if problem and problem in p.message] or (not problem and not problems)
@@ -320,14 +328,14 @@ def test_the_income_rule_refuses_the_submission(carol, ada, alice):
     f.registered(alice, ada, income="60,000")  # asks 40,000 a year: needs 80,000
     application = f.ready_application(alice, f.open_round(carol))
     with pytest.raises(RuleBroken) as refused:
-        services.application_submit(user=alice, application=application, signed_name="A", signed_role="B")
+        applications.application_submit(user=alice, application=application, signed_name="A", signed_role="B")
     assert any("at least 2 times" in p.message for p in refused.value.problems)
 
 
 def test_the_income_rule_can_be_switched_off_per_round(carol, ada, alice):
     f.registered(alice, ada, income="60,000")
     application = f.ready_application(alice, f.open_round(carol, income_multiple=0))
-    assert services.application_submit(
+    assert applications.application_submit(
         user=alice, application=application, signed_name="A", signed_role="B"
     ).is_submitted
 
@@ -338,20 +346,20 @@ def test_sending_signs_the_declaration_and_sends_a_receipt_and_a_pdf(
     f.registered(alice, ada)
     application = f.ready_application(alice, f.open_round(carol))
     with pytest.raises(RuleBroken) as refused:
-        services.application_submit(user=alice, application=application, signed_name="", signed_role="")
+        applications.application_submit(user=alice, application=application, signed_name="", signed_role="")
     assert {"signed_name", "signed_role"} <= {p.field for p in refused.value.problems}
     with django_capture_on_commit_callbacks(execute=True):
-        sent = services.application_submit(
+        sent = applications.application_submit(
             user=alice, application=application, signed_name="Alice Able", signed_role="Director"
         )
     sent.refresh_from_db()
-    assert sent.declaration.text_version == services.declaration_text(sent).version
+    assert sent.declaration.text_version == applications.declaration_text(sent).version
     assert Message.objects.filter(
-        kind=services.APPLICATION_RECEIVED, recipient_organisation=sent.organisation
+        kind=applications.APPLICATION_RECEIVED, recipient_organisation=sent.organisation
     ).exists()
     assert sent.pdf and sent.pdf.open("rb").read(5) == b"%PDF-"
     with pytest.raises(RuleBroken, match="sent"):
-        services.application_answers_save(user=alice, application=sent, answers={})
+        applications.application_answers_save(user=alice, application=sent, answers={})
 
 
 @pytest.mark.parametrize(("before", "accepted"), [(timedelta(microseconds=1), True), (timedelta(0), False)])
@@ -361,12 +369,12 @@ def test_the_close_is_judged_at_its_instant(carol, ada, alice, before, accepted)
     application = f.ready_application(alice, grant_round)
     now = grant_round.closes_at - before
     if accepted:
-        assert services.application_submit(
+        assert applications.application_submit(
             user=alice, application=application, signed_name="A", signed_role="B", now=now
         ).is_submitted
     else:
         with pytest.raises(RuleBroken, match="closed"):
-            services.application_submit(
+            applications.application_submit(
                 user=alice, application=application, signed_name="A", signed_role="B", now=now
             )
 
@@ -374,7 +382,7 @@ def test_the_close_is_judged_at_its_instant(carol, ada, alice, before, accepted)
 def test_a_required_file_question_needs_a_checked_file(carol, ada, alice):
     f.registered(alice, ada)
     grant_round = f.publishable_round(carol)
-    services.round_question_add(
+    rounds.round_question_add(
         user=carol,
         grant_round=grant_round,
         label="Your safeguarding policy",
@@ -384,31 +392,31 @@ def test_a_required_file_question_needs_a_checked_file(carol, ada, alice):
         word_limit=None,
         choices=[],
     )
-    grant_round = services.round_publish(
+    grant_round = rounds.round_publish(
         user=carol, grant_round=GrantRound.objects.get(pk=grant_round.pk), now=grant_round.opens_at
     )
     application = f.ready_application(alice, grant_round)
     file_key = grant_round.questions[-1]["key"]
     assert "Upload a file for: Your safeguarding policy" in [
-        p.message for p in services.application_problems(application)
+        p.message for p in applications.application_problems(application)
     ]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     with pytest.raises(RuleBroken):
-        services.application_file_add(
+        applications.application_file_add(
             user=alice,
             application=application,
             question_key=file_key,
             uploaded_file=SimpleUploadedFile("x.exe", b"MZ\x90\x00"),
         )
-    services.application_file_add(
+    applications.application_file_add(
         user=alice, application=application, question_key=file_key, uploaded_file=f.accounts()
     )
-    assert services.application_problems(application) == []
+    assert applications.application_problems(application) == []
 
 
 def test_region_codes_in_the_registration_are_the_reference_regions(alice, organisation_a):
-    registration = services.registration_save(
+    registration = registration_services.registration_save(
         user=alice,
         organisation=organisation_a,
         answers=f.registration_answers(regions=("north-east", "wales")),

@@ -1,7 +1,7 @@
 """The pages of assessment and offers: a commissioner names assessors, moderates and decides; an
 assessor declares and scores; the applicant reads the outcome and answers the offer. Thin, as
 `grants.views`: objects come through `grants.access` (404 to outsiders, audited) and each change is one
-call to `grants.assessment`."""
+call to `grants.services.assessment`."""
 
 from __future__ import annotations
 
@@ -10,14 +10,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from calloffs.access import STAFF
-from calloffs.forms_evaluation import EvaluatorForm, ModerationForm, ScoresForm
-from grants import assessment, forms, pdfs, selectors
+from calloffs.forms.commissioning import show_problems
+from calloffs.forms.evaluation import EvaluatorForm, ModerationForm, ScoresForm
+from grants import pdfs, selectors
 from grants.access import application_for_user, readable_application_for_staff, round_for_user
+from grants.forms.applications import DeclarationForm
+from grants.forms.assessment import ApplicationDeclarationsForm, AwardDecisionForm
 from grants.models import Decision, GrantRound, ModeratedScore, Score
+from grants.services import assessment
 from portal import access
+from portal.access import STAFF, refuse
 from portal.access import access as access_policy
-from portal.access import refuse
 from portal.exceptions import RuleBroken
 from portal.uploads import attachment_response
 
@@ -42,7 +45,7 @@ def assessment_overview(request: HttpRequest, round_pk: int) -> HttpResponse:
                 raise RuleBroken("Choose who should assess", field="person")
             assessment.assessor_name(user=request.user, grant_round=grant_round, person=person)
         except RuleBroken as error:
-            forms.show_problems(form, error)
+            show_problems(form, error)
         else:
             messages.success(request, f"{person.display_name} is now an assessor")
             return redirect(_assessment_url(grant_round))
@@ -93,12 +96,12 @@ def assessment_declare(request: HttpRequest, round_pk: int) -> HttpResponse:
         refuse(request, f"not an assessor of grant round {round_pk}")
         raise Http404
     due = list(assessment.declarations_due(me).select_related("organisation").order_by("pk"))
-    form = forms.ApplicationDeclarationsForm(request.POST or None, tenders=due)
+    form = ApplicationDeclarationsForm(request.POST or None, tenders=due)
     if request.method == "POST" and form.is_valid():
         try:
             assessment.declarations_sign(user=request.user, grant_round=grant_round, answers=form.answers())
         except RuleBroken as error:
-            forms.show_problems(form, error)
+            show_problems(form, error)
         else:
             messages.success(request, "Declarations signed")
             return redirect(_assessment_url(grant_round))
@@ -119,7 +122,7 @@ def assessment_score(request: HttpRequest, round_pk: int, application_pk: int) -
             try:
                 assessment.scores_save(user=request.user, application=application, entries=form.entries())
             except RuleBroken as error:
-                forms.show_problems(form, error)
+                show_problems(form, error)
             else:
                 messages.success(request, "Scores saved")
                 return redirect(_assessment_url(grant_round))
@@ -150,7 +153,7 @@ def assessment_moderate(request: HttpRequest, round_pk: int, application_pk: int
             try:
                 assessment.moderate(user=request.user, application=application, agreed=form.agreed())
             except RuleBroken as error:
-                forms.show_problems(form, error)
+                show_problems(form, error)
             else:
                 messages.success(request, "Agreed scores saved")
                 return redirect(_assessment_url(grant_round))
@@ -175,7 +178,7 @@ def assessment_moderate(request: HttpRequest, round_pk: int, application_pk: int
 def assessment_decide(request: HttpRequest, round_pk: int, application_pk: int) -> HttpResponse:
     grant_round = round_for_user(request, round_pk)
     application = readable_application_for_staff(request, grant_round, application_pk)
-    form = forms.AwardDecisionForm(request.POST or None)
+    form = AwardDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -189,7 +192,7 @@ def assessment_decide(request: HttpRequest, round_pk: int, application_pk: int) 
                 starts_on=data.get("starts_on"),
             )
         except RuleBroken as error:
-            forms.show_problems(form, error)
+            show_problems(form, error)
         else:
             messages.success(request, f"{decision.get_outcome_display()}: the outcome letter has been sent")
             return redirect(_assessment_url(grant_round))
@@ -224,7 +227,7 @@ def _decision_for(request: HttpRequest, application_pk: int) -> Decision:
 @access_policy(access.SUPPLIER_MEMBER)
 def application_outcome(request: HttpRequest, application_pk: int) -> HttpResponse:
     decision = _decision_for(request, application_pk)
-    form = forms.DeclarationForm(request.POST or None)
+    form = DeclarationForm(request.POST or None)
     if request.method == "POST":  # an offer already answered is refused by the service, with why
         try:
             if "decline" in request.POST:
@@ -241,7 +244,7 @@ def application_outcome(request: HttpRequest, application_pk: int) -> HttpRespon
                 messages.success(request, "You have accepted the grant")
                 return redirect("grants:application_outcome", application_pk)
         except RuleBroken as error:
-            forms.show_problems(form, error)
+            show_problems(form, error)
     context = {
         "decision": decision,
         "application": decision.application,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field
 from django import forms
 
-from calloffs.forms import CalloffForm
+from calloffs.forms.commissioning import CalloffForm
 from calloffs.models import AlertPreference
 from portal.models import ServiceCategory
 

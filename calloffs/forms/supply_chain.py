@@ -10,7 +10,7 @@ from functools import cache
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Size
 from django import forms
 
-from calloffs.forms import CalloffForm
+from calloffs.forms.commissioning import CalloffForm
 from calloffs.models import ContractSubcontractor, SubcontractorChange
 from calloffs.services.supply_chain import NewSubcontractor, ReportLine
 from portal.models import Organisation

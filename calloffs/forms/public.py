@@ -8,7 +8,7 @@ from crispy_forms_gds.layout import Field, Fixed, Layout, Size
 from django import forms
 
 from calloffs import selectors
-from calloffs.forms import PoundsField
+from calloffs.forms.commissioning import PoundsField
 from calloffs.selectors import COMPETITION, NOTICE, SORTS, VALUE_BANDS, FinderFilters
 from calloffs.statistics import financial_year_label
 from portal.models import Region, ServiceCategory

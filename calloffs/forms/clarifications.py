@@ -9,7 +9,7 @@ from crispy_forms_gds.layout import Field, Fixed
 from django import forms
 
 from calloffs import rules
-from calloffs.forms import CalloffForm, _date, _time, combine
+from calloffs.forms.commissioning import CalloffForm, _date, _time, combine
 from calloffs.services.clarifications import MAX_QUESTION_WORDS
 
 

@@ -13,13 +13,24 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Layout, Size
 from django import forms
 
-from calloffs import rules, selectors, services
-from calloffs.models import CYBER_LEVEL_CHOICES, ChecklistItem, Competition, Lot, MarketWarmingNotice
+from calloffs import rules, selectors
+from calloffs.models import (
+    CYBER_LEVEL_CHOICES,
+    DEFAULT_CYBER_LEVEL,
+    ChecklistItem,
+    Competition,
+    Lot,
+    MarketWarmingNotice,
+)
 from calloffs.rules import LONDON, CriterionTerms
+from calloffs.services import competitions as competitions_services
+from calloffs.services import documents
+from calloffs.services import notices as notices_services
 from portal import uploads
 from portal.exceptions import RuleBroken
 from portal.forms import show_rule_broken
 from portal.models import Region, ServiceCategory, User
+from portal.staff import regions_covered
 
 MONEY = re.compile(r"^£?\s*\d{1,3}(,?\d{3})*$")
 TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
@@ -109,7 +120,7 @@ class CalloffForm(forms.Form):
 
 
 def _region_choices(user: User, within: set[int] | None = None) -> list[tuple[int, str]]:
-    covered = services.regions_covered(user)
+    covered = regions_covered(user)
     regions = Region.objects.active()
     if covered is not None:
         regions = regions.filter(pk__in=covered)
@@ -193,9 +204,9 @@ class NoticeForm(CalloffForm):
             "event_place": notice.event_place,
         }
 
-    def data_for_service(self) -> services.NoticeData:
+    def data_for_service(self) -> notices_services.NoticeData:
         data = self.cleaned_data
-        return services.NoticeData(
+        return notices_services.NoticeData(
             title=data["title"].strip(),
             summary=data["summary"].strip(),
             category_ids=_ids(data["categories"]),
@@ -284,7 +295,7 @@ class CompetitionForm(CalloffForm):
     @classmethod
     def initial_for(cls, competition: Competition | None) -> dict[str, Any]:
         if competition is None:
-            return {"minimum_cyber_level": services.DEFAULT_CYBER_LEVEL}
+            return {"minimum_cyber_level": DEFAULT_CYBER_LEVEL}
         clarification, clarification_time = split(competition.clarification_deadline)
         submission, submission_time = split(competition.submission_deadline)
         return {
@@ -302,9 +313,9 @@ class CompetitionForm(CalloffForm):
             "expected_award_date": competition.expected_award_date,
         }
 
-    def data_for_service(self) -> services.CompetitionData:
+    def data_for_service(self) -> competitions_services.CompetitionData:
         data = self.cleaned_data
-        return services.CompetitionData(
+        return competitions_services.CompetitionData(
             title=data["title"].strip(),
             region_ids=_ids(data["regions"]),
             summary=data["summary"].strip(),
@@ -367,7 +378,7 @@ class LotForm(CalloffForm):
         ]
         within = {region.pk for region in competition.regions.all()}
         self.fields["regions"].choices = _region_choices(user, within)
-        threshold = services.threshold_pence()
+        threshold = competitions_services.threshold_pence()
         self.fields["minimum_turnover"].help_text = (
             f"Only for a lot worth more than {rules.pounds(threshold)} a year on average, and at most twice "
             "that yearly value. Leave it empty and organisations of any size can bid."
@@ -410,12 +421,12 @@ class LotForm(CalloffForm):
             initial[name] = from_pence(value)
         return initial
 
-    def data_for_service(self) -> services.LotData:
+    def data_for_service(self) -> competitions_services.LotData:
         data = self.cleaned_data
         values = [data[name] for name in YEAR_FIELDS]
         while values and values[-1] is None:
             values.pop()
-        return services.LotData(
+        return competitions_services.LotData(
             title=data["title"].strip(),
             category_id=data["category"],
             region_ids=_ids(data["regions"]),
@@ -493,9 +504,9 @@ class ChecklistItemForm(CalloffForm):
             not self.cleaned_data.get("standard_code") and not (self.cleaned_data.get("name") or "").strip()
         )
 
-    def entry(self) -> services.ChecklistEntry:
+    def entry(self) -> competitions_services.ChecklistEntry:
         data = self.cleaned_data
-        return services.ChecklistEntry(
+        return competitions_services.ChecklistEntry(
             data["name"] or "", data["kind"] or "", data["required"], data["standard_code"]
         )
 
@@ -552,7 +563,7 @@ class DocumentForm(CalloffForm):
 
     def __init__(self, *args, per: str = "competition", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = uploads.limits_hint(max_files=services.MAX_DOCUMENTS, per=per)
+        self.fields["file"].help_text = uploads.limits_hint(max_files=documents.MAX_DOCUMENTS, per=per)
 
     def layout(self) -> list:
         return [Field("file")]

@@ -1,5 +1,5 @@
 """Forms of the bidder's task pages. They only shape what the browser sends; the services judge it, and
-their refusals are shown back on the bound form (`calloffs.forms.show_problems`), so nothing typed is
+their refusals are shown back on the bound form (`show_problems`), so nothing typed is
 lost. Limits shown come from the constants and models that enforce them."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from calloffs.forms import CalloffForm
+from calloffs.forms.commissioning import CalloffForm
 from calloffs.models import TenderPartner
 from calloffs.tendering_rules import MAX_PARTNERS, PartnerTerms
 from portal import uploads

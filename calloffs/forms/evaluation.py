@@ -7,7 +7,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fieldset
 from django import forms
 
-from calloffs.forms import CalloffForm
+from calloffs.forms.commissioning import CalloffForm
 from calloffs.models import EvaluationCriterion, Tender
 from calloffs.services.evaluation import AgreedScore, DeclarationAnswer, ScoreEntry
 from portal.models import User

@@ -1,6 +1,4 @@
-"""The grants portal's forms. Questionnaire pages are derived by the engine (`portal.questionnaires.forms`);
-the commissioner's round pages reuse the call-offs' money, date and time fields. Every field is optional
-at the form level: the services judge, and what was typed is shown again with the error."""
+"""A commissioner's round pages: the round, its questions, criteria, amendments and cancellation."""
 
 from __future__ import annotations
 
@@ -9,7 +7,7 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Fixed
 from django import forms
 
-from calloffs.forms import (
+from calloffs.forms.commissioning import (
     CalloffForm,
     PoundsField,
     _date,
@@ -17,65 +15,14 @@ from calloffs.forms import (
     _time,
     combine,
     from_pence,
-    show_problems,
     split,
 )
-from calloffs.forms_evaluation import DeclarationsForm
 from calloffs.rules import Problems
 from grants import rules
 from grants.models import GrantRound
-from grants.sections import REGISTRATION
-from grants.services import QUESTION_KINDS
-from portal import uploads
+from grants.services.rounds import QUESTION_KINDS
 from portal.exceptions import RuleBroken
 from portal.models import Organisation, Region
-from portal.questionnaires import Section
-from portal.questionnaires.forms import QuestionnaireForm, form_class, form_fields
-
-__all__ = ["combine", "show_problems"]
-
-
-class _RegistrationBase(QuestionnaireForm):
-    accounts = forms.FileField(
-        label="Your latest accounts",
-        help_text=(
-            "The accounts that show the annual income above. "
-            f"{uploads.size_limit_text()} at most; PDF, Word or OpenDocument."
-        ),
-        required=False,
-    )
-
-    def layout(self) -> list:
-        return [*super().layout(), Field("accounts")]
-
-
-RegistrationForm = form_class(REGISTRATION, _RegistrationBase)
-
-
-def section_form(section: Section) -> type[QuestionnaireForm]:
-    """The form of a section built from a round's data (not cached: rounds change)."""
-    return type("RoundSectionForm", (QuestionnaireForm,), {"section": section, **form_fields(section)})
-
-
-class DecisionForm(CalloffForm):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[
-            ("accept", "Accept: the organisation is registered for grants"),
-            ("return", "Return it with reasons"),
-        ],
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    reasons = forms.CharField(
-        label="Reasons for returning it",
-        help_text="Say what the organisation must put right. It is sent to them as written.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-    )
-
-    def layout(self) -> list:
-        return [Field.radios("decision"), Field.textarea("reasons")]
 
 
 class RoundForm(CalloffForm):
@@ -358,99 +305,3 @@ class AmendForm(CalloffForm):
             Field("closes_date"),
             Field.text("closes_time", field_width=Fixed.FIVE),
         ]
-
-
-class BudgetForm(CalloffForm):
-    def __init__(self, *args, years: int, **kwargs) -> None:
-        year_choices = [("", "Select a year")] + [(str(year), f"Year {year}") for year in range(1, years + 1)]
-        for index in range(rules.BUDGET_ROWS):
-            self.base_fields[f"year-{index}"] = forms.ChoiceField(
-                label=f"Cost line {index + 1}: year", choices=year_choices, required=False
-            )
-            self.base_fields[f"item-{index}"] = forms.CharField(
-                label=f"Cost line {index + 1}: what it is for", max_length=200, required=False
-            )
-            self.base_fields[f"amount-{index}"] = forms.CharField(
-                label=f"Cost line {index + 1}: amount (£)", max_length=15, required=False
-            )
-        super().__init__(*args, **kwargs)
-
-    def layout(self) -> list:
-        parts = []
-        for index in range(rules.BUDGET_ROWS):
-            parts += [
-                Field.select(f"year-{index}"),
-                Field.text(f"item-{index}"),
-                Field.text(f"amount-{index}", field_width=Fixed.TEN, inputmode="numeric"),
-            ]
-        return parts
-
-    @staticmethod
-    def initial_for(lines: list[dict[str, Any]]) -> dict[str, Any]:
-        initial = {}
-        for index, line in enumerate(lines[: rules.BUDGET_ROWS]):
-            initial[f"year-{index}"] = str(line.get("year") or "")
-            initial[f"item-{index}"] = line.get("item", "")
-            initial[f"amount-{index}"] = line.get("amount", "")
-        return initial
-
-    def lines(self) -> list[dict[str, Any]]:
-        lines = []
-        for index in range(rules.BUDGET_ROWS):
-            year = self.cleaned_data.get(f"year-{index}") or ""
-            item = (self.cleaned_data.get(f"item-{index}") or "").strip()
-            amount = (self.cleaned_data.get(f"amount-{index}") or "").strip()
-            if year or item or amount:
-                lines.append({"year": int(year) if year.isdigit() else None, "item": item, "amount": amount})
-        return lines
-
-
-class DeclarationForm(CalloffForm):
-    signed_name = forms.CharField(label="Your full name", max_length=200, required=False)
-    signed_role = forms.CharField(label="Your role in the organisation", max_length=200, required=False)
-
-
-class FileForm(CalloffForm):
-    file = forms.FileField(label="File", required=False)
-
-
-# Assessment and offers ---------------------------------------------------------------------------
-
-
-class ApplicationDeclarationsForm(DeclarationsForm):
-    """The shared declarations form (one group per bid), naming each applicant."""
-
-    def bid_label(self, application) -> str:
-        return application.organisation.legal_name
-
-
-class AwardDecisionForm(CalloffForm):
-    award = forms.ChoiceField(
-        label="Your decision",
-        choices=[("yes", "Award a grant"), ("no", "Decline the application")],
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    amount_per_year = PoundsField(
-        label="Amount a year (£), if you award", help_text="At most what was asked."
-    )
-    duration_months = forms.IntegerField(label="How many months, if you award", required=False, min_value=1)
-    starts_on = _date("Start date, if you award")
-    feedback = forms.CharField(
-        label="Feedback for the applicant",
-        help_text="It is sent to them, as written, in their outcome letter.",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-    )
-
-    def layout(self) -> list:
-        return [
-            Field.radios("award"),
-            Field.text("amount_per_year", field_width=Fixed.TEN, inputmode="numeric"),
-            Field.text("duration_months", field_width=Fixed.TWO, inputmode="numeric"),
-            Field("starts_on"),
-            Field.textarea("feedback"),
-        ]
-
-    def award_choice(self) -> bool | None:
-        return {"yes": True, "no": False}.get(self.cleaned_data.get("award") or "")

@@ -34,7 +34,7 @@ from grants.models import (
     OfferAcceptance,
     Score,
 )
-from grants.services import _require_round_owner
+from grants.services.rounds import require_round_owner
 from portal import evaluation
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
@@ -50,7 +50,7 @@ NOT_CLOSED = "The round has not closed yet: applications are assessed after the 
 
 
 def _require_owner(user: User, grant_round: GrantRound) -> None:
-    _require_round_owner(user, grant_round.regions.all())
+    require_round_owner(user, grant_round.regions.all())
 
 
 def _require_assessable(grant_round: GrantRound, now: datetime | None = None) -> None:

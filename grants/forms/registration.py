@@ -1,0 +1,57 @@
+"""The grants registration's pages, derived by the questionnaire engine, and the grants team's decision."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.layout import Field
+from django import forms
+
+from calloffs.forms.commissioning import (
+    CalloffForm,
+)
+from grants.sections import REGISTRATION
+from portal import uploads
+from portal.questionnaires import Section
+from portal.questionnaires.forms import QuestionnaireForm, form_class, form_fields
+
+
+class _RegistrationBase(QuestionnaireForm):
+    accounts = forms.FileField(
+        label="Your latest accounts",
+        help_text=(
+            "The accounts that show the annual income above. "
+            f"{uploads.size_limit_text()} at most; PDF, Word or OpenDocument."
+        ),
+        required=False,
+    )
+
+    def layout(self) -> list:
+        return [*super().layout(), Field("accounts")]
+
+
+RegistrationForm = form_class(REGISTRATION, _RegistrationBase)
+
+
+def section_form(section: Section) -> type[QuestionnaireForm]:
+    """The form of a section built from a round's data (not cached: rounds change)."""
+    return type("RoundSectionForm", (QuestionnaireForm,), {"section": section, **form_fields(section)})
+
+
+class DecisionForm(CalloffForm):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            ("accept", "Accept: the organisation is registered for grants"),
+            ("return", "Return it with reasons"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    reasons = forms.CharField(
+        label="Reasons for returning it",
+        help_text="Say what the organisation must put right. It is sent to them as written.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def layout(self) -> list:
+        return [Field.radios("decision"), Field.textarea("reasons")]

@@ -1,0 +1,150 @@
+"""A grants registration: saved from the organisation's profile, sent, and decided by the MoJ grants team."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from calloffs.rules import raise_problems
+from grants.models import (
+    Registration,
+)
+from grants.sections import REGISTRATION, registration_initial
+from portal import uploads
+from portal.audit import audit_record
+from portal.exceptions import RuleBroken
+from portal.models import Organisation, Region, User
+from portal.questionnaires import Context
+from portal.services import message_send
+
+REGISTRATION_DECIDED = "grants_registration_decided"
+
+
+# Registration ------------------------------------------------------------------------------------
+
+
+def require_member(user: User, organisation: Organisation) -> None:
+    membership = getattr(user, "membership", None)
+    if not user.is_supplier or membership is None or membership.organisation_id != organisation.pk:
+        raise RuleBroken("Only people in the organisation can change its grants registration.")
+
+
+def registration_for(organisation: Organisation) -> Registration:
+    """The organisation's registration, or a new one (unsaved) starting from its profile."""
+    return Registration.objects.filter(organisation=organisation).first() or Registration(
+        organisation=organisation, answers=registration_initial(organisation)
+    )
+
+
+def _set_regions(registration: Registration) -> None:
+    codes = registration.answers.get("regions") or []
+    registration.regions.set(Region.objects.active().filter(code__in=codes))
+
+
+def registration_save(
+    *,
+    user: User,
+    organisation: Organisation,
+    answers: Mapping[str, Any],
+    accounts: UploadedFile | None = None,
+) -> Registration:
+    """Save the answers as typed (nothing is lost). Any time, except while the grants team is deciding;
+    a change of regions counts at once for alerts."""
+    require_member(user, organisation)
+    checked = uploads.checked_upload(accounts, field="accounts") if accounts is not None else None
+    with transaction.atomic():
+        registration = registration_for(organisation)
+        if registration.pk:
+            registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if not registration.is_editable:
+            raise RuleBroken("Your registration is with the grants team: you can change it once they decide.")
+        registration.answers = REGISTRATION.stored(answers)
+        if checked is not None:
+            registration.accounts.save("accounts", ContentFile(checked.data), save=False)
+            registration.accounts_name = checked.name
+            registration.accounts_content_type = checked.content_type
+        registration.save()
+        _set_regions(registration)
+        audit_record(
+            actor=user,
+            action="grants.registration_saved",
+            summary=f"{organisation} saved its grants registration",
+            obj=registration,
+        )
+    return registration
+
+
+def registration_problems(registration: Registration) -> list[RuleBroken]:
+    problems = [
+        RuleBroken(message, field=key)
+        for key, message in REGISTRATION.errors(registration.answers, Context()).items()
+    ]
+    if not registration.accounts:
+        problems.append(RuleBroken("Upload your latest accounts", field="accounts"))
+    return problems
+
+
+def registration_submit(
+    *, user: User, registration: Registration, now: datetime | None = None
+) -> Registration:
+    require_member(user, registration.organisation)
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == Registration.Status.SUBMITTED:
+            raise RuleBroken("Your registration has already been sent.")
+        raise_problems(registration_problems(registration))
+        registration.status = Registration.Status.SUBMITTED
+        registration.submitted_at = now or timezone.now()
+        registration.submitted_by = user
+        registration.return_reasons = ""
+        registration.save()
+        audit_record(
+            actor=user,
+            action="grants.registration_submitted",
+            summary=f"{registration.organisation} sent its grants registration",
+            obj=registration,
+        )
+    return registration
+
+
+def registration_decide(
+    *, user: User, registration: Registration, accept: bool, reasons: str = "", now: datetime | None = None
+) -> Registration:
+    """The grants team accepts a sent registration, or returns it with reasons; the organisation is told
+    by inbox message and e-mail."""
+    if not user.is_moj_admin:
+        raise RuleBroken("Only the MoJ grants team decides registrations.")
+    if not accept and not reasons.strip():
+        raise RuleBroken("Enter the reasons you are returning the registration", field="reasons")
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != Registration.Status.SUBMITTED:
+            raise RuleBroken("This registration is not waiting for a decision.")
+        registration.status = Registration.Status.ACCEPTED if accept else Registration.Status.RETURNED
+        registration.decided_at = now
+        registration.decided_by = user
+        registration.return_reasons = "" if accept else reasons.strip()
+        if accept and registration.accepted_at is None:
+            registration.accepted_at = now
+        registration.save()
+        audit_record(
+            actor=user,
+            action="grants.registration_decided",
+            summary=f"{registration.get_status_display()}: grants registration of "
+            f"{registration.organisation}",
+            obj=registration,
+        )
+        message_send(
+            kind=REGISTRATION_DECIDED,
+            source=f"grants.registration:{registration.pk}:{now.isoformat()}",
+            context={"registration": registration},
+            organisation=registration.organisation,
+        )
+    return registration

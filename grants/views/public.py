@@ -1,0 +1,40 @@
+"""The grants pages anyone may read: open rounds, one round, and the grants awarded."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from grants import selectors
+from grants.views.pages import round_context
+from portal import access
+from portal.access import access as access_policy
+from portal.models import Organisation, Region
+
+# Public --------------------------------------------------------------------------------------------
+
+
+@access_policy(access.PUBLIC)
+def round_list(request: HttpRequest) -> HttpResponse:
+    region, kind = request.GET.get("region", ""), request.GET.get("kind", "")
+    context = {
+        "rounds": selectors.public_rounds(region=region, kind=kind),
+        "regions": Region.objects.active(),
+        "kinds": Organisation.LegalForm.choices,
+        "region": region,
+        "kind": kind,
+    }
+    return render(request, "grants/public/rounds.html", context)
+
+
+@access_policy(access.PUBLIC)
+def round_detail(request: HttpRequest, round_pk: int) -> HttpResponse:
+    grant_round = selectors.public_round(round_pk)
+    if grant_round is None:
+        raise Http404
+    return render(request, "grants/public/round.html", {**round_context(grant_round), "preview": False})
+
+
+@access_policy(access.PUBLIC)
+def grants_awarded(request: HttpRequest) -> HttpResponse:
+    return render(request, "grants/public/awarded.html", {"grants": selectors.grants_awarded()})
