@@ -79,6 +79,11 @@ class CalloffsConfig(AppConfig):
             for tender in tenders_needing_reconfirmation(organisation_id)
         ]
 
+    def statistics_sections(self, period, categories, regions):
+        from calloffs.statistics import calloffs_section
+
+        return [calloffs_section(period, categories, regions)]
+
     def load_demo_data(self) -> str:
         from calloffs import demo
         from calloffs.models import Competition

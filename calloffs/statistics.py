@@ -1,294 +1,42 @@
-"""Public statistics (DOMAIN.md §8; docs/adr/0015-transparency-and-open-data.md): the framework and its
-call-offs, for one financial year and, if chosen, one region, from the portal's own data.
+"""The call-offs' section of the public statistics (docs/domain.md §8;
+docs/adr/0015-transparency-and-open-data.md): competitions, tenders, awards and their timings, and the
+supply chain, for one financial year and, if chosen, one region. Added to /statistics/ by
+`CalloffsConfig.statistics_sections`; the figures and the small-number rule are `portal.statistics`'.
 
-Every figure is a `Figure`: a title, a text summary, a table (what the page shows beside its chart and
-what its CSV holds) and the numbers the chart draws. Two rules hold for every figure:
-
-- **Nothing sealed leaks.** A competition counts only once it is closed for good: its deadline has passed
-  and its tenders were opened, or it was decided (`counted_competitions`). A live competition, even past
-  its deadline, counts nowhere until then.
-- **No figure identifies one bidder.** A count of organisations, tenders or awards of 1 or 2 is shown as
-  "fewer than 3", and so is every value, share or median drawn from fewer than 3 of them (`SMALLEST_SHOWN`).
-
-Each section is built by a function of a `Period`; the apps add theirs through an `AppConfig` hook,
-`statistics_sections(period) -> list[Section]` (the grants app adds its figures there), so calloffs
-never imports them. The number of queries is fixed: one or two per figure, whatever the amount of data.
+**Nothing sealed leaks.** A competition counts only once it is closed for good: its deadline has passed
+and its tenders were opened, or it was decided (`counted_competitions`). A live competition, even past its
+deadline, counts nowhere until then.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import statistics as stats
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from collections.abc import Iterable
+from datetime import date
 
-from django.apps import apps
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from calloffs.models import Award, Competition, SupplyChainReport, Tender
-from calloffs.rules import pounds
-from portal.models import Organisation, Region, ServiceCategory
-from suppliers.models import Application, OrganisationRegion, Qualification
+from portal.models import Organisation
+from portal.statistics import (
+    SMALLER,
+    SMALLEST_SHOWN,
+    SUPPRESSED,
+    Cell,
+    Figure,
+    Period,
+    Row,
+    Section,
+    count_cell,
+    days_between,
+    labelled_rows,
+    median_days_cell,
+    money_cell,
+    share_cell,
+    value_share_cell,
+)
 
-LONDON = ZoneInfo("Europe/London")
-SMALLEST_SHOWN = 3
-SUPPRESSED = "fewer than 3"
-FIRST_FINANCIAL_YEAR = 2025
-SMALLER = (Organisation.SizeBand.MICRO, Organisation.SizeBand.SMALL)
 DECIDED = (Competition.Status.AWARDED, Competition.Status.NO_SUITABLE_BIDDER)
-
-
-# The period ------------------------------------------------------------------------------------------
-
-
-def financial_year_of(day: date) -> int:
-    """The financial year (1 April to 31 March) that `day` falls in, named by the year it starts."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def financial_years(today: date) -> list[int]:
-    """The years a visitor can choose, newest first."""
-    return list(range(financial_year_of(today), FIRST_FINANCIAL_YEAR - 1, -1))
-
-
-def financial_year_label(year: int) -> str:
-    return f"April {year} to March {year + 1}"
-
-
-@dataclass(frozen=True)
-class Period:
-    year: int
-    region: Region | None
-    now: datetime
-
-    @property
-    def starts(self) -> datetime:
-        return datetime.combine(date(self.year, 4, 1), time.min, tzinfo=LONDON)
-
-    @property
-    def ends(self) -> datetime:
-        """The first moment after the year (exclusive)."""
-        return datetime.combine(date(self.year + 1, 4, 1), time.min, tzinfo=LONDON)
-
-    @property
-    def label(self) -> str:
-        where = self.region.name if self.region else "all regions"
-        return f"{financial_year_label(self.year)}, {where}"
-
-
-# Figures ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One number of a table: its value (None when suppressed) and how it is written."""
-
-    value: int | float | None
-    text: str
-
-
-def count_cell(n: int) -> Cell:
-    if 0 < n < SMALLEST_SHOWN:
-        return Cell(None, SUPPRESSED)
-    return Cell(n, f"{n:,}")
-
-
-def money_cell(pence: int, count: int) -> Cell:
-    """A total value, shown only when it adds up at least `SMALLEST_SHOWN` things."""
-    if 0 < count < SMALLEST_SHOWN:
-        return Cell(None, SUPPRESSED)
-    return Cell(pence, pounds(pence))
-
-
-def share_cell(part: int, whole: int) -> Cell:
-    if whole == 0:
-        return Cell(None, "none yet")
-    if 0 < part < SMALLEST_SHOWN or whole < SMALLEST_SHOWN:
-        return Cell(None, SUPPRESSED)
-    percent = round(100 * part / whole)
-    return Cell(percent, f"{percent}%")
-
-
-def median_days_cell(durations_in_days: list[float]) -> Cell:
-    if not durations_in_days:
-        return Cell(None, "none yet")
-    if len(durations_in_days) < SMALLEST_SHOWN:
-        return Cell(None, SUPPRESSED)
-    days = round(stats.median(durations_in_days))
-    return Cell(days, f"{days} day" if days == 1 else f"{days} days")
-
-
-@dataclass(frozen=True)
-class Row:
-    label: str
-    cells: tuple[Cell, ...]
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    text: str
-    percent: float  # of the chart's width; 0 for a suppressed or empty value
-
-
-@dataclass(frozen=True)
-class Figure:
-    slug: str
-    title: str
-    summary: str
-    columns: tuple[str, ...]  # the first names the rows
-    rows: tuple[Row, ...]
-    chart_column: int = 0  # which of the cells the chart draws
-    note: str = ""
-
-    @property
-    def bars(self) -> list[Bar]:
-        values = [row.cells[self.chart_column].value or 0 for row in self.rows]
-        largest = max(values, default=0) or 1
-        return [
-            Bar(row.label, row.cells[self.chart_column].text, 100 * value / largest)
-            for row, value in zip(self.rows, values, strict=True)
-        ]
-
-    @property
-    def chart_height(self) -> int:
-        """In the chart's own units: one band of 10 for each bar, and one to spare."""
-        return 10 * (len(self.rows) + 1)
-
-    def csv_text(self, period: Period) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([f"{self.title}: {period.label}"])
-        writer.writerow(self.columns)
-        for row in self.rows:
-            writer.writerow(
-                [row.label, *(cell.text if cell.value is None else cell.value for cell in row.cells)]
-            )
-        return out.getvalue()
-
-
-@dataclass(frozen=True)
-class Section:
-    slug: str
-    title: str
-    figures: tuple[Figure, ...] = field(default_factory=tuple)
-
-
-def _days(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds() / 86_400
-
-
-def _labelled(counts: dict, labels: Iterable[tuple[int | str, str]], cell: Callable[[int], Cell]) -> tuple:
-    return tuple(Row(label, (cell(counts.get(key, 0)),)) for key, label in labels)
-
-
-# The framework -----------------------------------------------------------------------------------------
-
-
-def _framework_organisations(period: Period) -> QuerySet[Organisation]:
-    """Organisations qualified in at least one category by the end of the year (in the region, if any)."""
-    organisations = Organisation.objects.filter(qualifications__granted_at__lt=period.ends)
-    if period.region:
-        organisations = organisations.filter(
-            framework_regions__region=period.region, framework_regions__recorded_at__lt=period.ends
-        )
-    return organisations.distinct()
-
-
-def framework_section(period: Period, categories: list, regions: list) -> Section:
-    on_framework = _framework_organisations(period)
-    by_category = dict(
-        Qualification.objects.filter(
-            organisation__in=on_framework.order_by().values("pk"), granted_at__lt=period.ends
-        )
-        .order_by()
-        .values_list("category")
-        .annotate(n=Count("organisation", distinct=True))
-    )
-    in_regions = OrganisationRegion.objects.filter(
-        organisation__in=on_framework.order_by().values("pk"), recorded_at__lt=period.ends
-    )
-    if period.region:
-        in_regions = in_regions.filter(region=period.region)
-    by_region = dict(
-        in_regions.order_by().values_list("region").annotate(n=Count("organisation", distinct=True))
-    )
-    kinds = Organisation.objects.filter(pk__in=on_framework.order_by().values("pk")).aggregate(
-        total=Count("pk"),
-        vcse=Count("pk", filter=Q(is_vcse=True)),
-        smaller=Count("pk", filter=Q(size_band__in=SMALLER)),
-    )
-    figures = [
-        Figure(
-            "qualified-by-category",
-            "Organisations qualified, by service category",
-            f"{count_cell(kinds['total']).text} organisations were qualified in at least one category by the "
-            "end of the year. An organisation qualified in several categories counts in each.",
-            ("Service category", "Organisations"),
-            _labelled(by_category, ((c.pk, str(c)) for c in categories), count_cell),
-        ),
-        Figure(
-            "qualified-by-region",
-            "Qualified organisations, by region they work in",
-            "The regions qualified organisations chose to work in. An organisation can choose several.",
-            ("Region", "Organisations"),
-            _labelled(by_region, ((r.pk, r.name) for r in regions), count_cell),
-        ),
-        Figure(
-            "qualified-vcse-and-smaller",
-            "Qualified organisations that are VCSE, or micro or small",
-            f"{share_cell(kinds['vcse'], kinds['total']).text} of qualified organisations are voluntary, "
-            "community or social enterprises (VCSE), and "
-            f"{share_cell(kinds['smaller'], kinds['total']).text} are micro or small.",
-            ("Organisations", "Number", "Share of qualified organisations"),
-            (
-                Row("VCSE", (count_cell(kinds["vcse"]), share_cell(kinds["vcse"], kinds["total"]))),
-                Row(
-                    "Micro or small",
-                    (count_cell(kinds["smaller"]), share_cell(kinds["smaller"], kinds["total"])),
-                ),
-                Row(
-                    "All qualified", (count_cell(kinds["total"]), share_cell(kinds["total"], kinds["total"]))
-                ),
-            ),
-        ),
-        _questionnaires_figure(period),
-    ]
-    return Section("framework", "The framework", tuple(figures))
-
-
-def _questionnaires_figure(period: Period) -> Figure:
-    sent = Application.objects.sent()
-    if period.region:
-        sent = sent.filter(organisation__framework_regions__region=period.region)
-    received = sent.filter(submitted_at__gte=period.starts, submitted_at__lt=period.ends).count()
-    decided = list(
-        sent.filter(decided_at__gte=period.starts, decided_at__lt=period.ends).values_list(
-            "submitted_at", "decided_at", "outcome"
-        )
-    )
-    successful = sum(1 for *_, outcome in decided if outcome == Application.Outcome.SUCCESSFUL)
-    median = median_days_cell([_days(submitted, decided_at) for submitted, decided_at, _ in decided])
-    return Figure(
-        "questionnaires",
-        "Selection questionnaires received and decided",
-        f"{count_cell(received).text} questionnaires were received and {count_cell(len(decided)).text} "
-        f"decided; {share_cell(successful, len(decided)).text} of those decided were successful. "
-        f"The median time from sending to a decision was {median.text}.",
-        ("Questionnaires", "Number"),
-        (
-            Row("Received", (count_cell(received),)),
-            Row("Decided", (count_cell(len(decided)),)),
-            Row("Successful", (count_cell(successful),)),
-        ),
-        note=f"Share successful: {share_cell(successful, len(decided)).text}. "
-        f"Median days to a decision: {median.text}.",
-    )
 
 
 # Call-offs -------------------------------------------------------------------------------------------
@@ -343,14 +91,14 @@ def calloffs_section(period: Period, categories: list, regions: list) -> Section
             f"{total:,} competitions closed in the year (their tenders opened, or an outcome decided). "
             "A competition run in several regions counts in each.",
             ("Region", "Competitions"),
-            _labelled(by_region, ((r.pk, r.name) for r in regions), lambda n: Cell(n, f"{n:,}")),
+            labelled_rows(by_region, ((r.pk, r.name) for r in regions), lambda n: Cell(n, f"{n:,}")),
         ),
         Figure(
             "competitions-by-category",
             "Competitions, by service category",
             "A competition with lots in several categories counts in each.",
             ("Service category", "Competitions"),
-            _labelled(by_category, ((c.pk, str(c)) for c in categories), lambda n: Cell(n, f"{n:,}")),
+            labelled_rows(by_category, ((c.pk, str(c)) for c in categories), lambda n: Cell(n, f"{n:,}")),
         ),
         Figure(
             "tenders",
@@ -450,9 +198,9 @@ def _award_figures(period: Period, counted_ids, regions: list) -> list[Figure]:
 
 
 def _timings_figure(counted: QuerySet[Competition], counted_ids) -> Figure:
-    open_for = [_days(p, d) for p, d in counted.values_list("published_at", "submission_deadline")]
+    open_for = [days_between(p, d) for p, d in counted.values_list("published_at", "submission_deadline")]
     to_award = [
-        _days(deadline, decided)
+        days_between(deadline, decided)
         for deadline, decided in Award.objects.filter(
             lot__competition__in=counted_ids, withdrawn_at__isnull=True
         ).values_list("lot__competition__submission_deadline", "decided_at")
@@ -469,17 +217,6 @@ def _timings_figure(counted: QuerySet[Competition], counted_ids) -> Figure:
             Row("From the deadline to the decision on a lot", (award_cell,)),
         ),
     )
-
-
-def value_share_cell(part_pence: int, part_count: int, whole_pence: int, whole_count: int) -> Cell:
-    """A share of money: shown only when the whole adds up at least `SMALLEST_SHOWN` contracts and the
-    part at least `SMALLEST_SHOWN` subcontractors (or none)."""
-    if whole_count == 0 or whole_pence == 0:
-        return Cell(None, "none yet")
-    if whole_count < SMALLEST_SHOWN or 0 < part_count < SMALLEST_SHOWN:
-        return Cell(None, SUPPRESSED)
-    percent = round(100 * part_pence / whole_pence)
-    return Cell(percent, f"{percent}%")
 
 
 def yearly_value(value_pence: int, start: date, end: date) -> int:
@@ -536,27 +273,3 @@ def _supply_chain_figure(period: Period) -> Figure:
         chart_column=1,
         note="A contract's value for a year is its value spread evenly over its term.",
     )
-
-
-# Everything --------------------------------------------------------------------------------------------
-
-
-def sections(period: Period) -> list[Section]:
-    """The framework's and the call-offs' figures, then every other app's (`statistics_sections`)."""
-    categories = list(ServiceCategory.objects.all())
-    regions = [period.region] if period.region else list(Region.objects.all())
-    built = [framework_section(period, categories, regions), calloffs_section(period, categories, regions)]
-    for config in apps.get_app_configs():
-        hook = getattr(config, "statistics_sections", None)
-        if callable(hook):
-            built.extend(hook(period))
-    return built
-
-
-def figure(period: Period, slug: str) -> Figure | None:
-    return next((f for section in sections(period) for f in section.figures if f.slug == slug), None)
-
-
-def default_period(now: datetime | None = None) -> Period:
-    now = now or timezone.now()
-    return Period(financial_year_of(timezone.localdate(now)), None, now)

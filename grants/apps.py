@@ -58,7 +58,7 @@ class GrantsConfig(AppConfig):
         address = settings.SITE_URL + reverse("grants:round_list")
         return f"Grants: one round open, one closed with an application; see {address}."
 
-    def statistics_sections(self, period):
+    def statistics_sections(self, period, categories, regions):
         from grants.statistics import grants_section
 
         return [grants_section(period)]

@@ -20,10 +20,10 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from calloffs.statistics import Cell, Figure, Period, Row, Section, count_cell, money_cell
 from grants.models import Grant, GrantApplication, GrantRound
 from grants.sections import PEOPLE
 from portal.models import Organisation, Region
+from portal.statistics import Cell, Figure, Period, Row, Section, count_cell, money_cell
 
 COUNTED_STATUSES = (GrantRound.Status.OPEN, GrantRound.Status.DECIDED)
 

@@ -49,6 +49,11 @@ class SuppliersConfig(AppConfig):
             ),
         }
 
+    def statistics_sections(self, period, categories, regions):
+        from suppliers.statistics import framework_section
+
+        return [framework_section(period, categories, regions)]
+
     def load_demo_data(self) -> str:
         from suppliers.demo import qualify_demo_organisation
 

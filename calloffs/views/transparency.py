@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 
-from calloffs import ocds, statistics
+from calloffs import ocds
 from calloffs.forms.public import StatisticsFilterForm
-from portal import access
+from portal import access, statistics
 from portal.access import access as access_policy
 from portal.page_cache import public_page
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from calloffs import statistics
+from portal import statistics
 from portal.models import Organisation
 from suppliers.models import PartnerSearch
 from tests.browser.conftest import sign_in_as

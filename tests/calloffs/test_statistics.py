@@ -11,8 +11,9 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calloffs import statistics
+from calloffs import statistics as calloff_statistics
 from calloffs.models import Competition
+from portal import statistics
 from portal.models import Organisation, ServiceCategory
 from suppliers.models import Application, OrganisationRegion, Qualification
 from tests.calloffs import factories as f
@@ -181,7 +182,7 @@ def test_a_competition_is_not_counted_before_its_deadline_even_if_marked_decided
     Competition.objects.filter(pk=competition.pk).update(status=Competition.Status.AWARDED)
     submitted_tender(competition.lots.get(), organisation(SMALL, True), carol)
     period = period_now()
-    assert not statistics.counted_competitions(period).exists()
+    assert not calloff_statistics.counted_competitions(period).exists()
     assert table(figure(period, "tenders"))["All tenders"] == ["0", "none yet"]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from calloffs.statistics import LONDON, Period, financial_year_of
+from portal.statistics import LONDON, Period, financial_year_of
 from grants.models import Grant, GrantApplication, GrantRound, Registration
 from portal.models import Organisation, User
 from tests.factories import OrganisationFactory, region

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from calloffs import statistics
 from grants.models import GrantApplication, GrantRound
+from portal import statistics
 from tests.grants import award_factories as a
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,217 @@
+"""The public statistics' machinery (docs/adr/0015-transparency-and-open-data.md): the period, the
+figures and their cells, small-number suppression, and the page's sections, gathered from the apps.
+
+Every figure is a `Figure`: a title, a text summary, a table (what the page shows beside its chart and
+what its CSV holds) and the numbers the chart draws. No figure identifies one organisation: a count of
+organisations, tenders, awards or applications of 1 or 2 is shown as "fewer than 3", and so is every
+value, share or median drawn from fewer than 3 of them (`SMALLEST_SHOWN`). The cells below are the one
+place that rule is applied.
+
+Each app adds its sections through an `AppConfig` hook, `statistics_sections(period, categories, regions)
+-> list[Section]`, read in the order of `INSTALLED_APPS` (the framework, call-offs, grants), so the core
+imports no app. Each section takes a fixed number of queries, whatever the amount of data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics as stats
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.utils import timezone
+
+from calloffs.rules import pounds
+from portal.models import Organisation, Region, ServiceCategory
+
+LONDON = ZoneInfo("Europe/London")
+SMALLEST_SHOWN = 3
+SUPPRESSED = "fewer than 3"
+FIRST_FINANCIAL_YEAR = 2025
+# Micro and small organisations: the sizes the figures count as "smaller".
+SMALLER = (Organisation.SizeBand.MICRO, Organisation.SizeBand.SMALL)
+
+
+# The period ------------------------------------------------------------------------------------------
+
+
+def financial_year_of(day: date) -> int:
+    """The financial year (1 April to 31 March) that `day` falls in, named by the year it starts."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_years(today: date) -> list[int]:
+    """The years a visitor can choose, newest first."""
+    return list(range(financial_year_of(today), FIRST_FINANCIAL_YEAR - 1, -1))
+
+
+def financial_year_label(year: int) -> str:
+    return f"April {year} to March {year + 1}"
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    region: Region | None
+    now: datetime
+
+    @property
+    def starts(self) -> datetime:
+        return datetime.combine(date(self.year, 4, 1), time.min, tzinfo=LONDON)
+
+    @property
+    def ends(self) -> datetime:
+        """The first moment after the year (exclusive)."""
+        return datetime.combine(date(self.year + 1, 4, 1), time.min, tzinfo=LONDON)
+
+    @property
+    def label(self) -> str:
+        where = self.region.name if self.region else "all regions"
+        return f"{financial_year_label(self.year)}, {where}"
+
+
+# Figures ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One number of a table: its value (None when suppressed) and how it is written."""
+
+    value: int | float | None
+    text: str
+
+
+def count_cell(n: int) -> Cell:
+    if 0 < n < SMALLEST_SHOWN:
+        return Cell(None, SUPPRESSED)
+    return Cell(n, f"{n:,}")
+
+
+def money_cell(pence: int, count: int) -> Cell:
+    """A total value, shown only when it adds up at least `SMALLEST_SHOWN` things."""
+    if 0 < count < SMALLEST_SHOWN:
+        return Cell(None, SUPPRESSED)
+    return Cell(pence, pounds(pence))
+
+
+def share_cell(part: int, whole: int) -> Cell:
+    if whole == 0:
+        return Cell(None, "none yet")
+    if 0 < part < SMALLEST_SHOWN or whole < SMALLEST_SHOWN:
+        return Cell(None, SUPPRESSED)
+    percent = round(100 * part / whole)
+    return Cell(percent, f"{percent}%")
+
+
+def median_days_cell(durations_in_days: list[float]) -> Cell:
+    if not durations_in_days:
+        return Cell(None, "none yet")
+    if len(durations_in_days) < SMALLEST_SHOWN:
+        return Cell(None, SUPPRESSED)
+    days = round(stats.median(durations_in_days))
+    return Cell(days, f"{days} day" if days == 1 else f"{days} days")
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    text: str
+    percent: float  # of the chart's width; 0 for a suppressed or empty value
+
+
+@dataclass(frozen=True)
+class Figure:
+    slug: str
+    title: str
+    summary: str
+    columns: tuple[str, ...]  # the first names the rows
+    rows: tuple[Row, ...]
+    chart_column: int = 0  # which of the cells the chart draws
+    note: str = ""
+
+    @property
+    def bars(self) -> list[Bar]:
+        values = [row.cells[self.chart_column].value or 0 for row in self.rows]
+        largest = max(values, default=0) or 1
+        return [
+            Bar(row.label, row.cells[self.chart_column].text, 100 * value / largest)
+            for row, value in zip(self.rows, values, strict=True)
+        ]
+
+    @property
+    def chart_height(self) -> int:
+        """In the chart's own units: one band of 10 for each bar, and one to spare."""
+        return 10 * (len(self.rows) + 1)
+
+    def csv_text(self, period: Period) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([f"{self.title}: {period.label}"])
+        writer.writerow(self.columns)
+        for row in self.rows:
+            writer.writerow(
+                [row.label, *(cell.text if cell.value is None else cell.value for cell in row.cells)]
+            )
+        return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    figures: tuple[Figure, ...] = field(default_factory=tuple)
+
+
+def days_between(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds() / 86_400
+
+
+def labelled_rows(
+    counts: dict, labels: Iterable[tuple[int | str, str]], cell: Callable[[int], Cell]
+) -> tuple:
+    return tuple(Row(label, (cell(counts.get(key, 0)),)) for key, label in labels)
+
+
+def value_share_cell(part_pence: int, part_count: int, whole_pence: int, whole_count: int) -> Cell:
+    """A share of money: shown only when the whole adds up at least `SMALLEST_SHOWN` contracts and the
+    part at least `SMALLEST_SHOWN` subcontractors (or none)."""
+    if whole_count == 0 or whole_pence == 0:
+        return Cell(None, "none yet")
+    if whole_count < SMALLEST_SHOWN or 0 < part_count < SMALLEST_SHOWN:
+        return Cell(None, SUPPRESSED)
+    percent = round(100 * part_pence / whole_pence)
+    return Cell(percent, f"{percent}%")
+
+
+# Everything --------------------------------------------------------------------------------------------
+
+
+def sections(period: Period) -> list[Section]:
+    """Every app's sections (`statistics_sections`), in the order of `INSTALLED_APPS`."""
+    categories = list(ServiceCategory.objects.all())
+    regions = [period.region] if period.region else list(Region.objects.all())
+    built: list[Section] = []
+    for config in apps.get_app_configs():
+        hook = getattr(config, "statistics_sections", None)
+        if callable(hook):
+            built.extend(hook(period, categories, regions))
+    return built
+
+
+def figure(period: Period, slug: str) -> Figure | None:
+    return next((f for section in sections(period) for f in section.figures if f.slug == slug), None)
+
+
+def default_period(now: datetime | None = None) -> Period:
+    now = now or timezone.now()
+    return Period(financial_year_of(timezone.localdate(now)), None, now)
