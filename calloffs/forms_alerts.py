@@ -6,8 +6,7 @@ from crispy_forms_gds.layout import Field
 from django import forms
 
 from calloffs.forms import CalloffForm
-from calloffs.models import AlertPreference
-from portal.models import ServiceCategory
+from portal.models import AlertPreference, ServiceCategory
 
 
 class AlertPreferenceForm(CalloffForm):

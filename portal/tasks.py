@@ -1,4 +1,6 @@
-"""Background work of the shared core (Celery): sending e-mail from the outbox."""
+"""Background work of the shared core (Celery): sending e-mail from the outbox, and the retry policy every
+app's fan-out tasks share. The alerts' daily summary is in `portal.alert_tasks` (it needs
+`portal.services`, which imports this module)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,20 @@ from celery import shared_task
 from portal import emails
 
 logger = logging.getLogger(__name__)
+
+# The retry policy of the apps' fan-out tasks (the opportunity alerts). Each is safe to run twice (the
+# inbox message is the claim), so it is acknowledged late: a worker that dies mid-way leaves the task
+# with the broker, which hands it out again after CELERY_BROKER_TRANSPORT_OPTIONS' visibility timeout
+# (reject_on_worker_lost: also when the pool's child process was killed, not only the whole worker).
+RETRIES = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": 30,  # seconds, doubling each time
+    "retry_backoff_max": 30 * 60,
+    "max_retries": 8,
+}
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
