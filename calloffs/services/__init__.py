@@ -39,6 +39,7 @@ from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 from portal.models import ServiceCategory, User
 from portal.page_cache import public_pages_changed
+from portal.queueing import queue_on_commit
 
 NOT_A_DRAFT = "This competition has been published, so it can only be changed by an amendment."
 NOTICE_NOT_A_DRAFT = "This notice has been published, so it cannot be changed."
@@ -758,8 +759,8 @@ def competition_amend_with_document(
 
 def _alert_on_commit(task_name: str, object_id: int) -> None:
     """Queue an alert's fan-out once the change commits. If the broker cannot be reached the change
-    stands (the failure is logged) and the beat's `alerts_recheck` sends the alert later, once."""
+    stands (the failure is logged) and the beat's `alerts_recheck_unsent` sends the alert within a minute
+    of the broker coming back, once."""
     from calloffs import tasks  # the tasks read models this module's callers have already loaded
 
-    task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(object_id), robust=True)
+    queue_on_commit(getattr(tasks, task_name), object_id)
