@@ -1,4 +1,4 @@
-"""The form of a person's opportunity e-mail settings (calloffs.alerts)."""
+"""The form of a person's opportunity e-mail settings (portal.alerts)."""
 
 from __future__ import annotations
 

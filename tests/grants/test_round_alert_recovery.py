@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def opened(grant_round) -> list[int]:
     return list(
-        Message.objects.filter(kind=alerts.ROUND_OPENED, source=f"grants.grantround:{grant_round.pk}")
-        .values_list("recipient_organisation_id", flat=True)
+        Message.objects.filter(
+            kind=alerts.ROUND_OPENED, source=f"grants.grantround:{grant_round.pk}"
+        ).values_list("recipient_organisation_id", flat=True)
     )
 
 
