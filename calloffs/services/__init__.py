@@ -39,7 +39,7 @@ from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 from portal.models import ServiceCategory, User
 from portal.page_cache import public_pages_changed
-from portal.queueing import queue_on_commit
+from portal.queueing import on_commit_robustly, queue_on_commit
 
 NOT_A_DRAFT = "This competition has been published, so it can only be changed by an amendment."
 NOTICE_NOT_A_DRAFT = "This notice has been published, so it cannot be changed."
@@ -718,7 +718,7 @@ def document_remove(*, user: User, document: OpportunityDocument) -> None:
             actor=user, action="document.removed", summary=f"Removed {document.original_name}", obj=owner
         )
         storage = OpportunityDocument._meta.get_field("file").storage
-        transaction.on_commit(lambda: storage.delete(name))
+        on_commit_robustly(lambda: storage.delete(name), what=f"delete the removed file {name}")
 
 
 def competition_amend_with_document(
