@@ -74,3 +74,14 @@ def test_a_task_that_cannot_be_queued_names_itself_in_the_log(django_capture_on_
     ):
         queue_on_commit(Task(fails=True), 7)
     assert "could not queue tests.a_task(7,)" in caplog.text
+
+
+def test_no_retry_waits_in_the_broker_past_the_visibility_timeout():
+    """A task held by a worker longer than the visibility timeout is handed out again: every copy of a
+    failing fan-out would then retry in its turn, and the copies would multiply."""
+    from django.conf import settings
+
+    from portal.tasks import RETRIES
+
+    assert RETRIES["retry_backoff_max"] < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert RETRIES["acks_late"] and RETRIES["reject_on_worker_lost"]
