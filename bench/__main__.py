@@ -439,6 +439,7 @@ def fanout_timing(environment: dict[str, str], directory: Path) -> None:
     from calloffs import alerts
     from calloffs import tasks as calloff_tasks
     from calloffs.services import competitions
+    from portal import alerts as portal_alerts
     from portal import tasks as portal_tasks
     from portal.celery import app
     from portal.models import Delivery, Message, source_key
@@ -508,7 +509,7 @@ def fanout_timing(environment: dict[str, str], directory: Path) -> None:
     writes = sum(q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) for q in captured)
     messages, deliveries = recorded(competition)
     print(
-        f"  In-process (the task's function, {alerts.BATCH_SIZE} organisations a batch): {sent:,} new "
+        f"  In-process (the task's function, {portal_alerts.BATCH_SIZE} organisations a batch): {sent:,} new "
         f"messages, {messages:,} messages and {deliveries:,} deliveries recorded, {len(queued):,} e-mails "
         f"queued, in {seconds:.1f} s and {len(captured)} queries ({writes} writes)."
     )

@@ -1,45 +1,34 @@
-"""Opportunity alerts (DOMAIN.md §7, docs/adr/0011-opportunity-alerts.md).
+"""Call-off opportunity alerts (DOMAIN.md §7, docs/adr/0011-opportunity-alerts.md): who hears of what.
 
 A published competition reaches, as an inbox message, every organisation eligible for at least one of
 its lots; a published market warming notice every organisation interested in its categories and regions;
 an amendment, a withdrawal or a published clarification every organisation the competition reached or
 that started a tender for it; a deadline reminder (7 days and 1 day before) every organisation with a
-tender it has not submitted. The message row is the claim:
-the outbox sends one message of a kind about a source to an organisation, ever, so the fan-out (a Celery
-task in `calloffs.tasks`, in batches) is safe to run again after a crash or a retry.
+tender it has not submitted.
 
-Each person's e-mails follow their `AlertPreference`: at once, in a daily summary, or none, for every
-category or the ones they chose. Every alert e-mail carries a signed link that turns them off without
-signing in, and the List-Unsubscribe headers (RFC 8058) that let a mail program do the same in one click.
+The shared steps live in `portal.alerts`: the fan-out in batches (the inbox message is the claim, so the
+Celery tasks in `calloffs.tasks` are safe to run again), each person's preferences, the daily summary and
+the unsubscribe link. This module binds them to call-offs' kinds, wording and selectors.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.core import signing
-from django.db import transaction
 from django.db.models import Count, Max, Min
-from django.urls import reverse
 from django.utils import timezone
 
 from calloffs import rules
 from calloffs.models import (
-    AlertPreference,
     Amendment,
     ClarificationQuestion,
     Competition,
     MarketWarmingNotice,
     Tender,
 )
-from portal.audit import audit_record
-from portal.emails import Personal
-from portal.exceptions import RuleBroken
-from portal.models import Message, ServiceCategory, User, source_key
-from portal.services import message_send, messages_send_bulk
+from portal.alerts import alerts_send
+from portal.models import Message, source_key
 from suppliers.models import Application
 from suppliers.sections import chosen_region_codes
 from suppliers.selectors import eligible_organisations
@@ -50,21 +39,9 @@ WITHDRAWN = "calloff_withdrawn"
 NOTICE_PUBLISHED = "notice_published"
 CLARIFICATION = "calloff_clarification"
 DEADLINE_REMINDER = "calloff_deadline_reminder"
-DIGEST = "calloff_digest"
-# Grant rounds' alerts (grants.alerts) go through the same fan-out, preferences and daily summary.
-ALERT_KINDS = (
-    PUBLISHED,
-    AMENDED,
-    WITHDRAWN,
-    NOTICE_PUBLISHED,
-    CLARIFICATION,
-    DEADLINE_REMINDER,
-    "grant_round_opened",
-    "grant_round_closing",
-)
-BATCH_SIZE = 500  # organisations per transaction of the fan-out (settings.ALERT_BATCH_SIZE overrides it)
-
-UNSUBSCRIBE_SALT = "calloffs.alerts.unsubscribe"
+# Call-offs' kinds of alert (`CalloffsConfig.alert_kinds`): they follow each person's preferences and go
+# into the daily summary.
+ALERT_KINDS = (PUBLISHED, AMENDED, WITHDRAWN, NOTICE_PUBLISHED, CLARIFICATION, DEADLINE_REMINDER)
 
 
 # Who is alerted ----------------------------------------------------------------------------------
@@ -142,107 +119,7 @@ def alerted_summary(competition: Competition) -> AlertedSummary:
     return AlertedSummary(**row)
 
 
-# Each person's e-mails ---------------------------------------------------------------------------
-
-
-def wants_email_now(preference: AlertPreference | None, category_ids: Collection[int]) -> bool:
-    return preference is None or (
-        preference.frequency == AlertPreference.Frequency.INSTANT
-        and _wants_categories(preference, category_ids)
-    )
-
-
-def _wants_categories(preference: AlertPreference, category_ids: Collection[int]) -> bool:
-    chosen = {category.pk for category in preference.categories.all()}
-    return not chosen or not category_ids or bool(chosen.intersection(category_ids))
-
-
-def unsubscribe_token(user_id: int) -> str:
-    """The same token for the same person every time (no timestamp): links never expire, and every
-    e-mail's link and List-Unsubscribe header agree."""
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object(user_id)
-
-
-def user_for_unsubscribe_token(token: str) -> User | None:
-    """The person a link was made for, or None for a link that was changed or made up."""
-    try:
-        user_id = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
-    except signing.BadSignature:
-        return None
-    return User.objects.filter(pk=user_id, is_active=True).first() if isinstance(user_id, int) else None
-
-
-def unsubscribe_url(user_id: int) -> str:
-    return settings.SITE_URL + reverse("calloffs:alerts_unsubscribe", args=[unsubscribe_token(user_id)])
-
-
-def unsubscribe_text(user_id: int) -> str:
-    return (
-        "\n\nTo stop e-mails about opportunities, follow this link (you do not need to sign in): "
-        f"{unsubscribe_url(user_id)}"
-    )
-
-
-def unsubscribe_headers(user_id: int) -> dict[str, str]:
-    """The headers with which a mail program offers its own "Unsubscribe" button, which POSTs to the link
-    (RFC 8058 one-click)."""
-    return {
-        "List-Unsubscribe": f"<{unsubscribe_url(user_id)}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-
-
-def unsubscribe_personal(user_id: int) -> Personal:
-    """What every alert e-mail adds for its reader: the unsubscribe link, in the text and the headers."""
-    return Personal(text=unsubscribe_text(user_id), headers=unsubscribe_headers(user_id))
-
-
-def _personal(
-    organisation_ids: Iterable[int], category_ids: Collection[int]
-) -> Callable[[int], Personal | None]:
-    """For the members of these organisations: the unsubscribe link added to their e-mail, or None when
-    they want no e-mail now. One query for everyone's preferences."""
-    preferences = {
-        preference.user_id: preference
-        for preference in AlertPreference.objects.filter(
-            user__membership__organisation_id__in=list(organisation_ids)
-        ).prefetch_related("categories")
-    }
-
-    def personal(user_id: int) -> Personal | None:
-        if not wants_email_now(preferences.get(user_id), category_ids):
-            return None
-        return unsubscribe_personal(user_id)
-
-    return personal
-
-
 # The fan-out -------------------------------------------------------------------------------------
-
-
-def alerts_send(
-    *,
-    kind: str,
-    source: object,
-    context: dict,
-    organisation_ids: Iterable[int],
-    category_ids: Collection[int],
-) -> int:
-    """One message to each organisation, in batches (one transaction each); organisations that already
-    have it are skipped. Returns how many were new."""
-    ids = sorted(set(organisation_ids))
-    size = getattr(settings, "ALERT_BATCH_SIZE", BATCH_SIZE)
-    sent = 0
-    for start in range(0, len(ids), size):
-        batch = ids[start : start + size]
-        sent += messages_send_bulk(
-            kind=kind,
-            source=source,
-            context=context,
-            organisations=batch,
-            personal=_personal(batch, category_ids),
-        )
-    return sent
 
 
 def _lot_category_ids(competition: Competition) -> set[int]:
@@ -382,11 +259,38 @@ def recent_alert_sources(*, now: datetime | None = None) -> dict[str, list[int]]
     }
 
 
+# Each fan-out task's kind of message and the model of its source: what `unsent_alert_sources` looks for.
+_TASK_MESSAGES = {
+    "competition_published_alerts_send": (PUBLISHED, Competition),
+    "amendment_alerts_send": (AMENDED, Amendment),
+    "competition_withdrawn_alerts_send": (WITHDRAWN, Competition),
+    "notice_published_alerts_send": (NOTICE_PUBLISHED, MarketWarmingNotice),
+    "clarification_alerts_send": (CLARIFICATION, ClarificationQuestion),
+}
+
+
+def unsent_alert_sources(*, now: datetime | None = None) -> dict[str, list[int]]:
+    """Of the last day's publications, amendments, withdrawals and clarifications, those whose alert
+    reached nobody yet: the fan-out was never queued (the broker was down when the change committed) or
+    has not run. The beat's quick recheck (`calloffs.tasks.alerts_recheck_unsent`, every minute) queues
+    them again; it costs a few small queries when there is nothing to do. A fan-out that reached nobody
+    because nobody is eligible is looked at again each minute for that day, which is cheap too."""
+    unsent: dict[str, list[int]] = {}
+    for task_name, ids in recent_alert_sources(now=now).items():
+        kind, model = _TASK_MESSAGES[task_name]
+        keys = {f"{model._meta.label_lower}:{pk}": pk for pk in ids}
+        messages = Message.objects.filter(kind=kind, source__in=list(keys))
+        reached = set(messages.values_list("source", flat=True).distinct())
+        unsent[task_name] = [pk for key, pk in keys.items() if key not in reached]
+    return unsent
+
+
 # The daily summary -------------------------------------------------------------------------------
 
 
-def _categories_by_source(messages: list[Message]) -> dict[str, set[int]]:
-    """The categories each alert is about, by its source key, in three queries."""
+def categories_by_source(messages: list[Message]) -> dict[str, set[int]]:
+    """The categories each call-off alert is about, by its source key, in three queries (the daily
+    summary asks, through `CalloffsConfig.alert_categories`)."""
     keys = {message.source for message in messages}
     by_key: dict[str, set[int]] = {}
     competition_label = Competition._meta.label_lower
@@ -413,98 +317,3 @@ def _categories_by_source(messages: list[Message]) -> dict[str, set[int]]:
         elif key in competition_of:
             by_key[key] = lot_categories.get(competition_of[key], set())
     return by_key
-
-
-def digest_send(*, preference: AlertPreference, now: datetime | None = None) -> Message | None:
-    """One person's daily summary: the alerts their organisation received since their last summary, in
-    the categories they chose. At most one a day (the message is once per kind, source and person)."""
-    now = now or timezone.now()
-    user = preference.user
-    membership = getattr(user, "membership", None)
-    if membership is None or not user.is_active:
-        return None
-    key = f"calloffs.digest:{rules.london(now).date().isoformat()}"
-    since = preference.last_digest_at or preference.updated_at
-    messages = list(
-        Message.objects.filter(
-            recipient_organisation_id=membership.organisation_id,
-            kind__in=ALERT_KINDS,
-            created_at__gt=since,
-            created_at__lte=now,
-        ).order_by("created_at", "pk")
-    )
-    categories = _categories_by_source(messages)
-    messages = [m for m in messages if _wants_categories(preference, categories.get(m.source, set()))]
-    if not messages or Message.objects.filter(kind=DIGEST, source=key, recipient_user=user).exists():
-        return None
-    with transaction.atomic():
-        digest = message_send(
-            kind=DIGEST,
-            source=key,
-            context={"messages": messages},
-            user=user,
-            personal=unsubscribe_personal,
-        )
-        AlertPreference.objects.filter(pk=preference.pk).update(last_digest_at=now)
-    return digest
-
-
-def digests_send(*, now: datetime | None = None) -> int:
-    """Every daily summary due (the beat runs it once a morning). Returns how many were sent."""
-    preferences = AlertPreference.objects.filter(frequency=AlertPreference.Frequency.DAILY).select_related(
-        "user__membership"
-    )
-    return sum(
-        digest_send(preference=p, now=now) is not None for p in preferences.prefetch_related("categories")
-    )
-
-
-# Changing preferences ----------------------------------------------------------------------------
-
-
-def preference_for(user: User) -> AlertPreference:
-    """The person's preference, or the default (unsaved): at once, every category."""
-    return AlertPreference.objects.filter(user=user).first() or AlertPreference(user=user)
-
-
-def preference_save(*, user: User, frequency: str, categories: Iterable[ServiceCategory]) -> AlertPreference:
-    if not user.is_supplier:
-        raise RuleBroken("Only people in supplier organisations receive opportunity alerts.")
-    if frequency not in AlertPreference.Frequency.values:
-        raise RuleBroken("Choose how often you want e-mails about opportunities", field="frequency")
-    categories = list(categories)
-    with transaction.atomic():
-        preference, _ = AlertPreference.objects.select_for_update().get_or_create(user=user)
-        if frequency == AlertPreference.Frequency.DAILY and preference.frequency != frequency:
-            preference.last_digest_at = timezone.now()  # the first summary holds what comes from now
-        preference.frequency = frequency
-        preference.updated_at = timezone.now()
-        preference.save()
-        preference.categories.set(categories)
-        audit_record(
-            actor=user,
-            action="alerts.preferences_saved",
-            summary=f"Opportunity e-mails: {preference.get_frequency_display()}",
-            obj=preference,
-            changes={"frequency": frequency, "categories": [c.number for c in categories]},
-        )
-    return preference
-
-
-def unsubscribe(*, token: str) -> User:
-    """Turn off a person's opportunity e-mails from the signed link in an e-mail (no sign-in)."""
-    user = user_for_unsubscribe_token(token)
-    if user is None:
-        raise RuleBroken("This unsubscribe link is not valid. Sign in to change your e-mail settings.")
-    with transaction.atomic():
-        preference, _ = AlertPreference.objects.select_for_update().get_or_create(user=user)
-        preference.frequency = AlertPreference.Frequency.NEVER
-        preference.updated_at = timezone.now()
-        preference.save(update_fields=["frequency", "updated_at"])
-        audit_record(
-            actor=None,
-            action="alerts.unsubscribed",
-            summary=f"{user.email} turned off opportunity e-mails from an e-mail's link",
-            obj=preference,
-        )
-    return user

@@ -84,6 +84,20 @@ class CalloffsConfig(AppConfig):
 
         return [calloffs_section(period, categories, regions)]
 
+    def alert_kinds(self):
+        from calloffs.alerts import ALERT_KINDS
+
+        return list(ALERT_KINDS)
+
+    def alert_categories(self, messages):
+        from calloffs.alerts import categories_by_source
+
+        return categories_by_source(messages)
+
+    def alert_unsubscribe_path(self, token):
+        """Beside the e-mail settings page; its address must not change (links in sent e-mails)."""
+        return reverse("calloffs:alerts_unsubscribe", args=[token])
+
     def load_demo_data(self) -> str:
         from calloffs import demo
         from calloffs.models import Competition

@@ -2,7 +2,8 @@
 (calloffs.alerts).
 
 Every task takes ids and calls one function of `calloffs.alerts`. Each is safe to run twice, or to be
-killed and run again (acks late): the messages already sent are the claim, and are skipped.
+killed and run again (acks late, `portal.tasks.RETRIES`): the messages already sent are the claim, and
+are skipped.
 """
 
 from __future__ import annotations
@@ -10,15 +11,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from calloffs import alerts
-
-RETRIES = {
-    "bind": True,
-    "acks_late": True,
-    "autoretry_for": (Exception,),
-    "retry_backoff": 30,  # seconds, doubling each time
-    "retry_backoff_max": 30 * 60,
-    "max_retries": 8,
-}
+from portal.tasks import RETRIES
 
 
 @shared_task(**RETRIES)
@@ -53,18 +46,25 @@ def deadline_reminders_send() -> int:
     return alerts.deadline_reminders_send()
 
 
-@shared_task(acks_late=True)
-def alert_digests_send() -> int:
-    """Every morning (CELERY_BEAT_SCHEDULE): each daily summary, once per person per day."""
-    return alerts.digests_send()
-
-
 @shared_task
 def alerts_recheck() -> int:
     """Every 15 minutes (CELERY_BEAT_SCHEDULE): run again the fan-outs of the last day's publications,
-    amendments and withdrawals; each sends only what is missing. Returns how many were queued."""
+    amendments and withdrawals; each sends only what is missing (to an organisation eligible since, say).
+    Returns how many were queued."""
+    return _queue(alerts.recent_alert_sources())
+
+
+@shared_task
+def alerts_recheck_unsent() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): queue the fan-outs of the last day's changes whose alert
+    reached nobody yet, such as one whose queueing failed because the broker was down when the change
+    committed. Returns how many were queued."""
+    return _queue(alerts.unsent_alert_sources())
+
+
+def _queue(sources: dict[str, list[int]]) -> int:
     queued = 0
-    for task_name, ids in alerts.recent_alert_sources().items():
+    for task_name, ids in sources.items():
         for object_id in ids:
             globals()[task_name].delay(object_id)
             queued += 1

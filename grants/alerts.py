@@ -1,6 +1,6 @@
-"""Grant round alerts (DOMAIN.md §6 and §7), through the call-offs' alert mechanism (ADR 0011): the same
-fan-out in batches (`calloffs.alerts.alerts_send`), the same inbox-message claim (once per organisation
-and round), the same personal preferences (`AlertPreference`) and unsubscribe link.
+"""Grant round alerts (DOMAIN.md §6 and §7), through the shared alerts of `portal.alerts` (ADR 0011): the
+fan-out in batches (`alerts_send`), the inbox-message claim (once per organisation and round), each
+person's preferences (`portal.models.AlertPreference`), the daily summary and the unsubscribe link.
 
 Who: every organisation whose grants registration is accepted and chose at least one of the round's
 regions, read when the fan-out runs, so a change of regions counts at once. Qualification onto the
@@ -13,11 +13,13 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from calloffs.alerts import alerts_send
 from grants.models import GrantApplication, GrantRound, Registration
+from portal.alerts import alerts_send
+from portal.models import Message
 
 ROUND_OPENED = "grant_round_opened"
 ROUND_CLOSING = "grant_round_closing"
+ALERT_KINDS = (ROUND_OPENED, ROUND_CLOSING)  # `GrantsConfig.alert_kinds`
 REMINDER_BEFORE = timedelta(days=7)
 
 
@@ -71,3 +73,15 @@ def rounds_to_alert(*, now: datetime | None = None) -> list[int]:
         .filter(opens_at__gte=now - timedelta(days=1))
         .values_list("pk", flat=True)
     )
+
+
+def rounds_unalerted(*, now: datetime | None = None) -> list[int]:
+    """Of `rounds_to_alert`, those whose opening alert reached nobody yet: the beat's quick recheck, every
+    minute, queues them. This is how a round published to open later is alerted when it opens, and how an
+    alert whose queueing failed (the broker down) goes within a minute of the broker coming back."""
+    ids = rounds_to_alert(now=now)
+    keys = {f"{GrantRound._meta.label_lower}:{pk}": pk for pk in ids}
+    reached = set(
+        Message.objects.filter(kind=ROUND_OPENED, source__in=list(keys)).values_list("source", flat=True)
+    )
+    return [pk for key, pk in keys.items() if key not in reached]

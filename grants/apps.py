@@ -32,6 +32,12 @@ class GrantsConfig(AppConfig):
             links.append(Link("Grants registrations to decide", reverse("grants:registration_queue"), 11))
         return links
 
+    def alert_kinds(self):
+        """Grant rounds' alerts follow the same preferences and daily summary; they name no category."""
+        from grants.alerts import ALERT_KINDS
+
+        return list(ALERT_KINDS)
+
     def load_demo_data(self) -> str:
         from grants import demo
         from grants.models import GrantRound

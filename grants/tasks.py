@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from calloffs.tasks import RETRIES
 from grants import alerts, pdfs
+from portal.tasks import RETRIES
 
 
 @shared_task(**RETRIES)
@@ -23,6 +23,15 @@ def closing_reminders_send() -> int:
 def round_alerts_recheck() -> int:
     """Every 15 minutes (CELERY_BEAT_SCHEDULE): the opening alerts of rounds opened in the last day."""
     ids = alerts.rounds_to_alert()
+    for round_id in ids:
+        round_opened_alerts_send.delay(round_id)
+    return len(ids)
+
+
+@shared_task
+def round_alerts_recheck_unsent() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): the opening alerts of open rounds that reached nobody yet."""
+    ids = alerts.rounds_unalerted()
     for round_id in ids:
         round_opened_alerts_send.delay(round_id)
     return len(ids)

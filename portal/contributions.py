@@ -10,6 +10,12 @@ define these hooks, and the core asks every installed app, in `INSTALLED_APPS` o
 - `hidden_audit_events() -> Q`: audit events staff must not see yet (calloffs: events about sealed
   tenders, which would tell who is bidding); the audit log page and the Django admin leave them out;
 - `hidden_messages() -> Q`: messages (and so their e-mails) staff must not see yet, for the same reason;
+- `alert_kinds() -> list[str]`: the kinds of message that are opportunity alerts, which follow each
+  person's alert preferences and go into the daily summary (`portal.alerts`);
+- `alert_categories(messages) -> dict[str, set[int]]`: for the app's alerts among these messages, the
+  service categories each is about, by the message's source (none: every person's choice matches);
+- `alert_unsubscribe_path(token) -> str`: the address of the page behind the unsubscribe link in every
+  alert e-mail, for this signed token (the first app that answers gives it);
 - `load_demo_data() -> str`: create the app's demo data once the core's people and organisations exist,
   and return what to tell the person trying the portal (printed by `manage.py load_demo_data`).
 
@@ -80,3 +86,23 @@ def hidden_messages() -> Q | None:
 def load_demo_data() -> list[str]:
     """Every app's demo data; what each app says about it."""
     return [message for hook in _hooks("load_demo_data") if (message := hook())]
+
+
+def alert_kinds() -> list[str]:
+    """Every app's kinds of opportunity alert."""
+    return [kind for hook in _hooks("alert_kinds") for kind in hook()]
+
+
+def alert_categories(messages: list[Any]) -> dict[str, set[int]]:
+    """The service categories each of these alert messages is about, by source, as the apps say."""
+    categories: dict[str, set[int]] = {}
+    for hook in _hooks("alert_categories"):
+        categories.update(hook(messages))
+    return categories
+
+
+def alert_unsubscribe_path(token: str) -> str:
+    """The address of the unsubscribe page for this token, from the first app that offers one."""
+    for hook in _hooks("alert_unsubscribe_path"):
+        return hook(token)
+    raise LookupError("No installed app offers the alerts' unsubscribe page.")

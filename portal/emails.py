@@ -164,13 +164,18 @@ def _email(delivery: Delivery) -> None:
     email.send()
 
 
-def delivery_send(*, delivery_id: int) -> int | None:
+def delivery_send(*, delivery_id: int, due_by: datetime | None = None) -> int | None:
     """Send one delivery, once. Returns the seconds to wait before the next attempt after a temporary
-    failure, or None when there is nothing more to do (sent, failed for good, or not ours to send)."""
+    failure, or None when there is nothing more to do (sent, failed for good, or not ours to send).
+
+    With `due_by`, only a delivery due by then is claimed. The worker passes it: Redis hands out again,
+    every visibility timeout, a retry waiting for its countdown, and such a copy must not make an attempt
+    before the backoff the row records."""
     now = timezone.now()
-    claimed = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.QUEUED).update(
-        status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
+    claimable = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.QUEUED)
+    if due_by is not None:
+        claimable = claimable.filter(due_at__lte=due_by)
+    claimed = claimable.update(status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return None  # sent, failed, or being sent by someone else: a repeated task does nothing
     delivery = Delivery.objects.get(pk=delivery_id)

@@ -20,8 +20,9 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+
+from portal.queueing import on_commit_robustly
 
 GENERATION_KEY = "public-pages:generation"
 PAGE_SECONDS = 10 * 60
@@ -50,8 +51,10 @@ def _stored_page(address: str) -> tuple[str, tuple | None]:
 
 
 def public_pages_changed() -> None:
-    """Forget every cached public page once the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid4().hex, None))
+    """Forget every cached public page once the current transaction commits (at once outside one). If the
+    cache cannot be reached, the change stands and the error is logged: the pages stored before are
+    served again only if the same cache comes back, and for at most PAGE_SECONDS."""
+    on_commit_robustly(lambda: cache.set(GENERATION_KEY, uuid4().hex, None), what="empty the page cache")
 
 
 def _cacheable_request(request: HttpRequest) -> bool:

@@ -33,6 +33,7 @@ from portal.models import (
     source_key,
 )
 from portal.organisations import organisation_rule_errors
+from portal.queueing import on_commit_robustly
 
 INVITATION_LIFETIME = timedelta(days=14)
 # Invitations send e-mail from the service's address: at most this many in any 24 hours, cancelled included.
@@ -278,8 +279,8 @@ def staff_account_create(
 
 def _after_commit_dispatch(delivery_ids: list[int]) -> None:
     if delivery_ids:
-        # Robust: if the broker is down, the change stays committed and the re-queue sends them later.
-        transaction.on_commit(lambda: tasks.deliveries_dispatch(delivery_ids), robust=True)
+        # If the broker is down, the change stays committed and the re-queue sends them later.
+        on_commit_robustly(lambda: tasks.deliveries_dispatch(delivery_ids), what="queue e-mails")
 
 
 def _member_addresses(organisation_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:

@@ -296,6 +296,29 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+# A task is taken from Redis and acknowledged when it ends (acks late). If its worker dies, Redis hands it
+# out again once it has been unacknowledged for the visibility timeout: 50 s rather than Redis's default
+# hour, so that a fan-out or an e-mail whose worker was killed is taken up again within a minute (kombu
+# looks for such tasks every 5 s). Only tasks that are safe to run twice are acknowledged late (the
+# fan-outs: the message is the claim; e-mail: the delivery row is claimed). A task still running after
+# 50 s is also handed out again, to run a second time beside the first, which these tasks allow; a task
+# waiting for its countdown (an e-mail's retry) is handed out again each 50 s and is run once, the others
+# finding its row sent. Nothing is queued with a time far ahead: a grant round that opens later is alerted
+# by the minute's recheck.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 50),
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
+    # A broker that stops answering fails the publish after a few seconds, not never.
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
+# One task at a time per worker process: a killed process takes only the task it was running with it.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A publish to a broker that is down gives up after about a second; the change is committed, and the beat's
+# rechecks queue what was not (portal.queueing).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+CELERY_IMPORTS = ("portal.alert_tasks",)  # the daily summary, beside portal.tasks (autodiscovered)
 CELERY_TIMEZONE = TIME_ZONE
 # Celery beat (the `beat` service in docker-compose.yml); times are London's (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE: dict = {
@@ -310,6 +333,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "opportunity-alerts-recheck": {
         "task": "calloffs.tasks.alerts_recheck",
         "schedule": 15 * 60.0,
+    },
+    # Every minute: fan-outs of the last day that reached nobody yet (their queueing failed), cheaply.
+    "opportunity-alerts-recheck-unsent": {
+        "task": "calloffs.tasks.alerts_recheck_unsent",
+        "schedule": 60.0,
     },
     "opportunity-alert-digests": {
         "task": "calloffs.tasks.alert_digests_send",
@@ -328,6 +356,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "grant-round-alerts-recheck": {
         "task": "grants.tasks.round_alerts_recheck",
         "schedule": 15 * 60.0,
+    },
+    "grant-round-alerts-recheck-unsent": {
+        "task": "grants.tasks.round_alerts_recheck_unsent",
+        "schedule": 60.0,
     },
     "grant-round-closing-reminders": {
         "task": "grants.tasks.closing_reminders_send",

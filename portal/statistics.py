@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.utils import timezone
 
-from calloffs.rules import pounds
+from portal.money import pounds
 from portal.models import Organisation, Region, ServiceCategory
 
 LONDON = ZoneInfo("Europe/London")

@@ -1,26 +1,51 @@
-"""Background work of the shared core (Celery): sending e-mail from the outbox."""
+"""Background work of the shared core (Celery): sending e-mail from the outbox, and the retry policy every
+app's fan-out tasks share. The alerts' daily summary is in `portal.alert_tasks` (it needs
+`portal.services`, which imports this module)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
 from celery import shared_task
+from django.utils import timezone
 
 from portal import emails
 
 logger = logging.getLogger(__name__)
+
+# The retry policy of the apps' fan-out tasks (the opportunity alerts). Each is safe to run twice (the
+# inbox message is the claim), so it is acknowledged late: a worker that dies mid-way leaves the task
+# with the broker, which hands it out again after CELERY_BROKER_TRANSPORT_OPTIONS' visibility timeout
+# (reject_on_worker_lost: also when the pool's child process was killed, not only the whole worker).
+RETRIES = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (Exception,),
+    # Seconds, doubling each time, never past the visibility timeout: a retry waiting in Redis longer than
+    # that would be handed out again, and each copy would retry in its turn. After the last retry (about
+    # four minutes) the beat's rechecks are what runs the fan-out again.
+    "retry_backoff": 5,
+    "retry_backoff_max": 40,
+    "max_retries": 8,
+}
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def delivery_send(self, delivery_id: int) -> None:
     """Send one e-mail. A temporary failure is tried again after a backoff; the row counts the attempts
     and gives up at DELIVERY_MAX_ATTEMPTS. Safe to run twice: the row is claimed before sending."""
-    wait = emails.delivery_send(delivery_id=delivery_id)
-    if wait is None:
-        return
     if self.request.is_eager:  # in-process (`make run`, tests): no broker to wait in, so try again now
-        delivery_send.run(delivery_id)
+        if emails.delivery_send(delivery_id=delivery_id) is not None:
+            delivery_send.run(delivery_id)
+        return
+    # A copy of this task handed out again by the broker (CELERY_BROKER_TRANSPORT_OPTIONS) before the
+    # row's time does nothing; a second of leeway allows for the clocks of two machines.
+    due_by = timezone.now() + timedelta(seconds=1)
+    wait = emails.delivery_send(delivery_id=delivery_id, due_by=due_by)
+    if wait is None:
         return
     raise self.retry(countdown=wait)
 

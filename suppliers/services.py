@@ -28,6 +28,7 @@ from portal.audit import audit_record, changed_fields
 from portal.exceptions import RuleBroken
 from portal.models import Organisation, Region, ServiceCategory, User
 from portal.page_cache import public_pages_changed
+from portal.queueing import on_commit_robustly
 from portal.services import message_send
 from suppliers import pdfs, sections, selectors, standing, tasks
 from suppliers.models import (
@@ -261,7 +262,7 @@ def category_choice_remove(*, choice: CategoryChoice, user: User) -> None:
         audit_record(
             actor=user, action="sq.category_removed", obj=application, summary=f"Removed {choice.category}"
         )
-        transaction.on_commit(lambda: _delete_unused_files(names))
+        on_commit_robustly(lambda: _delete_unused_files(names), what="delete the removed category's files")
 
 
 # Supporting documents -----------------------------------------------------------------------------
@@ -315,7 +316,7 @@ def supporting_document_remove(*, document: SupportingDocument, user: User) -> N
             obj=application,
             summary=f"Removed {document.original_name}",
         )
-        transaction.on_commit(lambda: _delete_unused_files([name]))
+        on_commit_robustly(lambda: _delete_unused_files([name]), what=f"delete the removed file {name}")
 
 
 # The framework agreement --------------------------------------------------------------------------

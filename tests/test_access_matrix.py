@@ -16,7 +16,7 @@ from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from calloffs import alerts, tender_receipts
+from calloffs import tender_receipts
 from calloffs.models import SupplyChainReport
 from calloffs.services import awards as award_services
 from calloffs.services import clarifications, documents, evaluation, notices
@@ -24,6 +24,7 @@ from calloffs.services import supply_chain as supply_chain_services
 from calloffs.services import tenders as tender_services
 from grants.models import GrantRound
 from grants.services import assessment as grants_assessment
+from portal import alerts as portal_alerts
 from portal import services
 from portal.models import Message
 from suppliers import services as sq_services
@@ -564,7 +565,7 @@ def url_kwargs_for(*, organisation_a, organisation_b, alice, bob, carol, ada, **
         "token": token,
         "key": "not-a-real-key",
         "uidb36": "1",
-        "unsubscribe_token": alerts.unsubscribe_token(bob.pk),
+        "unsubscribe_token": portal_alerts.unsubscribe_token(bob.pk),
         **qualification_kwargs(organisation_a, alice),
         **calloff_kwargs(carol, alice),
         **evaluation_kwargs(carol, organisation_a, alice),

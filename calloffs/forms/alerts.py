@@ -1,4 +1,4 @@
-"""The form of a person's opportunity e-mail settings (calloffs.alerts)."""
+"""The form of a person's opportunity e-mail settings (portal.alerts)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from crispy_forms_gds.layout import Field
 from django import forms
 
 from calloffs.forms.commissioning import CalloffForm
-from calloffs.models import AlertPreference
-from portal.models import ServiceCategory
+from portal.models import AlertPreference, ServiceCategory
 
 
 class AlertPreferenceForm(CalloffForm):

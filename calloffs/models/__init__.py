@@ -1,12 +1,11 @@
 """The call-offs app's models, one module per stage: competitions (with notices, lots, criteria, the
-checklist, amendments, documents and alert preferences), tenders, clarifications, evaluation and awards."""
+checklist, amendments and documents), tenders, clarifications, evaluation and awards."""
 
 from .awards import Award, Contract, OutcomeLetter
 from .clarifications import ClarificationQuestion
 from .competitions import (
     CYBER_LEVEL_CHOICES,
     DEFAULT_CYBER_LEVEL,
-    AlertPreference,
     Amendment,
     ChecklistItem,
     Competition,
@@ -38,7 +37,6 @@ from .tenders import (
 __all__ = [
     "CYBER_LEVEL_CHOICES",
     "DEFAULT_CYBER_LEVEL",
-    "AlertPreference",
     "Amendment",
     "Award",
     "ChecklistItem",

@@ -347,25 +347,3 @@ class OpportunityDocument(models.Model):
     @property
     def opportunity(self) -> Competition | MarketWarmingNotice:
         return self.competition if self.competition_id else self.notice
-
-
-class AlertPreference(models.Model):
-    """How one person hears of opportunities by e-mail (docs/adr/0011-opportunity-alerts.md). Without a
-    row: an e-mail at once, for every category. The inbox message reaches their organisation whatever
-    they choose; this only decides their e-mails."""
-
-    class Frequency(models.TextChoices):
-        INSTANT = "instant", "As soon as an opportunity is published"
-        DAILY = "daily", "In one daily summary"
-        NEVER = "never", "Do not e-mail me"
-
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="alert_preference")
-    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.INSTANT)
-    categories = models.ManyToManyField(
-        ServiceCategory, blank=True, related_name="+", help_text="None chosen: every category."
-    )
-    last_digest_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"{self.user}: {self.get_frequency_display()}"

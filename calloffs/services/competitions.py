@@ -35,6 +35,7 @@ from portal.exceptions import RuleBroken
 from portal.locking import locked
 from portal.models import ServiceCategory, User
 from portal.page_cache import public_pages_changed
+from portal.queueing import queue_on_commit
 from portal.staff import regions_covered
 
 NOT_A_DRAFT = "This competition has been published, so it can only be changed by an amendment."
@@ -463,8 +464,8 @@ def competition_amend(
 
 def alert_on_commit(task_name: str, object_id: int) -> None:
     """Queue an alert's fan-out once the change commits. If the broker cannot be reached the change
-    stands (the failure is logged) and the beat's `alerts_recheck` sends the alert later, once."""
+    stands (the failure is logged) and the beat's `alerts_recheck_unsent` sends the alert within a minute
+    of the broker coming back, once."""
     from calloffs import tasks  # the tasks read models this module's callers have already loaded
 
-    task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(object_id), robust=True)
+    queue_on_commit(getattr(tasks, task_name), object_id)

@@ -22,6 +22,7 @@ from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 from portal.locking import locked
 from portal.models import User
+from portal.queueing import on_commit_robustly
 
 # Documents ---------------------------------------------------------------------------------------
 
@@ -91,7 +92,7 @@ def document_remove(*, user: User, document: OpportunityDocument) -> None:
             actor=user, action="document.removed", summary=f"Removed {document.original_name}", obj=owner
         )
         storage = OpportunityDocument._meta.get_field("file").storage
-        transaction.on_commit(lambda: storage.delete(name))
+        on_commit_robustly(lambda: storage.delete(name), what=f"delete the removed file {name}")
 
 
 def competition_amend_with_document(

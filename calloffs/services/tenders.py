@@ -44,6 +44,7 @@ from portal import uploads
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 from portal.models import Membership, Organisation, User
+from portal.queueing import on_commit_robustly
 from portal.services import message_send
 from portal.signatures import signature_problems
 
@@ -197,7 +198,7 @@ def _delete_stored(tender: Tender, tender_file: TenderFile) -> None:
     name = tender_file.file.name
     tender_file.delete()
     if not _file_named_by_a_version(tender, name):
-        transaction.on_commit(lambda: default_storage.delete(name))
+        on_commit_robustly(lambda: default_storage.delete(name), what=f"delete the removed file {name}")
 
 
 def file_upload(

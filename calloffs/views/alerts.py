@@ -9,9 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
-from calloffs import alerts
 from calloffs.forms.alerts import AlertPreferenceForm
-from portal import access
+from portal import access, alerts
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.forms import show_rule_broken

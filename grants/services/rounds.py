@@ -20,6 +20,7 @@ from portal.exceptions import RuleBroken
 from portal.models import Region, User
 from portal.page_cache import public_pages_changed
 from portal.questionnaires import Kind, Question
+from portal.queueing import queue_on_commit
 from portal.services import messages_send_bulk
 from portal.staff import regions_covered
 
@@ -287,12 +288,11 @@ def round_publish(*, user: User, grant_round: GrantRound, now: datetime | None =
             obj=grant_round,
         )
         public_pages_changed()
-        round_pk = grant_round.pk
-        opens_at = grant_round.opens_at
-        transaction.on_commit(
-            lambda: tasks.round_opened_alerts_send.apply_async((round_pk,), eta=max(opens_at, now)),
-            robust=True,
-        )
+        if grant_round.opens_at <= now:
+            queue_on_commit(tasks.round_opened_alerts_send, grant_round.pk)
+        # A round that opens later is alerted by the minute's recheck (`round_alerts_recheck_unsent`), not
+        # by a task held until then: the broker would hand out again, every visibility timeout, a task
+        # held longer than that.
     return grant_round
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from calloffs.models import AlertPreference
+from portal.models import AlertPreference
 from tests.browser.conftest import sign_in_as
 from tests.calloffs import factories as f
 from tests.suppliers.test_standing import standing_for

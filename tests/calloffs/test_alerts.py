@@ -8,10 +8,10 @@ from django.core import signing
 from django.utils import timezone
 
 from calloffs import alerts, tasks
-from calloffs.models import AlertPreference
 from calloffs.services import competitions
+from portal import alerts as portal_alerts
 from portal.exceptions import RuleBroken
-from portal.models import AuditEvent, Delivery, Message, source_key
+from portal.models import AlertPreference, AuditEvent, Delivery, Message, source_key
 from tests.calloffs import factories as f
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.suppliers import factories as sq_factories
@@ -152,65 +152,65 @@ def test_each_person_gets_the_e_mail_they_chose(world):
     daily = member(organisation, "daily@example.com")
     other_category = member(organisation, "women@example.com")
     never = member(organisation, "never@example.com")
-    alerts.preference_save(user=daily, frequency="daily", categories=[])
-    alerts.preference_save(
+    portal_alerts.preference_save(user=daily, frequency="daily", categories=[])
+    portal_alerts.preference_save(
         user=other_category, frequency="instant", categories=[sq_factories.category("women")]
     )
-    alerts.preference_save(user=never, frequency="never", categories=[])
+    portal_alerts.preference_save(user=never, frequency="never", categories=[])
     alerts.competition_published_alerts_send(competition_id=world["competition"].pk)
     delivery = Delivery.objects.get(kind=alerts.PUBLISHED)
     assert delivery.address == instant.email
-    assert alerts.unsubscribe_url(instant.pk) in delivery.body_text
+    assert portal_alerts.unsubscribe_url(instant.pk) in delivery.body_text
     assert AuditEvent.objects.filter(action="alerts.preferences_saved", actor=daily).exists()
 
 
 def test_the_daily_summary_groups_what_arrived_since_the_last_one(world, carol):
     organisation = world["eligible"]
     daily = member(organisation, "daily@example.com")
-    alerts.preference_save(user=daily, frequency="daily", categories=[])
+    portal_alerts.preference_save(user=daily, frequency="daily", categories=[])
     competition = world["competition"]
     alerts.competition_published_alerts_send(competition_id=competition.pk)
     amendment = competitions.competition_amend(competition=competition, user=carol, summary="Volumes rise.")
     alerts.amendment_alerts_send(amendment_id=amendment.pk)
     assert not Delivery.objects.filter(address=daily.email, kind__in=alerts.ALERT_KINDS).exists()
 
-    assert alerts.digests_send() == 1
-    assert alerts.digests_send() == 0  # once a day
-    digest = Message.objects.get(kind=alerts.DIGEST, recipient_user=daily)
+    assert portal_alerts.digests_send() == 1
+    assert portal_alerts.digests_send() == 0  # once a day
+    digest = Message.objects.get(kind=portal_alerts.DIGEST, recipient_user=daily)
     assert competition.title in digest.body and "Amendment 1" in digest.body
-    delivery = Delivery.objects.get(kind=alerts.DIGEST)
-    assert delivery.address == daily.email and alerts.unsubscribe_url(daily.pk) in delivery.body_text
+    delivery = Delivery.objects.get(kind=portal_alerts.DIGEST)
+    assert delivery.address == daily.email and portal_alerts.unsubscribe_url(daily.pk) in delivery.body_text
 
     tomorrow = timezone.now() + timedelta(days=1)
-    assert alerts.digests_send(now=tomorrow) == 0  # nothing new since
+    assert portal_alerts.digests_send(now=tomorrow) == 0  # nothing new since
 
 
 def test_the_daily_summary_keeps_to_the_chosen_categories(world):
     daily = member(world["eligible"], "daily@example.com")
-    alerts.preference_save(user=daily, frequency="daily", categories=[sq_factories.category("women")])
+    portal_alerts.preference_save(user=daily, frequency="daily", categories=[sq_factories.category("women")])
     alerts.competition_published_alerts_send(competition_id=world["competition"].pk)
-    assert alerts.digests_send() == 0
+    assert portal_alerts.digests_send() == 0
 
 
 def test_only_suppliers_have_alert_preferences(carol):
     with pytest.raises(RuleBroken):
-        alerts.preference_save(user=carol, frequency="instant", categories=[])
+        portal_alerts.preference_save(user=carol, frequency="instant", categories=[])
 
 
 def test_the_unsubscribe_link_turns_off_e_mails_without_signing_in(alice):
-    token = alerts.unsubscribe_token(alice.pk)
-    assert alerts.unsubscribe(token=token) == alice
+    token = portal_alerts.unsubscribe_token(alice.pk)
+    assert portal_alerts.unsubscribe(token=token) == alice
     assert AlertPreference.objects.get(user=alice).frequency == AlertPreference.Frequency.NEVER
     assert AuditEvent.objects.filter(action="alerts.unsubscribed").exists()
 
 
 def test_a_tampered_or_made_up_link_changes_nothing(alice, bob):
-    token = alerts.unsubscribe_token(alice.pk)
+    token = portal_alerts.unsubscribe_token(alice.pk)
     tampered = signing.dumps(bob.pk, salt="another purpose")
     for bad in (token[:-1] + ("A" if token[-1] != "A" else "B"), tampered, "nonsense"):
-        assert alerts.user_for_unsubscribe_token(bad) is None
+        assert portal_alerts.user_for_unsubscribe_token(bad) is None
         with pytest.raises(RuleBroken):
-            alerts.unsubscribe(token=bad)
+            portal_alerts.unsubscribe(token=bad)
     assert not AlertPreference.objects.exists()
 
 

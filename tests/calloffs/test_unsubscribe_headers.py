@@ -11,11 +11,11 @@ from django.test import Client
 from django.urls import reverse
 
 from calloffs import alerts
-from calloffs.models import AlertPreference
 from calloffs.services import competitions
+from portal import alerts as portal_alerts
 from portal import emails
 from portal import services as portal_services
-from portal.models import Delivery
+from portal.models import AlertPreference, Delivery
 from tests.calloffs import factories as f
 from tests.portal.test_delivery_worker import Mailbox, smtp_server
 from tests.suppliers.test_standing import standing_for
@@ -53,7 +53,7 @@ def unsubscribes(header: str):
     compared by whom it names)."""
     prefix = f"<{settings.SITE_URL}/opportunities/unsubscribe/"
     assert header.startswith(prefix) and header.endswith("/>"), header
-    return alerts.user_for_unsubscribe_token(header.removeprefix(prefix).removesuffix("/>"))
+    return portal_alerts.user_for_unsubscribe_token(header.removeprefix(prefix).removesuffix("/>"))
 
 
 def test_the_daily_summary_carries_the_headers_too(
@@ -66,7 +66,7 @@ def test_the_daily_summary_carries_the_headers_too(
         competitions.competition_publish(competition=competition, user=carol)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        alerts.digest_send(preference=preference)
+        portal_alerts.digest_send(preference=preference)
     (summary,) = mail.outbox
     assert unsubscribes(summary.message()["List-Unsubscribe"]) == alice
 
@@ -105,7 +105,7 @@ def test_a_message_may_add_headers_for_each_reader(
 
 def test_a_mail_programs_one_click_post_unsubscribes_without_a_csrf_token(bob):
     client = Client(enforce_csrf_checks=True)
-    url = reverse("calloffs:alerts_unsubscribe", args=[alerts.unsubscribe_token(bob.pk)])
+    url = reverse("calloffs:alerts_unsubscribe", args=[portal_alerts.unsubscribe_token(bob.pk)])
     response = client.post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert AlertPreference.objects.get(user=bob).frequency == AlertPreference.Frequency.NEVER
@@ -113,14 +113,14 @@ def test_a_mail_programs_one_click_post_unsubscribes_without_a_csrf_token(bob):
 
 def test_a_changed_link_unsubscribes_nobody(bob):
     client = Client(enforce_csrf_checks=True)
-    token = alerts.unsubscribe_token(bob.pk)
+    token = portal_alerts.unsubscribe_token(bob.pk)
     response = client.post(reverse("calloffs:alerts_unsubscribe", args=[token[:-2] + "xx"]))
     assert response.status_code == 404
     assert not AlertPreference.objects.filter(user=bob).exists()
 
 
 def test_the_unsubscribe_page_still_asks_first_on_a_plain_get(client, bob):
-    url = reverse("calloffs:alerts_unsubscribe", args=[alerts.unsubscribe_token(bob.pk)])
+    url = reverse("calloffs:alerts_unsubscribe", args=[portal_alerts.unsubscribe_token(bob.pk)])
     response = client.get(url)
     assert response.status_code == 200 and b"Stop these e-mails" in response.content
     assert not AlertPreference.objects.filter(user=bob).exists()

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from portal.statistics import LONDON, Period, financial_year_of
 from grants.models import Grant, GrantApplication, GrantRound, Registration
 from portal.models import Organisation, User
+from portal.statistics import LONDON, Period, financial_year_of
 from tests.factories import OrganisationFactory, region
 
 

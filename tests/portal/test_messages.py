@@ -230,6 +230,29 @@ def test_a_delivery_claimed_by_another_worker_is_not_sent_again(organisation_a, 
     assert mail.outbox == []
 
 
+def test_a_copy_of_a_retry_handed_out_before_its_time_makes_no_attempt(
+    organisation_a, alice, settings, smtp_fails
+):
+    """Redis hands out again, every visibility timeout, a retry waiting for its countdown: such a copy,
+    run before the row's time, must not try again early (nor use up the attempts)."""
+    settings.DELIVERY_BACKOFF_SECONDS = 60
+    delivery = queued(organisation_a)
+    smtp_fails(smtplib.SMTPResponseException(451, b"Try again later"), times=1)
+    assert emails.delivery_send(delivery_id=delivery.pk, due_by=timezone.now()) == 60
+
+    early = timezone.now() + timedelta(seconds=30)
+    assert emails.delivery_send(delivery_id=delivery.pk, due_by=early) is None
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.QUEUED, 1)
+    assert mail.outbox == []
+
+    on_time = delivery.due_at + timedelta(seconds=1)
+    assert emails.delivery_send(delivery_id=delivery.pk, due_by=on_time) is None
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.SENT, 2)
+    assert len(mail.outbox) == 1
+
+
 def test_a_temporary_smtp_error_is_recorded_and_tried_again_after_a_backoff(
     organisation_a, alice, settings, smtp_fails
 ):

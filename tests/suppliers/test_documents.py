@@ -127,6 +127,23 @@ def test_removing_a_document_deletes_its_file(choice, alice, django_capture_on_c
     assert not default_storage.exists(document.file.name)
 
 
+def test_a_store_that_fails_after_the_removal_commits_leaves_the_removal_done(
+    choice, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Deleting the bytes comes after the commit: if the object store fails then, the person still sees
+    the document removed (issue 18 §4), and the failure is logged rather than raised."""
+    document = add(choice, alice, "policy.pdf", PDF_BYTES)
+
+    def unreachable(names):
+        raise ConnectionError("The object store did not answer")
+
+    monkeypatch.setattr(services, "_delete_unused_files", unreachable)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.supporting_document_remove(document=document, user=alice)
+
+    assert not SupportingDocument.objects.exists()
+
+
 def test_a_file_shared_with_a_submitted_version_is_kept(
     organisation_a, alice, ada, django_capture_on_commit_callbacks
 ):
