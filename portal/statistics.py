@@ -25,8 +25,8 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.utils import timezone
 
-from portal.money import pounds
 from portal.models import Organisation, Region, ServiceCategory
+from portal.money import pounds
 
 LONDON = ZoneInfo("Europe/London")
 SMALLEST_SHOWN = 3
