@@ -1,4 +1,4 @@
-"""Public statistics (DOMAIN.md §8; docs/adr/0015-transparency-and-open-data.md): the framework and its
+"""Public statistics (docs/domain.md §8; docs/adr/0015-transparency-and-open-data.md): the framework and its
 call-offs, for one financial year and, if chosen, one region, from the portal's own data.
 
 Every figure is a `Figure`: a title, a text summary, a table (what the page shows beside its chart and

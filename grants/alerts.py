@@ -1,4 +1,4 @@
-"""Grant round alerts (DOMAIN.md §6 and §7), through the call-offs' alert mechanism (ADR 0011): the same
+"""Grant round alerts (docs/domain.md §6 and §7), through the call-offs' alert mechanism (ADR 0011): the same
 fan-out in batches (`calloffs.alerts.alerts_send`), the same inbox-message claim (once per organisation
 and round), the same personal preferences (`AlertPreference`) and unsubscribe link.
 

@@ -1,4 +1,4 @@
-"""Use cases of call-off competitions (DOMAIN.md §5): drafting, publishing, amending and ending
+"""Use cases of call-off competitions (docs/domain.md §5): drafting, publishing, amending and ending
 market warming notices and competitions.
 
 Each service checks who is asking (a commissioner only for the regions they cover; an MoJ admin for
