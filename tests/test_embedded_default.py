@@ -8,7 +8,7 @@ How: `make test` runs the suite on PostgreSQL and Redis, and Django's settings c
 engine inside a running test process. So the crawl (tests/embedded_default.py) runs in a subprocess of its
 own with `make run`'s environment (no DATABASE_URL pointing at PostgreSQL, no REDIS_URL, DEBUG on, virus
 scanning off) and a temporary SQLite file, and drives the pages with Django's test client: no server to
-start, no port to find, and a page that fails shows its traceback. It takes about half a minute on a
+start, no port to find, and a page that fails shows its traceback. It takes under a minute on a
 quiet machine (migrating, loading the demo, some two thousand pages).
 """
 
