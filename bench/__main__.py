@@ -57,6 +57,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.patience import Deadline, patience
+
 ROOT = Path(__file__).resolve().parent.parent
 PROVIDERS = 5_000
 COMPETITIONS = 500  # live call-off competitions in the opportunity finder
@@ -161,8 +163,8 @@ class Server:
         )
 
     def wait(self) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        deadline = Deadline(60)
+        while not deadline.passed():
             if self.process.poll() is not None:
                 raise SystemExit(f"{self.name} did not start:\n{self.log.read_text()}")
             try:
@@ -170,7 +172,7 @@ class Server:
                     return
             except OSError:
                 time.sleep(0.3)
-        raise SystemExit(f"{self.name} did not start within a minute:\n{self.log.read_text()}")
+        raise SystemExit(f"{self.name} did not start within {deadline}:\n{self.log.read_text()}")
 
     def workers(self) -> list[int]:
         pids = []
@@ -211,14 +213,14 @@ class Server:
     def stop(self) -> None:
         self.process.terminate()
         try:
-            self.process.wait(timeout=20)
+            self.process.wait(timeout=patience(20))
         except subprocess.TimeoutExpired:
             self.process.kill()
 
 
 def fetch(url: str, cookie: str) -> bytes:
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - our own server
+    with urllib.request.urlopen(request, timeout=patience(60)) as response:  # noqa: S310 - our own server
         if response.status != 200 or response.url != url:
             raise SystemExit(f"{url} answered {response.status} at {response.url}")
         return response.read()
@@ -402,12 +404,13 @@ def statistics_timing(rounds: int = 10) -> None:
 
 
 def wait_until(condition, *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    """Until `condition()` holds, for `timeout` seconds of a quiet machine (bench/patience.py)."""
+    deadline = Deadline(timeout)
+    while not deadline.passed():
         if condition():
             return
         time.sleep(0.2)
-    raise SystemExit(f"Timed out after {timeout:.0f} s waiting for {what}")
+    raise SystemExit(f"Timed out after {deadline} waiting for {what}")
 
 
 def start_worker(
@@ -476,7 +479,7 @@ def fanout_timing(environment: dict[str, str], directory: Path) -> None:
             app.conf.task_always_eager = saved
             worker.terminate()
             try:
-                worker.wait(timeout=20)
+                worker.wait(timeout=patience(20))
             except subprocess.TimeoutExpired:
                 worker.kill()
             # The e-mails it had not sent yet (locmem: nowhere) are not left on the broker.

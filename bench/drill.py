@@ -44,6 +44,7 @@ from bench.__main__ import (
     start_worker,
     wait_until,
 )
+from bench.patience import patience
 from bench.servers import Clamd, ObjectStore, free_port
 
 ALERTED_ORGANISATIONS = 40
@@ -78,7 +79,7 @@ class Visitor:
             headers["Content-Type"] = content_type
         request = urllib.request.Request(node.url + path, data=data, headers=headers)  # noqa: S310 - ours
         try:
-            response = self.opener.open(request, timeout=60)
+            response = self.opener.open(request, timeout=patience(60))
         except HTTPError as error:  # 3xx and 4xx come back here: they are answers too
             response = error
         for header in response.headers.get_all("Set-Cookie") or []:
@@ -234,13 +235,13 @@ def alert_burst(environment: dict[str, str], directory: Path, mail: MailCounter,
             timeout=120,
             what=f"{count} alerts to be sent",
         )
-        time.sleep(1)  # a duplicate send would arrive now
+        time.sleep(patience(1))  # a duplicate send would arrive now
     finally:
         app.conf.task_always_eager = True
         for worker in workers:
             worker.terminate()
         for worker in workers:
-            worker.wait(timeout=20)
+            worker.wait(timeout=patience(20))
     check(deliveries.count() == count, f"{count} deliveries recorded, one for each organisation")
     recipients = {f"member{number}@alerted.example.org" for number in range(count)}
     check(set(mail.received) == recipients, f"every one of the {count} members was e-mailed")

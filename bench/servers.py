@@ -17,6 +17,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from bench.patience import Deadline, patience
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SIGNATURES = ROOT / "scripts" / "clamav" / "test-signatures.ndb"
 CLAMD_CONFIG = ROOT / "scripts" / "clamav" / "clamd.conf"
@@ -54,9 +56,9 @@ class Clamd:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + CLAMD_START_SECONDS
+        deadline = Deadline(CLAMD_START_SECONDS)
         while not self.answering():
-            if self.process.poll() is not None or time.monotonic() > deadline:
+            if self.process.poll() is not None or deadline.passed():
                 self.stop()
                 raise RuntimeError(f"clamd did not start; its log: {self.log}")
             time.sleep(0.05)
@@ -73,7 +75,7 @@ class Clamd:
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=patience(10))
 
 
 class ObjectStore:

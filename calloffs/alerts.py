@@ -1,4 +1,4 @@
-"""Call-off opportunity alerts (DOMAIN.md §7, docs/adr/0011-opportunity-alerts.md): who hears of what.
+"""Call-off opportunity alerts (docs/domain.md §7, docs/adr/0011-opportunity-alerts.md): who hears of what.
 
 A published competition reaches, as an inbox message, every organisation eligible for at least one of
 its lots; a published market warming notice every organisation interested in its categories and regions;

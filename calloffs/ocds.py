@@ -207,7 +207,7 @@ def _tender_release(competition: Competition) -> dict:
 
 
 def _opened_release(competition: Competition) -> dict | None:
-    """How many tenders there were, once opened: never before (the sealed rule, DOMAIN.md §5)."""
+    """How many tenders there were, once opened: never before (the sealed rule, docs/domain.md §5)."""
     if competition.opened_at is None:
         return None
     tender = {"id": f"{ocid(competition)}-tender", "numberOfTenderers": len(competition.submitted_tenders)}

@@ -1,4 +1,4 @@
-"""The rules of call-off competitions (DOMAIN.md §5), as pure functions over plain values.
+"""The rules of call-off competitions (docs/domain.md §5), as pure functions over plain values.
 
 Nothing here reads the database or the clock: the services and selectors pass in what they know, so
 every rule can be tested on its own, at its boundaries. The numbers the pages show come from here.
@@ -16,7 +16,7 @@ from portal.exceptions import RuleBroken
 from suppliers.sections import CYBER_LEVELS
 
 LONDON = ZoneInfo("Europe/London")
-MINIMUM_RESPONSE_DAYS = 28  # DOMAIN.md §5: four weeks at least from publication to the deadline
+MINIMUM_RESPONSE_DAYS = 28  # docs/domain.md §5: four weeks at least from publication to the deadline
 AMENDMENT_NOTICE_DAYS = 7  # an amendment with fewer days left than this must move the deadline
 TURNOVER_CAP_MULTIPLE = 2  # PCR 2015 reg. 58(9): at most twice the estimated annual value
 TOTAL_WEIGHTING = 100
@@ -314,7 +314,7 @@ class StandardItem:
     required: bool = True
 
 
-# The six standard items of DOMAIN.md §5, pre-filled on every new competition.
+# The six standard items of docs/domain.md §5, pre-filled on every new competition.
 STANDARD_CHECKLIST = (
     StandardItem("quality_response", "Completed Quality Response Templates", "portal_form"),
     StandardItem("financial_model", "Completed Financial Model Template", "template_document"),

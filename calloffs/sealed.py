@@ -1,4 +1,4 @@
-"""The sealed-tender rule (DOMAIN.md §5), written once: every read of a tender goes through here.
+"""The sealed-tender rule (docs/domain.md §5), written once: every read of a tender goes through here.
 
 Before a competition's tenders are opened, nobody but the bidding organisation's own people can read a
 tender, its files, or even learn which organisations have started one: not the commissioner, not an MoJ

@@ -1,4 +1,4 @@
-"""The rules of a bidder's tender (DOMAIN.md §5), as pure functions over plain values.
+"""The rules of a bidder's tender (docs/domain.md §5), as pure functions over plain values.
 
 The task list a bidder works through is built from the competition's evaluation criteria and submission
 checklist (`tender_tasks`); the same list, reduced to what is still missing, decides whether the tender

@@ -1,4 +1,4 @@
-"""Grant round alerts (DOMAIN.md §6 and §7), through the shared alerts of `portal.alerts` (ADR 0011): the
+"""Grant round alerts (docs/domain.md §6 and §7), through the shared alerts of `portal.alerts` (ADR 0011): the
 fan-out in batches (`alerts_send`), the inbox-message claim (once per organisation and round), each
 person's preferences (`portal.models.AlertPreference`), the daily summary and the unsubscribe link.
 

@@ -6,8 +6,8 @@ from portal.contributions import Link
 
 
 class GrantsConfig(AppConfig):
-    """The grants portal (DOMAIN.md §6): its own section at /grants/. Adds its links and demo data through
-    the hooks that `portal.contributions` reads."""
+    """The grants portal (docs/domain.md §6): its own section at /grants/. Adds its links and demo data
+    through the hooks that `portal.contributions` reads."""
 
     name = "grants"
     verbose_name = "Grants portal"
@@ -50,6 +50,7 @@ class GrantsConfig(AppConfig):
                     "commissioner@justice.example",
                     "admin@justice.example",
                     "priya@northern-lights.example",
+                    "alex@fresh-start.example",
                 ]
             )
         }
@@ -60,6 +61,7 @@ class GrantsConfig(AppConfig):
                 commissioner=people["commissioner@justice.example"],
                 admin=people["admin@justice.example"],
                 supplier=people["priya@northern-lights.example"],
+                grants_only=people.get("alex@fresh-start.example"),
             )
         address = settings.SITE_URL + reverse("grants:round_list")
         return f"Grants: one round open, one closed with an application; see {address}."

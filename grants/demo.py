@@ -1,5 +1,6 @@
 """Demo data for `make run`: Northern Lights Recovery CIO registered for grants in the North East and
-North West, an open North East round, and a closed round with applications sent. Made through the same
+North West, Fresh Start Employment Services Ltd registered for grants only (it never sent a Selection
+Questionnaire), an open North East round, and a closed round with applications sent. Made through the same
 services as the pages (a closed round is made by giving the services a past clock)."""
 
 from __future__ import annotations
@@ -130,9 +131,13 @@ def apply(*, user: User, grant_round: GrantRound, now: datetime) -> None:
     )
 
 
-def load(*, commissioner: User, admin: User, supplier: User) -> str:
+def load(*, commissioner: User, admin: User, supplier: User, grants_only: User | None = None) -> str:
+    """`grants_only` is a person whose organisation registers for grants and never qualifies onto the
+    framework (never sends a Selection Questionnaire): grants are open to organisations off it."""
     now = timezone.now()
     register(user=supplier, admin=admin, regions=["north-east", "north-west"])
+    if grants_only is not None:
+        register(user=grants_only, admin=admin, regions=["london"], income=900_000)
     grant_round(
         commissioner=commissioner,
         title="Women's mentoring in the North East, 2027 to 2029",

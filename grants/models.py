@@ -1,4 +1,4 @@
-"""The grants portal (DOMAIN.md §6, docs/adr/0014-grants-portal.md).
+"""The grants portal (docs/domain.md §6, docs/adr/0014-grants-portal.md).
 
 An organisation registers for grants (`Registration`, its own questionnaire and decision, separate from
 qualification onto the framework); a commissioner runs grant rounds (`GrantRound`, with its eligibility

@@ -106,7 +106,9 @@ def _planned_dates(grant: Grant) -> dict[str, Any]:
 
 
 def package(grants: list[Grant], *, now: datetime) -> dict[str, Any]:
-    """A 360Giving package of `grants` (at least one: the standard's package holds one or more)."""
+    """A 360Giving package of `grants`. With none (before the first grant is accepted) its list is empty:
+    the standard's package schema asks for at least one grant, but an empty list tells a reader there are
+    none yet, where an error would tell them the address is wrong."""
     return {
         "grants": [grant_record(grant) for grant in grants],
         "version": VERSION,

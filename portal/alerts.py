@@ -1,5 +1,5 @@
-"""Opportunity alerts, the shared part (DOMAIN.md §7, docs/adr/0011-opportunity-alerts.md): the fan-out in
-batches, each person's e-mail preferences, the daily summary and the signed unsubscribe link.
+"""Opportunity alerts, the shared part (docs/domain.md §7, docs/adr/0011-opportunity-alerts.md): the
+fan-out in batches, each person's e-mail preferences, the daily summary and the signed unsubscribe link.
 
 The apps keep their own kinds, wording and who-to-alert selectors (`calloffs.alerts`, `grants.alerts`) and
 call `alerts_send` with them. They name their kinds and the categories each alert is about through their

@@ -97,7 +97,7 @@ class ReferenceQuerySet(models.QuerySet):
 
 
 class Region(models.Model):
-    """A probation region, led by a Regional Probation Director (DOMAIN.md §2)."""
+    """A probation region, led by a Regional Probation Director (docs/domain.md §2)."""
 
     code = models.SlugField(max_length=40, unique=True, help_text="Stable; never change it once used.")
     name = models.CharField(max_length=100, unique=True)
@@ -114,7 +114,7 @@ class Region(models.Model):
 
 
 class ServiceCategory(models.Model):
-    """One of the framework's service categories (DOMAIN.md §2), numbered as in the framework."""
+    """One of the framework's service categories (docs/domain.md §2), numbered as in the framework."""
 
     code = models.SlugField(max_length=60, unique=True, help_text="Stable; never change it once used.")
     number = models.PositiveSmallIntegerField(unique=True)

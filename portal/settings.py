@@ -415,8 +415,8 @@ LOGGING = {
 }
 
 # Call-off competitions: a lot whose estimated annual value is over this (whole pounds) may ask for a
-# minimum turnover; lots at or under it are open to organisations of any size (DOMAIN.md §5).
+# minimum turnover; lots at or under it are open to organisations of any size (docs/domain.md §5).
 CALLOFF_FINANCIAL_THRESHOLD_POUNDS = env_int("CALLOFF_FINANCIAL_THRESHOLD_POUNDS", 1_000_000)
-# The standstill after an award decision, in calendar days, before the contract may be recorded (DOMAIN.md
-# §5: the light-touch regime's 10 days).
+# The standstill after an award decision, in calendar days, before the contract may be recorded
+# (docs/domain.md §5: the light-touch regime's 10 days).
 CALLOFF_STANDSTILL_DAYS = env_int("CALLOFF_STANDSTILL_DAYS", 10)

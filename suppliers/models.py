@@ -1,4 +1,4 @@
-"""Qualification onto the framework: the Selection Questionnaire (SQ) and what it grants (DOMAIN.md §4).
+"""Qualification onto the framework: the Selection Questionnaire (SQ) and what it grants (docs/domain.md §4).
 
 An organisation fills in one `Application` at a time (a draft); once submitted it is frozen, an MoJ admin
 records a pass or fail for each new `CategoryChoice`, and the decision grants `Qualification` rows and
@@ -249,7 +249,7 @@ class OrganisationStandingQuerySet(models.QuerySet):
 
 
 class OrganisationStanding(models.Model):
-    """What call-offs judge an organisation on (DOMAIN.md §5), as typed columns: the facts of its latest
+    """What call-offs judge an organisation on (docs/domain.md §5), as typed columns: the facts of its latest
     decided application. Written by `application_decide` in the decision's transaction, so that "turnover
     at least £2m and Cyber Essentials Plus valid on the deadline, not excluded" is one database query.
 

@@ -1,10 +1,10 @@
-"""The retry rule for Selection Questionnaires (DOMAIN.md §4), as a pure function of past outcomes.
+"""The retry rule for Selection Questionnaires (docs/domain.md §4), as a pure function of past outcomes.
 
 After an unsuccessful application an organisation has two more attempts; a third unsuccessful outcome
 starts a wait of six calendar months from that outcome's date. Unsuccessful outcomes are counted since
 the later of the last application in which a category passed and the end of the last wait.
 
-Decisions this module makes where DOMAIN.md is silent (see the tests for each):
+Decisions this module makes where docs/domain.md is silent (see the tests for each):
 
 * The wait ends on `wait_until`, inclusive: the organisation may apply again on that day.
 * Six calendar months are added with the day clamped to the month's length: 31 August + 6 months is

@@ -87,7 +87,7 @@ def qualified_for(organisation: Organisation) -> list[tuple[ServiceCategory, Reg
 
 
 def is_qualified_for(*, organisation: Organisation, category: ServiceCategory, region: Region) -> bool:
-    """The call-off rule: qualified under this category, for this region (DOMAIN.md §5)."""
+    """The call-off rule: qualified under this category, for this region (docs/domain.md §5)."""
     return (
         Qualification.objects.filter(organisation=organisation, category=category).exists()
         and OrganisationRegion.objects.filter(organisation=organisation, region=region).exists()

@@ -1,4 +1,5 @@
-"""Use cases of qualification: filling in, submitting and deciding a Selection Questionnaire (DOMAIN.md §4).
+"""Use cases of qualification: filling in, submitting and deciding a Selection Questionnaire
+(docs/domain.md §4).
 
 Every change checks the current state, happens in one transaction with its audit event, and refuses
 with `RuleBroken` (plain English, fit to show) when a rule says no. Only drafts can be changed; only MoJ

@@ -12,7 +12,9 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
 from django.conf import settings
-from django.test import TestCase, override_settings
+from django.core.management import call_command
+from django.db import connections
+from django.test import TestCase, TransactionTestCase, override_settings
 
 from bench.servers import Clamd, ObjectStore
 from tests.factories import AdminFactory, CommissionerFactory, MembershipFactory, OrganisationFactory, region
@@ -142,6 +144,36 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases (pytest-django's), with each transactional test starting from an empty
+    database whatever the test before it left.
+
+    Django empties the database when a transactional test ends, and trusts that at the next one's start:
+    with serialized rollback it writes back the data saved when the database was made (content types
+    included). But a transactional test without serialized rollback ends by making the content types
+    again under new ids (its flush fires post_migrate), and a test that timed out, or a worker process it
+    started that still writes, leaves rows behind: writing the saved data over them failed with a
+    duplicate key, and the failed start, which is never cleaned up, broke every transactional test after
+    it on that worker. So each one's start empties the database first (one TRUNCATE), then writes the
+    saved data back, or (without serialized rollback) makes the content types and permissions again.
+    tests/test_suite_machinery.py proves it."""
+    original = TransactionTestCase._fixture_setup
+
+    @classmethod
+    def empty_then_set_up(cls):
+        for alias in cls._databases_names(include_mirrors=False):
+            restored = cls.serialized_rollback and hasattr(connections[alias], "_test_serialized_contents")
+            call_command(
+                "flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=restored
+            )
+        original.__func__(cls)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_setup", empty_then_set_up)
+        yield
 
 
 # Data that migrations create: tests that empty the database between them (transactional tests and

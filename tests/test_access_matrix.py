@@ -1,19 +1,22 @@
 """Who may open what: every URL the project declares, against every kind of person.
 
-EXPECTED holds the answer (HTTP status) for each pair. A URL pattern missing from the table fails the
-test, so no page can ship without someone deciding who may see it. 302 means "sent elsewhere" (to sign
-in, to set up an organisation or an authenticator app, or onwards after a successful POST).
+EXPECTED holds the answer for each pair: an HTTP status, or a `Redirect` that says where the person is
+sent (to sign in and then back to the page asked for, to confirm who they are, or on to a named page after
+a successful POST); a bare 302 is not an answer. A URL pattern missing from the table fails the test, so
+no page can ship without someone deciding who may see it.
 
 The people and the records the URLs point at are built once for the module (`world`); each case runs in
 a savepoint of it, so what one case changes (a POST that succeeds) the next never sees.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail
 from django.test import Client, TestCase
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from calloffs import tender_receipts
@@ -48,25 +51,61 @@ PERSONA = {
     "moj_admin": "ada",
 }
 
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 to the page named `to` (at `fragment`); with `back`, carrying the page asked for as `next`,
+    so that the person comes back to it."""
+
+    to: str
+    back: bool = False
+    fragment: str = ""
+
+    def check(self, location: str, asked: str) -> None:
+        parts = urlsplit(location)
+        sent_to = resolve(parts.path).view_name
+        came_back_to = parse_qs(parts.query).get("next", [None])[0]
+        assert (sent_to, parts.fragment) == (self.to, self.fragment), f"sent to {location}, not to {self}"
+        assert came_back_to == (asked if self.back else None), f"sent to {location}, not to {self}"
+
+
+def to(name: str, fragment: str = "") -> Redirect:
+    return Redirect(name, fragment=fragment)
+
+
+LOGIN = Redirect("account_login", back=True)  # to sign in, then back
+ADMIN_LOGIN = Redirect("admin:login", back=True)
+CONFIRM = Redirect("account_reauthenticate", back=True)  # to confirm who they are, then back
+DASHBOARD = to("portal:dashboard")
+
 #                                  anon member_a admin_a member_b comm comm_other moj_admin
 EVERYONE = (200, 200, 200, 200, 200, 200, 200)
-SIGNED_IN = (302, 200, 200, 200, 200, 200, 200)
-ORGANISATION_A = (302, 200, 200, 404, 403, 403, 403)
-ORGANISATION_A_ADMIN = (302, 403, 200, 404, 403, 403, 403)
-MOJ_ADMIN_ONLY = (302, 403, 403, 403, 403, 403, 200)
-SUPPLIER_MEMBERS = (302, 200, 200, 200, 403, 403, 403)
-ORGANISATION_A_OR_MOJ_ADMIN = (302, 200, 200, 404, 403, 403, 200)
-ADMIN_SITE = (302, 302, 302, 302, 302, 302, 200)
-SIGNED_OUT_ONLY = (200, 302, 302, 302, 302, 302, 302)
-NOBODY_DIRECTLY = (302, 302, 302, 302, 302, 302, 302)
-NOT_EVEN_MOJ_ADMINS = (302, 302, 302, 302, 302, 302, 403)
+SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200, 200)
+ORGANISATION_A = (LOGIN, 200, 200, 404, 403, 403, 403)
+ORGANISATION_A_ADMIN = (LOGIN, 403, 200, 404, 403, 403, 403)
+MOJ_ADMIN_ONLY = (LOGIN, 403, 403, 403, 403, 403, 200)
+SUPPLIER_MEMBERS = (LOGIN, 200, 200, 200, 403, 403, 403)
+ORGANISATION_A_OR_MOJ_ADMIN = (LOGIN, 200, 200, 404, 403, 403, 200)
+ADMIN_SITE = (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200)
+SIGNED_OUT_ONLY = (200, DASHBOARD, DASHBOARD, DASHBOARD, DASHBOARD, DASHBOARD, DASHBOARD)
+# Pages reached only in the middle of signing in: straight to sign-in, or (signed in) to the dashboard.
+MID_SIGN_IN = (Redirect("account_login"), DASHBOARD, DASHBOARD, DASHBOARD, DASHBOARD, DASHBOARD, DASHBOARD)
+# Changing two-factor settings first asks people to confirm who they are (a recent sign-in).
+CONFIRM_FIRST = (LOGIN, CONFIRM, CONFIRM, CONFIRM, CONFIRM, CONFIRM, CONFIRM)
+NOT_EVEN_MOJ_ADMINS = (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403)
 # Call-offs: staff only; a North East competition (carol's) is 404 to a commissioner of another region.
-COMMISSIONING = (302, 403, 403, 403, 200, 200, 200)
-NORTH_EAST_STAFF = (302, 403, 403, 403, 200, 404, 200)
-NORTH_EAST_STAFF_POST = (302, 403, 403, 403, 302, 404, 302)
+COMMISSIONING = (LOGIN, 403, 403, 403, 200, 200, 200)
+NORTH_EAST_STAFF = (LOGIN, 403, 403, 403, 200, 404, 200)
+
+
+def north_east_staff_post(place: str, fragment: str = "") -> tuple:
+    """A commissioner's POST that succeeds for the North East's staff, who are sent on to `place`."""
+    return (LOGIN, 403, 403, 403, to(place, fragment), 404, to(place, fragment))
+
+
 # Evaluation: a tender is read only by an evaluator who declared no conflict (carol here); an MoJ admin who
 # is not one gets 404 like everyone else on staff.
-CLEARED_EVALUATOR = (302, 403, 403, 403, 200, 404, 404)
+CLEARED_EVALUATOR = (LOGIN, 403, 403, 403, 200, 404, 404)
 # A draft's document: public URL, but only the commissioners of its regions and MoJ admins may read it.
 NORTH_EAST_STAFF_DRAFT_DOCUMENT = (404, 404, 404, 404, 200, 404, 200)
 
@@ -84,21 +123,21 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "portal:dashboard": ("GET", SIGNED_IN),
     "portal:inbox": ("GET", SIGNED_IN),
     # Organisation A's own pages: outsiders get 404 so ids cannot be probed; staff are not members.
-    "portal:organisation_create": ("GET", (302, 302, 302, 302, 403, 403, 403)),
+    "portal:organisation_create": ("GET", (LOGIN, *[to("portal:organisation_detail")] * 3, 403, 403, 403)),
     "portal:organisation_detail": ("GET", ORGANISATION_A),
     "portal:organisation_edit": ("GET", ORGANISATION_A_ADMIN),
     "portal:member_invite": ("GET", ORGANISATION_A_ADMIN),
     "portal:member_remove": ("GET", ORGANISATION_A_ADMIN),
-    "portal:invitation_cancel": ("POST", (302, 403, 302, 404, 403, 403, 403)),
-    "portal:message_detail": ("GET", (302, 200, 200, 404, 404, 404, 404)),
+    "portal:invitation_cancel": ("POST", (LOGIN, 403, to("portal:organisation_detail"), 404, 403, 403, 403)),
+    "portal:message_detail": ("GET", (LOGIN, 200, 200, 404, 404, 404, 404)),
     # MoJ admins
     "portal:audit_log": ("GET", MOJ_ADMIN_ONLY),
     "portal:failed_deliveries": ("GET", MOJ_ADMIN_ONLY),
     # Sending a failed e-mail again; this one was sent, so the admin is sent back with a message.
-    "portal:delivery_retry": ("POST", (302, 403, 403, 403, 403, 403, 302)),
+    "portal:delivery_retry": ("POST", (LOGIN, 403, 403, 403, 403, 403, to("portal:failed_deliveries"))),
     "admin:*": ("GET", ADMIN_SITE),
     # allauth guards the admin's sign-in: signed-in people who are not MoJ admins are refused there.
-    "admin:login": ("GET", (302, 403, 403, 403, 403, 403, 302)),
+    "admin:login": ("GET", (LOGIN, 403, 403, 403, 403, 403, to("admin:index"))),
     # The audit log cannot be written by hand, even by an MoJ admin.
     "admin:portal_auditevent_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     # Deliveries (e-mails) are written by the services; failed ones are sent again from /failed-emails/.
@@ -110,33 +149,39 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "admin:suppliers_qualification_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     "admin:suppliers_supportingdocument_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     # Autocomplete needs a field to search; without one even an MoJ admin is refused.
-    "admin:autocomplete": ("GET", (302, 302, 302, 302, 302, 302, 403)),
+    "admin:autocomplete": ("GET", NOT_EVEN_MOJ_ADMINS),
     # Qualification: organisation A's questionnaire. Commissioners see none; MoJ admins may read and print.
     "suppliers:qualification_status": ("GET", SUPPLIER_MEMBERS),
     "suppliers:application_list": ("GET", SUPPLIER_MEMBERS),
-    "suppliers:application_start": ("POST", (302, 302, 302, 302, 403, 403, 403)),
+    "suppliers:application_start": (
+        "POST",
+        (LOGIN, *[to("suppliers:application_detail")] * 3, 403, 403, 403),
+    ),
     "suppliers:application_detail": ("GET", ORGANISATION_A_OR_MOJ_ADMIN),
     "suppliers:application_pdf": ("GET", ORGANISATION_A_OR_MOJ_ADMIN),
     "suppliers:outcome_letter_pdf": ("GET", ORGANISATION_A_OR_MOJ_ADMIN),
     # The document is a draft's: a draft is the organisation's own until it is sent (ADR 0005).
-    "suppliers:document_download": ("GET", (302, 200, 200, 404, 403, 403, 404)),
+    "suppliers:document_download": ("GET", (LOGIN, 200, 200, 404, 403, 403, 404)),
     "suppliers:submitted": ("GET", ORGANISATION_A),
     "suppliers:section_edit": ("GET", ORGANISATION_A),
     "suppliers:category_edit": ("GET", ORGANISATION_A),
     "suppliers:check_answers": ("GET", ORGANISATION_A),
-    "suppliers:category_remove": ("POST", (302, 302, 302, 404, 403, 403, 403)),
-    "suppliers:document_upload": ("POST", (302, 200, 200, 404, 403, 403, 403)),
-    "suppliers:document_remove": ("POST", (302, 302, 302, 404, 403, 403, 403)),
+    "suppliers:category_remove": ("POST", (LOGIN, *[to("suppliers:section_edit")] * 2, 404, 403, 403, 403)),
+    "suppliers:document_upload": ("POST", (LOGIN, 200, 200, 404, 403, 403, 403)),
+    "suppliers:document_remove": ("POST", (LOGIN, *[to("suppliers:category_edit")] * 2, 404, 403, 403, 403)),
     # Qualification: MoJ admins' review
     "suppliers:review_queue": ("GET", MOJ_ADMIN_ONLY),
     "suppliers:cyber_certificates": ("GET", MOJ_ADMIN_ONLY),
     "suppliers:review_detail": ("GET", MOJ_ADMIN_ONLY),
-    "suppliers:category_outcome": ("POST", (302, 403, 403, 403, 403, 403, 200)),
-    "suppliers:exclusion_decision": ("POST", (302, 403, 403, 403, 403, 403, 200)),
-    "suppliers:application_decide": ("POST", (302, 403, 403, 403, 403, 403, 200)),
+    "suppliers:category_outcome": ("POST", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    "suppliers:exclusion_decision": ("POST", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    "suppliers:application_decide": ("POST", (LOGIN, 403, 403, 403, 403, 403, 200)),
     # Partner finding: each organisation's admins; removing a search of organisation A
-    "suppliers:partner_searches": ("GET", (302, 403, 200, 200, 403, 403, 403)),
-    "suppliers:partner_search_remove": ("POST", (302, 403, 302, 404, 403, 403, 403)),
+    "suppliers:partner_searches": ("GET", (LOGIN, 403, 200, 200, 403, 403, 403)),
+    "suppliers:partner_search_remove": (
+        "POST",
+        (LOGIN, 403, to("suppliers:partner_searches"), 404, 403, 403, 403),
+    ),
     # Qualification: public
     "suppliers:provider_list": ("GET", EVERYONE),
     "suppliers:provider_csv": ("GET", EVERYONE),
@@ -165,18 +210,18 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:notice_create": ("GET", COMMISSIONING),
     "calloffs:notice_manage": ("GET", NORTH_EAST_STAFF),
     "calloffs:notice_edit": ("GET", NORTH_EAST_STAFF),
-    "calloffs:notice_publish": ("POST", NORTH_EAST_STAFF_POST),
+    "calloffs:notice_publish": ("POST", north_east_staff_post("calloffs:notice_manage")),
     "calloffs:notice_withdraw": ("GET", NORTH_EAST_STAFF),
     "calloffs:competition_create": ("GET", COMMISSIONING),
     "calloffs:competition_manage": ("GET", NORTH_EAST_STAFF),
     "calloffs:competition_edit": ("GET", NORTH_EAST_STAFF),
     "calloffs:lot_create": ("GET", NORTH_EAST_STAFF),
     "calloffs:lot_edit": ("GET", NORTH_EAST_STAFF),
-    "calloffs:lot_remove": ("POST", NORTH_EAST_STAFF_POST),
+    "calloffs:lot_remove": ("POST", north_east_staff_post("calloffs:competition_manage", "lots")),
     "calloffs:criteria_edit": ("GET", NORTH_EAST_STAFF),
     "calloffs:checklist_edit": ("GET", NORTH_EAST_STAFF),
     "calloffs:competition_preview": ("GET", NORTH_EAST_STAFF),
-    "calloffs:competition_publish": ("POST", NORTH_EAST_STAFF_POST),
+    "calloffs:competition_publish": ("POST", north_east_staff_post("calloffs:competition_manage")),
     "calloffs:competition_cancel": ("GET", NORTH_EAST_STAFF),
     "calloffs:competition_amend": ("GET", NORTH_EAST_STAFF),
     "calloffs:document_download": ("GET", NORTH_EAST_STAFF_DRAFT_DOCUMENT),
@@ -197,11 +242,11 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:supply_chain_report_read": ("GET", NORTH_EAST_STAFF),
     "calloffs:competition_documents": ("GET", NORTH_EAST_STAFF),
     "calloffs:notice_documents": ("GET", NORTH_EAST_STAFF),
-    "calloffs:document_remove": ("POST", NORTH_EAST_STAFF_POST),
+    "calloffs:document_remove": ("POST", north_east_staff_post("calloffs:competition_documents")),
     "calloffs:evaluation": ("GET", NORTH_EAST_STAFF),
-    "calloffs:tenders_open": ("POST", NORTH_EAST_STAFF_POST),
+    "calloffs:tenders_open": ("POST", north_east_staff_post("calloffs:evaluation")),
     "calloffs:evaluators": ("GET", NORTH_EAST_STAFF),
-    "calloffs:evaluator_remove": ("POST", NORTH_EAST_STAFF_POST),
+    "calloffs:evaluator_remove": ("POST", north_east_staff_post("calloffs:evaluators")),
     "calloffs:declarations": ("GET", CLEARED_EVALUATOR),
     "calloffs:evaluation_tender": ("GET", CLEARED_EVALUATOR),
     "calloffs:evaluation_tender_file": ("GET", CLEARED_EVALUATOR),
@@ -212,20 +257,20 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     # Tenders: organisation A's submitted tender, sealed from everyone else (404), staff included (403:
     # only supplier members reach these pages at all; opened tenders are read elsewhere).
     "calloffs:tender_list": ("GET", SUPPLIER_MEMBERS),
-    # Starting again returns A's tender (302); organisation B is told why it cannot bid (200).
-    "calloffs:tender_start": ("POST", (302, 302, 302, 200, 403, 403, 403)),
+    # Starting again sends A to its tender; organisation B is told why it cannot bid (200).
+    "calloffs:tender_start": ("POST", (LOGIN, *[to("calloffs:tender_detail")] * 2, 200, 403, 403, 403)),
     "calloffs:tender_detail": ("GET", ORGANISATION_A),
     "calloffs:tender_response": ("GET", ORGANISATION_A),
     "calloffs:tender_document": ("GET", ORGANISATION_A),
     "calloffs:tender_file_download": ("GET", ORGANISATION_A),
     # A submitted tender's file cannot be removed: sent back to the tender with the reason.
-    "calloffs:tender_file_remove": ("POST", (302, 302, 302, 404, 403, 403, 403)),
+    "calloffs:tender_file_remove": ("POST", (LOGIN, *[to("calloffs:tender_detail")] * 2, 404, 403, 403, 403)),
     "calloffs:tender_sign": ("GET", ORGANISATION_A),
     "calloffs:tender_partners": ("GET", ORGANISATION_A),
     "calloffs:tender_submitter": ("GET", ORGANISATION_A_ADMIN),
     "calloffs:tender_check": ("GET", ORGANISATION_A),
     # Already submitted: refused with the reason (400).
-    "calloffs:tender_submit": ("POST", (302, 400, 400, 404, 403, 403, 403)),
+    "calloffs:tender_submit": ("POST", (LOGIN, 400, 400, 404, 403, 403, 403)),
     "calloffs:tender_withdraw": ("GET", ORGANISATION_A),
     "calloffs:tender_receipt": ("GET", ORGANISATION_A),
     "calloffs:tender_receipt_pdf": ("GET", ORGANISATION_A),
@@ -243,9 +288,12 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     # applications (A's draft, and A's sent one for the receipt and PDF)
     "grants:home": ("GET", SUPPLIER_MEMBERS),
     "grants:registration_edit": ("GET", SUPPLIER_MEMBERS),
-    "grants:registration_check": ("GET", (302, 200, 200, 302, 403, 403, 403)),
-    "grants:registration_accounts": ("GET", (302, 200, 200, 404, 404, 404, 200)),
-    "grants:application_start": ("POST", (302, 302, 302, 302, 403, 403, 403)),
+    "grants:registration_check": ("GET", (LOGIN, 200, 200, to("grants:registration_edit"), 403, 403, 403)),
+    "grants:registration_accounts": ("GET", (LOGIN, 200, 200, 404, 404, 404, 200)),
+    "grants:application_start": (
+        "POST",
+        (LOGIN, *[to("grants:application_eligibility")] * 2, to("grants:round_detail"), 403, 403, 403),
+    ),
     "grants:application_detail": ("GET", ORGANISATION_A),
     "grants:application_eligibility": ("GET", ORGANISATION_A),
     "grants:application_answers": ("GET", ORGANISATION_A),
@@ -262,16 +310,16 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "grants:round_manage": ("GET", NORTH_EAST_STAFF),
     "grants:round_edit": ("GET", NORTH_EAST_STAFF),
     "grants:question_add": ("GET", NORTH_EAST_STAFF),
-    "grants:question_remove": ("POST", NORTH_EAST_STAFF_POST),
+    "grants:question_remove": ("POST", north_east_staff_post("grants:round_manage", "questions")),
     "grants:eligibility_add": ("GET", NORTH_EAST_STAFF),
     "grants:criteria_edit": ("GET", NORTH_EAST_STAFF),
     "grants:round_preview": ("GET", NORTH_EAST_STAFF),
-    "grants:round_publish": ("POST", NORTH_EAST_STAFF_POST),
+    "grants:round_publish": ("POST", north_east_staff_post("grants:round_manage")),
     "grants:round_amend": ("GET", NORTH_EAST_STAFF),
     # Amending the open North East round's questions (held until the amendment is made)
     "grants:amend_question_add": ("GET", NORTH_EAST_STAFF),
     "grants:amend_question_change": ("GET", NORTH_EAST_STAFF),
-    "grants:amend_question_remove": ("POST", NORTH_EAST_STAFF_POST),
+    "grants:amend_question_remove": ("POST", north_east_staff_post("grants:round_amend", "questions")),
     "grants:round_cancel": ("GET", NORTH_EAST_STAFF),
     "grants:round_applications": ("GET", NORTH_EAST_STAFF),
     # An application's answers: only an assessor who declared no conflict with it (carol, assessed round)
@@ -293,7 +341,7 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     # Accounts (django-allauth)
     "account_login": ("GET", SIGNED_OUT_ONLY),
     "account_signup": ("GET", SIGNED_OUT_ONLY),
-    "account_logout": ("GET", (302, 200, 200, 200, 200, 200, 200)),
+    "account_logout": ("GET", (to("portal:home"), 200, 200, 200, 200, 200, 200)),
     "account_inactive": ("GET", EVERYONE),
     "account_email_verification_sent": ("GET", EVERYONE),
     "account_confirm_email": ("GET", EVERYONE),
@@ -301,22 +349,21 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "account_reset_password_done": ("GET", EVERYONE),
     "account_reset_password_from_key": ("GET", EVERYONE),
     "account_reset_password_from_key_done": ("GET", EVERYONE),
-    "account_confirm_login_code": ("GET", NOBODY_DIRECTLY),
+    "account_confirm_login_code": ("GET", MID_SIGN_IN),
     "account_change_password": ("GET", SIGNED_IN),
-    "account_set_password": ("GET", NOBODY_DIRECTLY),
+    "account_set_password": ("GET", (LOGIN, *[to("account_change_password")] * 6)),
     "account_email": ("GET", SIGNED_IN),
     "account_reauthenticate": ("GET", SIGNED_IN),
     "mfa_index": ("GET", SIGNED_IN),
-    "mfa_authenticate": ("GET", NOBODY_DIRECTLY),
+    "mfa_authenticate": ("GET", MID_SIGN_IN),
     # Only people who use an authenticator app can be asked for a code again.
-    "mfa_reauthenticate": ("GET", (302, 302, 302, 302, 200, 200, 200)),
-    # Changing two-factor settings first asks people to confirm who they are (a recent sign-in).
-    "mfa_activate_totp": ("GET", NOBODY_DIRECTLY),
-    "mfa_deactivate_totp": ("GET", (302, 404, 404, 404, 302, 302, 302)),
+    "mfa_reauthenticate": ("GET", (LOGIN, *[to("account_reauthenticate")] * 3, 200, 200, 200)),
+    "mfa_activate_totp": ("GET", CONFIRM_FIRST),
+    "mfa_deactivate_totp": ("GET", (LOGIN, 404, 404, 404, CONFIRM, CONFIRM, CONFIRM)),
     # Nobody here has recovery codes yet: there is nothing to show.
-    "mfa_view_recovery_codes": ("GET", (302, 404, 404, 404, 404, 404, 404)),
-    "mfa_generate_recovery_codes": ("GET", NOBODY_DIRECTLY),
-    "mfa_download_recovery_codes": ("GET", (302, 404, 404, 404, 404, 404, 404)),
+    "mfa_view_recovery_codes": ("GET", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    "mfa_generate_recovery_codes": ("GET", CONFIRM_FIRST),
+    "mfa_download_recovery_codes": ("GET", (LOGIN, 404, 404, 404, 404, 404, 404)),
 }
 
 
@@ -702,7 +749,20 @@ def test_access(name, role, request, url_kwargs):
         client.force_login(request.getfixturevalue(PERSONA[role]))
     url = _url(name, url_kwargs)
     response = client.post(url) if method == "POST" else client.get(url)
-    assert response.status_code == answers[ROLES.index(role)], f"{role} {method} {url}"
+    assert_answer(response, answers[ROLES.index(role)], url, f"{role} {method} {url}")
+
+
+def assert_answer(response, expected: int | Redirect, url: str, case: str) -> None:
+    if isinstance(expected, Redirect):
+        assert response.status_code == 302, case
+        expected.check(response["Location"], url)
+    else:
+        assert response.status_code == expected, case
+
+
+def test_every_redirect_says_where_it_sends():
+    bare = [name for name, (_method, answers) in EXPECTED.items() if 302 in answers]
+    assert not bare, f"Say where these send people (a Redirect, not 302): {bare}"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -715,7 +775,7 @@ def test_admin_site(role, request, url_kwargs):
         if name == "admin:logout":
             continue  # signing out is a POST; a GET answers 405 to everyone
         response = client.get(reverse(name))
-        assert response.status_code == expected, f"{role} GET {reverse(name)}"
+        assert_answer(response, expected, reverse(name), f"{role} GET {reverse(name)}")
 
 
 def test_messages_are_scoped_to_the_recipient(bob, bea, url_kwargs):

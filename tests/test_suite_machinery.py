@@ -1,7 +1,11 @@
-"""The test suite's own machinery: data built once for many tests, and Redis per parallel worker."""
+"""The test suite's own machinery: data built once for many tests, Redis per parallel worker, and time
+limits that stretch on a busy machine."""
+
+from types import SimpleNamespace
 
 import pytest
 
+from bench import patience as patience_module
 from portal.models import Organisation
 from tests.conftest import built_once, make_organisation_a
 from tests.settings import redis_urls
@@ -41,3 +45,22 @@ def test_parallel_workers_use_redis_databases_of_their_own():
     )
     with pytest.raises(RuntimeError, match="fewer parallel workers"):
         redis_urls("redis://127.0.0.1:6379/4", "gw5")
+
+
+def test_time_limits_stretch_with_how_busy_the_machine_is(monkeypatch):
+    """bench/patience.py: a limit written for a quiet machine, on one four times as busy."""
+    now = [100.0]
+    monkeypatch.setattr(patience_module, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    monkeypatch.setenv("TIME_FACTOR", "4")
+    assert patience_module.patience(30) == 120
+    deadline = patience_module.Deadline(30)
+    now[0] += 119
+    assert not deadline.passed()
+    now[0] += 2
+    assert deadline.passed()
+
+
+def test_a_quiet_machine_waits_the_limit_as_written(monkeypatch):
+    monkeypatch.delenv("TIME_FACTOR", raising=False)
+    monkeypatch.setattr(patience_module.os, "getloadavg", lambda: (0.5, 0.5, 0.5))
+    assert patience_module.patience(30) == 30

@@ -1,4 +1,4 @@
-"""Awards, standstill, contracts and outcome letters (DOMAIN.md §5)."""
+"""Awards, standstill, contracts and outcome letters (docs/domain.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Clarification questions (DOMAIN.md §5): asked by a supplier until the clarification deadline, answered
+"""Clarification questions (docs/domain.md §5): asked by a supplier until the clarification deadline, answered
 to every supplier who can see the competition, never saying who asked."""
 
 from __future__ import annotations

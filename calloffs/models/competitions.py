@@ -1,4 +1,4 @@
-"""Call-off competitions (DOMAIN.md §5): market warming notices, and competitions (invitations to
+"""Call-off competitions (docs/domain.md §5): market warming notices, and competitions (invitations to
 tender) with their lots, evaluation criteria, submission checklist and amendments.
 
 A draft may be incomplete: its fields are nullable so that a commissioner can save as they go, and
@@ -21,7 +21,7 @@ from portal.evaluation import DEFAULT_SCORE_MAX
 from portal.models import Region, ServiceCategory, User
 from suppliers.sections import CYBER_LEVELS
 
-# The levels a lot can ask for: every certificate, Cyber Essentials at least (DOMAIN.md §4).
+# The levels a lot can ask for: every certificate, Cyber Essentials at least (docs/domain.md §4).
 CYBER_LEVEL_CHOICES = [(code, label) for code, label in CYBER_LEVELS.items() if code != "none"]
 DEFAULT_CYBER_LEVEL = "cyber_essentials_plus"
 
@@ -32,7 +32,7 @@ class NoticeQuerySet(models.QuerySet):
 
 
 class MarketWarmingNotice(models.Model):
-    """An early notice of a competition to come, so organisations can qualify in time (DOMAIN.md §5)."""
+    """An early notice of a competition to come, so organisations can qualify in time (docs/domain.md §5)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -241,7 +241,7 @@ class EvaluationCriterion(models.Model):
 
 
 class ChecklistItem(models.Model):
-    """One thing a tender must include (DOMAIN.md §5). The tendering side checks them off."""
+    """One thing a tender must include (docs/domain.md §5). The tendering side checks them off."""
 
     class Kind(models.TextChoices):
         TEMPLATE_DOCUMENT = "template_document", "A document to fill in from a template and upload"

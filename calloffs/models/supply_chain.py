@@ -1,4 +1,4 @@
-"""A contract's supply chain after the award (DOMAIN.md §5; issue 12, points 5 and 6): its key
+"""A contract's supply chain after the award (docs/domain.md §5; issue 12, points 5 and 6): its key
 subcontractors, the lead provider's requests to change them and the commissioner's decisions, and the
 yearly supply-chain reports."""
 

@@ -1,4 +1,4 @@
-"""Tenders (DOMAIN.md §5; docs/adr/0012-tendering-and-evaluation.md): one per organisation per lot.
+"""Tenders (docs/domain.md §5; docs/adr/0012-tendering-and-evaluation.md): one per organisation per lot.
 
 A tender is worked on as a draft by its organisation's people, then submitted; each submission freezes a
 `TenderVersion` (receipt number, server time, SHA-256 of every file and of the whole, a snapshot), so a
@@ -182,7 +182,7 @@ class TenderSignature(SignatureBase):
 
 
 class TenderPartner(models.Model):
-    """A key subcontractor (DOMAIN.md §5), or a consortium member when the organisation bids as lead."""
+    """A key subcontractor (docs/domain.md §5), or a consortium member when the organisation bids as lead."""
 
     class Kind(models.TextChoices):
         SUBCONTRACTOR = "subcontractor", "Key subcontractor"

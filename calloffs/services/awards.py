@@ -1,4 +1,4 @@
-"""Awards (DOMAIN.md §5; issue 10, points 7 to 9): each lot of an opened competition is awarded to one
+"""Awards (docs/domain.md §5; issue 10, points 7 to 9): each lot of an opened competition is awarded to one
 tender or recorded as having no suitable bidder; an award starts a standstill during which it may be
 withdrawn; after it the contract is recorded. When every lot is settled the competition is decided.
 

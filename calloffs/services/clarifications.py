@@ -1,4 +1,5 @@
-"""Clarification questions and re-confirming a tender after an amendment (DOMAIN.md §5, issue 10 point 5).
+"""Clarification questions and re-confirming a tender after an amendment (docs/domain.md §5, issue 10
+point 5).
 
 A supplier asks until the competition's clarification deadline (the server's clock). The commissioner who
 manages the competition answers and publishes the question, reworded if its words would identify the

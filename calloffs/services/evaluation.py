@@ -1,4 +1,4 @@
-"""Opening and evaluating a competition's tenders (DOMAIN.md §5; issue 10 points 4, 6 and 10).
+"""Opening and evaluating a competition's tenders (docs/domain.md §5; issue 10 points 4, 6 and 10).
 
 The commissioner who runs the competition (one who covers all its regions) or an MoJ admin opens the
 tenders once the deadline has passed, names the evaluators, moderates and marks tenders non-compliant.

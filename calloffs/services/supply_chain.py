@@ -1,4 +1,4 @@
-"""A contract's supply chain after the award (DOMAIN.md §5; issue 12, points 5 and 6).
+"""A contract's supply chain after the award (docs/domain.md §5; issue 12, points 5 and 6).
 
 - The supply chain starts as the winning tender's key subcontractors, copied when the contract is recorded
   (`supply_chain_start`, in `contract_record`'s transaction), so it never changes with the tender.

@@ -1,10 +1,10 @@
-"""The bidder's use cases (DOMAIN.md §5): starting a tender for a lot, working on it with colleagues,
+"""The bidder's use cases (docs/domain.md §5): starting a tender for a lot, working on it with colleagues,
 submitting it for a receipt, withdrawing it and submitting again, all before the deadline.
 
 Every service checks that the person asking is a member of the tender's organisation, locks the tender,
 judges the deadline by the server's clock inside the transaction (`tendering_rules.deadline_problem`:
 at the deadline's instant it is already too late, whatever path the request took), checks eligibility
-again where DOMAIN.md §5 asks, and writes its audit event. Audit summaries never name the organisation:
+again where docs/domain.md §5 asks, and writes its audit event. Audit summaries never name the organisation:
 the audit log must not reveal who bid before the tenders are opened.
 """
 

@@ -1,5 +1,5 @@
 """The public side of call-offs (no sign-in): the opportunity finder, each competition and notice, a
-competition's deadlines as a calendar file, and "Can I bid?" (DOMAIN.md §5). A signed-in supplier also
+competition's deadlines as a calendar file, and "Can I bid?" (docs/domain.md §5). A signed-in supplier also
 reads, on each competition, whether its organisation can bid for each lot and why not."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The bidder's pages (DOMAIN.md §5): the organisation's tenders, each tender's task list and task pages,
+"""The bidder's pages (docs/domain.md §5): the organisation's tenders, each tender's task list and task pages,
 checking and submitting, the receipt, withdrawing.
 
 Every page reads its tender through `calloffs.access.tender_for_member`: any other

@@ -1,4 +1,4 @@
-"""Transparency (DOMAIN.md §8), public and without sign-in: the statistics page with a CSV of each
+"""Transparency (docs/domain.md §8), public and without sign-in: the statistics page with a CSV of each
 figure, and the open data in OCDS 1.1, a release package per competition and a paginated one of all."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The framework's 14 service categories and 12 probation regions (DOMAIN.md §2), with stable codes."""
+"""The framework's 14 service categories and 12 probation regions (docs/domain.md §2), with stable codes."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""Version 1.0 of the framework agreement, as a plain-English summary (DOMAIN.md §1, §4, §5).
+"""Version 1.0 of the framework agreement, as a plain-English summary (docs/domain.md §1, §4, §5).
 
 The portal shows this text and suppliers accept it in their Selection Questionnaire. It says plainly that
 it is a summary and that the signed documents govern. Later versions are published through

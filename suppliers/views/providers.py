@@ -1,5 +1,5 @@
 """The public side of qualification: the list of qualified providers (as a page and as CSV) and the
-framework agreement (as a page and as PDF). Nobody needs an account to read them (DOMAIN.md §3, §4).
+framework agreement (as a page and as PDF). Nobody needs an account to read them (docs/domain.md §3, §4).
 """
 
 from __future__ import annotations

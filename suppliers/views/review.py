@@ -1,5 +1,5 @@
 """The MoJ admins' review of Selection Questionnaires: the queue, one submission with its forms, the
-decision, and the cyber certificates about to expire (DOMAIN.md §4).
+decision, and the cyber certificates about to expire (docs/domain.md §4).
 
 Every form posts to its own view, which calls one service; when the form or the service says no, the
 review page is shown again with that form bound, so nothing typed is lost.

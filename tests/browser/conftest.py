@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
+
+from bench.patience import patience
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
@@ -51,6 +54,21 @@ def browser_type_launch_args():
 def browser_context_args():
     # axe-core is injected as an inline script, which the portal's Content-Security-Policy would block.
     return {"bypass_csp": True, "locale": "en-GB", "timezone_id": "Europe/London"}
+
+
+# Playwright's own limits, on a quiet machine: for each action or wait (a page to load, a URL to be
+# reached), and for each `expect` assertion to come true.
+PLAYWRIGHT_WAIT_SECONDS = 30
+PLAYWRIGHT_EXPECT_SECONDS = 5
+
+
+@pytest.fixture
+def context(context):
+    """pytest-playwright's browser context, its waits stretched by how busy the machine is when the test
+    starts (bench/patience.py): a slow page on a busy machine is waited for, not failed."""
+    context.set_default_timeout(patience(PLAYWRIGHT_WAIT_SECONDS) * 1000)
+    expect.set_options(timeout=patience(PLAYWRIGHT_EXPECT_SECONDS) * 1000)
+    return context
 
 
 class HtmlCollector:

@@ -9,7 +9,9 @@ import time
 
 import psycopg
 import pytest
+from django.db import connection
 
+from bench.patience import patience
 from calloffs import alerts
 from calloffs import tasks as calloff_tasks
 from calloffs.services import competitions
@@ -29,6 +31,16 @@ from tests.portal.test_delivery_worker import (  # noqa: F401 - fixtures
 from tests.suppliers.test_standing import standing_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def waiting_on_a_lock() -> bool:
+    """Another session of this database (the worker's) is waiting for a lock this test holds."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
 
 
 def test_publishing_alerts_exactly_the_eligible_organisations_once(
@@ -52,7 +64,7 @@ def test_publishing_alerts_exactly_the_eligible_organisations_once(
         wait_for(lambda: len(mailbox.received) == 2, what="the alert e-mails to alice and bob")
 
         calloff_tasks.competition_published_alerts_send.delay(competition.pk)  # the fan-out, again
-        time.sleep(3)  # anything sent twice would arrive now
+        time.sleep(patience(3))  # anything sent twice would arrive now
 
     assert alerts.alerted_organisation_ids(competition) == [organisation_a.pk]
     assert Message.objects.filter(kind=alerts.PUBLISHED).count() == 1
@@ -119,16 +131,16 @@ def test_a_worker_killed_in_the_middle_of_the_fan_out_leaves_each_organisation_o
         first = workers.start(broker=shared_redis, smtp_port=smtp_port, extra_env=settings_env)
         competitions.competition_publish(competition=competition, user=carol)
         wait_for(lambda: Message.objects.filter(kind=alerts.PUBLISHED).count() == 6, what="two batches")
-        time.sleep(1)  # the worker is waiting for this test's transaction, in the third batch
+        wait_for(waiting_on_a_lock, what="the worker to wait for this test's transaction, in the third batch")
         assert Message.objects.filter(kind=alerts.PUBLISHED).count() == 6
         first.send_signal(signal.SIGKILL)
-        first.wait(10)
+        first.wait(patience(10))
         blocker.rollback()
         published = Message.objects.filter(kind=alerts.PUBLISHED)
         if stopped == "in_the_commit":  # the held COMMIT goes through, with no worker left to queue e-mails
             wait_for(lambda: published.count() == 9, timeout=10, what="the held commit")
         else:
-            time.sleep(1)
+            time.sleep(patience(1))
             assert published.count() == 6  # the killed worker's batch was rolled back
 
         workers.start(broker=shared_redis, smtp_port=smtp_port, extra_env=settings_env)
@@ -140,7 +152,7 @@ def test_a_worker_killed_in_the_middle_of_the_fan_out_leaves_each_organisation_o
         )
         calloff_tasks.alerts_recheck()  # and again: nothing is missing now
         portal_tasks.deliveries_requeue()
-        time.sleep(3)  # anything sent twice would arrive now
+        time.sleep(patience(3))  # anything sent twice would arrive now
 
     assert sorted(alerts.alerted_organisation_ids(competition)) == eligible
     assert Message.objects.filter(kind=alerts.PUBLISHED).count() == 12

@@ -1,5 +1,5 @@
-"""Opportunity alerts (DOMAIN.md §7, ADR 0011): who is alerted and who is not, exactly once, each person's
-e-mails as they chose, the daily summary, and the signed unsubscribe link."""
+"""Opportunity alerts (docs/domain.md §7, ADR 0011): who is alerted and who is not, exactly once, each
+person's e-mails as they chose, the daily summary, and the signed unsubscribe link."""
 
 from datetime import timedelta
 

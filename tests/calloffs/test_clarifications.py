@@ -1,4 +1,4 @@
-"""Clarification questions (DOMAIN.md §5, issue 10 point 5): asked until the clarification deadline by
+"""Clarification questions (docs/domain.md §5, issue 10 point 5): asked until the clarification deadline by
 the server's clock, word-limited, answered by the commissioner who manages the competition, published to
 every organisation following it without ever saying who asked; an answer that changes the invitation is
 an amendment, and submitted tenders must then be confirmed again."""

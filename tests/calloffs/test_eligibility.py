@@ -1,4 +1,4 @@
-"""Eligibility, explained (DOMAIN.md §5): each reason on its own, then a property test against a slow,
+"""Eligibility, explained (docs/domain.md §5): each reason on its own, then a property test against a slow,
 obvious reference implementation on random organisations and lots."""
 
 from datetime import date
@@ -170,7 +170,7 @@ lot_strategy = st.builds(
 
 
 def reference_can_bid(facts: OrganisationFacts, lot: LotRequirements, deadline: date) -> bool:
-    """The rules read straight from DOMAIN.md §5, one at a time, the slow way."""
+    """The rules read straight from docs/domain.md §5, one at a time, the slow way."""
     if facts.excluded:
         return False
     if lot.category_id not in facts.qualified_category_ids:

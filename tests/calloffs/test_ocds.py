@@ -1,5 +1,5 @@
 """Open data in OCDS 1.1: every package the demo data produces (and the same data carried on to awards
-and contracts) validates against the official release package schema, read from ../shared/schemas; and
+and contracts) validates against the official release package schema, read from tests/schemas; and
 nothing of a tender is published before it is opened, nor a bidder named before the outcome."""
 
 from __future__ import annotations

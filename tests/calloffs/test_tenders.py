@@ -1,4 +1,4 @@
-"""The bidder's services (DOMAIN.md §5): starting, working on, submitting and withdrawing a tender, the
+"""The bidder's services (docs/domain.md §5): starting, working on, submitting and withdrawing a tender, the
 deadline to the microsecond and across a clock change, who may do what, and the receipt's fingerprints."""
 
 import hashlib

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from bench.patience import patience
 from grants import alerts
 from grants import tasks as grants_tasks
 from grants.services import rounds
@@ -52,7 +53,7 @@ def test_a_north_east_round_alerts_registered_north_east_organisations_once(
 
         grants_tasks.round_opened_alerts_send.delay(grant_round.pk)  # the fan-out, again
         grants_tasks.round_alerts_recheck.delay()  # and the beat's safety net
-        time.sleep(3)  # anything sent twice would arrive now
+        time.sleep(patience(3))  # anything sent twice would arrive now
 
     alerted = Message.objects.filter(kind=alerts.ROUND_OPENED).values_list(
         "recipient_organisation_id", flat=True

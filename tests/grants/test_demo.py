@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from grants import demo
 from grants.models import GrantApplication, GrantRound, Registration
+from suppliers.models import Application
+from tests.factories import MembershipFactory
 
 
 def test_the_demo_has_a_registered_organisation_an_open_round_and_a_closed_one_with_an_application(
@@ -18,3 +20,13 @@ def test_the_demo_has_a_registered_organisation_an_open_round_and_a_closed_one_w
     closed_rounds = [r for r in GrantRound.objects.all() if r.is_closed(now)]
     assert len(open_rounds) == 1 and len(closed_rounds) == 1
     assert GrantApplication.objects.get(grant_round=closed_rounds[0]).is_submitted
+
+
+def test_the_demo_has_an_organisation_registered_for_grants_that_never_sent_a_questionnaire(
+    alice, carol, ada
+):
+    grants_only = MembershipFactory(is_admin=True).user
+    demo.load(commissioner=carol, admin=ada, supplier=alice, grants_only=grants_only)
+    organisation = grants_only.membership.organisation
+    assert Registration.objects.get(organisation=organisation).is_registered
+    assert not Application.objects.filter(organisation=organisation).exists()

@@ -1,6 +1,6 @@
 """360Giving open data: every package the demo data produces (with a grant made on its closed round's
 application, since the demo has none yet) validates against the official 360Giving 1.4.3 package schema,
-read from ../shared/schemas; the CSV carries the standard's column titles; only grants are published."""
+read from tests/schemas; the CSV carries the standard's column titles; only grants are published."""
 
 from __future__ import annotations
 
@@ -59,9 +59,25 @@ def test_the_validator_refuses_a_grant_without_an_amount(package_validator):
     assert errors
 
 
+def test_before_the_first_grant_the_open_data_answers_an_empty_package_and_a_header_only_csv(
+    client, package_validator
+):
+    """The standard's package schema asks for at least one grant (`minItems: 1`), so an empty package
+    breaks that one rule: it must break no other."""
+    call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115 - the demo has no grant yet
+    answer = client.get(reverse("threesixty:grants_json"))
+    assert answer.status_code == 200
+    package = answer.json()
+    assert package["grants"] == []
+    errors = [(list(e.absolute_path), e.validator) for e in package_validator.iter_errors(package)]
+    assert errors == [(["grants"], "minItems")]
+
+    answer = client.get(reverse("threesixty:grants_csv"))
+    assert answer.status_code == 200
+    assert answer.content.decode().splitlines() == [",".join(title for title, _ in threesixty.CSV_COLUMNS)]
+
+
 def test_every_package_of_the_demo_data_validates_against_the_official_schema(client, package_validator):
-    assert client.get(reverse("threesixty:grants_json")).status_code == 404  # the demo has no grant yet
-    assert client.get(reverse("threesixty:grants_csv")).status_code == 404
     grant = demo_with_a_grant()
     package = client.get(reverse("threesixty:grants_json")).json()
     assert_valid(package_validator, package)

@@ -20,6 +20,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.db import connection
 
+from bench.patience import Deadline, patience
 from tests.factories import PASSWORD, CommissionerFactory, UserFactory
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +51,12 @@ def start_django(env: dict[str, str]) -> subprocess.CompletedProcess:
         "print(settings.CACHES['default']['BACKEND'], settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
     )
     return subprocess.run(  # noqa: S603 - fixed arguments
-        [sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=patience(60),
     )
 
 
@@ -105,7 +111,7 @@ class Browser:
         if fields is not None:
             body = urlencode({**fields, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")})
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        http = HTTPConnection("127.0.0.1", self.port, timeout=30)
+        http = HTTPConnection("127.0.0.1", self.port, timeout=patience(30))
         http.request(method, path, body=body, headers=headers)
         response = http.getresponse()
         for header in response.headers.get_all("Set-Cookie") or []:
@@ -147,19 +153,19 @@ def two_servers(django_db_setup, tmp_path_factory):
     ]
     try:
         for port in ports:
-            deadline = time.monotonic() + 30
+            deadline = Deadline(30)
             while True:
                 try:
                     socket.create_connection(("127.0.0.1", port), timeout=1).close()
                     break
                 except OSError:
-                    assert time.monotonic() < deadline, "gunicorn did not start"
+                    assert not deadline.passed(), "gunicorn did not start"
                     time.sleep(0.2)
         yield ports
     finally:
         for server in servers:
             server.terminate()
-            server.wait(timeout=30)
+            server.wait(timeout=patience(30))
 
 
 def sign_in(browser: Browser, email: str, password: str = PASSWORD) -> tuple[int, str, str]:

@@ -1,4 +1,5 @@
-"""The retry rule (DOMAIN.md §4) as a pure function: boundaries, then properties over random histories."""
+"""The retry rule (docs/domain.md §4) as a pure function: boundaries, then properties over random
+histories."""
 
 from datetime import date, timedelta
 

@@ -34,6 +34,7 @@ Demo data is loaded. Sign in at {settings.SITE_URL}/accounts/login/ with passwor
   priya@northern-lights.example  supplier, admin of Northern Lights Recovery CIO
   dan@northern-lights.example    supplier, member of Northern Lights Recovery CIO
   tom@second-chance.example      supplier, admin of Second Chance Housing Ltd
+  alex@fresh-start.example       supplier, admin of Fresh Start Employment Services Ltd (grants only)
   commissioner@justice.example   commissioner for the North East and North West
   admin@justice.example          MoJ admin
 Staff accounts ask for a code from an authenticator app: add the secret {DEMO_TOTP_SECRET}
