@@ -79,6 +79,12 @@ class CalloffsConfig(AppConfig):
             for tender in tenders_needing_reconfirmation(organisation_id)
         ]
 
+    def stored_pdf_kinds(self):
+        from calloffs.pdfs import outcome_letter_kind
+        from calloffs.tender_receipts import receipt_kind
+
+        return [receipt_kind(), outcome_letter_kind()]
+
     def load_demo_data(self) -> str:
         from calloffs import demo
         from calloffs.models import Competition

@@ -32,6 +32,11 @@ class GrantsConfig(AppConfig):
             links.append(Link("Grants registrations to decide", reverse("grants:registration_queue"), 11))
         return links
 
+    def stored_pdf_kinds(self):
+        from grants.pdfs import stored_pdf_kinds
+
+        return stored_pdf_kinds()
+
     def load_demo_data(self) -> str:
         from grants import demo
         from grants.models import GrantRound

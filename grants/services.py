@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from calloffs.rules import Problems, raise_problems
 from calloffs.services import regions_covered
-from grants import rules, tasks
+from grants import pdfs, rules, tasks
 from grants.models import (
     ApplicationFile,
     AssessmentCriterion,
@@ -25,7 +25,7 @@ from grants.models import (
     Registration,
 )
 from grants.sections import REGISTRATION, eligibility_section, registration_initial, round_section
-from portal import uploads
+from portal import stored_pdfs, uploads
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 from portal.models import Organisation, Region, User
@@ -765,5 +765,5 @@ def application_submit(
             context={"application": application},
             organisation=application.organisation,
         )
-        tasks.application_pdf_prepare.delay_on_commit(application.pk)
+        stored_pdfs.queue_on_commit(pdfs.APPLICATION, application.pk)
     return application

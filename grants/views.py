@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from calloffs.access import STAFF
 from calloffs.rules import Problems, pounds
-from grants import forms, rules, selectors, services
+from grants import forms, pdfs, rules, selectors, services
 from grants.access import (
     application_for_user,
     readable_application_for_staff,
@@ -24,7 +24,7 @@ from grants.access import (
 )
 from grants.models import GrantApplication, GrantRound
 from grants.sections import REGISTRATION, eligibility_section, round_section
-from portal import access, uploads
+from portal import access, stored_pdfs, uploads
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.models import Organisation, Region
@@ -459,10 +459,12 @@ def application_pdf(request: HttpRequest, application_pk: int) -> HttpResponse:
     application = application_for_user(request, application_pk)
     if not application.is_submitted:
         raise Http404
-    if not application.pdf:
-        return render(request, "grants/application/pdf_preparing.html", {"application": application})
-    return uploads.attachment_response(
-        application.pdf, name=f"grant-application-{application.pk}.pdf", content_type="application/pdf"
+    return stored_pdfs.served(
+        request,
+        application,
+        kind=pdfs.APPLICATION,
+        filename=f"grant-application-{application.pk}.pdf",
+        heading="The PDF of your application is being prepared",
     )
 
 

@@ -10,6 +10,8 @@ define these hooks, and the core asks every installed app, in `INSTALLED_APPS` o
 - `hidden_audit_events() -> Q`: audit events staff must not see yet (calloffs: events about sealed
   tenders, which would tell who is bidding); the audit log page and the Django admin leave them out;
 - `hidden_messages() -> Q`: messages (and so their e-mails) staff must not see yet, for the same reason;
+- `stored_pdf_kinds() -> list[StoredPdfKind]`: the kinds of PDF the app stores for people to download
+  (`portal.stored_pdfs`), each rendered once by a task and found by the recheck if it is missing;
 - `load_demo_data() -> str`: create the app's demo data once the core's people and organisations exist,
   and return what to tell the person trying the portal (printed by `manage.py load_demo_data`).
 
@@ -75,6 +77,11 @@ def hidden_messages() -> Q | None:
     """The apps' conditions for messages staff must not see yet, as one `Q` (None: none hidden)."""
     conditions = [condition for hook in _hooks("hidden_messages") if (condition := hook()) is not None]
     return reduce(operator.or_, conditions) if conditions else None
+
+
+def stored_pdf_kinds() -> list[Any]:
+    """Every app's kinds of stored PDF (`portal.stored_pdfs.StoredPdfKind`)."""
+    return [kind for hook in _hooks("stored_pdf_kinds") for kind in hook()]
 
 
 def load_demo_data() -> list[str]:
