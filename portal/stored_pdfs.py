@@ -197,7 +197,7 @@ def queue_now(kind: str, object_ids: Iterable[int]) -> int:
         unique_fields=["kind", "object_id"],
         update_fields=["queued_at"],
     )
-    in_process = bool(stored_pdf_make.app.conf.task_always_eager)
+    in_process = _in_process()
     queued = 0
     for done, object_id in enumerate(ids):
         try:
@@ -215,6 +215,13 @@ def queue_now(kind: str, object_ids: Iterable[int]) -> int:
             break
         queued += 1
     return queued
+
+
+def _in_process() -> bool:
+    """Tasks run in this process (`make run`, tests), not through a broker."""
+    from portal.celery import app
+
+    return bool(app.conf.task_always_eager)
 
 
 def _missing_ids(kind: StoredPdfKind, now: datetime) -> list[int]:
