@@ -16,7 +16,8 @@ hook `stored_pdf_kinds()` (`portal.contributions`), so the core imports no app. 
   now, and queues the rest. It makes what a broker outage lost, and takes up again within a minute what
   a killed worker left half done.
 - `served(request, instance, kind=…)`: the view's answer: the stored file as a download, or a GOV.UK
-  page saying it is being prepared, which refreshes itself (no JavaScript needed).
+  page saying it is being prepared, with a link to ask again; with JavaScript it asks by itself every few
+  seconds and starts the download when the PDF is ready (not a timed reload: WCAG 2.2.1).
 
 `StoredPdfJob` records when each PDF was last queued and last taken up, so that the recheck queues
 nothing twice while it waits in the broker, and gives up (with an error in the log) on a PDF whose
@@ -53,8 +54,8 @@ PDF_QUEUED_WAIT = timedelta(minutes=15)
 # A PDF whose rendering failed this many times is left alone, with an error in the log: a template error
 # would otherwise be rendered again every minute. Delete its StoredPdfJob row to try again.
 PDF_MAX_ATTEMPTS = 5
-# The "being prepared" page asks the browser to load the address again after this many seconds.
-PREPARING_REFRESH_SECONDS = 5
+# The "being prepared" page asks again for the PDF every this many seconds (with JavaScript).
+PREPARING_CHECK_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -261,15 +262,15 @@ def served(
     filename: str,
     heading: str = "Your PDF is being prepared",
 ) -> HttpResponse:
-    """The stored PDF as a download; until it exists, a page that says it is being prepared and loads
-    the address again every few seconds. Never renders anything."""
+    """The stored PDF as a download; until it exists, a page that says it is being prepared and asks
+    again every few seconds. Never renders anything."""
     stored = getattr(instance, kind_named(kind).field)
     if stored:
         return uploads.attachment_response(stored, name=filename, content_type=uploads.PDF)
     context = {
         "heading": heading,
         "address": request.get_full_path(),
-        "refresh_seconds": PREPARING_REFRESH_SECONDS,
+        "check_seconds": PREPARING_CHECK_SECONDS,
     }
     response = render(request, "portal/pdf_preparing.html", context)
     add_never_cache_headers(response)

@@ -46,8 +46,8 @@ def test_an_organisation_downloads_its_pdf_once_it_is_prepared(
 def test_a_pdf_not_ready_yet_says_so_and_downloads_by_itself_once_it_is(
     page, context, audit, live_server, alice, organisation_a, settings, tmp_path, monkeypatch
 ):
-    """The "being prepared" page reloads itself (a meta refresh, no JavaScript), so the download starts
-    as soon as the worker has stored the file."""
+    """The "being prepared" page asks again by itself, without reloading, so the download starts as soon
+    as the worker has stored the file; the page's link does the same without JavaScript."""
     settings.MEDIA_ROOT = tmp_path
     queued: list[tuple[str, int]] = []
     monkeypatch.setattr(tasks.stored_pdf_make, "delay", lambda *task: queued.append(task))
@@ -57,8 +57,9 @@ def test_a_pdf_not_ready_yet_says_so_and_downloads_by_itself_once_it_is(
     page.goto(live_server.url + f"/qualification/{application.pk}/pdf/")
     audit("PDF being prepared")
     expect(page.get_by_role("heading", name="The PDF of version 1 is being prepared")).to_be_visible()
-    expect(page.get_by_role("link", name="Try the download again")).to_be_visible()
+    expect(page.get_by_role("link", name="try the download again")).to_be_visible()
 
-    with page.expect_download(timeout=(stored_pdfs.PREPARING_REFRESH_SECONDS + 20) * 1000) as download_info:
+    with page.expect_download(timeout=(stored_pdfs.PREPARING_CHECK_SECONDS + 20) * 1000) as download_info:
         assert stored_pdfs.pdf_make(kind=queued[0][0], object_id=queued[0][1])
     assert download_info.value.suggested_filename == "selection-questionnaire-1.pdf"
+    expect(page.get_by_role("status")).to_have_text("Your PDF is ready. It is downloading now.")

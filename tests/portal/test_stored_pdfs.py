@@ -194,15 +194,15 @@ def test_every_pdf_a_person_can_download_is_a_stored_pdf_served_without_renderin
 ):
     assert {download.kind for download in every_download} == set(stored_pdfs.kinds())
 
-    for download in every_download:  # nothing made yet: a page that says so and comes back by itself
+    for download in every_download:  # nothing made yet: a page that says so, and asks again
         response = get(download)
         page = response.content.decode()
         assert response.status_code == 200, download.address
         assert response["Content-Type"].startswith("text/html")
         assert "no-store" in response["Cache-Control"]
         assert "is being prepared" in page
-        assert f'<meta http-equiv="refresh" content="{stored_pdfs.PREPARING_REFRESH_SECONDS}">' in page
-        assert f'href="{download.address}">Try the download again</a>' in page
+        assert f'data-pdf-preparing="{download.address}"' in page  # asked again by portal/pdf-preparing.mjs
+        assert f'href="{download.address}">try the download again</a>' in page
 
     monkeypatch.undo()  # the recheck renders them, in-process, as a worker would
     stored_pdfs.missing_queue()
