@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -348,3 +349,20 @@ def test_the_recheck_runs_every_minute_and_the_task_is_acknowledged_late():
     assert schedule["task"] == tasks.stored_pdfs_recheck.name
     assert schedule["schedule"] <= 60
     assert tasks.stored_pdf_make.acks_late and tasks.stored_pdf_make.reject_on_worker_lost
+
+
+def test_a_view_that_rendered_a_pdf_would_fail_whichever_test_requested_it(client, monkeypatch):
+    """The suite-wide guard (tests/conftest.py, `no_pdf_rendered_in_a_request`) at work: were a view to
+    render, as the agreement's did before, any test that requests it fails."""
+
+    def rendering_view(request, instance, **kwargs):
+        return HttpResponse(portal_pdf.pdf_render("pdf/agreement.html", sq_pdfs.agreement_context(instance)))
+
+    monkeypatch.setattr(stored_pdfs, "served", rendering_view)
+    with pytest.raises(AssertionError, match="a PDF was rendered in a request"):
+        client.get(reverse("suppliers:agreement_pdf", args=["1.0"]))
+
+    agreement = FrameworkAgreement.objects.get(version="1.0")  # outside a request, as a task: rendered
+    assert portal_pdf.pdf_render("pdf/agreement.html", sq_pdfs.agreement_context(agreement)).startswith(
+        b"%PDF"
+    )
