@@ -26,18 +26,20 @@ rendering failed `PDF_MAX_ATTEMPTS` times.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -67,7 +69,7 @@ class StoredPdfKind:
     field: str  # the model's FileField that holds the stored PDF
     template: str
     context: Callable[[Any], dict[str, Any]]
-    should_exist: Q = field(default_factory=Q)  # the rows that must have this PDF
+    should_exist: Q = dataclasses.field(default_factory=Q)  # the rows that must have this PDF
     related: tuple[str, ...] = ()  # select_related() for what the context reads
 
     @property
@@ -261,7 +263,7 @@ def served(
     kind: str,
     filename: str,
     heading: str = "Your PDF is being prepared",
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The stored PDF as a download; until it exists, a page that says it is being prepared and asks
     again every few seconds. Never renders anything."""
     stored = getattr(instance, kind_named(kind).field)
