@@ -349,7 +349,8 @@ def pdf_timing() -> None:
     import gc
 
     from bench import data
-    from suppliers import pdfs, tasks
+    from portal import tasks
+    from suppliers import pdfs
 
     print(
         "\nThe longest Selection Questionnaire as PDF (14 categories, every long answer near 500 words)…",
@@ -640,8 +641,8 @@ def main() -> None:
     from django.test import Client
 
     from bench import data
+    from portal import stored_pdfs
     from portal.models import Region, ServiceCategory
-    from suppliers import tasks
 
     servers: list[Server] = []
     old_name = connection.settings_dict["NAME"]
@@ -666,7 +667,7 @@ def main() -> None:
         started = time.perf_counter()
         data.providers(PROVIDERS)
         data.competitions(COMPETITIONS)
-        tasks.prepare_application_pdf.delay_on_commit = lambda *args, **kwargs: None  # not needed here
+        stored_pdfs.queue_on_commit = lambda *args, **kwargs: None  # the sent versions' PDFs: not needed here
         people = data.people()
         print(
             f"{PROVIDERS} qualified providers, {COMPETITIONS} live competitions and the people built "

@@ -98,6 +98,12 @@ class CalloffsConfig(AppConfig):
         """Beside the e-mail settings page; its address must not change (links in sent e-mails)."""
         return reverse("calloffs:alerts_unsubscribe", args=[token])
 
+    def stored_pdf_kinds(self):
+        from calloffs.pdfs import outcome_letter_kind
+        from calloffs.tender_receipts import receipt_kind
+
+        return [receipt_kind(), outcome_letter_kind()]
+
     def load_demo_data(self) -> str:
         from calloffs import demo
         from calloffs.models import Competition

@@ -3,8 +3,8 @@
 A letter shows the bidder its own agreed scores and the moderation's rationale per criterion, the
 winning tender's scores and the weighted totals, and the standstill's end; it never names or scores any
 other bidder. The inbox message and the PDF include the same words
-(`emails/parts/tender_outcome_letter.html`), so they cannot differ. The PDF is rendered once by a worker
-after the decision commits.
+(`emails/parts/tender_outcome_letter.html`), so they cannot differ. The PDF is a stored PDF
+(`portal.stored_pdfs`): rendered once by a task queued when the decision commits, never in a request.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from calloffs.models import (
@@ -23,10 +21,13 @@ from calloffs.models import (
     ModeratedScore,
     OutcomeLetter,
     Tender,
-    tender_file_upload_to,
 )
 from portal.evaluation import weighted_total
 from portal.pdf import pdf_render
+from portal.stored_pdfs import StoredPdfKind
+
+OUTCOME_LETTER = "calloffs.outcome_letter"
+OUTCOME_LETTER_TEMPLATE = "pdf/tender_outcome_letter.html"
 
 
 @dataclass(frozen=True)
@@ -83,19 +84,16 @@ def outcome_letter_context(letter: OutcomeLetter) -> dict[str, Any]:
 
 
 def outcome_letter_pdf(letter: OutcomeLetter) -> bytes:
-    return pdf_render("pdf/tender_outcome_letter.html", outcome_letter_context(letter))
+    return pdf_render(OUTCOME_LETTER_TEMPLATE, outcome_letter_context(letter))
 
 
-def outcome_letter_prepare(*, letter_id: int) -> bool:
-    """Render a letter's PDF and keep it in private storage under a random name, once: does nothing when
-    the file exists, and if two runs race the second one's file is deleted. True if this run stored it."""
-    letter = OutcomeLetter.objects.select_related(
-        "award__lot__competition", "award__tender__organisation", "tender__organisation"
-    ).get(pk=letter_id)
-    if letter.pdf:
-        return False
-    name = default_storage.save(tender_file_upload_to(letter, ""), ContentFile(outcome_letter_pdf(letter)))
-    stored = OutcomeLetter.objects.filter(pk=letter_id, pdf="").update(pdf=name)
-    if not stored:
-        default_storage.delete(name)
-    return bool(stored)
+def outcome_letter_kind() -> StoredPdfKind:
+    """Every letter has its PDF (`CalloffsConfig.stored_pdf_kinds`)."""
+    return StoredPdfKind(
+        name=OUTCOME_LETTER,
+        model=OutcomeLetter,
+        field="pdf",
+        template=OUTCOME_LETTER_TEMPLATE,
+        context=outcome_letter_context,
+        related=("award__lot__competition", "award__tender__organisation", "tender__organisation"),
+    )

@@ -72,22 +72,6 @@ def _queue(sources: dict[str, list[int]]) -> int:
 
 
 @shared_task(acks_late=True)
-def tender_receipt_pdf_prepare(version_id: int) -> bool:
-    """Render a submitted tender version's receipt PDF once (queued when it is submitted)."""
-    from calloffs import tender_receipts
-
-    return tender_receipts.receipt_pdf_prepare(version_id=version_id)
-
-
-@shared_task(**RETRIES)
-def outcome_letter_prepare(self, letter_id: int) -> bool:
-    """Render an award's outcome letter to PDF once (queued when the decision commits)."""
-    from calloffs import pdfs
-
-    return pdfs.outcome_letter_prepare(letter_id=letter_id)
-
-
-@shared_task(acks_late=True)
 def supply_chain_reports_request() -> tuple[int, int]:
     """Every morning (CELERY_BEAT_SCHEDULE): ask for the supply-chain reports due, and remind once."""
     from calloffs.services import supply_chain

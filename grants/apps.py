@@ -38,6 +38,11 @@ class GrantsConfig(AppConfig):
 
         return list(ALERT_KINDS)
 
+    def stored_pdf_kinds(self):
+        from grants.pdfs import stored_pdf_kinds
+
+        return stored_pdf_kinds()
+
     def load_demo_data(self) -> str:
         from grants import demo
         from grants.models import GrantRound

@@ -1,16 +1,22 @@
-"""The PDFs of a sent grant application and of a decision's outcome letter, each rendered once in the
-background (`portal.pdf`), as suppliers does for the Selection Questionnaire."""
+"""The PDFs of a sent grant application and of a decision's outcome letter: stored PDFs
+(`portal.stored_pdfs`), each rendered once by a task queued when the application is sent or the decision
+made, never in a request, as suppliers does for the Selection Questionnaire."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.db.models import Q
 
 from grants import selectors
-from grants.models import Decision, GrantApplication, application_pdf_upload_to, outcome_letter_upload_to
+from grants.models import Decision, GrantApplication
 from portal.pdf import pdf_render
+from portal.stored_pdfs import StoredPdfKind
+
+APPLICATION = "grants.application"
+OUTCOME_LETTER = "grants.outcome_letter"
+APPLICATION_TEMPLATE = "grants/pdf/application.html"
+OUTCOME_LETTER_TEMPLATE = "grants/pdf/outcome_letter.html"
 
 
 def application_context(application: GrantApplication) -> dict[str, Any]:
@@ -18,23 +24,7 @@ def application_context(application: GrantApplication) -> dict[str, Any]:
 
 
 def application_pdf(application: GrantApplication) -> bytes:
-    return pdf_render("grants/pdf/application.html", application_context(application))
-
-
-def application_pdf_prepare(*, application_id: int) -> bool:
-    """Store the sent application's PDF under a random name, once (a second run does nothing)."""
-    application = GrantApplication.objects.select_related("grant_round", "organisation").get(
-        pk=application_id
-    )
-    if not application.is_submitted or application.pdf:
-        return False
-    name = default_storage.save(
-        application_pdf_upload_to(application, ""), ContentFile(application_pdf(application))
-    )
-    stored = GrantApplication.objects.filter(pk=application_id, pdf="").update(pdf=name)
-    if not stored:
-        default_storage.delete(name)
-    return bool(stored)
+    return pdf_render(APPLICATION_TEMPLATE, application_context(application))
 
 
 def outcome_letter_context(decision: Decision) -> dict[str, Any]:
@@ -43,20 +33,27 @@ def outcome_letter_context(decision: Decision) -> dict[str, Any]:
 
 
 def outcome_letter_pdf(decision: Decision) -> bytes:
-    return pdf_render("grants/pdf/outcome_letter.html", outcome_letter_context(decision))
+    return pdf_render(OUTCOME_LETTER_TEMPLATE, outcome_letter_context(decision))
 
 
-def outcome_letter_prepare(*, decision_id: int) -> bool:
-    """Store a decision's outcome letter under a random name, once (a second run does nothing)."""
-    decision = Decision.objects.select_related("application__grant_round", "application__organisation").get(
-        pk=decision_id
-    )
-    if decision.letter_pdf:
-        return False
-    name = default_storage.save(
-        outcome_letter_upload_to(decision, ""), ContentFile(outcome_letter_pdf(decision))
-    )
-    stored = Decision.objects.filter(pk=decision_id, letter_pdf="").update(letter_pdf=name)
-    if not stored:
-        default_storage.delete(name)
-    return bool(stored)
+def stored_pdf_kinds() -> list[StoredPdfKind]:
+    """Every sent application and every decision's letter (`GrantsConfig.stored_pdf_kinds`)."""
+    return [
+        StoredPdfKind(
+            name=APPLICATION,
+            model=GrantApplication,
+            field="pdf",
+            template=APPLICATION_TEMPLATE,
+            context=application_context,
+            should_exist=Q(status=GrantApplication.Status.SUBMITTED),
+            related=("grant_round", "organisation"),
+        ),
+        StoredPdfKind(
+            name=OUTCOME_LETTER,
+            model=Decision,
+            field="letter_pdf",
+            template=OUTCOME_LETTER_TEMPLATE,
+            context=outcome_letter_context,
+            related=("application__grant_round", "application__organisation"),
+        ),
+    ]

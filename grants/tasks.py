@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from grants import alerts, pdfs
+from grants import alerts
 from portal.tasks import RETRIES
 
 
@@ -35,14 +35,3 @@ def round_alerts_recheck_unsent() -> int:
     for round_id in ids:
         round_opened_alerts_send.delay(round_id)
     return len(ids)
-
-
-@shared_task(soft_time_limit=120, time_limit=180)
-def application_pdf_prepare(application_id: int) -> bool:
-    return pdfs.application_pdf_prepare(application_id=application_id)
-
-
-@shared_task(soft_time_limit=120, time_limit=180)
-def outcome_letter_prepare(decision_id: int) -> bool:
-    """Render a decision's outcome letter to PDF once (queued when the decision commits)."""
-    return pdfs.outcome_letter_prepare(decision_id=decision_id)

@@ -16,6 +16,8 @@ define these hooks, and the core asks every installed app, in `INSTALLED_APPS` o
   service categories each is about, by the message's source (none: every person's choice matches);
 - `alert_unsubscribe_path(token) -> str`: the address of the page behind the unsubscribe link in every
   alert e-mail, for this signed token (the first app that answers gives it);
+- `stored_pdf_kinds() -> list[StoredPdfKind]`: the kinds of PDF the app stores for people to download
+  (`portal.stored_pdfs`), each rendered once by a task and found by the recheck if it is missing;
 - `load_demo_data() -> str`: create the app's demo data once the core's people and organisations exist,
   and return what to tell the person trying the portal (printed by `manage.py load_demo_data`).
 
@@ -81,6 +83,11 @@ def hidden_messages() -> Q | None:
     """The apps' conditions for messages staff must not see yet, as one `Q` (None: none hidden)."""
     conditions = [condition for hook in _hooks("hidden_messages") if (condition := hook()) is not None]
     return reduce(operator.or_, conditions) if conditions else None
+
+
+def stored_pdf_kinds() -> list[Any]:
+    """Every app's kinds of stored PDF (`portal.stored_pdfs.StoredPdfKind`)."""
+    return [kind for hook in _hooks("stored_pdf_kinds") for kind in hook()]
 
 
 def load_demo_data() -> list[str]:

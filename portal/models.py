@@ -423,3 +423,21 @@ class AlertPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_frequency_display()}"
+
+
+class StoredPdfJob(models.Model):
+    """The making of one stored PDF (`portal.stored_pdfs`): when it was last queued and last taken up by a
+    worker, and how many times it was taken up. The recheck reads it so that a PDF waiting in the broker
+    is not queued again, while one whose worker died, or that was never queued, is."""
+
+    kind = models.CharField(max_length=60)
+    object_id = models.PositiveBigIntegerField()
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="stored_pdf_job_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

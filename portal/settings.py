@@ -330,6 +330,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.tasks.deliveries_requeue",
         "schedule": 60.0,
     },
+    "stored-pdfs-recheck": {  # PDFs asked for while the broker was down, or whose worker died
+        "task": "portal.tasks.stored_pdfs_recheck",
+        "schedule": 60.0,
+    },
     "opportunity-alerts-recheck": {
         "task": "calloffs.tasks.alerts_recheck",
         "schedule": 15 * 60.0,

@@ -54,6 +54,11 @@ class SuppliersConfig(AppConfig):
 
         return [framework_section(period, categories, regions)]
 
+    def stored_pdf_kinds(self):
+        from suppliers.pdfs import stored_pdf_kinds
+
+        return stored_pdf_kinds()
+
     def load_demo_data(self) -> str:
         from suppliers.demo import qualify_demo_organisation
 

@@ -10,6 +10,7 @@ templates escape them.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -213,3 +214,28 @@ def grounds_answered_yes(snapshot: dict[str, Any] | None) -> list[GroundAnswered
         )
         for ground in sections.exclusion_yes_grounds((snapshot or {}).get("answers") or {})
     ]
+
+
+def agreement_blocks(body: str) -> list[tuple[str, str | list[str]]]:
+    """The agreement's text as ("paragraph", text) and ("list", items) blocks. Paragraphs are separated
+    by a blank line; consecutive lines starting with "- " are a bulleted list."""
+    blocks: list[tuple[str, str | list[str]]] = []
+    for chunk in re.split(r"\n\s*\n", body.replace("\r\n", "\n").strip()):
+        lines: list[str] = []
+        items: list[str] = []
+        for line in (line.strip() for line in chunk.splitlines()):
+            if line.startswith("- "):
+                if lines:
+                    blocks.append(("paragraph", "\n".join(lines)))
+                    lines = []
+                items.append(line[2:].strip())
+            elif line:
+                if items:
+                    blocks.append(("list", items))
+                    items = []
+                lines.append(line)
+        if lines:
+            blocks.append(("paragraph", "\n".join(lines)))
+        if items:
+            blocks.append(("list", items))
+    return blocks

@@ -40,6 +40,14 @@ def application_pdf_upload_to(instance: Application, filename: str) -> str:
     return f"{uploads.random_name('sq-pdf')}.pdf"
 
 
+def outcome_letter_upload_to(instance: Application, filename: str) -> str:
+    return f"{uploads.random_name('sq-letters')}.pdf"
+
+
+def agreement_pdf_upload_to(instance: FrameworkAgreement, filename: str) -> str:
+    return f"{uploads.random_name('agreement-pdf')}.pdf"
+
+
 class Application(models.Model):
     """One version of an organisation's Selection Questionnaire."""
 
@@ -83,7 +91,13 @@ class Application(models.Model):
         upload_to=application_pdf_upload_to,
         max_length=200,
         blank=True,
-        help_text="The sent version as PDF, rendered once in the background (suppliers.tasks).",
+        help_text="The sent version as PDF, rendered once in the background (portal.stored_pdfs).",
+    )
+    outcome_letter = models.FileField(
+        upload_to=outcome_letter_upload_to,
+        max_length=200,
+        blank=True,
+        help_text="The outcome letter as PDF, rendered once in the background (portal.stored_pdfs).",
     )
 
     objects = ApplicationQuerySet.as_manager()
@@ -208,6 +222,12 @@ class FrameworkAgreement(models.Model):
     body = models.TextField()
     published_at = models.DateTimeField(default=timezone.now)
     is_current = models.BooleanField(default=False)
+    pdf = models.FileField(
+        upload_to=agreement_pdf_upload_to,
+        max_length=200,
+        blank=True,
+        help_text="This version as PDF, rendered once in the background (portal.stored_pdfs).",
+    )
 
     class Meta:
         ordering = ["-published_at"]

@@ -1,26 +1,33 @@
-"""The two PDFs of qualification: a submitted version of the Selection Questionnaire, and the outcome
-letter. Each is a pure function of the application (`portal.pdf.pdf_render`); the views that serve them
-stay thin. The `*_context` functions give what the templates show, so it can be read without a PDF.
+"""The PDFs of qualification: a submitted version of the Selection Questionnaire, its outcome letter,
+and each version of the framework agreement. The `*_context` functions give what the templates show, so
+it can be read without a PDF.
 
-A submitted version's PDF can run to more than a hundred pages, far too long to render inside a web
-request: it is rendered once, in the background, when the questionnaire is sent (its snapshot is
-frozen, so the file never changes), stored privately and then served as a file
-(`application_pdf_prepare`, queued by `services.application_submit`).
+None is ever rendered in a request (a sent version's PDF can run to more than a hundred pages): each is
+a stored PDF (`portal.stored_pdfs`, kinds registered by `stored_pdf_kinds`), rendered once by a task
+queued when the questionnaire is sent, decided or the agreement published, stored privately and then
+served as a file. What they show never changes: a sent version is frozen, a decision final, and a
+published agreement never edited.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.utils import timezone
 from weasyprint.document import Document
 
 from portal.pdf import pdf_document, pdf_render
+from portal.stored_pdfs import StoredPdfKind
 from suppliers import display, selectors
 from suppliers.context_processors import qualification_rules
-from suppliers.models import Application, CategoryChoice, application_pdf_upload_to
+from suppliers.models import Application, CategoryChoice, FrameworkAgreement
+
+APPLICATION = "suppliers.application"
+OUTCOME_LETTER = "suppliers.outcome_letter"
+AGREEMENT = "suppliers.agreement"
+APPLICATION_TEMPLATE = "pdf/application.html"
+OUTCOME_LETTER_TEMPLATE = "pdf/outcome_letter.html"
 
 
 def _organisation_answers(application: Application) -> dict[str, Any]:
@@ -51,23 +58,7 @@ def application_pdf(application: Application) -> bytes:
 
 def application_pdf_document(application: Application) -> Document:
     """The same, laid out (its pages can be counted): `make bench` times it."""
-    return pdf_document("pdf/application.html", application_context(application))
-
-
-def application_pdf_prepare(*, application_id: int) -> bool:
-    """Render a sent version's PDF and keep it in private storage under a random name. Run by a Celery
-    task, once per version: does nothing for a draft or when the file already exists, and if two runs
-    race, the second one's file is deleted. True if this run stored the file."""
-    application = Application.objects.select_related("organisation", "submitted_by").get(pk=application_id)
-    if application.is_draft or application.pdf:
-        return False
-    name = default_storage.save(
-        application_pdf_upload_to(application, ""), ContentFile(application_pdf(application))
-    )
-    stored = Application.objects.filter(pk=application_id, pdf="").update(pdf=name)
-    if not stored:
-        default_storage.delete(name)
-    return bool(stored)
+    return pdf_document(APPLICATION_TEMPLATE, application_context(application))
 
 
 def outcome_letter_context(application: Application) -> dict[str, Any]:
@@ -97,4 +88,40 @@ def outcome_letter_context(application: Application) -> dict[str, Any]:
 def outcome_letter_pdf(application: Application) -> bytes:
     """A letter to the organisation: the outcome, each new category's result with its feedback, what it is
     now qualified for and when it can apply again."""
-    return pdf_render("pdf/outcome_letter.html", outcome_letter_context(application))
+    return pdf_render(OUTCOME_LETTER_TEMPLATE, outcome_letter_context(application))
+
+
+def agreement_context(agreement: FrameworkAgreement) -> dict[str, Any]:
+    return {"agreement": agreement, "blocks": display.agreement_blocks(agreement.body)}
+
+
+def stored_pdf_kinds() -> list[StoredPdfKind]:
+    """Qualification's stored PDFs (`SuppliersConfig.stored_pdf_kinds`): every sent version, every
+    decided version's outcome letter, every version of the framework agreement (public, once each)."""
+    return [
+        StoredPdfKind(
+            name=APPLICATION,
+            model=Application,
+            field="pdf",
+            template=APPLICATION_TEMPLATE,
+            context=application_context,
+            should_exist=~Q(status=Application.Status.DRAFT),
+            related=("organisation", "submitted_by"),
+        ),
+        StoredPdfKind(
+            name=OUTCOME_LETTER,
+            model=Application,
+            field="outcome_letter",
+            template=OUTCOME_LETTER_TEMPLATE,
+            context=outcome_letter_context,
+            should_exist=Q(status=Application.Status.DECIDED),
+            related=("organisation",),
+        ),
+        StoredPdfKind(
+            name=AGREEMENT,
+            model=FrameworkAgreement,
+            field="pdf",
+            template="pdf/agreement.html",
+            context=agreement_context,
+        ),
+    ]

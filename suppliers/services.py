@@ -24,14 +24,14 @@ from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
-from portal import uploads
+from portal import stored_pdfs, uploads
 from portal.audit import audit_record, changed_fields
 from portal.exceptions import RuleBroken
 from portal.models import Organisation, Region, ServiceCategory, User
 from portal.page_cache import public_pages_changed
 from portal.queueing import on_commit_robustly
 from portal.services import message_send
-from suppliers import pdfs, sections, selectors, standing, tasks
+from suppliers import pdfs, sections, selectors, standing
 from suppliers.models import (
     Application,
     CategoryChoice,
@@ -339,6 +339,7 @@ def agreement_publish(*, admin: User, version: str, title: str, body: str) -> Fr
         audit_record(
             actor=admin, action="sq.agreement_published", obj=agreement, summary=f"Published {agreement}"
         )
+        stored_pdfs.queue_on_commit(pdfs.AGREEMENT, agreement.pk)
     return agreement
 
 
@@ -439,7 +440,7 @@ def application_submit(*, application: Application, user: User, now: datetime | 
             context={"application": locked},
             organisation=locked.organisation,
         )
-        tasks.prepare_application_pdf.delay_on_commit(application.pk)  # its PDF, rendered once
+        stored_pdfs.queue_on_commit(pdfs.APPLICATION, application.pk)  # its PDF, rendered once
     return application
 
 
@@ -654,6 +655,7 @@ def application_decide(*, application: Application, admin: User, now: datetime |
             context=pdfs.outcome_letter_context(locked),
             organisation=locked.organisation,
         )
+        stored_pdfs.queue_on_commit(pdfs.OUTCOME_LETTER, application.pk)
         public_pages_changed()  # the public list shows the new qualifications and regions
     return application
 

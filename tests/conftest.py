@@ -4,20 +4,51 @@ Organisation A has an admin (alice) and a member (bob); organisation B has a mem
 commissions in the North East; colin in London. Ada is an MoJ admin.
 """
 
+import threading
 from contextlib import contextmanager
 from importlib import import_module
+from unittest import mock
 from uuid import uuid4
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from celery import current_task
 from django.apps import apps
 from django.conf import settings
+from django.core.handlers.base import BaseHandler
 from django.core.management import call_command
 from django.db import connections
 from django.test import TestCase, TransactionTestCase, override_settings
 
 from bench.servers import Clamd, ObjectStore
 from tests.factories import AdminFactory, CommissionerFactory, MembershipFactory, OrganisationFactory, region
+
+_serving = threading.local()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_pdf_rendered_in_a_request():
+    """No view ever renders a PDF (issue 20; portal.stored_pdfs): in every test, WeasyPrint called while
+    a request is being served fails the test, unless it runs inside a Celery task (tasks run in-process
+    in tests, on the commit of the change that queued them)."""
+    from portal import pdf
+
+    serve, weasyprint_html = BaseHandler.get_response, pdf.HTML
+
+    def get_response(self, request):
+        _serving.active = True
+        try:
+            return serve(self, request)
+        finally:
+            _serving.active = False
+
+    def html(*args, **kwargs):
+        if getattr(_serving, "active", False) and not current_task:
+            raise AssertionError("a PDF was rendered in a request: render it in a task (portal.stored_pdfs)")
+        return weasyprint_html(*args, **kwargs)
+
+    with mock.patch.object(BaseHandler, "get_response", get_response), mock.patch.object(pdf, "HTML", html):
+        yield
 
 
 def _with_totp(user):

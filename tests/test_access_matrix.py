@@ -28,7 +28,7 @@ from calloffs.services import tenders as tender_services
 from grants.models import GrantRound
 from grants.services import assessment as grants_assessment
 from portal import alerts as portal_alerts
-from portal import services
+from portal import services, stored_pdfs
 from portal.models import Message
 from suppliers import services as sq_services
 from suppliers.models import PartnerSearch
@@ -510,7 +510,7 @@ def tender_kwargs(organisation, admin, commissioner) -> dict:
     lot = competition.lots.get()
     tender = tender_helpers.complete(tender_services.tender_start(lot=lot, user=admin), admin)
     version = tender_services.tender_submit(tender=tender, user=admin)
-    tender_receipts.receipt_pdf_prepare(version_id=version.pk)
+    stored_pdfs.pdf_make(kind=tender_receipts.RECEIPT, object_id=version.pk)
     checklist = competition.checklist
     return {
         "tender_pk": tender.pk,

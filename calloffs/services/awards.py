@@ -3,7 +3,7 @@ tender or recorded as having no suitable bidder; an award starts a standstill du
 withdrawn; after it the contract is recorded. When every lot is settled the competition is decided.
 
 Every bidder of the lot is told each decision: an outcome letter per submitted tender (its PDF rendered
-once by a worker after commit, `calloffs.pdfs.outcome_letter_prepare`) and an inbox message with e-mail.
+once by a task queued on commit, `portal.stored_pdfs`) and an inbox message with e-mail.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.utils import timezone
 from calloffs.models import Award, Competition, Contract, Lot, OutcomeLetter, Tender
 from calloffs.services import supply_chain
 from calloffs.services.ownership import check_owns
+from portal import stored_pdfs
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 from portal.locking import locked
@@ -83,7 +84,7 @@ def _decide(*, lot: Lot, user: User, now: datetime, **fields) -> Award:
 
 def _letters_send(award: Award) -> None:
     """A letter and a message to every bidder with a submitted tender in the lot; the PDFs after commit."""
-    from calloffs import pdfs, tasks  # both read models this module's callers have already loaded
+    from calloffs import pdfs  # reads models this module's callers have already loaded
 
     tenders = award.lot.tenders.filter(status=Tender.Status.SUBMITTED).select_related("organisation")
     for tender in tenders:
@@ -94,7 +95,7 @@ def _letters_send(award: Award) -> None:
             context=pdfs.outcome_letter_context(letter),
             organisation=tender.organisation,
         )
-        transaction.on_commit(lambda pk=letter.pk: tasks.outcome_letter_prepare.delay(pk), robust=True)
+        stored_pdfs.queue_on_commit(pdfs.OUTCOME_LETTER, letter.pk)
 
 
 def award_lot(*, lot: Lot, tender: Tender, user: User, now: datetime | None = None) -> Award:

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from calloffs import selectors, tendering_rules
+from calloffs import selectors, tender_receipts, tendering_rules
 from calloffs.models import (
     ChecklistItem,
     Competition,
@@ -40,7 +40,7 @@ from calloffs.models import (
 from calloffs.rules import Problems
 from calloffs.tender_selectors import signed_form_text, tender_task_groups
 from calloffs.tendering_rules import PartnerTerms
-from portal import uploads
+from portal import stored_pdfs, uploads
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 from portal.models import Membership, Organisation, User
@@ -474,14 +474,8 @@ def tender_submit(*, tender: Tender, user: User, now: datetime | None = None) ->
             },
             organisation=tender.organisation,
         )
-        transaction.on_commit(lambda: _queue_receipt_pdf(version.pk))
+        stored_pdfs.queue_on_commit(tender_receipts.RECEIPT, version.pk)
     return version
-
-
-def _queue_receipt_pdf(version_id: int) -> None:
-    from calloffs.tasks import tender_receipt_pdf_prepare
-
-    tender_receipt_pdf_prepare.delay(version_id)
 
 
 def tender_withdraw(*, tender: Tender, user: User, now: datetime | None = None) -> Tender:

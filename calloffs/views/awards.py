@@ -14,11 +14,10 @@ from calloffs.forms.awards import AwardForm, ConfirmForm, ContractForm, Withdraw
 from calloffs.forms.commissioning import show_problems
 from calloffs.models import Award, Competition, Lot, Tender
 from calloffs.services import awards as services
-from portal import access
+from portal import access, stored_pdfs
 from portal.access import STAFF, refuse
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
-from portal.uploads import attachment_response
 
 
 def _lot(request: HttpRequest, competition_pk: int, lot_pk: int) -> tuple[Competition, Lot]:
@@ -132,14 +131,16 @@ def contract_record(request: HttpRequest, competition_pk: int, lot_pk: int) -> H
 
 @access_policy(access.SUPPLIER_MEMBER)
 def outcome_letter_pdf(request: HttpRequest, tender_pk: int, letter_pk: int) -> HttpResponse:
-    """A bidder's outcome letter, for its organisation's people only. Rendered now if the worker has not
-    stored it yet (it then keeps that file)."""
+    """A bidder's outcome letter, for its organisation's people only: made once by a task after the
+    decision (calloffs.pdfs), never here."""
     letter = selectors.outcome_letter_for(request.user, tender_pk, letter_pk)
     if letter is None:
         refuse(request, f"outcome letter {letter_pk} is not of their organisation's tender {tender_pk}")
         raise Http404
-    if not letter.pdf:
-        pdfs.outcome_letter_prepare(letter_id=letter.pk)
-        letter.refresh_from_db()
-    name = f"outcome-letter-lot-{letter.award.lot.number}-{letter.pk}.pdf"
-    return attachment_response(letter.pdf, name=name, content_type="application/pdf")
+    return stored_pdfs.served(
+        request,
+        letter,
+        kind=pdfs.OUTCOME_LETTER,
+        filename=f"outcome-letter-lot-{letter.award.lot.number}-{letter.pk}.pdf",
+        heading=f"Your outcome letter for lot {letter.award.lot.number} is being prepared",
+    )

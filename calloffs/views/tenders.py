@@ -29,7 +29,7 @@ from calloffs.forms.tenders import (
 )
 from calloffs.models import ChecklistItem, Competition, EvaluationCriterion, Lot, Tender, TenderFile
 from calloffs.services import tenders as services
-from portal import uploads
+from portal import stored_pdfs, uploads
 from portal.access import ORGANISATION_ADMIN, SUPPLIER_MEMBER
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
@@ -421,8 +421,12 @@ def tender_receipt(request: HttpRequest, tender_pk: int, version: int) -> HttpRe
 def tender_receipt_pdf(request: HttpRequest, tender_pk: int, version: int) -> HttpResponse:
     tender = tender_for_member(request, tender_pk)
     submitted = tender_selectors.own_version(tender, version)
-    if submitted is None or not submitted.receipt_pdf:
+    if submitted is None:
         raise Http404
-    return uploads.attachment_response(
-        submitted.receipt_pdf, name=f"tender-receipt-{submitted.receipt_number}.pdf", content_type=uploads.PDF
+    return stored_pdfs.served(
+        request,
+        submitted,
+        kind=tender_receipts.RECEIPT,
+        filename=f"tender-receipt-{submitted.receipt_number}.pdf",
+        heading=f"Your receipt {submitted.receipt_number} is being prepared",
     )

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from calloffs.rules import Problems, raise_problems
-from grants import rules, tasks
+from grants import pdfs, rules
 from grants.models import (
     ApplicationFile,
     GrantApplication,
@@ -22,7 +22,7 @@ from grants.models import (
 )
 from grants.sections import eligibility_section, round_section
 from grants.services.registration import require_member
-from portal import uploads
+from portal import stored_pdfs, uploads
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 from portal.models import User
@@ -282,5 +282,5 @@ def application_submit(
             context={"application": application},
             organisation=application.organisation,
         )
-        tasks.application_pdf_prepare.delay_on_commit(application.pk)
+        stored_pdfs.queue_on_commit(pdfs.APPLICATION, application.pk)
     return application

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from calloffs.rules import raise_problems
 from calloffs.services.evaluation import AgreedScore, DeclarationAnswer, ScoreEntry
-from grants import rules, tasks
+from grants import pdfs, rules
 from grants.models import (
     Assessor,
     ConflictDeclaration,
@@ -35,7 +35,7 @@ from grants.models import (
     Score,
 )
 from grants.services.rounds import require_round_owner
-from portal import evaluation
+from portal import evaluation, stored_pdfs
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
 from portal.models import User
@@ -376,7 +376,7 @@ def decide(
             context={"decision": decision, "application": application, "grant_round": grant_round},
             organisation=application.organisation,
         )
-        tasks.outcome_letter_prepare.delay_on_commit(decision.pk)
+        stored_pdfs.queue_on_commit(pdfs.OUTCOME_LETTER, decision.pk)
         if not sent_applications(grant_round).filter(decision__isnull=True).exists():
             grant_round.status = GrantRound.Status.DECIDED
             grant_round.save(update_fields=["status"])

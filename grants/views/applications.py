@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from calloffs.forms.commissioning import show_problems
 from calloffs.rules import Problems, pounds
-from grants import rules, selectors
+from grants import pdfs, rules, selectors
 from grants.access import (
     application_for_user,
 )
@@ -20,7 +20,7 @@ from grants.models import GrantApplication
 from grants.sections import eligibility_section, round_section
 from grants.services import applications as applications_services
 from grants.views.pages import form_page
-from portal import access, uploads
+from portal import access, stored_pdfs
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.questionnaires import Context, Kind
@@ -259,8 +259,10 @@ def application_pdf(request: HttpRequest, application_pk: int) -> HttpResponse:
     application = application_for_user(request, application_pk)
     if not application.is_submitted:
         raise Http404
-    if not application.pdf:
-        return render(request, "grants/application/pdf_preparing.html", {"application": application})
-    return uploads.attachment_response(
-        application.pdf, name=f"grant-application-{application.pk}.pdf", content_type="application/pdf"
+    return stored_pdfs.served(
+        request,
+        application,
+        kind=pdfs.APPLICATION,
+        filename=f"grant-application-{application.pk}.pdf",
+        heading="The PDF of your application is being prepared",
     )

@@ -18,11 +18,10 @@ from grants.forms.applications import DeclarationForm
 from grants.forms.assessment import ApplicationDeclarationsForm, AwardDecisionForm
 from grants.models import Decision, GrantRound, ModeratedScore, Score
 from grants.services import assessment
-from portal import access
+from portal import access, stored_pdfs
 from portal.access import STAFF, refuse
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
-from portal.uploads import attachment_response
 
 SCORE_FORM = {"score_max": assessment.SCORE_MAX}
 
@@ -258,11 +257,12 @@ def application_outcome(request: HttpRequest, application_pk: int) -> HttpRespon
 
 @access_policy(access.SUPPLIER_MEMBER)
 def outcome_letter_pdf(request: HttpRequest, application_pk: int) -> HttpResponse:
-    """The organisation's outcome letter, rendered now if the worker has not stored it yet."""
+    """The organisation's outcome letter, made once by a task after the decision (grants.pdfs), never here."""
     decision = _decision_for(request, application_pk)
-    if not decision.letter_pdf:
-        pdfs.outcome_letter_prepare(decision_id=decision.pk)
-        decision.refresh_from_db()
-    return attachment_response(
-        decision.letter_pdf, name=f"grant-outcome-GR-{application_pk}.pdf", content_type="application/pdf"
+    return stored_pdfs.served(
+        request,
+        decision,
+        kind=pdfs.OUTCOME_LETTER,
+        filename=f"grant-outcome-GR-{application_pk}.pdf",
+        heading="Your outcome letter is being prepared",
     )

@@ -5,7 +5,6 @@ framework agreement (as a page and as PDF). Nobody needs an account to read them
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -16,13 +15,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from portal import access
+from portal import access, stored_pdfs
 from portal.access import access as access_policy
 from portal.models import Organisation, Region, ServiceCategory
 from portal.page_cache import public_page
 from portal.pagination import query_without_page
-from portal.pdf import pdf_render, pdf_response
-from suppliers import selectors
+from suppliers import display, pdfs, selectors
 from suppliers.forms_providers import ProviderFilterForm, size_short_label
 from suppliers.models import FrameworkAgreement
 
@@ -177,40 +175,21 @@ def provider_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-def _blocks(body: str) -> list[tuple[str, str | list[str]]]:
-    """The agreement's text as ("paragraph", text) and ("list", items) blocks. Paragraphs are separated
-    by a blank line; consecutive lines starting with "- " are a bulleted list."""
-    blocks: list[tuple[str, str | list[str]]] = []
-    for chunk in re.split(r"\n\s*\n", body.replace("\r\n", "\n").strip()):
-        lines: list[str] = []
-        items: list[str] = []
-        for line in (line.strip() for line in chunk.splitlines()):
-            if line.startswith("- "):
-                if lines:
-                    blocks.append(("paragraph", "\n".join(lines)))
-                    lines = []
-                items.append(line[2:].strip())
-            elif line:
-                if items:
-                    blocks.append(("list", items))
-                    items = []
-                lines.append(line)
-        if lines:
-            blocks.append(("paragraph", "\n".join(lines)))
-        if items:
-            blocks.append(("list", items))
-    return blocks
-
-
 @access_policy(access.PUBLIC)
 def agreement_current(request: HttpRequest) -> HttpResponse:
     agreement = selectors.agreement_current()
-    blocks = _blocks(agreement.body) if agreement else []
+    blocks = display.agreement_blocks(agreement.body) if agreement else []
     return render(request, "suppliers/agreement.html", {"agreement": agreement, "blocks": blocks})
 
 
 @access_policy(access.PUBLIC)
 def agreement_pdf(request: HttpRequest, version: str) -> HttpResponse:
+    """Each version's PDF, made once by a task when it is published (suppliers.pdfs), never here."""
     agreement = get_object_or_404(FrameworkAgreement, version=version)
-    pdf = pdf_render("pdf/agreement.html", {"agreement": agreement, "blocks": _blocks(agreement.body)})
-    return pdf_response(pdf, f"framework-agreement-{agreement.version}.pdf")
+    return stored_pdfs.served(
+        request,
+        agreement,
+        kind=pdfs.AGREEMENT,
+        filename=f"framework-agreement-{agreement.version}.pdf",
+        heading=f"The PDF of version {agreement.version} of the framework agreement is being prepared",
+    )

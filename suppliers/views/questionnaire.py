@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from portal import access, uploads
+from portal import access, stored_pdfs, uploads
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.forms import show_rule_broken
-from portal.pdf import pdf_response
 from suppliers import pdfs, sections, selectors, services
 from suppliers.access import READERS, application_for_user, choice_for_user, document_for_user
 from suppliers.forms import (
@@ -371,24 +370,29 @@ def submitted(request: HttpRequest, application_pk: int) -> HttpResponse:
 
 @access_policy(READERS)
 def application_pdf(request: HttpRequest, application_pk: int) -> HttpResponse:
-    """The sent version's PDF, rendered once in the background when it was sent (suppliers.pdfs); never
-    rendered here. Until it exists, a page says it is being prepared."""
+    """The sent version's PDF, made once by a task when it was sent (suppliers.pdfs); never here."""
     application = application_for_user(request, application_pk)
     if application.is_draft:
         raise Http404
-    if not application.pdf:
-        return render(request, "suppliers/questionnaire/pdf_preparing.html", {"application": application})
-    return FileResponse(
-        application.pdf.open("rb"),
-        as_attachment=True,
+    return stored_pdfs.served(
+        request,
+        application,
+        kind=pdfs.APPLICATION,
         filename=f"selection-questionnaire-{application.number}.pdf",
-        content_type="application/pdf",
+        heading=f"The PDF of version {application.number} is being prepared",
     )
 
 
 @access_policy(READERS)
 def outcome_letter_pdf(request: HttpRequest, application_pk: int) -> HttpResponse:
+    """The decision's letter, made once by a task when it was decided (suppliers.pdfs); never here."""
     application = application_for_user(request, application_pk)
     if application.status != Application.Status.DECIDED:
         raise Http404
-    return pdf_response(pdfs.outcome_letter_pdf(application), f"outcome-letter-{application.number}.pdf")
+    return stored_pdfs.served(
+        request,
+        application,
+        kind=pdfs.OUTCOME_LETTER,
+        filename=f"outcome-letter-{application.number}.pdf",
+        heading="Your outcome letter is being prepared",
+    )

@@ -6,8 +6,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from calloffs import pdfs
 from calloffs.models import Award, Competition, Contract, OutcomeLetter
 from calloffs.services import awards
+from portal import stored_pdfs
 from portal.models import Organisation
 from tests.calloffs.award_factories import decidable_lot
 
@@ -145,6 +147,8 @@ def test_a_bidder_downloads_its_own_letter_and_nobody_else_can(client, carol, bo
     letter = OutcomeLetter.objects.get(award=award, tender=decidable.best)
     address = reverse("calloffs:outcome_letter_pdf", args=[decidable.best.pk, letter.pk])
     client.force_login(bob)
+    assert "Your outcome letter for lot 1 is being prepared" in client.get(address).content.decode()
+    stored_pdfs.pdf_make(kind=pdfs.OUTCOME_LETTER, object_id=letter.pk)  # the task queued on commit
     response = client.get(address)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")

@@ -18,6 +18,7 @@ from calloffs.sealed import own_tenders
 from calloffs.services import tenders as services
 from calloffs.tender_selectors import signed_form_text, tender_task_groups
 from calloffs.tendering_rules import PartnerTerms
+from portal import stored_pdfs
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent, Message
 from suppliers.models import OrganisationStanding
@@ -96,10 +97,10 @@ def test_the_audit_log_never_names_the_bidder(tender, alice, bob, organisation_a
 def test_the_receipt_pdf_is_rendered_once(tender, alice):
     complete(tender, alice)
     version = services.tender_submit(tender=tender, user=alice)
-    assert tender_receipts.receipt_pdf_prepare(version_id=version.pk) is True
+    assert stored_pdfs.pdf_make(kind=tender_receipts.RECEIPT, object_id=version.pk) is True
     version.refresh_from_db()
     first = version.receipt_pdf.name
-    assert tender_receipts.receipt_pdf_prepare(version_id=version.pk) is False
+    assert stored_pdfs.pdf_make(kind=tender_receipts.RECEIPT, object_id=version.pk) is False
     version.refresh_from_db()
     assert version.receipt_pdf.name == first
     assert version.receipt_number in receipt_text(version)

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from portal import stored_pdfs
 from portal.models import Organisation
-from suppliers.models import OrganisationStanding, Qualification
+from suppliers.models import FrameworkAgreement, OrganisationStanding, Qualification
 
 pytestmark = pytest.mark.django_db
 
@@ -89,4 +90,10 @@ def test_the_demo_data_loads_the_core_then_each_app_once():
     assert OrganisationStanding.objects.get(organisation=northern_lights).cyber_level == "cyber_essentials"
     text = out.getvalue()
     assert text.count("Northern Lights Recovery CIO is qualified for Accommodation") == 2
+    # Every PDF the demo calls for is made, the framework agreement of the migrations included.
+    assert FrameworkAgreement.objects.get(version="1.0").pdf
+    assert all(
+        not kind.model._default_manager.filter(kind.should_exist).filter(kind.missing()).exists()
+        for kind in stored_pdfs.kinds().values()
+    )
     assert "priya@northern-lights.example" in text

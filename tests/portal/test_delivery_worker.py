@@ -188,10 +188,11 @@ class Workers:
         self.processes: list[subprocess.Popen] = []
 
     def start(
-        self, *, broker: str, smtp_port: int, extra_env: dict[str, str] | None = None
+        self, *, broker: str, smtp_port: int, extra_env: dict[str, str] | None = None, pool: str = "solo"
     ) -> subprocess.Popen:
         """`celery -A portal worker` with the production settings, its e-mail going to `smtp_port`;
-        `extra_env` adds to or replaces its environment (e.g. another DJANGO_SETTINGS_MODULE)."""
+        `extra_env` adds to or replaces its environment (e.g. another DJANGO_SETTINGS_MODULE); `pool`
+        "prefork" runs the tasks in one child process, as production does."""
         env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),
@@ -213,7 +214,8 @@ class Workers:
         }
         log = self.directory / f"worker-{len(self.processes) + 1}.log"
         name = f"test{len(self.processes) + 1}-{os.getpid()}@%h"
-        command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-n", name]
+        command = [sys.executable, "-m", "celery", "-A", "portal", "worker", f"--pool={pool}", "-n", name]
+        command += ["--concurrency=1"] if pool == "prefork" else []
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]
         with log.open("wb") as output:
             process = subprocess.Popen(  # noqa: S603 - fixed arguments

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import pdf as portal_pdf
+from portal import stored_pdfs
 from portal.emails import plain_text
 from portal.models import Message
 from portal.pdf import STATIC_BASE
@@ -187,14 +188,14 @@ def test_sending_queues_the_pdf_which_is_rendered_once_and_stored_privately(
     assert re.fullmatch(r"sq-pdf/[0-9a-f]{32}\.pdf", application.pdf.name)  # a random name
     assert default_storage.open(application.pdf.name).read().startswith(b"%PDF")
 
-    assert pdfs.application_pdf_prepare(application_id=application.pk) is False
+    assert stored_pdfs.pdf_make(kind=pdfs.APPLICATION, object_id=application.pk) is False
     assert default_storage.listdir("sq-pdf")[1] == [application.pdf.name.removeprefix("sq-pdf/")]
 
 
 def test_a_draft_has_no_pdf(organisation_a, alice, private_files):
     draft = services.application_start(organisation=organisation_a, user=alice)
 
-    assert pdfs.application_pdf_prepare(application_id=draft.pk) is False
+    assert stored_pdfs.pdf_make(kind=pdfs.APPLICATION, object_id=draft.pk) is False
     draft.refresh_from_db()
     assert not draft.pdf
 
@@ -215,7 +216,7 @@ def test_the_download_is_the_stored_file_and_never_rendered_in_the_request(
     page = client.get(reverse("suppliers:submitted", args=[application.pk])).content.decode()
     assert "The PDF of version 1 is being prepared" in page and url not in page
 
-    pdfs.application_pdf_prepare(application_id=application.pk)
+    stored_pdfs.pdf_make(kind=pdfs.APPLICATION, object_id=application.pk)
     monkeypatch.setattr(pdfs, "application_pdf", no_rendering)
     monkeypatch.setattr(portal_pdf, "HTML", no_rendering)  # any WeasyPrint rendering at all
     response = client.get(url)
@@ -227,10 +228,10 @@ def test_the_download_is_the_stored_file_and_never_rendered_in_the_request(
 
 
 def test_the_pdf_task_has_a_time_limit_above_the_longest_render():
-    from suppliers import tasks
+    from portal import tasks
 
-    assert tasks.prepare_application_pdf.time_limit == tasks.PDF_TIME_LIMIT
-    assert tasks.prepare_application_pdf.soft_time_limit == tasks.PDF_SOFT_TIME_LIMIT < tasks.PDF_TIME_LIMIT
+    assert tasks.stored_pdf_make.time_limit == tasks.PDF_TIME_LIMIT
+    assert tasks.stored_pdf_make.soft_time_limit == tasks.PDF_SOFT_TIME_LIMIT < tasks.PDF_TIME_LIMIT
 
 
 @pytest.mark.parametrize("outcomes", [{"accommodation": "pass", "women": "fail"}, {"women": "fail"}])

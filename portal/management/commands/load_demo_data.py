@@ -1,5 +1,5 @@
 """Load the demo organisations and people from fixtures/demo.json, once, then each app's demo data
-(`portal.contributions`), and say how to sign in."""
+(`portal.contributions`) and the PDFs it needs, and say how to sign in."""
 
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from portal import contributions
+from portal import contributions, stored_pdfs
 from portal.models import Region, User
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - a demo-only password, printed for the person trying it out
@@ -26,6 +26,9 @@ class Command(BaseCommand):
             if not User.objects.filter(email="admin@justice.example").exists():
                 self.load_people()
             notes = contributions.load_demo_data()  # each app loads its own, once
+        # The PDFs nothing has asked for yet, such as the framework agreement the migrations published:
+        # what beat's recheck does every minute in production (in-process here, so they are made now).
+        stored_pdfs.missing_queue()
         for note in notes:
             self.stdout.write(note)
         self.stdout.write(
