@@ -17,8 +17,6 @@ never imports them. The number of queries is fixed: one or two per figure, whate
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics as stats
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from django.utils import timezone
 
 from calloffs.models import Award, Competition, SupplyChainReport, Tender
 from calloffs.rules import pounds
+from portal.csv_files import csv_text
 from portal.models import Organisation, Region, ServiceCategory
 from suppliers.models import Application, OrganisationRegion, Qualification
 
@@ -161,15 +160,16 @@ class Figure:
         return 10 * (len(self.rows) + 1)
 
     def csv_text(self, period: Period) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([f"{self.title}: {period.label}"])
-        writer.writerow(self.columns)
-        for row in self.rows:
-            writer.writerow(
-                [row.label, *(cell.text if cell.value is None else cell.value for cell in row.cells)]
-            )
-        return out.getvalue()
+        return csv_text(
+            [
+                [f"{self.title}: {period.label}"],
+                self.columns,
+                *(
+                    [row.label, *(cell.text if cell.value is None else cell.value for cell in row.cells)]
+                    for row in self.rows
+                ),
+            ]
+        )
 
 
 @dataclass(frozen=True)
