@@ -32,6 +32,11 @@ class GrantsConfig(AppConfig):
             links.append(Link("Grants registrations to decide", reverse("grants:registration_queue"), 11))
         return links
 
+    def organisation_is_vetted(self, organisation) -> bool:
+        from grants.models import Registration
+
+        return Registration.objects.filter(organisation=organisation, accepted_at__isnull=False).exists()
+
     def load_demo_data(self) -> str:
         from grants import demo
         from grants.models import GrantRound

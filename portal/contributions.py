@@ -10,6 +10,9 @@ define these hooks, and the core asks every installed app, in `INSTALLED_APPS` o
 - `hidden_audit_events() -> Q`: audit events staff must not see yet (calloffs: events about sealed
   tenders, which would tell who is bidding); the audit log page and the Django admin leave them out;
 - `hidden_messages() -> Q`: messages (and so their e-mails) staff must not see yet, for the same reason;
+- `organisation_is_vetted(organisation) -> bool`: whether the app has vetted the organisation (suppliers:
+  qualified onto the framework; grants: registered). One that no app has vetted may send fewer
+  invitations, and they name it more warily (`portal.services.invitation_create`);
 - `load_demo_data() -> str`: create the app's demo data once the core's people and organisations exist,
   and return what to tell the person trying the portal (printed by `manage.py load_demo_data`).
 
@@ -75,6 +78,11 @@ def hidden_messages() -> Q | None:
     """The apps' conditions for messages staff must not see yet, as one `Q` (None: none hidden)."""
     conditions = [condition for hook in _hooks("hidden_messages") if (condition := hook()) is not None]
     return reduce(operator.or_, conditions) if conditions else None
+
+
+def organisation_is_vetted(organisation: Any) -> bool:
+    """Whether any app has vetted the organisation: qualified it, or registered it."""
+    return any(hook(organisation) for hook in _hooks("organisation_is_vetted"))
 
 
 def load_demo_data() -> list[str]:

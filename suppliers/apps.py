@@ -49,6 +49,11 @@ class SuppliersConfig(AppConfig):
             ),
         }
 
+    def organisation_is_vetted(self, organisation) -> bool:
+        from suppliers.models import Qualification
+
+        return Qualification.objects.filter(organisation=organisation).exists()
+
     def load_demo_data(self) -> str:
         from suppliers.demo import qualify_demo_organisation
 
