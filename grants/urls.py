@@ -7,6 +7,9 @@ app_name = "grants"
 urlpatterns = [
     # Public
     path("", views.round_list, name="round_list"),
+    path("start/", views.start, name="start"),
+    path("create-an-account/", views.create_account, name="create_account"),
+    path("sign-in/", views.sign_in, name="sign_in"),
     path("rounds/<int:round_pk>/", views.round_detail, name="round_detail"),
     path("awarded/", views.grants_awarded, name="grants_awarded"),
     # An organisation: registration and applications

@@ -24,7 +24,7 @@ from grants.access import (
 )
 from grants.models import GrantApplication, GrantRound
 from grants.sections import REGISTRATION, eligibility_section, round_section
-from portal import access, uploads
+from portal import access, front_doors, uploads
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.models import Organisation, Region
@@ -72,6 +72,27 @@ def _round_context(grant_round: GrantRound) -> dict[str, Any]:
 
 
 # Public --------------------------------------------------------------------------------------------
+
+
+@access_policy(access.PUBLIC)
+def start(request: HttpRequest) -> HttpResponse:
+    """The grants portal's own start page: its own door into the one portal (portal.front_doors)."""
+    context = {"create_account": reverse("grants:create_account"), "sign_in": reverse("grants:sign_in")}
+    return render(request, "grants/start.html", context)
+
+
+@access_policy(access.PUBLIC)
+def create_account(request: HttpRequest) -> HttpResponse:
+    """Create an account through the grants door: the account pages and the organisation's set-up then
+    speak of grants only."""
+    front_doors.enter(request, Organisation.Intent.GRANTS)
+    return redirect("account_signup")
+
+
+@access_policy(access.PUBLIC)
+def sign_in(request: HttpRequest) -> HttpResponse:
+    front_doors.enter(request, Organisation.Intent.GRANTS)
+    return redirect("account_login")
 
 
 @access_policy(access.PUBLIC)

@@ -243,6 +243,10 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:tender_reconfirm": ("GET", ORGANISATION_A),
     # Grants: public
     "grants:round_list": ("GET", EVERYONE),
+    "grants:start": ("GET", EVERYONE),
+    # The grants door's "create an account" and "sign in": remembered in the session, then allauth's pages.
+    "grants:create_account": ("GET", NOBODY_DIRECTLY),
+    "grants:sign_in": ("GET", NOBODY_DIRECTLY),
     "grants:round_detail": ("GET", EVERYONE),
     "grants:grants_awarded": ("GET", EVERYONE),
     # Grants: an organisation's registration (organisation A is registered; B has not started) and
