@@ -84,8 +84,9 @@ class OrganisationForm(forms.ModelForm):
                 self.instance.intent = Organisation.Intent.GRANTS
         if "intent" in self.fields:
             self.fields["intent"].error_messages["required"] = "Select what your organisation wants to do"
-            if not self.instance.pk:
-                self.initial.pop("intent", None)  # a question, not pre-answered (GOV.UK radios)
+            if not self.instance.pk:  # a question, not pre-answered (GOV.UK radios)
+                self.initial.pop("intent", None)
+                self.fields["intent"].initial = None
         self.fields["is_vcse"] = forms.TypedChoiceField(
             label=self._meta.labels["is_vcse"],
             help_text=self._meta.help_texts["is_vcse"],
