@@ -47,10 +47,10 @@ def _own_dashboard_links(user) -> list[Link]:
     """The core's own dashboard links; the apps add theirs (`portal.contributions`)."""
     if user.is_supplier:
         organisation = reverse("portal:organisation_detail", args=[user.membership.organisation_id])
-        return [
-            Link("Organisation details and colleagues", organisation, 30),
-            Link("How qualification works", reverse("portal:how_qualification_works"), 40),
-        ]
+        links = [Link("Organisation details and colleagues", organisation, 30)]
+        if user.membership.organisation.wants_framework:
+            links.append(Link("How qualification works", reverse("portal:how_qualification_works"), 40))
+        return links
     if user.is_moj_admin:
         failed = selectors.failed_delivery_count()
         waiting = f" ({failed} to look at)" if failed else ""

@@ -111,3 +111,14 @@ def test_the_next_step_after_set_up_follows_what_the_organisation_wants(client, 
     page = client.get(response.url).content.decode()
     for step in ("Fill in the Selection Questionnaire", "Register for grants"):
         assert (step in page) == (step in next_steps), step
+
+
+def test_a_grants_only_organisation_is_not_shown_the_framework_pages_in_its_menu_or_dashboard(client):
+    _through_the_grants_door(client)
+    data = {key: value for key, value in VALID.items() if key != "intent"}
+    client.post(reverse("portal:organisation_create"), data)
+    dashboard = client.get(reverse("portal:dashboard")).content.decode()
+    assert reverse("suppliers:qualification_status") not in dashboard
+    assert reverse("portal:how_qualification_works") not in main(dashboard)
+    assert reverse("grants:home") in dashboard
+    assert service_name(dashboard) == GRANTS_SERVICE
