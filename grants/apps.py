@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.urls import reverse
 
-from portal.contributions import Link
+from portal.contributions import FrontDoor, Link
 
 
 class GrantsConfig(AppConfig):
@@ -42,6 +42,29 @@ class GrantsConfig(AppConfig):
         from grants.pdfs import stored_pdf_kinds
 
         return stored_pdf_kinds()
+
+    def front_doors(self):
+        return [
+            FrontDoor(
+                key="grants",
+                service_name="Probation grants",
+                home=reverse("grants:start"),
+                path_prefix=reverse("grants:round_list"),
+                create_account=reverse("grants:create_account"),
+                sign_in=reverse("grants:sign_in"),
+            )
+        ]
+
+    def public_links(self):
+        return {
+            "grants_start": Link("Apply for a grant", reverse("grants:start")),
+            "grants_registration": Link("Register for grants", reverse("grants:home")),
+        }
+
+    def organisation_is_vetted(self, organisation) -> bool:
+        from grants.models import Registration
+
+        return Registration.objects.filter(organisation=organisation, accepted_at__isnull=False).exists()
 
     def load_demo_data(self) -> str:
         from grants import demo

@@ -13,11 +13,13 @@ a signed form) or declines, and an accepted offer becomes a `Grant`.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from grants.rules import LONGEST_DURATION_MONTHS
+from grants.rules import LONGEST_DURATION_MONTHS, offer_answer_by
 from portal import uploads
 from portal.evaluation import ConflictDeclarationBase, EvaluatorBase, ModeratedScoreBase, ScoreBase
 from portal.models import Organisation, Region
@@ -338,6 +340,11 @@ class Decision(models.Model):
     @property
     def is_award(self) -> bool:
         return self.outcome == self.Outcome.AWARD
+
+    @property
+    def answer_by(self) -> date | None:
+        """An award's last day (London time) for the applicant to accept or decline the offer."""
+        return offer_answer_by(timezone.localdate(self.decided_at)) if self.is_award else None
 
 
 class OfferAcceptance(SignatureBase):

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from calloffs.rules import pounds
 from portal.exceptions import RuleBroken
 from portal.questionnaires import pounds as whole_pounds
+from portal.templatetags.govuk_dates import govuk_date
 
 CRITERIA_TOTAL = 100
 LONGEST_DURATION_MONTHS = 36  # the public HMPPS grant scheme: up to 36 months
 BUDGET_ROWS = 10  # cost lines a budget page offers
+OFFER_ANSWER_DAYS = 28  # an offer is answered by the end of this many days after the decision, London time
 
 
 def months_to_years(months: int) -> int:
@@ -159,3 +161,38 @@ def budget_cap_problem(
             field="amount_per_year",
         )
     return None
+
+
+def offer_answer_by(decided_on: date) -> date:
+    """The last day, London time, on which an offer decided on `decided_on` may be accepted or declined."""
+    return decided_on + timedelta(days=OFFER_ANSWER_DAYS)
+
+
+def application_state(
+    *,
+    status: str,
+    round_closed: bool,
+    outcome: str | None = None,
+    offer: str = "",
+    answer_by: date | None = None,
+    today: date | None = None,
+) -> str:
+    """An application's state in the applicant's words, from sending to the answer to an offer: the one
+    place that words it (the grants home, the receipt)."""
+    from grants.models import Decision, GrantApplication
+
+    if status == GrantApplication.Status.DRAFT:
+        return "Not sent"
+    if status == GrantApplication.Status.INELIGIBLE:
+        return "Not eligible"
+    if outcome is None:
+        return "Being assessed" if round_closed else "Sent"
+    if outcome == Decision.Outcome.DECLINE:
+        return "Not successful"
+    if offer == Decision.Offer.ACCEPTED:
+        return "Offer accepted"
+    if offer == Decision.Offer.DECLINED:
+        return "Offer declined"
+    if today is not None and answer_by is not None and today > answer_by:
+        return f"Successful: the offer was not answered by {govuk_date(answer_by)}"
+    return f"Successful: answer the offer by {govuk_date(answer_by)}"

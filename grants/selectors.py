@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -65,7 +66,21 @@ def applications_for_organisation(user: User) -> QuerySet[GrantApplication]:
     if membership is None:
         return GrantApplication.objects.none()
     return GrantApplication.objects.filter(organisation_id=membership.organisation_id).select_related(
-        "grant_round"
+        "grant_round", "decision"
+    )
+
+
+def application_state(application: GrantApplication, now: datetime | None = None) -> str:
+    """The application's state in words (`rules.application_state`), from its decision if it has one."""
+    now = now or timezone.now()
+    decision = getattr(application, "decision", None)
+    return rules.application_state(
+        status=application.status,
+        round_closed=now >= application.grant_round.closes_at,
+        outcome=decision.outcome if decision else None,
+        offer=decision.offer if decision else "",
+        answer_by=decision.answer_by if decision else None,
+        today=timezone.localdate(now),
     )
 
 

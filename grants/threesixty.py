@@ -9,8 +9,6 @@ org-id.guide lists GB-CHC, GB-SC, GB-NIC and GB-COH), and otherwise by an identi
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.models import Grant
+from portal import csv_files
 from portal.models import Organisation
 
 VERSION = "1.4"
@@ -162,10 +161,10 @@ def _at(record: dict[str, Any], path: tuple[str | int, ...]) -> Any:
 
 
 def csv_text(grants: list[Grant]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([title for title, _path in CSV_COLUMNS])
-    for grant in grants:
-        record = grant_record(grant)
-        writer.writerow([_at(record, path) for _title, path in CSV_COLUMNS])
-    return out.getvalue()
+    records = (grant_record(grant) for grant in grants)
+    return csv_files.csv_text(
+        [
+            [title for title, _path in CSV_COLUMNS],
+            *([_at(record, path) for _title, path in CSV_COLUMNS] for record in records),
+        ]
+    )

@@ -7,6 +7,9 @@ app_name = "grants"
 urlpatterns = [
     # Public
     path("", public.round_list, name="round_list"),
+    path("start/", public.start, name="start"),
+    path("create-an-account/", public.create_account, name="create_account"),
+    path("sign-in/", public.sign_in, name="sign_in"),
     path("rounds/<int:round_pk>/", public.round_detail, name="round_detail"),
     path("awarded/", public.grants_awarded, name="grants_awarded"),
     # An organisation: registration and applications

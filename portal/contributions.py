@@ -18,6 +18,11 @@ define these hooks, and the core asks every installed app, in `INSTALLED_APPS` o
   alert e-mail, for this signed token (the first app that answers gives it);
 - `stored_pdf_kinds() -> list[StoredPdfKind]`: the kinds of PDF the app stores for people to download
   (`portal.stored_pdfs`), each rendered once by a task and found by the recheck if it is missing;
+- `organisation_is_vetted(organisation) -> bool`: whether the app has vetted the organisation (suppliers:
+  qualified onto the framework; grants: registered). One that no app has vetted may send fewer
+  invitations, and they name it more warily (`portal.services.invitation_create`);
+- `front_doors() -> list[FrontDoor]`: another way into the portal, with its own start page, service name
+  and "create an account" route (grants); `portal.front_doors` says which door a page is at;
 - `load_demo_data() -> str`: create the app's demo data once the core's people and organisations exist,
   and return what to tell the person trying the portal (printed by `manage.py load_demo_data`).
 
@@ -42,6 +47,16 @@ class Link:
     text: str
     href: str
     order: int = 50
+
+
+@dataclass(frozen=True)
+class FrontDoor:
+    key: str  # an `Organisation.Intent` value: an organisation that wants only this is shown this door
+    service_name: str
+    home: str
+    path_prefix: str
+    create_account: str
+    sign_in: str
 
 
 def _hooks(name: str) -> Iterator[Any]:
@@ -88,6 +103,15 @@ def hidden_messages() -> Q | None:
 def stored_pdf_kinds() -> list[Any]:
     """Every app's kinds of stored PDF (`portal.stored_pdfs.StoredPdfKind`)."""
     return [kind for hook in _hooks("stored_pdf_kinds") for kind in hook()]
+
+
+def organisation_is_vetted(organisation: Any) -> bool:
+    """Whether any app has vetted the organisation: qualified it, or registered it."""
+    return any(hook(organisation) for hook in _hooks("organisation_is_vetted"))
+
+
+def front_doors() -> list[FrontDoor]:
+    return [door for hook in _hooks("front_doors") for door in hook()]
 
 
 def load_demo_data() -> list[str]:

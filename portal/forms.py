@@ -32,7 +32,7 @@ class GovukForm(forms.Form):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = [*Organisation.PROFILE_FIELDS, "show_contact_publicly"]
+        fields = [*Organisation.PROFILE_FIELDS, "show_contact_publicly", "intent"]
         labels = {
             "legal_name": "Legal name",
             "trading_name": "Trading name (optional)",
@@ -49,6 +49,7 @@ class OrganisationForm(forms.ModelForm):
             "contact_email": "E-mail address",
             "contact_phone": "Telephone number",
             "show_contact_publicly": "Show these contact details on the public list of qualified providers",
+            "intent": "What does your organisation want to do?",
         }
         help_texts = {
             "legal_name": "As registered with Companies House or the Charity Commission.",
@@ -58,19 +59,34 @@ class OrganisationForm(forms.ModelForm):
             "size_band": (
                 "Count staff as full-time equivalents. Use the larger band if either figure is above it."
             ),
-            "contact_name": "The person we should contact about the framework.",
+            "contact_name": "The person we should contact about your organisation's contracts and grants.",
             "show_contact_publicly": "Other organisations looking for partners can then contact you.",
+            "intent": "You can change this later. Grants are separate from the framework.",
         }
         widgets = {
             "legal_form": forms.RadioSelect,
             "size_band": forms.RadioSelect,
+            "intent": forms.RadioSelect,
             "is_vcse": forms.RadioSelect(choices=[(True, "Yes"), (False, "No")]),
         }
 
     submit_label = "Save and continue"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, grants_only: bool = False, **kwargs):
+        """`grants_only`: the organisation wants grants only, or the person came in by the grants door
+        to set it up. It is not asked what it wants to do, nor anything only the framework needs."""
         super().__init__(*args, **kwargs)
+        self.grants_only = grants_only
+        if grants_only:
+            del self.fields["show_contact_publicly"]
+            if not self.instance.pk:
+                del self.fields["intent"]
+                self.instance.intent = Organisation.Intent.GRANTS
+        if "intent" in self.fields:
+            self.fields["intent"].error_messages["required"] = "Select what your organisation wants to do"
+            if not self.instance.pk:  # a question, not pre-answered (GOV.UK radios)
+                self.initial.pop("intent", None)
+                self.fields["intent"].initial = None
         self.fields["is_vcse"] = forms.TypedChoiceField(
             label=self._meta.labels["is_vcse"],
             help_text=self._meta.help_texts["is_vcse"],
@@ -124,10 +140,11 @@ class OrganisationForm(forms.ModelForm):
                 Field.text("contact_name", field_width=Fluid.THREE_QUARTERS),
                 Field.text("contact_email", field_width=Fluid.THREE_QUARTERS),
                 Field.text("contact_phone", field_width=Fixed.TWENTY),
-                Field.checkbox("show_contact_publicly"),
+                *([Field.checkbox("show_contact_publicly")] if not grants_only else []),
                 legend="Main contact",
                 legend_size=Size.MEDIUM,
             ),
+            *([Field.radios("intent", legend_size=Size.MEDIUM)] if "intent" in self.fields else []),
             Submit("submit", self.submit_label),
         )
 
@@ -137,6 +154,11 @@ class OrganisationForm(forms.ModelForm):
             if field not in self.errors:
                 self.add_error(field, message)
         return cleaned
+
+    def organisation_data(self) -> dict:
+        """What the services are given: the answers, and what the organisation wants to do even when it
+        was not asked (set up through the grants door)."""
+        return {**self.cleaned_data, "intent": self.cleaned_data.get("intent", self.instance.intent)}
 
     def clean_companies_house_number(self) -> str:
         # Tidied before the model's format check (Organisation.clean_fields), which reports its error here.

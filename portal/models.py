@@ -154,6 +154,14 @@ class Organisation(models.Model):
         MEDIUM = "medium", "Medium (fewer than 250 staff and turnover up to £50 million)"
         LARGE = "large", "Large (250 staff or more, or turnover over £50 million)"
 
+    class Intent(models.TextChoices):
+        """What the organisation came to do: it decides which next steps and questions it is shown (its
+        profile serves both; ADR 0007). Asked at set-up, unless the person came in by the grants door."""
+
+        FRAMEWORK = "framework", "Bid for contracts on the framework"
+        GRANTS = "grants", "Apply for grants"
+        BOTH = "both", "Both"
+
     # What describes the organisation: the profile form, and the questionnaire's first section, ask for these.
     PROFILE_FIELDS = (
         "legal_name",
@@ -187,6 +195,7 @@ class Organisation(models.Model):
     contact_email = models.EmailField()
     contact_phone = models.CharField(max_length=30, validators=[SINGLE_LINE])
     show_contact_publicly = models.BooleanField(default=False)
+    intent = models.CharField(max_length=10, choices=Intent.choices, default=Intent.BOTH)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -194,6 +203,14 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.legal_name
+
+    @property
+    def wants_framework(self) -> bool:
+        return self.intent != self.Intent.GRANTS
+
+    @property
+    def wants_grants(self) -> bool:
+        return self.intent != self.Intent.FRAMEWORK
 
 
 class Membership(models.Model):

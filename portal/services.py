@@ -18,7 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import emails, tasks
+from portal import contributions, emails, tasks
 from portal.audit import audit_record, changed_fields
 from portal.exceptions import RuleBroken
 from portal.models import (
@@ -39,6 +39,8 @@ INVITATION_LIFETIME = timedelta(days=14)
 # Invitations send e-mail from the service's address: at most this many in any 24 hours, cancelled included.
 INVITATION_LIMIT_WINDOW = timedelta(hours=24)
 INVITATIONS_PER_ORGANISATION = 10
+# An organisation no app has vetted yet (not qualified, not registered for grants) is anyone's to create.
+INVITATIONS_PER_UNVETTED_ORGANISATION = 3
 INVITATIONS_PER_ADDRESS = 3
 
 
@@ -125,7 +127,8 @@ def invitation_create(
             raise RuleBroken(
                 "You have already invited this person. The invitation is waiting.", field="email"
             )
-        _require_within_invitation_limits(organisation, email)
+        vetted = contributions.organisation_is_vetted(organisation)
+        _require_within_invitation_limits(organisation, email, vetted=vetted)
         invitation = Invitation.objects.create(
             organisation=organisation,
             email=email,
@@ -138,7 +141,7 @@ def invitation_create(
             actor=invited_by, action="invitation.created", obj=invitation, summary=f"Invited {email}"
         )
         link = settings.SITE_URL + reverse("portal:invitation_accept", args=[token])
-        words = emails.worded("invitation", {"invitation": invitation, "link": link})
+        words = emails.worded("invitation", {"invitation": invitation, "link": link, "vetted": vetted})
         email_send(
             kind="invitation",
             address=email,
@@ -157,13 +160,15 @@ def _require_valid_email(email: str) -> None:
         ) from error
 
 
-def _require_within_invitation_limits(organisation: Organisation, email: str) -> None:
+def _require_within_invitation_limits(organisation: Organisation, email: str, *, vetted: bool) -> None:
     since = timezone.now() - INVITATION_LIMIT_WINDOW
     hours = int(INVITATION_LIMIT_WINDOW.total_seconds() // 3600)
     recent = Invitation.objects.filter(created_at__gt=since)
-    if recent.filter(organisation=organisation).count() >= INVITATIONS_PER_ORGANISATION:
+    limit = INVITATIONS_PER_ORGANISATION if vetted else INVITATIONS_PER_UNVETTED_ORGANISATION
+    if recent.filter(organisation=organisation).count() >= limit:
+        until = "" if vetted else " until it is qualified for the framework or registered for grants"
         raise RuleBroken(
-            f"Your organisation can send up to {INVITATIONS_PER_ORGANISATION} invitations in {hours} hours. "
+            f"Your organisation can send up to {limit} invitations in {hours} hours{until}. "
             "Try again tomorrow.",
             field="email",
         )

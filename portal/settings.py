@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
                 "portal.context_processors.limits",
+                "portal.front_doors.service",
                 "suppliers.context_processors.qualification_rules",
             ],
         },

@@ -14,8 +14,6 @@ imports no app. Each section takes a fixed number of queries, whatever the amoun
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics as stats
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.utils import timezone
 
+from portal.csv_files import csv_text
 from portal.models import Organisation, Region, ServiceCategory
 from portal.money import pounds
 
@@ -154,15 +153,16 @@ class Figure:
         return 10 * (len(self.rows) + 1)
 
     def csv_text(self, period: Period) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([f"{self.title}: {period.label}"])
-        writer.writerow(self.columns)
-        for row in self.rows:
-            writer.writerow(
-                [row.label, *(cell.text if cell.value is None else cell.value for cell in row.cells)]
-            )
-        return out.getvalue()
+        return csv_text(
+            [
+                [f"{self.title}: {period.label}"],
+                self.columns,
+                *(
+                    [row.label, *(cell.text if cell.value is None else cell.value for cell in row.cells)]
+                    for row in self.rows
+                ),
+            ]
+        )
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from portal import access, contributions, selectors, services
+from portal import access, contributions, front_doors, selectors, services
 from portal.access import access as access_policy
 from portal.contributions import Link
 from portal.exceptions import RuleBroken
 from portal.forms import AuditFilterForm, InvitationForm, OrganisationForm, show_rule_broken
-from portal.models import Delivery, Membership, ServiceCategory
+from portal.models import Delivery, Membership, Organisation, ServiceCategory
 from portal.page_cache import public_page
 
 
@@ -24,7 +24,12 @@ def _page(template: str):
     return view
 
 
-home = public_page(_page("portal/home.html"))
+@public_page
+@access_policy(access.PUBLIC)
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"links": contributions.public_links()})
+
+
 glossary = _page("portal/glossary.html")
 accessibility = _page("portal/accessibility.html")
 cookies = _page("portal/cookies.html")
@@ -42,10 +47,10 @@ def _own_dashboard_links(user) -> list[Link]:
     """The core's own dashboard links; the apps add theirs (`portal.contributions`)."""
     if user.is_supplier:
         organisation = reverse("portal:organisation_detail", args=[user.membership.organisation_id])
-        return [
-            Link("Organisation details and colleagues", organisation, 30),
-            Link("How qualification works", reverse("portal:how_qualification_works"), 40),
-        ]
+        links = [Link("Organisation details and colleagues", organisation, 30)]
+        if user.membership.organisation.wants_framework:
+            links.append(Link("How qualification works", reverse("portal:how_qualification_works"), 40))
+        return links
     if user.is_moj_admin:
         failed = selectors.failed_delivery_count()
         waiting = f" ({failed} to look at)" if failed else ""
@@ -73,30 +78,37 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     pending = request.session.get("invitation_token")
     if pending and services.invitation_for_token(pending):
         return redirect("portal:invitation_accept", pending)  # invited people join rather than set up
-    form = OrganisationForm(request.POST or None, initial={"contact_email": request.user.email})
+    grants_only = front_doors.came_in_by(request) == Organisation.Intent.GRANTS
+    form = OrganisationForm(
+        request.POST or None, initial={"contact_email": request.user.email}, grants_only=grants_only
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = services.organisation_create(user=request.user, data=form.cleaned_data)
+            organisation = services.organisation_create(user=request.user, data=form.organisation_data())
         except RuleBroken as error:
             show_rule_broken(form, error)
         else:
             messages.success(request, f"{organisation} is set up. You are its admin.")
             request.session["organisation_just_set_up"] = organisation.pk  # its page then says what is next
             return redirect("portal:organisation_detail", organisation.pk)
-    return render(request, "portal/organisation_form.html", {"form": form, "creating": True})
+    return render(
+        request, "portal/organisation_form.html", {"form": form, "creating": True, "grants_only": grants_only}
+    )
 
 
 @access_policy(access.SUPPLIER_MEMBER)
 def organisation_detail(request: HttpRequest, organisation_pk: int) -> HttpResponse:
     membership = access.membership_for_user(request, organisation_pk)
     organisation = membership.organisation
+    links = contributions.public_links()
     context = {
         "organisation": organisation,
         "membership": membership,
         "members": organisation.memberships.select_related("user"),
         "invitations": organisation.invitations.pending() if membership.is_admin else [],
         "just_set_up": request.session.pop("organisation_just_set_up", None) == organisation.pk,
-        "qualification": contributions.public_links().get("qualification"),
+        "qualification": links.get("qualification") if organisation.wants_framework else None,
+        "grants_registration": links.get("grants_registration") if organisation.wants_grants else None,
     }
     return render(request, "portal/organisation_detail.html", context)
 
@@ -104,7 +116,8 @@ def organisation_detail(request: HttpRequest, organisation_pk: int) -> HttpRespo
 @access_policy(access.ORGANISATION_ADMIN)
 def organisation_edit(request: HttpRequest, organisation_pk: int) -> HttpResponse:
     organisation = access.organisation_for_user(request, organisation_pk, admin=True)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    grants_only = organisation.intent == Organisation.Intent.GRANTS
+    form = OrganisationForm(request.POST or None, instance=organisation, grants_only=grants_only)
     if request.method == "POST" and form.is_valid():
         fresh = type(organisation).objects.get(pk=organisation.pk)
         services.organisation_update(user=request.user, organisation=fresh, data=form.cleaned_data)

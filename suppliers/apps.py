@@ -15,6 +15,8 @@ class SuppliersConfig(AppConfig):
         if user is None or not user.is_authenticated:
             return [Link("Qualified providers", reverse("suppliers:provider_list"), 20)]
         if user.is_supplier and hasattr(user, "membership"):
+            if not user.membership.organisation.wants_framework:
+                return []  # a grants-only organisation is not shown the framework's pages (ADR 0007)
             return [Link("Qualification", reverse("suppliers:qualification_status"), 20)]
         if user.is_moj_admin:
             return [Link("Review questionnaires", reverse("suppliers:review_queue"), 20)]
@@ -22,9 +24,11 @@ class SuppliersConfig(AppConfig):
 
     def dashboard_links(self, user):
         if user.is_supplier:
+            membership = getattr(user, "membership", None)
+            if membership is not None and not membership.organisation.wants_framework:
+                return []
             text = "Qualification: your Selection Questionnaire and what you are qualified for"
             links = [Link(text, reverse("suppliers:qualification_status"), 10)]
-            membership = getattr(user, "membership", None)
             if membership is not None and membership.is_admin:
                 partners = "Find partners: say if you are looking for a lead partner or subcontractors"
                 links.append(Link(partners, reverse("suppliers:partner_searches"), 12))
@@ -58,6 +62,11 @@ class SuppliersConfig(AppConfig):
         from suppliers.pdfs import stored_pdf_kinds
 
         return stored_pdf_kinds()
+
+    def organisation_is_vetted(self, organisation) -> bool:
+        from suppliers.models import Qualification
+
+        return Qualification.objects.filter(organisation=organisation).exists()
 
     def load_demo_data(self) -> str:
         from suppliers.demo import qualify_demo_organisation

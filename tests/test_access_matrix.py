@@ -14,6 +14,8 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib import admin as django_admin
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
@@ -25,13 +27,17 @@ from calloffs.services import awards as award_services
 from calloffs.services import clarifications, documents, evaluation, notices
 from calloffs.services import supply_chain as supply_chain_services
 from calloffs.services import tenders as tender_services
-from grants.models import GrantRound
+from grants.models import ConflictDeclaration as GrantConflictDeclaration
+from grants.models import Decision as GrantDecision
+from grants.models import GrantApplication, GrantRound
+from grants.models import ModeratedScore as GrantModeratedScore
+from grants.models import Score as GrantScore
 from grants.services import assessment as grants_assessment
 from portal import alerts as portal_alerts
 from portal import services, stored_pdfs
 from portal.models import Message
 from suppliers import services as sq_services
-from suppliers.models import PartnerSearch
+from suppliers.models import CyberReminder, PartnerSearch
 from tests.calloffs import award_factories, evaluation_factories, supply_chain_factories, tender_helpers
 from tests.calloffs import factories as calloff_factories
 from tests.calloffs.tender_factories import started_tender
@@ -282,6 +288,10 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:tender_reconfirm": ("GET", ORGANISATION_A),
     # Grants: public
     "grants:round_list": ("GET", EVERYONE),
+    "grants:start": ("GET", EVERYONE),
+    # The grants door's "create an account" and "sign in": remembered in the session, then allauth's pages.
+    "grants:create_account": ("GET", (to("account_signup"),) * len(ROLES)),
+    "grants:sign_in": ("GET", (to("account_login"),) * len(ROLES)),
     "grants:round_detail": ("GET", EVERYONE),
     "grants:grants_awarded": ("GET", EVERYONE),
     # Grants: an organisation's registration (organisation A is registered; B has not started) and
@@ -622,7 +632,18 @@ def url_kwargs_for(*, organisation_a, organisation_b, alice, bob, carol, ada, **
         "slug": "qualified-by-region",  # a statistics figure
         "search_pk": partner_search_of(organisation_a, alice).pk,
         **grants_kwargs(alice=alice, bob=bob, carol=carol, ada=ada),
+        **admin_only_rows(organisation_a),
     }
+
+
+def admin_only_rows(organisation) -> dict:
+    """Rows of the models registered in the admin that nothing above makes, so that their change pages
+    are checked too."""
+    Group.objects.create(name="Grants team")
+    CyberReminder.objects.create(
+        organisation=organisation, expiry_date=timezone.localdate(), level="Cyber Essentials"
+    )
+    return {}
 
 
 def partner_search_of(organisation, admin) -> PartnerSearch:
@@ -781,3 +802,71 @@ def test_admin_site(role, request, url_kwargs):
 def test_messages_are_scoped_to_the_recipient(bob, bea, url_kwargs):
     assert Message.objects.for_user(bob).filter(pk=url_kwargs["message_pk"]).exists()
     assert not Message.objects.for_user(bea).filter(pk=url_kwargs["message_pk"]).exists()
+
+
+# The Django admin's model pages (issue 19 §7) ---------------------------------------------------------
+
+
+def registered_admin_models() -> list:
+    return sorted(django_admin.site._registry, key=lambda model: model._meta.label)
+
+
+def admin_model_urls(model) -> list[str]:
+    """The model's changelist and the change page of each of its first rows in the world."""
+    name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    urls = [reverse(f"{name}_changelist")]
+    urls += [
+        reverse(f"{name}_change", args=[pk])
+        for pk in model._default_manager.order_by("pk").values_list("pk", flat=True)[:ADMIN_ROWS_READ]
+    ]
+    return urls
+
+
+ADMIN_ROWS_READ = 3
+
+
+def test_the_world_has_a_row_of_every_model_registered_in_the_admin(url_kwargs):
+    empty = [model._meta.label for model in registered_admin_models() if not model._default_manager.exists()]
+    assert not empty, f"Add a row of these to the world, so that their change pages are checked: {empty}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", registered_admin_models(), ids=lambda model: model._meta.label)
+def test_admin_model_pages(model, role, request, url_kwargs):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(PERSONA[role]))
+    expected = ADMIN_SITE[ROLES.index(role)]
+    for url in admin_model_urls(model):
+        assert_answer(client.get(url), expected, url, f"{role} GET {url}")
+
+
+SEALED = "Sealed words that no admin page may show"
+
+
+def test_no_admin_page_shows_sealed_or_confidential_content(ada, url_kwargs):
+    """Applications' answers and budgets, assessments and supply-chain reports, written with a marker,
+    are found on no page of the admin an MoJ admin (who is no assessor) can open."""
+    GrantApplication.objects.update(
+        answers={"summary": SEALED},
+        eligibility_answers={"eligible": SEALED},
+        budget=[{"year": 1, "item": SEALED, "amount": "1,000"}],
+    )
+    GrantScore.objects.update(comment=SEALED)
+    GrantModeratedScore.objects.update(rationale=SEALED)
+    GrantConflictDeclaration.objects.update(details=SEALED)
+    GrantDecision.objects.update(feedback=SEALED)
+    report = SupplyChainReport.objects.filter(submitted_at__isnull=False).first()
+    report.lines.create(name=SEALED, delivers=SEALED, amount_paid_pence=1, is_vcse=True, size_band="small")
+    assert GrantApplication.objects.filter(status="submitted").exists() and GrantScore.objects.exists()
+    client = Client()
+    client.force_login(ada)
+    for model in registered_admin_models():
+        for url in admin_model_urls(model):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert SEALED not in response.content.decode(), url
+    for application in GrantApplication.objects.all():
+        page = client.get(reverse("admin:grants_grantapplication_change", args=[application.pk]))
+        assert application.organisation.legal_name in page.content.decode()
+        assert SEALED not in page.content.decode()

@@ -42,6 +42,7 @@ from portal.models import User
 from portal.page_cache import public_pages_changed
 from portal.services import message_send
 from portal.signatures import SignedText, signature_problems, signed_text
+from portal.templatetags.govuk_dates import govuk_date
 
 SCORE_MAX = evaluation.DEFAULT_SCORE_MAX
 OUTCOME_MESSAGE = "grant_outcome"
@@ -405,7 +406,7 @@ def ends_on(decision: Decision) -> date:
     return decision.starts_on + relativedelta(months=decision.duration_months, days=-1)
 
 
-def _open_offer(user: User, decision: Decision) -> Decision:
+def _open_offer(user: User, decision: Decision, now: datetime) -> Decision:
     membership = getattr(user, "membership", None)
     if (
         not user.is_supplier
@@ -420,6 +421,10 @@ def _open_offer(user: User, decision: Decision) -> Decision:
         raise RuleBroken("Your application was not successful, so there is no offer to answer.")
     if decision.offer != Decision.Offer.OPEN:
         raise RuleBroken("This offer has already been answered.")
+    if timezone.localdate(now) > decision.answer_by:
+        raise RuleBroken(
+            f"The offer had to be answered by {govuk_date(decision.answer_by)}. Contact the grants team."
+        )
     return decision
 
 
@@ -431,7 +436,7 @@ def offer_accept(
     now = now or timezone.now()
     raise_problems(signature_problems(name=signed_name, role=signed_role))
     with transaction.atomic():
-        decision = _open_offer(user, decision)
+        decision = _open_offer(user, decision, now)
         application = decision.application
         OfferAcceptance.objects.create(
             decision=decision,
@@ -464,10 +469,11 @@ def offer_accept(
 
 def offer_decline(*, user: User, decision: Decision, now: datetime | None = None) -> Decision:
     """Decline the offer: its money returns to the round's budget."""
+    now = now or timezone.now()
     with transaction.atomic():
-        decision = _open_offer(user, decision)
+        decision = _open_offer(user, decision, now)
         decision.offer = Decision.Offer.DECLINED
-        decision.offer_answered_at = now or timezone.now()
+        decision.offer_answered_at = now
         decision.offer_answered_by = user
         decision.save(update_fields=["offer", "offer_answered_at", "offer_answered_by"])
         audit_record(

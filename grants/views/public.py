@@ -3,15 +3,37 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from grants import selectors
 from grants.views.pages import round_context
-from portal import access
+from portal import access, front_doors
 from portal.access import access as access_policy
 from portal.models import Organisation, Region
 
 # Public --------------------------------------------------------------------------------------------
+
+
+@access_policy(access.PUBLIC)
+def start(request: HttpRequest) -> HttpResponse:
+    """The grants portal's own start page: its own door into the one portal (portal.front_doors)."""
+    context = {"create_account": reverse("grants:create_account"), "sign_in": reverse("grants:sign_in")}
+    return render(request, "grants/start.html", context)
+
+
+@access_policy(access.PUBLIC)
+def create_account(request: HttpRequest) -> HttpResponse:
+    """Create an account through the grants door: the account pages and the organisation's set-up then
+    speak of grants only."""
+    front_doors.enter(request, Organisation.Intent.GRANTS)
+    return redirect("account_signup")
+
+
+@access_policy(access.PUBLIC)
+def sign_in(request: HttpRequest) -> HttpResponse:
+    front_doors.enter(request, Organisation.Intent.GRANTS)
+    return redirect("account_login")
 
 
 @access_policy(access.PUBLIC)

@@ -29,7 +29,10 @@ def home(request: HttpRequest) -> HttpResponse:
     organisation = request.user.membership.organisation
     context = {
         "registration": registration_services.registration_for(organisation),
-        "applications": selectors.applications_for_organisation(request.user),
+        "applications": [
+            (application, selectors.application_state(application))
+            for application in selectors.applications_for_organisation(request.user)
+        ],
     }
     return render(request, "grants/home.html", context)
 

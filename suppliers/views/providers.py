@@ -4,7 +4,6 @@ framework agreement (as a page and as PDF). Nobody needs an account to read them
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -17,6 +16,7 @@ from django.utils.http import content_disposition_header
 
 from portal import access, stored_pdfs
 from portal.access import access as access_policy
+from portal.csv_files import BYTE_ORDER_MARK, CsvLines
 from portal.models import Organisation, Region, ServiceCategory
 from portal.page_cache import public_page
 from portal.pagination import query_without_page
@@ -38,7 +38,6 @@ CSV_COLUMNS = [
     "Contact phone",
 ]
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = frozenset("=+-@\t\r")
 CSV_CHUNK = 1_000  # providers per batch of the streamed CSV: memory stays flat however long the list
 
 
@@ -110,18 +109,6 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     return render(request, "suppliers/providers/list.html", context)
 
 
-def csv_safe(value: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula by making it text."""
-    return f"'{value}" if value[:1] in FORMULA_STARTS else value
-
-
-class _Line:
-    """A file-like object whose write returns what it was given: csv.writer then makes lines to stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
@@ -139,10 +126,10 @@ def _csv_lines(rows: Iterable[dict], all_region_ids: set[int]) -> Iterator[str]:
     regions = {region.pk: region for region in Region.objects.order_by("sort_order", "name")}
     category_order = {pk: index for index, pk in enumerate(categories)}
     region_order = {pk: index for index, pk in enumerate(regions)}
-    writer = csv.writer(_Line())
-    yield "\ufeff" + writer.writerow(CSV_COLUMNS)  # a byte order mark, so that Excel reads UTF-8
+    lines = CsvLines()
+    yield BYTE_ORDER_MARK + lines.line(CSV_COLUMNS)
     for batch in _batches(rows, CSV_CHUNK):
-        lines = []
+        batch_lines = []
         for row in batch:
             own_categories = sorted(_ids(row["category_ids"]), key=category_order.__getitem__)
             own_regions = sorted(_ids(row["region_ids"]), key=region_order.__getitem__)
@@ -158,8 +145,8 @@ def _csv_lines(rows: Iterable[dict], all_region_ids: set[int]) -> Iterator[str]:
                 row["contact_email"] if shows_contact else "",
                 row["contact_phone"] if shows_contact else "",
             ]
-            lines.append(writer.writerow([csv_safe(cell) for cell in cells]))
-        yield "".join(lines)
+            batch_lines.append(lines.line(cells))
+        yield "".join(batch_lines)
 
 
 @access_policy(access.PUBLIC)

@@ -59,6 +59,7 @@ def test_a_newcomer_signs_up_sets_up_an_organisation_and_a_colleague_joins(
     page.fill("input[name=charity_number]", "1190000")
     page.check("input[name=is_vcse][value=True]")
     page.check("input[name=size_band][value=micro]")
+    page.check("input[name=intent][value=framework]")
     page.fill("input[name=address_line_1]", "1 Harbour Road")
     page.fill("input[name=town]", "Plymouth")
     page.fill("input[name=postcode]", "PL1 2AA")

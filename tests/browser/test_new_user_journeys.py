@@ -59,12 +59,18 @@ def test_setting_up_an_organisation_offers_no_blank_choice_and_links_to_the_ques
     sign_in_as(context, live_server, UserFactory(email="maya@harbour.example"))
     page.goto(live_server.url + "/organisations/new/")
     audit("organisation form")
-    for legend in ("What kind of organisation is it?", "How big is it?"):
+    questions = (
+        "What kind of organisation is it?",
+        "How big is it?",
+        "What does your organisation want to do?",
+    )
+    for legend in questions:
         radios = page.get_by_role("group", name=legend).get_by_role("radio")
         assert radios.count() > 1
         assert "---------" not in page.get_by_role("group", name=legend).inner_text()
     assert page.locator("input[name=legal_form][value='']").count() == 0
     assert page.locator("input[name=size_band][value='']").count() == 0
+    assert page.locator("input[name=intent]:checked").count() == 0  # asked, not pre-answered
 
     assert page.title().startswith("Set up your organisation")
     submit(page)  # nothing filled in
@@ -76,6 +82,7 @@ def test_setting_up_an_organisation_offers_no_blank_choice_and_links_to_the_ques
     page.fill("input[name=charity_number]", "1190000")
     page.check("input[name=is_vcse][value=True]")
     page.check("input[name=size_band][value=micro]")
+    page.check("input[name=intent][value=both]")
     page.fill("input[name=address_line_1]", "1 Harbour Road")
     page.fill("input[name=town]", "Plymouth")
     page.fill("input[name=postcode]", "PL1 2AA")

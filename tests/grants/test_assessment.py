@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,7 +17,9 @@ from grants.services import assessment
 from portal.exceptions import RuleBroken
 from portal.models import Message
 from portal.signatures import signed_text
+from portal.templatetags.govuk_dates import govuk_date
 from tests.grants import factories as f
+from tests.grants.award_factories import LONDON
 
 AWARD = {"amount_per_year_pence": 30_000_00, "duration_months": 24, "starts_on": date(2027, 4, 1)}
 
@@ -308,3 +311,49 @@ def test_a_declined_application_has_no_offer_to_accept(closed, carol, alice):
     decision = assessment.decide(user=carol, application=mine, award=False, feedback="Sorry.")
     with pytest.raises(RuleBroken, match="no offer to answer"):
         assessment.offer_accept(user=alice, decision=decision, signed_name="A", signed_role="B")
+
+
+def test_an_offer_is_answered_by_its_date_and_no_later(closed, carol, alice):
+    _, mine, _ = closed
+    f.moderated(carol, mine)
+    decision = _award(carol, mine)
+    answer_by = rules.offer_answer_by(timezone.localdate(decision.decided_at))
+    assert decision.answer_by == answer_by
+    last_minute = datetime.combine(answer_by, time(23, 59), tzinfo=LONDON)
+    with pytest.raises(RuleBroken, match=f"had to be answered by {govuk_date(answer_by)}"):
+        assessment.offer_decline(user=alice, decision=decision, now=last_minute + timedelta(minutes=1))
+    with pytest.raises(RuleBroken, match="had to be answered by"):
+        assessment.offer_accept(
+            user=alice, decision=decision, signed_name="A", signed_role="B", now=last_minute + timedelta(3)
+        )
+    assert assessment.offer_decline(user=alice, decision=decision, now=last_minute).offer == "declined"
+
+
+# The application's state in words (issue 19 §5) ----------------------------------------------------
+
+ANSWER_BY = date(2027, 5, 1)
+SENT = {"status": "submitted", "round_closed": True}
+
+
+@pytest.mark.parametrize(
+    ("facts", "words"),
+    [
+        ({"status": "draft", "round_closed": False}, "Not sent"),
+        ({"status": "ineligible", "round_closed": False}, "Not eligible"),
+        ({"status": "submitted", "round_closed": False}, "Sent"),
+        ({"status": "submitted", "round_closed": True}, "Being assessed"),
+        (
+            {**SENT, "outcome": "award", "offer": "open"},
+            "Successful: answer the offer by 1 May 2027",
+        ),
+        (
+            {**SENT, "outcome": "award", "offer": "open", "today": date(2027, 5, 2)},
+            "Successful: the offer was not answered by 1 May 2027",
+        ),
+        ({**SENT, "outcome": "decline"}, "Not successful"),
+        ({**SENT, "outcome": "award", "offer": "accepted"}, "Offer accepted"),
+        ({**SENT, "outcome": "award", "offer": "declined"}, "Offer declined"),
+    ],
+)
+def test_each_state_of_an_application_in_words(facts, words):
+    assert rules.application_state(**{"answer_by": ANSWER_BY, "today": date(2027, 4, 1), **facts}) == words

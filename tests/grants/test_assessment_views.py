@@ -3,6 +3,7 @@ another region gets 404, and applicants never see each other's applications, sco
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 
 from grants.models import Assessor, Decision, Grant, Score
 from grants.services import assessment
+from portal.templatetags.govuk_dates import govuk_date
 from tests.grants import factories as f
 
 
@@ -164,3 +166,29 @@ def test_applicants_never_see_each_others_outcomes_or_scores(client, closed, car
     for url in (reverse("grants:home"), reverse("grants:application_receipt", args=[theirs.pk])):
         body = client.get(url).content.decode()
         assert "Secret feedback" not in body and "Clear evidence of need." not in body
+
+
+def test_the_grants_home_shows_each_applications_state_from_sent_to_the_answer(client, closed, carol, alice):
+    grant_round, mine, _ = closed
+    client.force_login(alice)
+    home = reverse("grants:home")
+
+    def state() -> str:
+        page = html.unescape(client.get(home).content.decode())
+        return re.search(rf"{re.escape(grant_round.title)}</a>: ([^<]*)</li>", page).group(1)
+
+    assert state() == "Being assessed"  # the round has closed; no decision yet
+    f.moderated(carol, mine)
+    decision = assessment.decide(
+        user=carol,
+        application=mine,
+        award=True,
+        feedback="Good.",
+        amount_per_year_pence=30_000_00,
+        duration_months=12,
+        starts_on=grant_round.decision_date,
+    )
+    assert state() == f"Successful: answer the offer by {govuk_date(decision.answer_by)}"
+    assert reverse("grants:application_outcome", args=[mine.pk]) in client.get(home).content.decode()
+    assessment.offer_decline(user=alice, decision=decision)
+    assert state() == "Offer declined"

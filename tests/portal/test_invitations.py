@@ -9,10 +9,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from grants.models import Registration
 from portal import emails, services
 from portal.exceptions import RuleBroken
 from portal.models import Invitation, Membership, Organisation
+from suppliers.models import Qualification
 from tests.factories import UserFactory
+from tests.suppliers.factories import ApplicationFactory, category
 
 pytestmark = pytest.mark.django_db
 
@@ -134,13 +137,82 @@ def test_inviting_someone_already_in_your_organisation_says_so(alice, bob, organ
 # Limits: the portal cannot be used to mail anyone again and again -------------------------------------
 
 
-def test_an_organisation_can_send_a_limited_number_of_invitations_a_day(alice, organisation_a):
+def registered_for_grants(organisation) -> None:
+    Registration.objects.create(
+        organisation=organisation, status=Registration.Status.ACCEPTED, accepted_at=timezone.now()
+    )
+
+
+def qualified(organisation) -> None:
+    application = ApplicationFactory(organisation=organisation)
+    Qualification.objects.create(
+        organisation=organisation, category=category("accommodation"), granted_by=application
+    )
+
+
+@pytest.mark.parametrize("vet", [registered_for_grants, qualified])
+def test_a_vetted_organisation_can_send_a_limited_number_of_invitations_a_day(alice, organisation_a, vet):
+    vet(organisation_a)
     for number in range(services.INVITATIONS_PER_ORGANISATION):
         invite(organisation_a, alice, email=f"person{number}@example.org")
 
     with pytest.raises(RuleBroken, match=f"up to {services.INVITATIONS_PER_ORGANISATION} invitations"):
         invite(organisation_a, alice, email="one-more@example.org")
     assert Invitation.objects.count() == services.INVITATIONS_PER_ORGANISATION
+
+
+def test_an_organisation_nobody_has_vetted_can_send_fewer(alice, organisation_a):
+    assert services.INVITATIONS_PER_UNVETTED_ORGANISATION < services.INVITATIONS_PER_ORGANISATION
+    for number in range(services.INVITATIONS_PER_UNVETTED_ORGANISATION):
+        invite(organisation_a, alice, email=f"person{number}@example.org")
+
+    with pytest.raises(
+        RuleBroken,
+        match=f"up to {services.INVITATIONS_PER_UNVETTED_ORGANISATION} invitations in 24 hours until it is "
+        "qualified for the framework or registered for grants",
+    ):
+        invite(organisation_a, alice, email="one-more@example.org")
+    assert Invitation.objects.count() == services.INVITATIONS_PER_UNVETTED_ORGANISATION
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("claim-your-refund.example", "claim-your-refund[.]example"),
+        ("Visit https://evil.example/pay now", "Visit https[:]//evil[.]example/pay now"),
+        ("pay\uff0eevil\uff0eexample", "pay[.]evil[.]example"),  # full-width dots
+        ("help@evil.example", "help[at]evil[.]example"),
+        ("St. Giles Trust", "St. Giles Trust"),
+    ],
+)
+def test_the_invitation_names_the_organisation_only_as_quoted_unlinked_text(
+    alice, organisation_a, django_capture_on_commit_callbacks, name, shown
+):
+    Organisation.objects.filter(pk=organisation_a.pk).update(legal_name=name)
+    organisation_a.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(organisation_a, alice)
+
+    body = mail.outbox[-1].body
+    assert f'organisation that calls itself "{shown}"' in body
+    if shown != name:
+        assert name not in body
+    assert "so its name has not been checked" in body
+    assert "If you do not know the sender" in body
+    assert "do not open the link: ignore this e-mail" in body
+
+
+def test_an_invitation_from_a_registered_organisation_does_not_say_it_is_unchecked(
+    alice, organisation_a, django_capture_on_commit_callbacks
+):
+    registered_for_grants(organisation_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(organisation_a, alice)
+
+    body = mail.outbox[-1].body
+    assert 'calls itself "Alpha Futures CIC"' in body
+    assert "has not been checked" not in body
+    assert "If you do not know the sender" in body
 
 
 def test_invite_cancel_and_invite_again_cannot_mail_one_address_again_and_again(
@@ -167,6 +239,7 @@ def test_invitations_older_than_a_day_do_not_count(alice, organisation_a):
 
 
 def test_the_limit_is_shown_as_an_error_on_the_form_keeping_the_address(client, alice, organisation_a):
+    registered_for_grants(organisation_a)  # so that the address's limit comes before the organisation's
     for _ in range(services.INVITATIONS_PER_ADDRESS):
         services.invitation_cancel(
             invitation=invite(organisation_a, alice, email="target@example.org"), by=alice

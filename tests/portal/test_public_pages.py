@@ -10,7 +10,7 @@ from portal import views
 from portal.models import ServiceCategory
 
 PUBLIC_PAGES = [  # (URL name, <h1>, the start of the <title>)
-    ("portal:home", "Join the Probation Services Dynamic Framework", "Join the Probation Services"),
+    ("portal:home", "Deliver probation services: contracts and grants", "Deliver probation services"),
     ("portal:how_qualification_works", "How qualification works", "How qualification works"),
     ("portal:glossary", "Glossary", "Glossary"),
     (
@@ -70,7 +70,10 @@ def test_home_page_starts_the_journey(client, db):
     assert "govuk-button--start" in html
     assert f'href="{reverse("account_login")}"' in html
     assert "free" in html
-    assert "grants portal" in html
+    assert "Grants are separate from the framework" in html
+    assert (
+        f'href="{reverse("grants:start")}"' in html
+    )  # the grants door, for a charity that wants grants only
 
 
 def test_glossary_terms_have_anchors(client, db):

@@ -27,8 +27,8 @@ from calloffs import tender_receipts
 from calloffs.models import TenderVersion
 from calloffs.services import awards
 from calloffs.services import tenders as tender_services
-from grants.services import assessment as grants_assessment
 from grants import pdfs as grants_pdfs
+from grants.services import assessment as grants_assessment
 from portal import pdf as portal_pdf
 from portal import stored_pdfs, tasks
 from portal.models import StoredPdfJob

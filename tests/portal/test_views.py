@@ -21,6 +21,7 @@ VALID = {
     "contact_name": "Dee",
     "contact_email": "dee@delta.example",
     "contact_phone": "029 2000 0000",
+    "intent": "framework",
 }
 
 
