@@ -70,6 +70,10 @@ def organisation_create(*, user: User, data: dict[str, Any]) -> Organisation:
         raise RuleBroken("You already belong to an organisation.")
     organisation = _validated(Organisation(**data))
     with transaction.atomic():
+        # The person as they are now: of two creations at once (a double click), the second is refused.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if Membership.objects.filter(user=user).exists():
+            raise RuleBroken("You already belong to an organisation.")
         organisation.save()
         Membership.objects.create(user=user, organisation=organisation, is_admin=True)
         audit_record(
@@ -222,6 +226,11 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 def invitation_cancel(*, invitation: Invitation, by: User) -> None:
     _require_organisation_admin(by, invitation.organisation)
     with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise RuleBroken(f"{invitation.email} has already accepted the invitation.")
+        if invitation.cancelled_at is not None:
+            return  # cancelled a moment ago (a second tab): nothing to change
         invitation.cancelled_at = timezone.now()
         invitation.save(update_fields=["cancelled_at"])
         audit_record(
@@ -236,6 +245,10 @@ def membership_remove(*, membership: Membership, by: User) -> None:
         # Lock the organisation so that two admins removing each other at once cannot both succeed.
         Organisation.objects.select_for_update().get(pk=organisation.pk)
         _require_organisation_admin(by, organisation)
+        current = Membership.objects.filter(pk=membership.pk, organisation=organisation).first()
+        if current is None:
+            raise RuleBroken(f"{membership.user.email} is no longer a member of {organisation}.")
+        membership = current
         admins = Membership.objects.filter(organisation=organisation, is_admin=True)
         if membership.is_admin and admins.count() <= 1:
             raise RuleBroken("You cannot remove the only admin. Make someone else an admin first.")

@@ -258,6 +258,8 @@ def category_choice_remove(*, choice: CategoryChoice, user: User) -> None:
     _require_member(user, application.organisation)
     with transaction.atomic():
         _locked_draft(application)
+        if not CategoryChoice.objects.filter(pk=choice.pk, application_id=application.pk).exists():
+            raise RuleBroken(f"{choice.category} has already been removed from your application.")
         names = [document.file.name for document in choice.documents.all()]
         choice.delete()
         audit_record(
@@ -278,6 +280,11 @@ def supporting_document_add(
     upload = uploads.checked_upload(uploaded_file, user=user)
     with transaction.atomic():
         _locked_draft(application)
+        if not CategoryChoice.objects.filter(pk=category_choice.pk, application_id=application.pk).exists():
+            raise RuleBroken(
+                f"{category_choice.category} has been removed from your application: add it again first.",
+                field="file",
+            )
         if category_choice.documents.count() >= MAX_DOCUMENTS_PER_CATEGORY:
             raise RuleBroken(
                 f"You can add up to {MAX_DOCUMENTS_PER_CATEGORY} files for each category.", field="file"
@@ -309,6 +316,8 @@ def supporting_document_remove(*, document: SupportingDocument, user: User) -> N
     _require_member(user, application.organisation)
     with transaction.atomic():
         _locked_draft(application)
+        if not SupportingDocument.objects.filter(pk=document.pk).exists():
+            raise RuleBroken(f"{document.original_name} has already been removed.")
         name = document.file.name
         document.delete()
         audit_record(
@@ -764,6 +773,9 @@ def partner_search_add(
 def partner_search_remove(*, search: PartnerSearch, user: User) -> None:
     _require_organisation_admin(user, search.organisation)
     with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=search.organisation_id)
+        if not PartnerSearch.objects.filter(pk=search.pk).exists():
+            return  # removed a moment ago (a second tab): nothing to change
         audit_record(
             actor=user,
             action="partner_search.removed",

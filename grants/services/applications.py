@@ -25,6 +25,7 @@ from grants.services.registration import require_member
 from portal import stored_pdfs, uploads
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
+from portal.locking import locked
 from portal.models import User
 from portal.questionnaires import Context, Kind, normalised
 from portal.services import message_send
@@ -56,10 +57,13 @@ def application_start(
     existing = GrantApplication.objects.filter(grant_round=grant_round, organisation=organisation).first()
     if existing is not None:
         return existing
-    if not grant_round.accepts_applications(now):
-        raise RuleBroken("This round is not open for applications.")
     try:
         with transaction.atomic():
+            # The round as it is now (a page loaded before it was cancelled or amended is not trusted),
+            # locked so that it cannot be cancelled or amended while the application starts.
+            grant_round = locked(GrantRound, grant_round.pk)
+            if not grant_round.accepts_applications(now):
+                raise RuleBroken("This round is not open for applications.")
             application = GrantApplication.objects.create(
                 grant_round=grant_round,
                 organisation=organisation,
@@ -85,6 +89,22 @@ def _require_draft(application: GrantApplication, now: datetime | None = None) -
         raise problem
 
 
+def _locked(application: GrantApplication) -> GrantApplication:
+    """The application as it is now, with its round, locked until the end of the transaction: a page
+    loaded before a colleague sent it (a second tab, a double click) cannot change it."""
+    return (
+        GrantApplication.objects.select_for_update(of=("self",))
+        .select_related("grant_round", "organisation")
+        .get(pk=application.pk)
+    )
+
+
+def _locked_draft(application: GrantApplication, now: datetime | None = None) -> GrantApplication:
+    draft = _locked(application)
+    _require_draft(draft, now)
+    return draft
+
+
 def _organisation_kind_problem(application: GrantApplication) -> str | None:
     kinds = application.grant_round.organisation_kinds
     if kinds and application.organisation.legal_form not in kinds:
@@ -98,14 +118,14 @@ def application_eligibility_answer(
     """Record the eligibility answers. Returns the plain reason when the organisation is not eligible
     (it may answer again), None when it may go on."""
     _require_applicant(user, application)
-    _require_draft(application, now)
-    questions = application.grant_round.eligibility_questions
-    section = eligibility_section(questions)
-    errors = section.errors(dict(answers), Context())
-    if errors:
-        raise Problems([RuleBroken(message, field=key) for key, message in errors.items()])
-    reason = _organisation_kind_problem(application) or rules.ineligible_reason(questions, answers)
     with transaction.atomic():
+        application = _locked_draft(application, now)
+        questions = application.grant_round.eligibility_questions
+        section = eligibility_section(questions)
+        errors = section.errors(dict(answers), Context())
+        if errors:
+            raise Problems([RuleBroken(message, field=key) for key, message in errors.items()])
+        reason = _organisation_kind_problem(application) or rules.ineligible_reason(questions, answers)
         application.eligibility_answers = section.stored(answers)
         application.eligibility_passed = reason is None
         application.status = GrantApplication.Status.INELIGIBLE if reason else GrantApplication.Status.DRAFT
@@ -129,10 +149,10 @@ def application_answers_save(
 ) -> GrantApplication:
     """Save the round's questions' answers as typed (nothing is lost); errors are shown, not refused."""
     _require_applicant(user, application)
-    _require_draft(application, now)
-    _require_eligible(application)
-    section = round_section(application.grant_round.questions)
     with transaction.atomic():
+        application = _locked_draft(application, now)
+        _require_eligible(application)
+        section = round_section(application.grant_round.questions)
         application.answers = section.stored({**application.answers, **answers})
         application.save(update_fields=["answers"])
         audit_record(
@@ -148,14 +168,14 @@ def application_file_add(
     *, user: User, application: GrantApplication, question_key: str, uploaded_file: UploadedFile
 ) -> ApplicationFile:
     _require_applicant(user, application)
-    _require_draft(application)
-    _require_eligible(application)
-    if not any(
-        q["key"] == question_key and q["kind"] == Kind.FILE for q in application.grant_round.questions
-    ):
-        raise RuleBroken("That question does not take a file.")
     checked = uploads.checked_upload(uploaded_file, field=question_key)
     with transaction.atomic():
+        application = _locked_draft(application)
+        _require_eligible(application)
+        if not any(
+            q["key"] == question_key and q["kind"] == Kind.FILE for q in application.grant_round.questions
+        ):
+            raise RuleBroken("That question does not take a file.")
         application.files.filter(question_key=question_key).delete()
         attached = ApplicationFile(
             application=application,
@@ -185,9 +205,9 @@ def application_budget_save(
     """Save the cost lines as typed, and return what is wrong with them (the page shows it; submission
     refuses it)."""
     _require_applicant(user, application)
-    _require_draft(application, now)
-    _require_eligible(application)
     with transaction.atomic():
+        application = _locked_draft(application, now)
+        _require_eligible(application)
         application.budget = [dict(line) for line in lines]
         application.save(update_fields=["budget"])
         audit_record(
@@ -251,12 +271,7 @@ def application_submit(
     now = now or timezone.now()
     _require_applicant(user, application)
     with transaction.atomic():
-        application = (
-            GrantApplication.objects.select_for_update()
-            .select_related("grant_round", "organisation")
-            .get(pk=application.pk)
-        )
-        _require_draft(application, now)
+        application = _locked_draft(application, now)
         raise_problems(
             application_problems(application) + signature_problems(name=signed_name, role=signed_role)
         )

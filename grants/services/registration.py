@@ -19,6 +19,7 @@ from grants.sections import REGISTRATION, registration_initial
 from portal import uploads
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
+from portal.locking import locked
 from portal.models import Organisation, Region, User
 from portal.questionnaires import Context
 from portal.services import message_send
@@ -59,17 +60,24 @@ def registration_save(
     require_member(user, organisation)
     checked = uploads.checked_upload(accounts, field="accounts") if accounts is not None else None
     with transaction.atomic():
+        # The organisation first: of two first saves at once, the second waits and finds the first's row.
+        locked(Organisation, organisation.pk)
         registration = registration_for(organisation)
         if registration.pk:
-            registration = Registration.objects.select_for_update().get(pk=registration.pk)
+            registration = locked(Registration, registration.pk)
         if not registration.is_editable:
             raise RuleBroken("Your registration is with the grants team: you can change it once they decide.")
         registration.answers = REGISTRATION.stored(answers)
+        fields = ["answers"]
         if checked is not None:
             registration.accounts.save("accounts", ContentFile(checked.data), save=False)
             registration.accounts_name = checked.name
             registration.accounts_content_type = checked.content_type
-        registration.save()
+            fields += ["accounts", "accounts_name", "accounts_content_type"]
+        if registration.pk:
+            registration.save(update_fields=fields)
+        else:
+            registration.save()
         _set_regions(registration)
         audit_record(
             actor=user,
@@ -95,15 +103,20 @@ def registration_submit(
 ) -> Registration:
     require_member(user, registration.organisation)
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = locked(Registration, registration.pk)
         if registration.status == Registration.Status.SUBMITTED:
             raise RuleBroken("Your registration has already been sent.")
+        if registration.status == Registration.Status.ACCEPTED:
+            # Registered stays registered: a change after acceptance is not decided again (ADR 0014).
+            raise RuleBroken(
+                "Your organisation is already registered for grants, so there is nothing to send."
+            )
         raise_problems(registration_problems(registration))
         registration.status = Registration.Status.SUBMITTED
         registration.submitted_at = now or timezone.now()
         registration.submitted_by = user
         registration.return_reasons = ""
-        registration.save()
+        registration.save(update_fields=["status", "submitted_at", "submitted_by", "return_reasons"])
         audit_record(
             actor=user,
             action="grants.registration_submitted",
@@ -124,7 +137,7 @@ def registration_decide(
         raise RuleBroken("Enter the reasons you are returning the registration", field="reasons")
     now = now or timezone.now()
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = locked(Registration, registration.pk)
         if registration.status != Registration.Status.SUBMITTED:
             raise RuleBroken("This registration is not waiting for a decision.")
         registration.status = Registration.Status.ACCEPTED if accept else Registration.Status.RETURNED
@@ -133,7 +146,9 @@ def registration_decide(
         registration.return_reasons = "" if accept else reasons.strip()
         if accept and registration.accepted_at is None:
             registration.accepted_at = now
-        registration.save()
+        registration.save(
+            update_fields=["status", "decided_at", "decided_by", "return_reasons", "accepted_at"]
+        )
         audit_record(
             actor=user,
             action="grants.registration_decided",

@@ -17,6 +17,7 @@ from grants.models import (
 )
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
+from portal.locking import locked
 from portal.models import Region, User
 from portal.page_cache import public_pages_changed
 from portal.questionnaires import Kind, Question
@@ -26,6 +27,7 @@ from portal.staff import regions_covered
 
 ROUND_AMENDED = "grant_round_amended"
 ROUND_CANCELLED = "grant_round_cancelled"
+NOT_A_DRAFT = "This round is no longer a draft. If it is open, amend it instead."
 
 
 # Grant rounds ------------------------------------------------------------------------------------
@@ -87,13 +89,19 @@ def round_save(*, user: User, data: Mapping[str, Any], grant_round: GrantRound |
     require_round_owner(user, regions)
     raise_problems(_round_field_problems(data))
     with transaction.atomic():
+        created = grant_round is None
         if grant_round is None:
             grant_round = GrantRound(created_by=user)
-        elif grant_round.status != GrantRound.Status.DRAFT:
-            raise RuleBroken("Only a draft can be edited; amend a published round instead.")
+        else:
+            grant_round = locked(GrantRound, grant_round.pk)
+            if grant_round.status != GrantRound.Status.DRAFT:
+                raise RuleBroken(NOT_A_DRAFT)
         for name in ROUND_FIELDS:
             setattr(grant_round, name, data[name])
-        grant_round.save()
+        if created:
+            grant_round.save()
+        else:
+            grant_round.save(update_fields=list(ROUND_FIELDS))
         grant_round.regions.set(regions)
         audit_record(
             actor=user,
@@ -104,10 +112,14 @@ def round_save(*, user: User, data: Mapping[str, Any], grant_round: GrantRound |
     return grant_round
 
 
-def _require_editable(user: User, grant_round: GrantRound) -> None:
+def _locked_draft(user: User, grant_round: GrantRound, *, refusal: str = NOT_A_DRAFT) -> GrantRound:
+    """The round as it is now, locked (call it inside the transaction), refused unless still a draft:
+    a page loaded before the round was published cannot change it."""
     require_round_owner(user, grant_round.regions.all())
-    if grant_round.status != GrantRound.Status.DRAFT:
-        raise RuleBroken("Only a draft can be changed this way; amend a published round instead.")
+    draft = locked(GrantRound, grant_round.pk)
+    if draft.status != GrantRound.Status.DRAFT:
+        raise RuleBroken(refusal)
+    return draft
 
 
 def _question_key(existing: Sequence[Mapping[str, Any]], prefix: str) -> str:
@@ -171,9 +183,8 @@ def next_question_key(existing: Sequence[Mapping[str, Any]]) -> str:
 
 
 def round_question_add(*, user: User, grant_round: GrantRound, **fields: Any) -> GrantRound:
-    _require_editable(user, grant_round)
     with transaction.atomic():
-        grant_round = GrantRound.objects.select_for_update().get(pk=grant_round.pk)
+        grant_round = _locked_draft(user, grant_round)
         spec = question_spec(key=next_question_key(grant_round.questions), **fields)
         grant_round.questions = [*grant_round.questions, spec]
         grant_round.save(update_fields=["questions"])
@@ -187,9 +198,8 @@ def round_question_add(*, user: User, grant_round: GrantRound, **fields: Any) ->
 
 
 def round_question_remove(*, user: User, grant_round: GrantRound, key: str) -> GrantRound:
-    _require_editable(user, grant_round)
     with transaction.atomic():
-        grant_round = GrantRound.objects.select_for_update().get(pk=grant_round.pk)
+        grant_round = _locked_draft(user, grant_round)
         grant_round.questions = [q for q in grant_round.questions if q["key"] != key]
         grant_round.eligibility_questions = [q for q in grant_round.eligibility_questions if q["key"] != key]
         grant_round.save(update_fields=["questions", "eligibility_questions"])
@@ -212,9 +222,8 @@ def round_eligibility_question_add(
     if not reason.strip():
         problems.append(RuleBroken("Enter what an ineligible organisation is told", field="reason"))
     raise_problems(problems)
-    _require_editable(user, grant_round)
     with transaction.atomic():
-        grant_round = GrantRound.objects.select_for_update().get(pk=grant_round.pk)
+        grant_round = _locked_draft(user, grant_round)
         key = _question_key(grant_round.eligibility_questions, "e")
         question = {
             "key": key,
@@ -237,11 +246,11 @@ def round_criteria_set(
     *, user: User, grant_round: GrantRound, criteria: Sequence[tuple[str, int]]
 ) -> list[AssessmentCriterion]:
     """Replace a draft's assessment criteria; the weightings must total 100."""
-    _require_editable(user, grant_round)
-    if any(not name.strip() for name, _ in criteria):
-        raise RuleBroken("Enter a name for every criterion", field="criteria")
-    raise_problems(rules.criteria_problems([weighting for _, weighting in criteria]))
     with transaction.atomic():
+        grant_round = _locked_draft(user, grant_round)
+        if any(not name.strip() for name, _ in criteria):
+            raise RuleBroken("Enter a name for every criterion", field="criteria")
+        raise_problems(rules.criteria_problems([weighting for _, weighting in criteria]))
         grant_round.criteria.all().delete()
         made = AssessmentCriterion.objects.bulk_create(
             AssessmentCriterion(
@@ -272,11 +281,10 @@ def round_publish(*, user: User, grant_round: GrantRound, now: datetime | None =
     """Open the round: it is public from its opening time, and registered organisations in its regions
     are alerted (grants.alerts, in the background)."""
     now = now or timezone.now()
-    _require_editable(user, grant_round)
     with transaction.atomic():
-        grant_round = GrantRound.objects.select_for_update().get(pk=grant_round.pk)
-        if grant_round.status != GrantRound.Status.DRAFT:
-            raise RuleBroken("This round has already been published.")
+        grant_round = _locked_draft(
+            user, grant_round, refusal="This round is not a draft, so it cannot be published."
+        )
         raise_problems(publish_problems(grant_round, now=now))
         grant_round.status = GrantRound.Status.OPEN
         grant_round.published_at = now
@@ -313,14 +321,20 @@ def round_amend(
     later closing time. Everyone who has started an application is told."""
     now = now or timezone.now()
     require_round_owner(user, grant_round.regions.all())
-    if grant_round.status != GrantRound.Status.OPEN or grant_round.is_closed(now):
-        raise RuleBroken("Only an open round can be amended.")
     if not note.strip():
         raise RuleBroken("Explain what changed, for applicants", field="note")
     if closes_at is not None and closes_at <= now:
         raise RuleBroken("The closing date must be in the future", field="closes_at")
     with transaction.atomic():
-        grant_round = GrantRound.objects.select_for_update().get(pk=grant_round.pk)
+        seen_version = grant_round.version
+        grant_round = locked(GrantRound, grant_round.pk)
+        if grant_round.status != GrantRound.Status.OPEN or grant_round.is_closed(now):
+            raise RuleBroken("Only an open round can be amended.")
+        if grant_round.version != seen_version:
+            # The questions were built from the version the caller saw: never apply them over a newer one.
+            raise RuleBroken(
+                "Someone amended this round a moment ago. Check their changes, then amend it again."
+            )
         changed: list[str] = []
         if questions is not None:
             for question in questions:
@@ -333,7 +347,9 @@ def round_amend(
         grant_round.version += 1
         grant_round.amended_keys = changed
         grant_round.amendment_note = note.strip()
-        grant_round.save()
+        grant_round.save(
+            update_fields=["questions", "closes_at", "version", "amended_keys", "amendment_note"]
+        )
         audit_record(
             actor=user,
             action="grants.round_amended",
@@ -357,9 +373,12 @@ def round_cancel(*, user: User, grant_round: GrantRound, reason: str) -> GrantRo
     require_round_owner(user, grant_round.regions.all())
     if not reason.strip():
         raise RuleBroken("Enter the reason for cancelling the round", field="reason")
-    if grant_round.status not in (GrantRound.Status.DRAFT, GrantRound.Status.OPEN):
-        raise RuleBroken("This round cannot be cancelled.")
     with transaction.atomic():
+        grant_round = locked(GrantRound, grant_round.pk)
+        if grant_round.status == GrantRound.Status.CANCELLED:
+            raise RuleBroken("This round has already been cancelled.")
+        if grant_round.status not in (GrantRound.Status.DRAFT, GrantRound.Status.OPEN):
+            raise RuleBroken("This round has been decided, so it cannot be cancelled.")
         grant_round.status = GrantRound.Status.CANCELLED
         grant_round.cancel_reason = reason.strip()
         grant_round.save(update_fields=["status", "cancel_reason"])
