@@ -288,6 +288,8 @@ class CriterionTerms:
 
 
 def criteria_problems(criteria: Sequence[CriterionTerms]) -> list[RuleBroken]:
+    """Each problem's field is "criteria.<row field>": the competition page's part, then the field of
+    the rows that the criteria page links the refusal to."""
     problems = []
     if not criteria:
         return [RuleBroken("Add at least one evaluation criterion", field="criteria")]
@@ -295,14 +297,17 @@ def criteria_problems(criteria: Sequence[CriterionTerms]) -> list[RuleBroken]:
     if total != TOTAL_WEIGHTING:
         problems.append(
             RuleBroken(
-                f"The weightings must add up to {TOTAL_WEIGHTING}%: they add up to {total}%", field="criteria"
+                f"The weightings must add up to {TOTAL_WEIGHTING}%: they add up to {total}%",
+                field="criteria.weighting",
             )
         )
     if any(criterion.weighting <= 0 for criterion in criteria):
-        problems.append(RuleBroken("Each criterion's weighting must be more than 0%", field="criteria"))
+        problems.append(
+            RuleBroken("Each criterion's weighting must be more than 0%", field="criteria.weighting")
+        )
     names = [criterion.name.strip().lower() for criterion in criteria]
     if len(set(names)) != len(names):
-        problems.append(RuleBroken("Give each criterion a different name", field="criteria"))
+        problems.append(RuleBroken("Give each criterion a different name", field="criteria.name"))
     return problems
 
 

@@ -289,3 +289,13 @@ def test_the_tender_page_lists_its_own_outcome_letters_only(
     page = client.get(url("tender_detail", decidable.second.pk)).content.decode()
     assert url("outcome_letter_pdf", decidable.second.pk, other.pk) in page
     assert f"/letters/{own.pk}.pdf" not in page
+
+
+def test_add_another_partner_keeps_what_was_typed_and_saves_nothing(client, tender, bob):
+    client.force_login(bob)
+    address = url("tender_partners", tender.pk)
+    page = client.post(address, partner_post(add_row="1")).content.decode()
+    assert 'name="partner-TOTAL_FORMS" value="4"' in page and 'name="partner-3-name"' in page
+    assert 'value="Gamma Homes"' in page and 'value="25"' in page
+    assert "There is a problem" not in page
+    assert not tender.partners.exists()

@@ -189,6 +189,61 @@ def test_the_criteria_page_refuses_weightings_not_totalling_100_and_keeps_them(c
     assert competition.criteria.count() == 2
 
 
+def test_a_third_criterion_is_added_after_a_refused_save_without_losing_anything(client, carol):
+    competition = f.draft_competition(carol)
+    client.force_login(carol)
+    address = reverse("calloffs:criteria_edit", args=[competition.pk])
+    data = {
+        "criteria-TOTAL_FORMS": 2,
+        "criteria-INITIAL_FORMS": 0,
+        "criteria-0-name": "Quality",
+        "criteria-0-weighting": 60,
+        "criteria-0-assessed": "Your approach",
+        "criteria-1-name": "Social value",
+        "criteria-1-weighting": 10,
+        "criteria-1-assessed": "What you add",
+    }
+    page = client.post(address, data).content.decode()
+    # The refusal links to the first weighting, and the page offers another row without JavaScript.
+    refusal = "The weightings must add up to 100%: they add up to 70%"
+    assert f'<a href="#id_criteria-0-weighting">{refusal}</a>' in page
+    assert 'name="add_row"' in page
+    page = client.post(address, {**data, "add_row": "1"}).content.decode()
+    assert 'name="criteria-TOTAL_FORMS" value="3"' in page and 'name="criteria-2-name"' in page
+    assert 'value="Quality"' in page and 'value="10"' in page and "There is a problem" not in page
+    assert not competition.criteria.exists()
+    data.update(
+        {
+            "criteria-TOTAL_FORMS": 3,
+            "criteria-2-name": "Price",
+            "criteria-2-weighting": 30,
+            "criteria-2-assessed": "Value for money",
+        }
+    )
+    assert client.post(address, data).status_code == 302
+    assert list(competition.criteria.values_list("name", "weighting")) == [
+        ("Quality", 60),
+        ("Social value", 10),
+        ("Price", 30),
+    ]
+
+
+def test_a_criterion_without_a_name_is_linked_to_its_row(client, carol):
+    competition = f.draft_competition(carol)
+    client.force_login(carol)
+    data = {
+        "criteria-TOTAL_FORMS": 2,
+        "criteria-INITIAL_FORMS": 0,
+        "criteria-0-name": "Quality",
+        "criteria-0-weighting": 60,
+        "criteria-0-assessed": "Your approach",
+        "criteria-1-weighting": 40,
+        "criteria-1-assessed": "Value for money",
+    }
+    page = client.post(reverse("calloffs:criteria_edit", args=[competition.pk]), data).content.decode()
+    assert '<a href="#id_criteria-1-name">Give each criterion a name and say what is assessed</a>' in page
+
+
 def test_amending_with_little_time_left_asks_for_a_new_deadline(client, live, carol):
     Competition.objects.filter(pk=live.pk).update(
         submission_deadline=timezone.now() + timedelta(days=3), clarification_deadline=timezone.now()
@@ -375,3 +430,20 @@ def test_the_checklist_page_makes_a_standard_item_optional_and_adds_one(client, 
     assert competition.checklist.count() == 7
     assert not competition.checklist.get(standard_code="financial_model").required
     assert competition.checklist.get(standard_code="").name == "Safeguarding policy"
+
+
+def test_the_checklist_page_adds_another_item_and_links_a_refusal_to_its_row(client, carol):
+    competition = f.draft_competition(carol)
+    client.force_login(carol)
+    url = reverse("calloffs:checklist_edit", args=[competition.pk])
+    data = {"checklist-TOTAL_FORMS": 7, "checklist-INITIAL_FORMS": 6}
+    for index, item in enumerate(competition.checklist.all()):
+        data[f"checklist-{index}-standard_code"] = item.standard_code
+        data[f"checklist-{index}-required"] = "on"
+    data.update({"checklist-6-name": "Safeguarding policy"})
+    page = client.post(url, data).content.decode()
+    assert '<a href="#id_checklist-6-name">Give each item a name and say what kind of item it is</a>' in page
+    page = client.post(url, {**data, "add_row": "1"}).content.decode()
+    assert 'name="checklist-TOTAL_FORMS" value="8"' in page and 'name="checklist-7-name"' in page
+    assert 'value="Safeguarding policy"' in page and "There is a problem" not in page
+    assert competition.checklist.count() == 6
