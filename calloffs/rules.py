@@ -49,11 +49,15 @@ def raise_problems(problems: Sequence[RuleBroken]) -> None:
 # Money -------------------------------------------------------------------------------------------
 
 
-def pounds(pence: int) -> str:
-    """£1,234,567 (whole pounds), or £1,234,567.89 when there are pence."""
-    whole, part = divmod(abs(pence), 100)
+def pounds(pence: int, *, whole: bool = False) -> str:
+    """£1,234,567 (whole pounds), or £1,234,567.89 when there are pence. With `whole`, for estimates, the
+    pence are rounded half up to the nearest pound, never cut: 30666666 pence is £306,667."""
+    if whole:
+        pounds_rounded = (abs(pence) + 50) // 100
+        return f"{'-' if pence < 0 and pounds_rounded else ''}£{pounds_rounded:,}"
+    whole_pounds, part = divmod(abs(pence), 100)
     sign = "-" if pence < 0 else ""
-    return f"{sign}£{whole:,}" + (f".{part:02d}" if part else "")
+    return f"{sign}£{whole_pounds:,}" + (f".{part:02d}" if part else "")
 
 
 def annual_value(yearly_values_pence: Sequence[int]) -> int:

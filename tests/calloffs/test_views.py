@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from calloffs import services
 from calloffs.models import Competition, MarketWarmingNotice
 from tests.calloffs import factories as f
 from tests.factories import AdminFactory
@@ -312,6 +313,29 @@ def test_the_detail_page_shows_lots_and_key_dates_to_anyone(client, live):
     page = client.get(reverse("calloffs:competition_detail", args=[live.pk])).content.decode()
     assert "County Durham" in page and "£500,000" in page and "Open to organisations of any size" in page
     assert "Submission deadline" in page and "Sign in" in page
+
+
+def test_the_finder_and_every_lot_summary_state_each_lots_entry_conditions(client, carol):
+    competition = f.draft_competition(carol, minimum_cyber_level="cyber_essentials")
+    f.add_lot(competition, carol, title="Tyneside", yearly_values_pence=(300_000_00, 310_000_00, 310_000_00))
+    f.add_lot(
+        competition,
+        carol,
+        title="The whole North East",
+        yearly_values_pence=(1_500_000_00,) * 3,
+        minimum_turnover_pence=2_000_000_00,
+    )
+    f.set_criteria(competition, carol)
+    services.competition_publish(competition=competition, user=carol)
+    any_size = "Open to organisations of any size. Cyber security certificate: Cyber Essentials or higher."
+    turnover = "Minimum yearly turnover: £2,000,000. Cyber security certificate: Cyber Essentials or higher."
+    finder = client.get(reverse("calloffs:finder")).content.decode()
+    detail = client.get(reverse("calloffs:competition_detail", args=[competition.pk])).content.decode()
+    client.force_login(carol)
+    manage = client.get(reverse("calloffs:competition_manage", args=[competition.pk])).content.decode()
+    for page in (finder, detail, manage):
+        assert any_size in page and turnover in page
+        assert "£306,667" in page and "£306,666" not in page  # an estimate in whole pounds, rounded
 
 
 def test_a_signed_in_supplier_reads_the_eligibility_sentence_for_each_lot(
