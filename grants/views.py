@@ -666,6 +666,8 @@ def _amend_url(grant_round: GrantRound) -> str:
 @access_policy(STAFF)
 def round_amend(request: HttpRequest, round_pk: int) -> HttpResponse:
     grant_round = round_for_user(request, round_pk)
+    if refused := _amendable_or_refused(request, grant_round):
+        return refused
     questions = _amended_questions(request, grant_round)
     questions_changed = questions != grant_round.questions
     form = forms.AmendForm(request.POST or None)
