@@ -5,13 +5,16 @@ the seal: another organisation gets 404 on every tender URL."""
 from datetime import timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from calloffs import services as calloff_services
+from calloffs import tender_receipts
 from calloffs.models import Competition, Tender, TenderVersion
 from calloffs.services import awards
 from calloffs.services import tenders as services
+from portal.models import Message
 from tests.calloffs.award_factories import decidable_lot
 from tests.calloffs.tender_helpers import biddable_competition, complete, pdf, qualify
 from tests.suppliers.factories import upload
@@ -164,6 +167,22 @@ def test_submitting_gives_a_receipt_and_its_pdf(client, tender, alice, django_ca
     assert version.receipt_number in page and version.sha256 in page
     pdf_response = client.get(url("tender_receipt_pdf", tender.pk, 1))
     assert b"".join(pdf_response.streaming_content).startswith(b"%PDF-")
+
+
+def test_the_receipt_says_what_its_fingerprint_proves_on_the_page_the_pdf_and_the_email(
+    client, tender, alice, django_capture_on_commit_callbacks
+):
+    proof = "The SHA-256 fingerprint proves that the files and answers we received are exactly these"
+    complete(tender, alice)
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("tender_submit", tender.pk))
+    version = TenderVersion.objects.get()
+    assert proof in client.get(url("tender_receipt", tender.pk, 1)).content.decode()
+    assert proof in render_to_string("pdf/tender_receipt.html", tender_receipts.receipt_context(version))
+    receipt = Message.objects.get(kind="tender_submitted")
+    assert proof in receipt.body and version.sha256 in receipt.body
+    assert f'<a class="govuk-link" href="{reverse("portal:glossary")}#sha-256">SHA-256</a>' in receipt.body
 
 
 def test_a_member_who_was_not_named_cannot_submit(client, tender, alice, bob):
