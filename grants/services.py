@@ -376,7 +376,7 @@ def round_criteria_set(
     """Replace a draft's assessment criteria; the weightings must total 100."""
     _require_editable(user, grant_round)
     if any(not name.strip() for name, _ in criteria):
-        raise RuleBroken("Enter a name for every criterion", field="criteria")
+        raise RuleBroken("Enter a name for every criterion", field="criteria.name")
     raise_problems(rules.criteria_problems([weighting for _, weighting in criteria]))
     with transaction.atomic():
         grant_round.criteria.all().delete()

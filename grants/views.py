@@ -593,7 +593,7 @@ def criteria_edit(request: HttpRequest, round_pk: int) -> HttpResponse:
         try:
             services.round_criteria_set(user=request.user, grant_round=grant_round, criteria=form.criteria())
         except RuleBroken as error:
-            forms.show_problems(form, error)
+            form.show_criteria_problems(error)
         else:
             messages.success(request, "The assessment criteria have been saved.")
             return redirect(_manage_url(grant_round) + "#criteria")
