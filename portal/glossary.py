@@ -401,8 +401,10 @@ def link_terms(html: str, glossary_url: str) -> str:
                 continue
             closing, name = tag.group(1), tag.group(2).lower()
             if closing:
-                while stack and stack.pop()[0] != name:
-                    pass
+                # Close up to the element this ends; an end tag with no open element is ignored.
+                if any(open_name == name for open_name, _ in stack):
+                    while stack.pop()[0] != name:
+                        pass
             elif name not in _VOID and not token.endswith("/>"):
                 stack.append((name, _quiet(name, token)))
             continue

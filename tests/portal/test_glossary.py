@@ -50,6 +50,10 @@ def test_the_first_use_of_a_term_is_linked_and_only_where_a_link_may_go():
     ]
     assert "a pilot is not a lot" in linked and "<button>Call-off</button>" in linked
     assert link_terms("<p>Nothing to explain here.</p>", GLOSSARY) == "<p>Nothing to explain here.</p>"
+    # A stray end tag never lets a link into another link.
+    assert link_terms('<a href="/x"></div>A lot</a><p>A lot</p>', GLOSSARY) == (
+        f'<a href="/x"></div>A lot</a><p>A <a class="govuk-link" href="{GLOSSARY}#lot">lot</a></p>'
+    )
 
 
 def test_an_alert_email_links_its_terms_of_art(db):
