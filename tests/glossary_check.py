@@ -72,3 +72,11 @@ def unexplained_terms(html: str) -> list[str]:
         if pattern.search(text) and term.slug not in reader.linked and not pattern.search(explained):
             missing.append(term.slug)
     return missing
+
+
+GLOSSARY_LINK = re.compile(r'<a class="govuk-link" href="/glossary/#[\w-]+">([^<]*)</a>')
+
+
+def without_glossary_links(html: str) -> str:
+    """The page with its glossary links reduced to their words, for tests that look for a sentence."""
+    return GLOSSARY_LINK.sub(r"\1", html)
