@@ -18,8 +18,10 @@ from django.utils import timezone
 from calloffs.models import (
     Award,
     EvaluationCriterion,
+    Evaluator,
     ModeratedScore,
     OutcomeLetter,
+    Score,
     Tender,
 )
 from portal.evaluation import weighted_total
@@ -80,7 +82,15 @@ def outcome_letter_context(letter: OutcomeLetter) -> dict[str, Any]:
         "own_total": total(own),
         "winner_total": total(winners) if winner else None,
         "score_max": competition.score_max,
+        "evaluator_count": _evaluator_count(tender),
     }
+
+
+def _evaluator_count(tender: Tender) -> int:
+    """How many people scored the tender (the letter says "the evaluator" or "the evaluators"); for a
+    tender nobody scored, how many were named to evaluate the competition."""
+    scored = Score.objects.filter(tender=tender).values("evaluator").distinct().count()
+    return scored or Evaluator.objects.filter(competition_id=tender.competition_id).count()
 
 
 def outcome_letter_pdf(letter: OutcomeLetter) -> bytes:

@@ -49,11 +49,15 @@ def raise_problems(problems: Sequence[RuleBroken]) -> None:
 # Money -------------------------------------------------------------------------------------------
 
 
-def pounds(pence: int) -> str:
-    """£1,234,567 (whole pounds), or £1,234,567.89 when there are pence."""
-    whole, part = divmod(abs(pence), 100)
+def pounds(pence: int, *, whole: bool = False) -> str:
+    """£1,234,567 (whole pounds), or £1,234,567.89 when there are pence. With `whole`, for estimates, the
+    pence are rounded half up to the nearest pound, never cut: 30666666 pence is £306,667."""
+    if whole:
+        pounds_rounded = (abs(pence) + 50) // 100
+        return f"{'-' if pence < 0 and pounds_rounded else ''}£{pounds_rounded:,}"
+    whole_pounds, part = divmod(abs(pence), 100)
     sign = "-" if pence < 0 else ""
-    return f"{sign}£{whole:,}" + (f".{part:02d}" if part else "")
+    return f"{sign}£{whole_pounds:,}" + (f".{part:02d}" if part else "")
 
 
 def annual_value(yearly_values_pence: Sequence[int]) -> int:
@@ -288,6 +292,8 @@ class CriterionTerms:
 
 
 def criteria_problems(criteria: Sequence[CriterionTerms]) -> list[RuleBroken]:
+    """Each problem's field is "criteria.<row field>": the competition page's part, then the field of
+    the rows that the criteria page links the refusal to."""
     problems = []
     if not criteria:
         return [RuleBroken("Add at least one evaluation criterion", field="criteria")]
@@ -295,14 +301,17 @@ def criteria_problems(criteria: Sequence[CriterionTerms]) -> list[RuleBroken]:
     if total != TOTAL_WEIGHTING:
         problems.append(
             RuleBroken(
-                f"The weightings must add up to {TOTAL_WEIGHTING}%: they add up to {total}%", field="criteria"
+                f"The weightings must add up to {TOTAL_WEIGHTING}%: they add up to {total}%",
+                field="criteria.weighting",
             )
         )
     if any(criterion.weighting <= 0 for criterion in criteria):
-        problems.append(RuleBroken("Each criterion's weighting must be more than 0%", field="criteria"))
+        problems.append(
+            RuleBroken("Each criterion's weighting must be more than 0%", field="criteria.weighting")
+        )
     names = [criterion.name.strip().lower() for criterion in criteria]
     if len(set(names)) != len(names):
-        problems.append(RuleBroken("Give each criterion a different name", field="criteria"))
+        problems.append(RuleBroken("Give each criterion a different name", field="criteria.name"))
     return problems
 
 

@@ -24,8 +24,10 @@ from django.db.models import F, Q
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import BlockNode
+from django.urls import reverse
 from django.utils import timezone
 
+from portal.glossary import link_terms
 from portal.models import Delivery, Message
 
 logger = logging.getLogger(__name__)
@@ -60,7 +62,8 @@ def worded(kind: str, context: dict[str, Any]) -> Worded:
         subject = blocks["subject"].render(rendering)
         body = blocks["body"].render(rendering)
     subject = " ".join(html.unescape(subject).split())
-    return Worded(subject=subject[: Message._meta.get_field("subject").max_length], html=body.strip())
+    body = link_terms(body.strip(), reverse("portal:glossary"))  # terms of art explained where first used
+    return Worded(subject=subject[: Message._meta.get_field("subject").max_length], html=body)
 
 
 class _PlainText(HTMLParser):

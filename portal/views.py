@@ -11,6 +11,7 @@ from portal.access import access as access_policy
 from portal.contributions import Link
 from portal.exceptions import RuleBroken
 from portal.forms import AuditFilterForm, InvitationForm, OrganisationForm, show_rule_broken
+from portal.glossary import TERMS
 from portal.models import Delivery, Membership, Organisation, ServiceCategory
 from portal.page_cache import public_page
 
@@ -30,7 +31,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"links": contributions.public_links()})
 
 
-glossary = _page("portal/glossary.html")
+@access_policy(access.PUBLIC)
+def glossary(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/glossary.html", {"glossary_terms": TERMS})
+
+
 accessibility = _page("portal/accessibility.html")
 cookies = _page("portal/cookies.html")
 privacy = _page("portal/privacy.html")

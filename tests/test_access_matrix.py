@@ -741,12 +741,15 @@ def _url(name: str, kwargs: dict) -> str:
 def _grants_url_kwargs(name: str, kwargs: dict) -> dict:
     """Public pages and starting an application ask about the open round; the receipt, the PDF and the
     commissioner's view of an application about the sent one; assessment and outcome pages about the
-    assessed (closed, decided) one; the rest about the draft round and organisation A's draft application."""
+    assessed (closed, decided) one; amending about the open one; the rest about the draft round and
+    organisation A's draft application."""
     chosen = {"round_pk": kwargs["grant_round_pk"], "application_pk": kwargs["grant_application_pk"]}
     if name in {"grants:round_detail", "grants:application_start"}:
         chosen["round_pk"] = kwargs["open_round_pk"]
     if name.startswith("grants:amend_question_"):
         chosen = {"round_pk": kwargs["open_round_pk"], "key": kwargs["open_round_question_key"]}
+    if name == "grants:round_amend":  # only an open round can be amended: the others are refused
+        chosen = {"round_pk": kwargs["open_round_pk"]}
     if name in {"grants:application_receipt", "grants:application_pdf"}:
         chosen = {"round_pk": kwargs["sent_round_pk"], "application_pk": kwargs["sent_application_pk"]}
     if name.startswith("grants:assessment") or name == "grants:round_application":

@@ -239,7 +239,11 @@ class CompetitionForm(CalloffForm):
         required=False,
     )
     notice = forms.TypedChoiceField(
-        label="Market warming notice it follows (optional)", coerce=int, empty_value=None, required=False
+        label="Market warming notice it follows (optional)",
+        help_text="A market warming notice told organisations about this competition before it opened.",
+        coerce=int,
+        empty_value=None,
+        required=False,
     )
     contact_name = forms.CharField(label="Contact name", max_length=200, required=False)
     contact_email = forms.EmailField(label="Contact e-mail address", required=False)

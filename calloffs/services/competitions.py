@@ -250,7 +250,7 @@ def criteria_save(*, competition: Competition, user: User, criteria: Sequence[Cr
     for criterion in criteria:
         if not criterion.name.strip() or not criterion.assessed.strip():
             problems.append(
-                RuleBroken("Give each criterion a name and say what is assessed", field="criteria")
+                RuleBroken("Give each criterion a name and say what is assessed", field="criteria.name")
             )
             break
     raise_problems(problems)
@@ -293,7 +293,7 @@ def checklist_save(*, competition: Competition, user: User, items: Sequence[Chec
         raise RuleBroken("The six standard items must stay on the checklist", field="checklist")
     added = [item for item in items if not item.standard_code]
     if any(not item.name.strip() or item.kind not in ChecklistItem.Kind.values for item in added):
-        raise RuleBroken("Give each item a name and say what kind of item it is", field="checklist")
+        raise RuleBroken("Give each item a name and say what kind of item it is", field="checklist.name")
     standard = {item.code: item for item in rules.STANDARD_CHECKLIST}
     with transaction.atomic():
         competition = check_draft(user, competition)

@@ -13,6 +13,26 @@ def pounds(pence: int | None) -> str:
 
 
 @register.filter
+def pounds_estimate(pence: int | None) -> str:
+    """An estimate (a lot's yearly value) in whole pounds, rounded half up: £306,667."""
+    return "" if pence is None else rules.pounds(pence, whole=True)
+
+
+@register.filter
+def entry_conditions(lot) -> str:
+    """Who may bid for a lot, in one plain line, the same wherever a lot is summarised: its size rule
+    (any size, or the minimum yearly turnover) and the competition's lowest cyber security level."""
+    size = (
+        "Open to organisations of any size"
+        if lot.open_to_any_size
+        else f"Minimum yearly turnover: {rules.pounds(lot.minimum_turnover_pence)}"
+    )
+    return (
+        f"{size}. Cyber security certificate: {lot.competition.get_minimum_cyber_level_display()} or higher."
+    )
+
+
+@register.filter
 def lookup(mapping: dict, key):
     return mapping.get(key) if mapping else None
 

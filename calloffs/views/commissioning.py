@@ -36,6 +36,7 @@ from calloffs.views.public import competition_context
 from portal.access import STAFF
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
+from portal.formsets import ADD_ROW, wants_another_row, with_another_row
 
 # Where each kind of publishing problem is put right, on the competition's page.
 PROBLEM_ANCHORS = {
@@ -54,7 +55,10 @@ def _manage_url(competition: Competition, anchor: str = "") -> str:
 
 
 def _problem_links(problems: list[RuleBroken], anchors: dict[str, str], default: str) -> list[dict[str, str]]:
-    return [{"text": p.message, "href": "#" + anchors.get(p.field or "", default)} for p in problems]
+    return [
+        {"text": p.message, "href": "#" + anchors.get((p.field or "").partition(".")[0], default)}
+        for p in problems
+    ]
 
 
 @access_policy(STAFF)
@@ -279,10 +283,15 @@ def lot_remove(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpRe
 def _formset_page(
     request, competition, *, formset_class, prefix, initial, extra_blank, save, template, success
 ):
+    """A draft's rows (criteria, checklist). "Add another" comes back with one more empty row and every
+    value kept, saving nothing; a refused save comes back with its problems, each linked to its row."""
     if not competition.is_draft:
         return redirect(_manage_url(competition))
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and wants_another_row(request.POST):
+        data = with_another_row(request.POST, prefix, max_rows=MAX_ROWS)
+        formset = formset_class(data, prefix=prefix)
+    elif request.method == "POST":
         formset = formset_class(request.POST, prefix=prefix)
         if formset.is_valid():
             rows = [form for form in formset if not form.is_blank()]
@@ -296,9 +305,34 @@ def _formset_page(
     else:
         blanks = [{} for _ in range(extra_blank)]
         formset = formset_class(initial=[*initial, *blanks], prefix=prefix)
-    problems = [p.message for p in getattr(error, "problems", [error] if error else [])]
-    context = {"competition": competition, "formset": formset, "problems": problems}
+    problems = [
+        {"text": problem.message, "href": _row_problem_href(formset, prefix, problem.field)}
+        for problem in getattr(error, "problems", [error] if error else [])
+    ]
+    context = {"competition": competition, "formset": formset, "problems": problems, "add_row": ADD_ROW}
     return render(request, template, context)
+
+
+# A page of rows offers "Add another" up to this many rows.
+MAX_ROWS = 50
+
+
+def _row_problem_href(formset, prefix: str, field: str | None) -> str:
+    """Where a refusal about the rows is put right: "criteria.weighting" links to the weighting of the
+    first filled row whose weighting is empty or 0, else of the first filled row; "criteria" alone links
+    to the rows as a whole."""
+    name = (field or "").partition(".")[2]
+    forms_ = [
+        form
+        for form in formset
+        if getattr(form, "cleaned_data", None)
+        and not form.is_blank()
+        and name in {pointer.name for pointer in form.helper.layout.get_field_names()}
+    ]
+    if not name or not forms_:
+        return f"#{prefix}-rows"
+    empty = [form for form in forms_ if form.cleaned_data.get(name) in (None, "", 0)]
+    return f"#{(empty or forms_)[0][name].id_for_label}"
 
 
 @access_policy(STAFF)

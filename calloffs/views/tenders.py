@@ -33,6 +33,7 @@ from portal import stored_pdfs, uploads
 from portal.access import ORGANISATION_ADMIN, SUPPLIER_MEMBER
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
+from portal.formsets import ADD_ROW, wants_another_row, with_another_row
 from portal.models import User
 
 
@@ -308,7 +309,12 @@ def tender_partners(request: HttpRequest, tender_pk: int) -> HttpResponse:
     )
     rows = PartnerFormSet(initial=partner_initial(tender), prefix="partner")
     problems = []
-    if request.method == "POST":
+    if request.method == "POST" and wants_another_row(request.POST):
+        form = SupplyChainForm(request.POST)
+        rows = PartnerFormSet(
+            with_another_row(request.POST, "partner", max_rows=PartnerFormSet.max_num), prefix="partner"
+        )
+    elif request.method == "POST":
         form = SupplyChainForm(request.POST)
         rows = PartnerFormSet(request.POST, prefix="partner")
         if form.is_valid() and rows.is_valid():
@@ -332,7 +338,13 @@ def tender_partners(request: HttpRequest, tender_pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Key subcontractors and consortium members saved")
                 return redirect(_task_list_url(tender))
-    context = {**_base_context(request, tender), "form": form, "rows": rows, "partner_problems": problems}
+    context = {
+        **_base_context(request, tender),
+        "form": form,
+        "rows": rows,
+        "partner_problems": problems,
+        "add_row": ADD_ROW,
+    }
     return render(request, "calloffs/tenders/partners.html", context)
 
 

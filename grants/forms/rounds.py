@@ -275,6 +275,24 @@ class CriteriaForm(CalloffForm):
             initial[f"weighting-{index}"] = criterion.weighting
         return initial
 
+    def show_criteria_problems(self, error: RuleBroken) -> None:
+        """Each refusal against the row it is about, so that the error summary links to it: a missing name
+        on the first row with a weighting but no name, anything else on the first row's weighting."""
+        for problem in getattr(error, "problems", [error]):
+            self.add_error(self._row_field_for(problem.field or ""), problem.message)
+
+    def _row_field_for(self, field: str) -> str:
+        filled = [
+            index
+            for index in range(CRITERIA_ROWS)
+            if (self.cleaned_data.get(f"name-{index}") or "").strip()
+            or self.cleaned_data.get(f"weighting-{index}") is not None
+        ]
+        if field == "criteria.name":
+            unnamed = [i for i in filled if not (self.cleaned_data.get(f"name-{i}") or "").strip()]
+            return f"name-{(unnamed or filled or [0])[0]}"
+        return f"weighting-{(filled or [0])[0]}"
+
     def criteria(self) -> list[tuple[str, int]]:
         rows = []
         for index in range(CRITERIA_ROWS):

@@ -249,7 +249,7 @@ def round_criteria_set(
     with transaction.atomic():
         grant_round = _locked_draft(user, grant_round)
         if any(not name.strip() for name, _ in criteria):
-            raise RuleBroken("Enter a name for every criterion", field="criteria")
+            raise RuleBroken("Enter a name for every criterion", field="criteria.name")
         raise_problems(rules.criteria_problems([weighting for _, weighting in criteria]))
         grant_round.criteria.all().delete()
         made = AssessmentCriterion.objects.bulk_create(

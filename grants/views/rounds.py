@@ -157,7 +157,7 @@ def criteria_edit(request: HttpRequest, round_pk: int) -> HttpResponse:
         try:
             rounds.round_criteria_set(user=request.user, grant_round=grant_round, criteria=form.criteria())
         except RuleBroken as error:
-            show_problems(form, error)
+            form.show_criteria_problems(error)
         else:
             messages.success(request, "The assessment criteria have been saved.")
             return redirect(_manage_url(grant_round) + "#criteria")
@@ -230,6 +230,8 @@ def _amend_url(grant_round: GrantRound) -> str:
 @access_policy(STAFF)
 def round_amend(request: HttpRequest, round_pk: int) -> HttpResponse:
     grant_round = round_for_user(request, round_pk)
+    if refused := _amendable_or_refused(request, grant_round):
+        return refused
     questions = _amended_questions(request, grant_round)
     questions_changed = questions != grant_round.questions
     form = AmendForm(request.POST or None)

@@ -297,10 +297,13 @@ class Question:
             return {name: missing}
         errors: Errors = {}
         for index, row in enumerate(rows):
-            row_name = f"{self.row_label.lower()} {index + 1}" if self.row_label else ""
             for question in self.rows:
-                errors.update(question.errors(row, ctx, prefix=f"{name}-{index}-", row=row_name))
+                errors.update(question.errors(row, ctx, prefix=f"{name}-{index}-", row=self.row_name(index)))
         return errors
+
+    def row_name(self, index: int) -> str:
+        """How messages name a row: "case study 1" for the first."""
+        return f"{self.row_label.lower()} {index + 1}" if self.row_label else ""
 
     def value_text(self, answers: Mapping[str, Any]) -> str:
         """The answer as plain text for a summary: labels, not codes; "£12,500"; "1 April 2024"."""

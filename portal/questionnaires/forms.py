@@ -169,16 +169,19 @@ class QuestionnaireForm(forms.Form):
             if name not in self.errors
         }
         answers: dict[str, Any] = {}
+        self.row_slots: dict[str, list[int]] = {}
         for question in self.section.questions:
             if question.kind == Kind.ROWS:
-                answers[question.key] = self._rows(question, data)
+                answers[question.key], self.row_slots[question.key] = self._rows(question, data)
             elif question.key in data and question.kind != Kind.FILE:
                 answers[question.key] = data[question.key]
         return answers
 
     @staticmethod
-    def _rows(question: Question, data: dict[str, Any]) -> list[dict[str, Any]]:
+    def _rows(question: Question, data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[int]]:
+        """The answered rows, blank ones left out, and the page's row (slot) each came from."""
         rows = []
+        slots = []
         for index in range(question.row_slots):
             row = {}
             answered = False
@@ -190,7 +193,8 @@ class QuestionnaireForm(forms.Form):
                 answered = answered or (value is True if sub.kind == Kind.CHECKBOX else value not in ("", []))
             if question.fixed_rows or answered:
                 rows.append(row)
-        return rows
+                slots.append(index)
+        return rows, slots
 
     def field_for(self, key: str) -> str | None:
         """The page field an error key belongs to: a missing list of rows is shown on its first row."""
@@ -201,8 +205,26 @@ class QuestionnaireForm(forms.Form):
                 return row_field_name(question, 0, question.rows[0])
         return None
 
+    def on_page(self, key: str, message: str) -> tuple[str, str]:
+        """An error of stored row N (blank rows left out) moved to the page's row it was typed in, its
+        message naming that row: with a blank row between filled ones, the two differ."""
+        for question in self.section.questions:
+            slots = getattr(self, "row_slots", {}).get(question.key)
+            prefix = f"{question.key}-"
+            if question.kind != Kind.ROWS or not slots or not key.startswith(prefix):
+                continue
+            index, _, sub_key = key.removeprefix(prefix).partition("-")
+            if not index.isdigit() or int(index) >= len(slots):
+                continue
+            stored, slot = int(index), slots[int(index)]
+            if question.row_label:
+                message = message.replace(question.row_name(stored), question.row_name(slot))
+            return f"{prefix}{slot}-{sub_key}", message
+        return key, message
+
     def show_errors(self, errors: dict[str, str]) -> None:
         for key, message in errors.items():
+            key, message = self.on_page(key, message)
             name = self.field_for(key)
             if name is None:
                 self.add_error(None, message)

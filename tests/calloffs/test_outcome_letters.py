@@ -7,12 +7,13 @@ from django.core import mail
 from django.template.loader import render_to_string
 
 from calloffs import pdfs
-from calloffs.models import OutcomeLetter
+from calloffs.models import Evaluator, OutcomeLetter, Score
 from calloffs.services import awards
 from portal import tasks as portal_tasks
 from portal.models import Message
 from portal.pdf import STATIC_BASE
 from tests.calloffs.award_factories import decidable_lot
+from tests.factories import AdminFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,23 @@ def test_no_suitable_bidder_tells_every_bidder_its_scores(
     page = letter_html(letter_of(award, decidable.second))
     assert "We have not awarded this lot" in page and "65.00" in page
     assert "Alpha Futures CIC" not in page and "Gamma" not in page and "standstill" not in page
+
+
+@pytest.mark.parametrize("evaluators", [1, 2])
+def test_the_letter_names_the_evaluator_or_the_evaluators_as_there_were(
+    decidable, awarded, carol, evaluators
+):
+    people = [carol, AdminFactory()][:evaluators]
+    criteria = list(decidable.competition.criteria.all())
+    for person in people:
+        evaluator = Evaluator.objects.create(competition=decidable.competition, user=person, named_by=carol)
+        for criterion in criteria:
+            Score.objects.create(
+                evaluator=evaluator, tender=decidable.second, criterion=criterion, score=2, comment="Fair"
+            )
+    page = letter_html(letter_of(awarded, decidable.second))
+    assert "evaluation panel" not in page
+    if evaluators == 1:
+        assert "by the evaluator." in page and "evaluators" not in page
+    else:
+        assert "by each of the 2 evaluators, and one score agreed between them" in page

@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calloffs import rules
 from calloffs.rules import CompetitionDates, CriterionTerms, LotTerms
@@ -161,6 +163,21 @@ def test_a_lot_is_only_in_regions_the_commissioner_covers():
 def test_money_is_shown_in_whole_pounds_with_commas():
     assert rules.pounds(1_234_567_00) == "£1,234,567"
     assert rules.pounds(1_50) == "£1.50"
+
+
+def test_an_estimate_is_shown_in_whole_pounds_rounded_half_up_never_cut():
+    # Three years worth £920,000 in all: £306,666.67 a year, stored as 30666666 pence.
+    assert rules.pounds(rules.annual_value([300_000_00, 310_000_00, 310_000_00]), whole=True) == "£306,667"
+    assert rules.pounds(100_49, whole=True) == "£100"
+    assert rules.pounds(100_50, whole=True) == "£101"
+    assert rules.pounds(1_234_567_00, whole=True) == "£1,234,567"
+
+
+@given(st.integers(min_value=0, max_value=rules.MAX_YEARLY_VALUE_PENCE))
+def test_an_estimate_in_whole_pounds_is_the_nearest_pound(pence):
+    shown = int(rules.pounds(pence, whole=True).removeprefix("£").replace(",", ""))
+    assert abs(shown * 100 - pence) <= 50
+    assert shown * 100 - pence != -50  # half a pound is rounded up
 
 
 # Weightings --------------------------------------------------------------------------------------

@@ -5,12 +5,15 @@ the seal: another organisation gets 404 on every tender URL."""
 from datetime import timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from calloffs import tender_receipts
 from calloffs.models import Competition, Tender, TenderVersion
 from calloffs.services import awards, competitions
 from calloffs.services import tenders as services
+from portal.models import Message
 from tests.calloffs.award_factories import decidable_lot
 from tests.calloffs.tender_helpers import biddable_competition, complete, pdf, qualify
 from tests.suppliers.factories import upload
@@ -165,6 +168,22 @@ def test_submitting_gives_a_receipt_and_its_pdf(client, tender, alice, django_ca
     assert b"".join(pdf_response.streaming_content).startswith(b"%PDF-")
 
 
+def test_the_receipt_says_what_its_fingerprint_proves_on_the_page_the_pdf_and_the_email(
+    client, tender, alice, django_capture_on_commit_callbacks
+):
+    proof = "The SHA-256 fingerprint proves that the files and answers we received are exactly these"
+    complete(tender, alice)
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("tender_submit", tender.pk))
+    version = TenderVersion.objects.get()
+    assert proof in client.get(url("tender_receipt", tender.pk, 1)).content.decode()
+    assert proof in render_to_string("pdf/tender_receipt.html", tender_receipts.receipt_context(version))
+    receipt = Message.objects.get(kind="tender_submitted")
+    assert proof in receipt.body and version.sha256 in receipt.body
+    assert f'<a class="govuk-link" href="{reverse("portal:glossary")}#sha-256">SHA-256</a>' in receipt.body
+
+
 def test_a_member_who_was_not_named_cannot_submit(client, tender, alice, bob):
     complete(tender, alice)
     client.force_login(bob)
@@ -288,3 +307,13 @@ def test_the_tender_page_lists_its_own_outcome_letters_only(
     page = client.get(url("tender_detail", decidable.second.pk)).content.decode()
     assert url("outcome_letter_pdf", decidable.second.pk, other.pk) in page
     assert f"/letters/{own.pk}.pdf" not in page
+
+
+def test_add_another_partner_keeps_what_was_typed_and_saves_nothing(client, tender, bob):
+    client.force_login(bob)
+    address = url("tender_partners", tender.pk)
+    page = client.post(address, partner_post(add_row="1")).content.decode()
+    assert 'name="partner-TOTAL_FORMS" value="4"' in page and 'name="partner-3-name"' in page
+    assert 'value="Gamma Homes"' in page and 'value="25"' in page
+    assert "There is a problem" not in page
+    assert not tender.partners.exists()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calloffs.models import Competition, MarketWarmingNotice
+from calloffs.services import competitions
 from tests.calloffs import factories as f
 from tests.factories import AdminFactory
 from tests.suppliers import factories as sq_factories
@@ -189,6 +190,61 @@ def test_the_criteria_page_refuses_weightings_not_totalling_100_and_keeps_them(c
     assert competition.criteria.count() == 2
 
 
+def test_a_third_criterion_is_added_after_a_refused_save_without_losing_anything(client, carol):
+    competition = f.draft_competition(carol)
+    client.force_login(carol)
+    address = reverse("calloffs:criteria_edit", args=[competition.pk])
+    data = {
+        "criteria-TOTAL_FORMS": 2,
+        "criteria-INITIAL_FORMS": 0,
+        "criteria-0-name": "Quality",
+        "criteria-0-weighting": 60,
+        "criteria-0-assessed": "Your approach",
+        "criteria-1-name": "Social value",
+        "criteria-1-weighting": 10,
+        "criteria-1-assessed": "What you add",
+    }
+    page = client.post(address, data).content.decode()
+    # The refusal links to the first weighting, and the page offers another row without JavaScript.
+    refusal = "The weightings must add up to 100%: they add up to 70%"
+    assert f'<a href="#id_criteria-0-weighting">{refusal}</a>' in page
+    assert 'name="add_row"' in page
+    page = client.post(address, {**data, "add_row": "1"}).content.decode()
+    assert 'name="criteria-TOTAL_FORMS" value="3"' in page and 'name="criteria-2-name"' in page
+    assert 'value="Quality"' in page and 'value="10"' in page and "There is a problem" not in page
+    assert not competition.criteria.exists()
+    data.update(
+        {
+            "criteria-TOTAL_FORMS": 3,
+            "criteria-2-name": "Price",
+            "criteria-2-weighting": 30,
+            "criteria-2-assessed": "Value for money",
+        }
+    )
+    assert client.post(address, data).status_code == 302
+    assert list(competition.criteria.values_list("name", "weighting")) == [
+        ("Quality", 60),
+        ("Social value", 10),
+        ("Price", 30),
+    ]
+
+
+def test_a_criterion_without_a_name_is_linked_to_its_row(client, carol):
+    competition = f.draft_competition(carol)
+    client.force_login(carol)
+    data = {
+        "criteria-TOTAL_FORMS": 2,
+        "criteria-INITIAL_FORMS": 0,
+        "criteria-0-name": "Quality",
+        "criteria-0-weighting": 60,
+        "criteria-0-assessed": "Your approach",
+        "criteria-1-weighting": 40,
+        "criteria-1-assessed": "Value for money",
+    }
+    page = client.post(reverse("calloffs:criteria_edit", args=[competition.pk]), data).content.decode()
+    assert '<a href="#id_criteria-1-name">Give each criterion a name and say what is assessed</a>' in page
+
+
 def test_amending_with_little_time_left_asks_for_a_new_deadline(client, live, carol):
     Competition.objects.filter(pk=live.pk).update(
         submission_deadline=timezone.now() + timedelta(days=3), clarification_deadline=timezone.now()
@@ -257,6 +313,29 @@ def test_the_detail_page_shows_lots_and_key_dates_to_anyone(client, live):
     page = client.get(reverse("calloffs:competition_detail", args=[live.pk])).content.decode()
     assert "County Durham" in page and "£500,000" in page and "Open to organisations of any size" in page
     assert "Submission deadline" in page and "Sign in" in page
+
+
+def test_the_finder_and_every_lot_summary_state_each_lots_entry_conditions(client, carol):
+    competition = f.draft_competition(carol, minimum_cyber_level="cyber_essentials")
+    f.add_lot(competition, carol, title="Tyneside", yearly_values_pence=(300_000_00, 310_000_00, 310_000_00))
+    f.add_lot(
+        competition,
+        carol,
+        title="The whole North East",
+        yearly_values_pence=(1_500_000_00,) * 3,
+        minimum_turnover_pence=2_000_000_00,
+    )
+    f.set_criteria(competition, carol)
+    competitions.competition_publish(competition=competition, user=carol)
+    any_size = "Open to organisations of any size. Cyber security certificate: Cyber Essentials or higher."
+    turnover = "Minimum yearly turnover: £2,000,000. Cyber security certificate: Cyber Essentials or higher."
+    finder = client.get(reverse("calloffs:finder")).content.decode()
+    detail = client.get(reverse("calloffs:competition_detail", args=[competition.pk])).content.decode()
+    client.force_login(carol)
+    manage = client.get(reverse("calloffs:competition_manage", args=[competition.pk])).content.decode()
+    for page in (finder, detail, manage):
+        assert any_size in page and turnover in page
+        assert "£306,667" in page and "£306,666" not in page  # an estimate in whole pounds, rounded
 
 
 def test_a_signed_in_supplier_reads_the_eligibility_sentence_for_each_lot(
@@ -375,3 +454,20 @@ def test_the_checklist_page_makes_a_standard_item_optional_and_adds_one(client, 
     assert competition.checklist.count() == 7
     assert not competition.checklist.get(standard_code="financial_model").required
     assert competition.checklist.get(standard_code="").name == "Safeguarding policy"
+
+
+def test_the_checklist_page_adds_another_item_and_links_a_refusal_to_its_row(client, carol):
+    competition = f.draft_competition(carol)
+    client.force_login(carol)
+    url = reverse("calloffs:checklist_edit", args=[competition.pk])
+    data = {"checklist-TOTAL_FORMS": 7, "checklist-INITIAL_FORMS": 6}
+    for index, item in enumerate(competition.checklist.all()):
+        data[f"checklist-{index}-standard_code"] = item.standard_code
+        data[f"checklist-{index}-required"] = "on"
+    data.update({"checklist-6-name": "Safeguarding policy"})
+    page = client.post(url, data).content.decode()
+    assert '<a href="#id_checklist-6-name">Give each item a name and say what kind of item it is</a>' in page
+    page = client.post(url, {**data, "add_row": "1"}).content.decode()
+    assert 'name="checklist-TOTAL_FORMS" value="8"' in page and 'name="checklist-7-name"' in page
+    assert 'value="Safeguarding policy"' in page and "There is a problem" not in page
+    assert competition.checklist.count() == 6

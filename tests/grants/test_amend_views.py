@@ -114,8 +114,20 @@ def test_a_closed_round_refuses_an_amendment(client, carol):
         reverse("grants:amend_question_add", args=[grant_round.pk]), _question("Who are your partners?")
     )
     assert response.status_code == 302
-    response = client.post(reverse("grants:round_amend", args=[grant_round.pk]), {"note": "Too late."})
+    response = client.post(
+        reverse("grants:round_amend", args=[grant_round.pk]), {"note": "Too late."}, follow=True
+    )
     assert "Only an open round can be amended." in response.content.decode()
     grant_round.refresh_from_db()
     assert grant_round.version == 1 and len(grant_round.questions) == 3
     assert GrantRound.objects.get(pk=grant_round.pk).amended_keys == []
+
+
+def test_a_closed_rounds_amend_page_typed_in_is_refused_like_its_other_pages(client, carol):
+    grant_round = f.closed_now(f.open_round(carol))
+    client.force_login(carol)
+    response = client.get(reverse("grants:round_amend", args=[grant_round.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("grants:round_manage", args=[grant_round.pk])
+    page = client.get(response.url).content.decode()
+    assert "Only an open round can be amended." in page and "Amend the round</a>" not in page

@@ -165,3 +165,18 @@ def test_public_pages_filter_open_rounds_by_region_and_kind(client, carol, colin
 def test_a_draft_round_is_not_public(client, carol):
     grant_round = f.publishable_round(carol)
     assert client.get(reverse("grants:round_detail", args=[grant_round.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_criteria_page_links_each_refusal_to_its_row(client, carol):
+    from grants.services import rounds as services
+
+    grant_round = services.round_save(user=carol, data=f.round_data())
+    client.force_login(carol)
+    address = reverse("grants:criteria_edit", args=[grant_round.pk])
+    page = client.post(address, {"name-0": "Need", "weighting-0": "60", "weighting-1": "40"}).content.decode()
+    assert '<a href="#id_name-1">Enter a name for every criterion</a>' in page
+    page = client.post(
+        address, {"name-0": "Need", "weighting-0": "60", "name-1": "Reach", "weighting-1": "10"}
+    ).content.decode()
+    assert '<a href="#id_weighting-0">The weightings must total 100 (they total 70)</a>' in page

@@ -147,6 +147,22 @@ def test_repeating_rows_are_spread_over_the_form_and_gathered_back():
     assert form.field_for("people") == "people-0-name"
 
 
+def test_a_rows_error_shows_on_the_row_it_was_typed_in_when_a_blank_row_sits_before_it():
+    people = Question(
+        "people",
+        "People",
+        Kind.ROWS,
+        rows=(Question("name", "name"), Question("role", "role", missing="Enter the role of {row}")),
+        row_slots=3,
+        row_label="Person",
+    )
+    section = Section("team", "Team", (people,))
+    form = form_class(section)({"people-0-name": "Ann", "people-0-role": "Lead", "people-2-name": "Bo"})
+    form.is_valid()
+    form.show_errors(errors(section, form.answers()))  # stored as row 2 of 2: typed in row 3 of 3
+    assert form.errors == {"people-2-role": ["Enter the role of person 3"]}
+
+
 def test_a_no_in_a_row_is_kept_as_an_answer():
     partners = Question(
         "partners",
