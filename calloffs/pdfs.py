@@ -25,7 +25,7 @@ from calloffs.models import (
     Tender,
     tender_file_upload_to,
 )
-from portal.evaluation import weighted_total
+from portal.evaluation.rules import weighted_total
 from portal.pdf import pdf_render
 
 

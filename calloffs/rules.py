@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from portal.exceptions import RuleBroken
+from portal.exceptions import Problems, RuleBroken, raise_problems  # noqa: F401 (their home was here)
 from suppliers.sections import CYBER_LEVELS
 
 LONDON = ZoneInfo("Europe/London")
@@ -29,21 +29,6 @@ MINIMUM_CYBER_LEVEL = "cyber_essentials"
 TYPICAL_QUALIFICATION_WEEKS = 6
 # Levels in CYBER_LEVELS are listed from the weakest to the strongest; "none" ranks 0.
 CYBER_RANK = {code: rank for rank, code in enumerate(CYBER_LEVELS)}
-
-
-class Problems(RuleBroken):
-    """Several rules broken at once: publishing reports every problem, not the first."""
-
-    def __init__(self, problems: Sequence[RuleBroken]) -> None:
-        super().__init__(
-            problems[0].message if problems else "", field=problems[0].field if problems else None
-        )
-        self.problems = list(problems)
-
-
-def raise_problems(problems: Sequence[RuleBroken]) -> None:
-    if problems:
-        raise Problems(problems)
 
 
 # Money -------------------------------------------------------------------------------------------

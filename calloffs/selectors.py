@@ -50,7 +50,7 @@ from calloffs.models import (
 )
 from calloffs.rules import Eligibility, LotRequirements, OrganisationFacts
 from calloffs.services.competitions import threshold_pence
-from portal import evaluation
+from portal.evaluation import rules as evaluation
 from portal.models import Organisation, Region, ServiceCategory, User
 from portal.staff import regions_covered
 from suppliers import selectors as supplier_selectors

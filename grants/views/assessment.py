@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from calloffs.forms.commissioning import show_problems
-from calloffs.forms.evaluation import EvaluatorForm, ModerationForm, ScoresForm
 from grants import pdfs, selectors
 from grants.access import application_for_user, readable_application_for_staff, round_for_user
 from grants.forms.applications import DeclarationForm
@@ -21,6 +20,7 @@ from grants.services import assessment
 from portal import access
 from portal.access import STAFF, refuse
 from portal.access import access as access_policy
+from portal.evaluation.forms import EvaluatorForm, ModerationForm, ScoresForm
 from portal.exceptions import RuleBroken
 from portal.uploads import attachment_response
 
@@ -35,9 +35,9 @@ def _assessment_url(grant_round: GrantRound) -> str:
 def assessment_overview(request: HttpRequest, round_pk: int) -> HttpResponse:
     grant_round = round_for_user(request, round_pk)
     candidates = assessment.assessor_candidates(grant_round)
-    form = EvaluatorForm(request.POST or None, candidates=candidates)
-    form.fields["person"].label = "Who should assess?"
-    form.fields["person"].help_text = "An MoJ admin, or a commissioner who covers every region of this round."
+    form = EvaluatorForm(
+        request.POST or None, candidates=candidates, label="Who should assess?", scope="round"
+    )
     if request.method == "POST" and form.is_valid():
         person = next((p for p in candidates if str(p.pk) == form.cleaned_data["person"]), None)
         try:
@@ -96,7 +96,7 @@ def assessment_declare(request: HttpRequest, round_pk: int) -> HttpResponse:
         refuse(request, f"not an assessor of grant round {round_pk}")
         raise Http404
     due = list(assessment.declarations_due(me).select_related("organisation").order_by("pk"))
-    form = ApplicationDeclarationsForm(request.POST or None, tenders=due)
+    form = ApplicationDeclarationsForm(request.POST or None, bids=due)
     if request.method == "POST" and form.is_valid():
         try:
             assessment.declarations_sign(user=request.user, grant_round=grant_round, answers=form.answers())

@@ -16,7 +16,7 @@ from calloffs.models import Competition, ConflictDeclaration, Evaluator, Moderat
 from calloffs.services import evaluation
 from calloffs.services import tenders as tendering
 from calloffs.services.competitions import competition_publish
-from portal import evaluation as rules
+from portal.evaluation import rules
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent, Delivery, Message
 from suppliers.models import OrganisationStanding

@@ -9,7 +9,7 @@ from django.core import mail
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calloffs.services.evaluation import AgreedScore, DeclarationAnswer, ScoreEntry
+from portal.evaluation.services import AgreedScore, DeclarationAnswer, ScoreEntry
 from grants import rules
 from grants.models import Decision, Grant, GrantRound, OfferAcceptance, Score
 from grants.services import assessment
