@@ -17,7 +17,7 @@ from django.utils import timezone
 from calloffs import sealed
 from calloffs.models import Award, Competition, Contract, Lot, OutcomeLetter, Tender
 from calloffs.services import supply_chain
-from calloffs.services.evaluation import TENDERS
+from calloffs.services.evaluation_adapter import TENDERS
 from calloffs.services.ownership import check_owns
 from portal.audit import audit_record
 from portal.evaluation.services import check_may_decide

@@ -17,32 +17,27 @@ from django.utils import timezone
 
 from calloffs import rules, sealed, selectors
 from calloffs.models import (
-    Award,
     Competition,
     ConflictDeclaration,
-    EvaluationCriterion,
     Evaluator,
     ModeratedScore,
     Score,
     Tender,
 )
+from calloffs.services.evaluation_adapter import (
+    NOT_YET_OPENED,  # noqa: F401 (used by callers)
+    TENDERS,
+    _check_opened,
+    evaluator_candidates,  # noqa: F401 (used by views)
+)
 from calloffs.services.ownership import check_owns
 from portal.audit import audit_record
-from portal.evaluation import rules as evaluation
 from portal.evaluation import services as shared
-from portal.evaluation.services import AgreedScore, DeclarationAnswer, ScoreEntry, Words
+from portal.evaluation.services import AgreedScore, DeclarationAnswer, ScoreEntry
 from portal.exceptions import RuleBroken
 from portal.locking import locked
 from portal.models import User
 from portal.services import message_send
-
-NOT_YET_OPENED = "The tenders have not been opened yet."
-
-
-def _check_opened(competition: Competition) -> None:
-    if sealed.is_sealed(competition):
-        raise RuleBroken(NOT_YET_OPENED)
-
 
 # Opening -----------------------------------------------------------------------------------------
 
@@ -108,52 +103,7 @@ def _exclude_ineligible(competition: Competition) -> int:
     return excluded
 
 
-# The shared steps, bound to tenders -------------------------------------------------------------
-
-
-class _Tenders:
-    words = Words(bid="tender", evaluator="evaluator", container="competition", audit_prefix="")
-    container_model = Competition
-    bid_model = Tender
-    evaluator_model = Evaluator
-    declaration_model = ConflictDeclaration
-    score_model = Score
-    moderated_model = ModeratedScore
-    container_field = "competition"
-    evaluator_field = "evaluator"
-    bid_field = "tender"
-
-    def check_owner(self, user: User, container: Competition) -> None:
-        check_owns(user, container)
-
-    def check_evaluable(self, container: Competition) -> None:
-        _check_opened(container)
-
-    def bids(self, container: Competition):
-        return sealed.opened_tenders().filter(competition=container)
-
-    def criteria(self, container: Competition) -> list[EvaluationCriterion]:
-        return list(container.criteria.all())
-
-    def score_max(self, container: Competition) -> int:
-        return container.score_max
-
-    def has_decision(self, bid: Tender) -> bool:
-        return Award.objects.filter(lot_id=bid.lot_id, withdrawn_at__isnull=True).exists()
-
-    def candidates(self, container: Competition) -> list[User]:
-        return evaluator_candidates(container)
-
-
-TENDERS = _Tenders()
-
-
 # Evaluators --------------------------------------------------------------------------------------
-
-
-def evaluator_candidates(competition: Competition) -> list[User]:
-    """Who may be named: MoJ admins, and commissioners who cover every region of the competition."""
-    return evaluation.evaluator_candidates(set(competition.regions.values_list("pk", flat=True)))
 
 
 def evaluator_name(*, competition: Competition, user: User, person: User) -> Evaluator:

@@ -26,6 +26,7 @@ from portal.access import STAFF, refuse
 from portal.access import access as access_policy
 from portal.audit import audit_record
 from portal.evaluation.forms import EvaluatorForm, ModerationForm, ScoresForm
+from portal.evaluation.rules import CONFLICT_NOTE
 from portal.exceptions import RuleBroken
 
 
@@ -253,11 +254,12 @@ def ranking(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpRespo
         refuse(request, f"competition {competition.pk} has not been opened")
         raise Http404
     criteria = list(competition.criteria.all())
-    rows = selectors.evaluation_table(competition, lot)
+    rows = selectors.evaluation_table(competition, lot, viewer=request.user)
     context = {
         "competition": competition,
         "lot": lot,
         "criteria": criteria,
         "rows": [(row, [row.agreed.get(criterion.pk) for criterion in criteria]) for row in rows],
+        "conflict_note": CONFLICT_NOTE,
     }
     return render(request, "calloffs/evaluation/ranking.html", context)

@@ -21,6 +21,7 @@ from portal import access
 from portal.access import STAFF, refuse
 from portal.access import access as access_policy
 from portal.evaluation.forms import EvaluatorForm, ModerationForm, ScoresForm
+from portal.evaluation.rules import CONFLICT_NOTE
 from portal.exceptions import RuleBroken
 from portal.uploads import attachment_response
 
@@ -54,9 +55,11 @@ def assessment_overview(request: HttpRequest, round_pk: int) -> HttpResponse:
         assessment.sent_applications(grant_round).select_related("organisation", "decision").order_by("pk")
     )
     cleared = set()
+    conflicted = set()
     mine = set()
     if me is not None:
         cleared = set(me.declarations.filter(has_conflict=False).values_list("application_id", flat=True))
+        conflicted = set(me.declarations.filter(has_conflict=True).values_list("application_id", flat=True))
         mine = set(Score.objects.filter(assessor=me).values_list("application_id", flat=True))
     moderated = set(
         ModeratedScore.objects.filter(application__in=applications).values_list("application_id", flat=True)
@@ -70,7 +73,8 @@ def assessment_overview(request: HttpRequest, round_pk: int) -> HttpResponse:
             "scored": application.pk in mine,
             "moderated": application.pk in moderated,
             "decision": getattr(application, "decision", None),
-            "rank": ranks.get(application.pk),
+            "rank": None if application.pk in conflicted else ranks.get(application.pk),
+            "conflicted": application.pk in conflicted,
         }
         for application in applications
     ]
@@ -84,6 +88,7 @@ def assessment_overview(request: HttpRequest, round_pk: int) -> HttpResponse:
         "committed": committed,
         "left": grant_round.total_budget_pence - committed,
         "assessable": grant_round.is_closed(),
+        "conflict_note": CONFLICT_NOTE,
     }
     return render(request, "grants/assessment/overview.html", context)
 

@@ -21,6 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from portal.exceptions import RuleBroken
 from portal.models import User
 
+# Shown in place of a bid's evaluation to someone who declared a conflict with its bidder.
+CONFLICT_NOTE = "You declared a conflict of interest with this bidder, so its evaluation is not shown to you."
 DEFAULT_SCORE_MAX = 4  # a 0 to 4 scale, as most public sector quality evaluations use
 MAX_COMMENT_WORDS = 500
 
