@@ -23,8 +23,30 @@ from portal.models import User
 
 # Shown in place of a bid's evaluation to someone who declared a conflict with its bidder.
 CONFLICT_NOTE = "You declared a conflict of interest with this bidder, so its evaluation is not shown to you."
+TOTAL_WEIGHTING = 100  # a competition's or round's criteria weightings add up to this, in per cent
 DEFAULT_SCORE_MAX = 4  # a 0 to 4 scale, as most public sector quality evaluations use
 MAX_COMMENT_WORDS = 500
+
+
+def weightings_problems(criteria: Sequence[tuple[str, int]]) -> list[RuleBroken]:
+    """The one judge of a set of criteria, as (name, weighting in per cent) pairs, for call-offs and
+    grants: at least one, the weightings total 100, none is 0%, and no two share a name."""
+    if not criteria:
+        return [RuleBroken("Add at least one criterion", field="criteria")]
+    problems = []
+    total = sum(weighting for _, weighting in criteria)
+    if total != TOTAL_WEIGHTING:
+        problems.append(
+            RuleBroken(
+                f"The weightings must add up to {TOTAL_WEIGHTING}%: they add up to {total}%", field="criteria"
+            )
+        )
+    if any(weighting <= 0 for _, weighting in criteria):
+        problems.append(RuleBroken("Each criterion's weighting must be more than 0%", field="criteria"))
+    names = [name.strip().lower() for name, _ in criteria]
+    if len(set(names)) != len(names):
+        problems.append(RuleBroken("Give each criterion a different name", field="criteria"))
+    return problems
 
 
 def may_see_bid(*, is_evaluator: bool, declaration_has_conflict: bool | None) -> bool:
