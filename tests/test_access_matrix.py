@@ -720,3 +720,36 @@ def test_admin_site(role, request, url_kwargs):
 def test_messages_are_scoped_to_the_recipient(bob, bea, url_kwargs):
     assert Message.objects.for_user(bob).filter(pk=url_kwargs["message_pk"]).exists()
     assert not Message.objects.for_user(bea).filter(pk=url_kwargs["message_pk"]).exists()
+
+
+# Deciding a lot (issue 17 point 2): only a named evaluator who declared no conflict with every bidder
+# decides. Carol is one; an MoJ admin who is not an evaluator, and carol once she has declared a conflict,
+# are refused on the page (200, the refusal shown); colin gets 404; suppliers 403.
+#                        anon member_a admin_a member_b comm comm_other moj_admin
+DECIDE_LOT = (302, 403, 403, 403, 302, 404, 200)
+DECIDE_LOT_CONFLICTED = (302, 403, 403, 403, 200, 404, 200)
+DECISION_REFUSED = "declared no conflict with every bidder"
+
+
+@pytest.mark.parametrize("conflicted", [False, True], ids=["cleared", "conflicted"])
+@pytest.mark.parametrize("role", ROLES)
+def test_deciding_a_lot_needs_a_cleared_evaluator(
+    role, conflicted, request, carol, organisation_a, organisation_b
+):
+    from calloffs.models import Award, ConflictDeclaration
+
+    decidable = award_factories.decidable_lot(carol, organisation_a, organisation_b)
+    if conflicted:
+        ConflictDeclaration.objects.filter(evaluator__user=carol, tender=decidable.second).update(
+            has_conflict=True, details="A former employer"
+        )
+    client = Client()
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(PERSONA[role]))
+    url = reverse("calloffs:lot_no_suitable_bidder", args=[decidable.competition.pk, decidable.lot.pk])
+    response = client.post(url)
+    expected = (DECIDE_LOT_CONFLICTED if conflicted else DECIDE_LOT)[ROLES.index(role)]
+    assert response.status_code == expected, f"{role} POST {url}"
+    if expected == 200:
+        assert DECISION_REFUSED in response.content.decode()
+    assert Award.objects.filter(lot=decidable.lot).exists() == (expected == 302 and role == "commissioner")

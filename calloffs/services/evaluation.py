@@ -31,7 +31,7 @@ from calloffs.services.evaluation_adapter import (
     evaluator_candidates,  # noqa: F401 (used by views)
 )
 from calloffs.services.ownership import check_owns
-from portal.audit import audit_record
+from portal.audit import audit_record, audit_records
 from portal.evaluation import services as shared
 from portal.evaluation.services import AgreedScore, DeclarationAnswer, ScoreEntry
 from portal.exceptions import RuleBroken
@@ -78,29 +78,29 @@ def _exclude_ineligible(competition: Competition) -> int:
     )
     facts = selectors.organisations_facts(tender.organisation_id for tender in tenders)
     requirements = {pk: selectors.lot_requirements(lot, detail) for pk, lot in lots.items()}
-    excluded = 0
+    excluded = []
     for tender in tenders:
         result = rules.eligibility(
             facts[tender.organisation_id], requirements[tender.lot_id], deadline=deadline
         )
         if result.can_bid:
             continue
-        excluded += 1
         tender.excluded_reason = " ".join(result.sentences)
-        tender.save(update_fields=["excluded_reason"])
-        audit_record(
-            actor=None,
-            action="tender.excluded",
-            summary=f"Not opened: {tender.excluded_reason}",
-            obj=tender,
-        )
+        excluded.append((tender, result.sentences))
+    Tender.objects.bulk_update([tender for tender, _ in excluded], ["excluded_reason"])
+    audit_records(
+        actor=None,
+        action="tender.excluded",
+        events=[(tender, f"Not opened: {tender.excluded_reason}") for tender, _ in excluded],
+    )
+    for tender, sentences in excluded:  # each organisation's own message (the outbox's rows)
         message_send(
             kind="tender_excluded",
             source=tender,
-            context={"competition": competition, "lot": lots[tender.lot_id], "reasons": result.sentences},
+            context={"competition": competition, "lot": lots[tender.lot_id], "reasons": sentences},
             organisation=tender.organisation,
         )
-    return excluded
+    return len(excluded)
 
 
 # Evaluators --------------------------------------------------------------------------------------
