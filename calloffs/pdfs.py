@@ -24,7 +24,7 @@ from calloffs.models import (
     Score,
     Tender,
 )
-from portal.evaluation import weighted_total
+from portal.evaluation.rules import weighted_total
 from portal.pdf import pdf_render
 from portal.stored_pdfs import StoredPdfKind
 

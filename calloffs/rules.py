@@ -12,14 +12,14 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from portal.exceptions import RuleBroken
+from portal.evaluation.rules import weightings_problems
+from portal.exceptions import Problems, RuleBroken, raise_problems  # noqa: F401 (their home was here)
 from suppliers.sections import CYBER_LEVELS
 
 LONDON = ZoneInfo("Europe/London")
 MINIMUM_RESPONSE_DAYS = 28  # docs/domain.md §5: four weeks at least from publication to the deadline
 AMENDMENT_NOTICE_DAYS = 7  # an amendment with fewer days left than this must move the deadline
 TURNOVER_CAP_MULTIPLE = 2  # PCR 2015 reg. 58(9): at most twice the estimated annual value
-TOTAL_WEIGHTING = 100
 MAX_CONTRACT_YEARS = 7
 MAX_EXTENSION_YEARS = 3
 MAX_YEARLY_VALUE_PENCE = 100_000_000 * 100  # £100m a year: anything above is a typing mistake
@@ -29,21 +29,6 @@ MINIMUM_CYBER_LEVEL = "cyber_essentials"
 TYPICAL_QUALIFICATION_WEEKS = 6
 # Levels in CYBER_LEVELS are listed from the weakest to the strongest; "none" ranks 0.
 CYBER_RANK = {code: rank for rank, code in enumerate(CYBER_LEVELS)}
-
-
-class Problems(RuleBroken):
-    """Several rules broken at once: publishing reports every problem, not the first."""
-
-    def __init__(self, problems: Sequence[RuleBroken]) -> None:
-        super().__init__(
-            problems[0].message if problems else "", field=problems[0].field if problems else None
-        )
-        self.problems = list(problems)
-
-
-def raise_problems(problems: Sequence[RuleBroken]) -> None:
-    if problems:
-        raise Problems(problems)
 
 
 # Money -------------------------------------------------------------------------------------------
@@ -292,27 +277,8 @@ class CriterionTerms:
 
 
 def criteria_problems(criteria: Sequence[CriterionTerms]) -> list[RuleBroken]:
-    """Each problem's field is "criteria.<row field>": the competition page's part, then the field of
-    the rows that the criteria page links the refusal to."""
-    problems = []
-    if not criteria:
-        return [RuleBroken("Add at least one evaluation criterion", field="criteria")]
-    total = sum(criterion.weighting for criterion in criteria)
-    if total != TOTAL_WEIGHTING:
-        problems.append(
-            RuleBroken(
-                f"The weightings must add up to {TOTAL_WEIGHTING}%: they add up to {total}%",
-                field="criteria.weighting",
-            )
-        )
-    if any(criterion.weighting <= 0 for criterion in criteria):
-        problems.append(
-            RuleBroken("Each criterion's weighting must be more than 0%", field="criteria.weighting")
-        )
-    names = [criterion.name.strip().lower() for criterion in criteria]
-    if len(set(names)) != len(names):
-        problems.append(RuleBroken("Give each criterion a different name", field="criteria.name"))
-    return problems
+    """The weightings' rule is `portal.evaluation.rules.weightings_problems`, the same as grants'."""
+    return weightings_problems([(criterion.name, criterion.weighting) for criterion in criteria])
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,9 @@ from calloffs.models import (
 )
 from calloffs.rules import Eligibility, LotRequirements, OrganisationFacts
 from calloffs.services.competitions import threshold_pence
-from portal import evaluation
+from calloffs.services.evaluation_adapter import TENDERS
+from portal.evaluation import rules as evaluation
+from portal.evaluation import services as shared
 from portal.models import Organisation, Region, ServiceCategory, User
 from portal.staff import regions_covered
 from suppliers import selectors as supplier_selectors
@@ -503,7 +505,8 @@ def moderation_sheet(tender: Tender) -> list[ModerationRow]:
 @dataclass(frozen=True)
 class TableRow:
     """One tender in a lot's evaluation table. `rank` is None for a tender not ranked: not fully
-    moderated, non-compliant, or not opened (no longer eligible at the deadline)."""
+    moderated, non-compliant, or not opened (no longer eligible at the deadline). `conflicted`: the person
+    looking declared a conflict with its bidder, so its scores, total, rank and notes are left out."""
 
     tender: Tender
     agreed: dict[int, int]  # criterion id: agreed score
@@ -511,12 +514,18 @@ class TableRow:
     rank: int | None
     non_compliant_reason: str
     excluded_reason: str
+    conflicted: bool = False
 
 
-def evaluation_table(competition: Competition, lot: Lot) -> list[TableRow]:
+def _hidden(row: TableRow) -> TableRow:
+    return TableRow(row.tender, {}, None, None, "", "", conflicted=True)
+
+
+def evaluation_table(competition: Competition, lot: Lot, *, viewer: User | None = None) -> list[TableRow]:
     """A lot's submitted tenders ranked by the weighted total of their agreed (moderated) scores, highest
-    first, equal totals sharing a rank; then those not ranked. Empty while the tenders are sealed. Three
-    queries, whatever the number of tenders."""
+    first, equal totals sharing a rank; then those not ranked. Empty while the tenders are sealed. For a
+    `viewer` who declared a conflict with a bidder, that bidder's row shows its name only. Four queries,
+    whatever the number of tenders."""
     if sealed.is_sealed(competition):
         return []
     tenders = {
@@ -538,7 +547,8 @@ def evaluation_table(competition: Competition, lot: Lot) -> list[TableRow]:
         for pk in tenders
     }
     excluded = [pk for pk, tender in tenders.items() if tender.non_compliant_reason or tender.excluded_reason]
-    return [
+    conflicted = shared.conflicted_bid_ids(TENDERS, viewer, tenders) if viewer is not None else set()
+    rows = [
         TableRow(
             tenders[row.bid_id],
             agreed[row.bid_id],
@@ -549,6 +559,7 @@ def evaluation_table(competition: Competition, lot: Lot) -> list[TableRow]:
         )
         for row in evaluation.ranking(totals, excluded=excluded)
     ]
+    return [_hidden(row) if row.tender.pk in conflicted else row for row in rows]
 
 
 # Awards (calloffs.services.awards) ----------------------------------------------------------------
@@ -560,15 +571,23 @@ class RankedTender:
     total: Decimal | None
     rank: int | None  # None: not ranked (not fully moderated, excluded or not compliant)
     awardable: bool
+    conflicted: bool = False  # the viewer declared a conflict with the bidder: its name only
 
 
-def lot_ranking(lot: Lot) -> list[RankedTender]:
-    """The lot's ranking (`evaluation_table`), each row saying whether the tender may be awarded."""
+def lot_ranking(lot: Lot, *, viewer: User) -> list[RankedTender]:
+    """The lot's ranking (`evaluation_table`) as the viewer may see it, each row saying whether the tender
+    may be awarded."""
     from calloffs.services.awards import awardable_problem
 
     return [
-        RankedTender(row.tender, row.total, row.rank, not awardable_problem(row.tender))
-        for row in evaluation_table(lot.competition, lot)
+        RankedTender(
+            row.tender,
+            row.total,
+            row.rank,
+            not row.conflicted and not awardable_problem(row.tender),
+            conflicted=row.conflicted,
+        )
+        for row in evaluation_table(lot.competition, lot, viewer=viewer)
     ]
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from grants.rules import LONGEST_DURATION_MONTHS, offer_answer_by
 from portal import uploads
-from portal.evaluation import ConflictDeclarationBase, EvaluatorBase, ModeratedScoreBase, ScoreBase
+from portal.evaluation.models import ConflictDeclarationBase, EvaluatorBase, ModeratedScoreBase, ScoreBase
 from portal.models import Organisation, Region
 from portal.signatures import SignatureBase
 

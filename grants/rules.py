@@ -7,11 +7,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from calloffs.rules import pounds
+from portal.evaluation.rules import TOTAL_WEIGHTING, weightings_problems
 from portal.exceptions import RuleBroken
 from portal.questionnaires import pounds as whole_pounds
 from portal.templatetags.govuk_dates import govuk_date
 
-CRITERIA_TOTAL = 100
+CRITERIA_TOTAL = TOTAL_WEIGHTING
 LONGEST_DURATION_MONTHS = 36  # the public HMPPS grant scheme: up to 36 months
 BUDGET_ROWS = 10  # cost lines a budget page offers
 OFFER_ANSWER_DAYS = 28  # an offer is answered by the end of this many days after the decision, London time
@@ -94,16 +95,10 @@ def ineligible_reason(questions: Sequence[Mapping[str, Any]], answers: Mapping[s
     return None
 
 
-def criteria_problems(weightings: Sequence[int]) -> list[RuleBroken]:
-    if not weightings:
-        return [RuleBroken("Add at least one assessment criterion", field="criteria")]
-    if sum(weightings) != CRITERIA_TOTAL:
-        return [
-            RuleBroken(
-                f"The weightings must total {CRITERIA_TOTAL} (they total {sum(weightings)})", field="criteria"
-            )
-        ]
-    return []
+def criteria_problems(criteria: Sequence[tuple[str, int]]) -> list[RuleBroken]:
+    """(name, weighting) pairs, judged by the one rule shared with call-offs
+    (`portal.evaluation.rules.weightings_problems`)."""
+    return weightings_problems(criteria)
 
 
 def submission_problem(*, closes_at: datetime, now: datetime) -> RuleBroken | None:

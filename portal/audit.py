@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
@@ -38,3 +39,23 @@ def changed_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, li
         if old != new:
             changes[field] = [str(old), str(new)]
     return changes
+
+
+def audit_records(
+    *, actor: User | None, action: str, events: Sequence[tuple[models.Model, str]]
+) -> list[AuditEvent]:
+    """Append one event per (object, summary), in one insert: a step that writes a row per bidder audits
+    each row without a query each."""
+    is_person = actor is not None and actor.is_authenticated
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor if is_person else None,
+            actor_email=actor.email if is_person else "",
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            summary=summary,
+            changes={},
+        )
+        for obj, summary in events
+    )

@@ -873,3 +873,36 @@ def test_no_admin_page_shows_sealed_or_confidential_content(ada, url_kwargs):
         page = client.get(reverse("admin:grants_grantapplication_change", args=[application.pk]))
         assert application.organisation.legal_name in page.content.decode()
         assert SEALED not in page.content.decode()
+
+
+# Deciding a lot (issue 17 point 2): only a named evaluator who declared no conflict with every bidder
+# decides. Carol is one; an MoJ admin who is not an evaluator, and carol once she has declared a conflict,
+# are refused on the page (200, the refusal shown); colin gets 404; suppliers 403.
+#                        anon member_a admin_a member_b comm comm_other moj_admin
+DECIDE_LOT = (302, 403, 403, 403, 302, 404, 200)
+DECIDE_LOT_CONFLICTED = (302, 403, 403, 403, 200, 404, 200)
+DECISION_REFUSED = "declared no conflict with every bidder"
+
+
+@pytest.mark.parametrize("conflicted", [False, True], ids=["cleared", "conflicted"])
+@pytest.mark.parametrize("role", ROLES)
+def test_deciding_a_lot_needs_a_cleared_evaluator(
+    role, conflicted, request, carol, organisation_a, organisation_b
+):
+    from calloffs.models import Award, ConflictDeclaration
+
+    decidable = award_factories.decidable_lot(carol, organisation_a, organisation_b)
+    if conflicted:
+        ConflictDeclaration.objects.filter(evaluator__user=carol, tender=decidable.second).update(
+            has_conflict=True, details="A former employer"
+        )
+    client = Client()
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(PERSONA[role]))
+    url = reverse("calloffs:lot_no_suitable_bidder", args=[decidable.competition.pk, decidable.lot.pk])
+    response = client.post(url)
+    expected = (DECIDE_LOT_CONFLICTED if conflicted else DECIDE_LOT)[ROLES.index(role)]
+    assert response.status_code == expected, f"{role} POST {url}"
+    if expected == 200:
+        assert DECISION_REFUSED in response.content.decode()
+    assert Award.objects.filter(lot=decidable.lot).exists() == (expected == 302 and role == "commissioner")

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.evaluation import DEFAULT_SCORE_MAX
+from portal.evaluation.rules import DEFAULT_SCORE_MAX
 from portal.models import Region, ServiceCategory, User
 from suppliers.sections import CYBER_LEVELS
 

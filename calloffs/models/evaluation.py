@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from portal.evaluation import ConflictDeclarationBase, EvaluatorBase, ModeratedScoreBase, ScoreBase
+from portal.evaluation.models import ConflictDeclarationBase, EvaluatorBase, ModeratedScoreBase, ScoreBase
 
 from .competitions import Competition, EvaluationCriterion
 from .tenders import Tender

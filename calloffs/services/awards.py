@@ -14,11 +14,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from calloffs import sealed
 from calloffs.models import Award, Competition, Contract, Lot, OutcomeLetter, Tender
 from calloffs.services import supply_chain
+from calloffs.services.evaluation_adapter import TENDERS
 from calloffs.services.ownership import check_owns
 from portal import stored_pdfs
 from portal.audit import audit_record
+from portal.evaluation.services import check_may_decide
 from portal.exceptions import RuleBroken
 from portal.locking import locked
 from portal.models import User
@@ -66,7 +69,15 @@ def _check_may_decide(user: User, lot: Lot, now: datetime) -> Competition:
         raise RuleBroken("Open the tenders before you decide a lot.")
     if competition.state(now) != Competition.CLOSED:
         raise RuleBroken("This competition has already been decided or has ended.")
+    _check_cleared_for_lot(user, lot)
     return competition
+
+
+def _check_cleared_for_lot(user: User, lot: Lot) -> None:
+    """Whoever decides a lot is an evaluator who declared no conflict with every bidder opened in it
+    (`portal.evaluation.services.check_may_decide`)."""
+    bidders = sealed.opened_tenders().filter(lot=lot).values_list("pk", flat=True)
+    check_may_decide(TENDERS, user, lot.competition, list(bidders))
 
 
 def _decide(*, lot: Lot, user: User, now: datetime, **fields) -> Award:
@@ -101,9 +112,9 @@ def _letters_send(award: Award) -> None:
 def award_lot(*, lot: Lot, tender: Tender, user: User, now: datetime | None = None) -> Award:
     """Award a lot to one tender, starting the standstill."""
     now = now or timezone.now()
-    competition = _check_may_decide(user, lot, now)
     if tender.lot_id != lot.pk:
         raise RuleBroken("Choose a tender for this lot", field="tender")
+    competition = _check_may_decide(user, lot, now)
     with transaction.atomic():
         locked(Lot, lot.pk)  # the lot first, then the tender: every decision on a lot locks in this order
         tender = Tender.objects.select_for_update().select_related("organisation").get(pk=tender.pk)
@@ -152,6 +163,7 @@ def award_withdraw(*, award: Award, user: User, reason: str, now: datetime | Non
     now = now or timezone.now()
     competition = award.lot.competition
     check_owns(user, competition)
+    _check_cleared_for_lot(user, award.lot)
     if not reason.strip():
         raise RuleBroken("Enter why you are withdrawing the award", field="reason")
     with transaction.atomic():

@@ -244,7 +244,7 @@ def lot_remove(*, competition: Competition, user: User, lot: Lot) -> None:
 
 
 def criteria_save(*, competition: Competition, user: User, criteria: Sequence[CriterionTerms]) -> None:
-    """Replace a draft's evaluation criteria. Their weightings must total exactly 100."""
+    """Replace a draft's evaluation criteria. Their weightings must pass `rules.criteria_problems`."""
     check_staff(user)
     problems = rules.criteria_problems(criteria)
     for criterion in criteria:

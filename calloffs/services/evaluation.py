@@ -4,36 +4,40 @@ The commissioner who runs the competition (one who covers all its regions) or an
 tenders once the deadline has passed, names the evaluators, moderates and marks tenders non-compliant.
 Evaluators are people who could run the competition themselves (commissioners of all its regions, MoJ
 admins): a commissioner of another region cannot be named. Each evaluator declares about every opened
-bidder before seeing any tender, and scores alone. The rules are `portal.evaluation`'s and
-`calloffs.sealed`'s; every step here is audited in the transaction that makes it.
+bidder before seeing any tender, and scores alone. The steps are `portal.evaluation.services`', bound to
+tenders by `TENDERS` below; the rules are `portal.evaluation.rules`' and `calloffs.sealed`'s.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from calloffs import rules, sealed, selectors
-from calloffs.models import Competition, ConflictDeclaration, Evaluator, ModeratedScore, Score, Tender
-from calloffs.rules import raise_problems
+from calloffs.models import (
+    Competition,
+    ConflictDeclaration,
+    Evaluator,
+    ModeratedScore,
+    Score,
+    Tender,
+)
+from calloffs.services.evaluation_adapter import (
+    NOT_YET_OPENED,  # noqa: F401 (used by callers)
+    TENDERS,
+    _check_opened,
+    evaluator_candidates,  # noqa: F401 (used by views)
+)
 from calloffs.services.ownership import check_owns
-from portal import evaluation
-from portal.audit import audit_record
+from portal.audit import audit_record, audit_records
+from portal.evaluation import services as shared
+from portal.evaluation.services import AgreedScore, DeclarationAnswer, ScoreEntry
 from portal.exceptions import RuleBroken
 from portal.locking import locked
 from portal.models import User
 from portal.services import message_send
-
-NOT_YET_OPENED = "The tenders have not been opened yet."
-
-
-def _check_opened(competition: Competition) -> None:
-    if sealed.is_sealed(competition):
-        raise RuleBroken(NOT_YET_OPENED)
-
 
 # Opening -----------------------------------------------------------------------------------------
 
@@ -74,63 +78,46 @@ def _exclude_ineligible(competition: Competition) -> int:
     )
     facts = selectors.organisations_facts(tender.organisation_id for tender in tenders)
     requirements = {pk: selectors.lot_requirements(lot, detail) for pk, lot in lots.items()}
-    excluded = 0
+    excluded = []
     for tender in tenders:
         result = rules.eligibility(
             facts[tender.organisation_id], requirements[tender.lot_id], deadline=deadline
         )
         if result.can_bid:
             continue
-        excluded += 1
         tender.excluded_reason = " ".join(result.sentences)
-        tender.save(update_fields=["excluded_reason"])
-        audit_record(
-            actor=None,
-            action="tender.excluded",
-            summary=f"Not opened: {tender.excluded_reason}",
-            obj=tender,
-        )
+        excluded.append((tender, result.sentences))
+    Tender.objects.bulk_update([tender for tender, _ in excluded], ["excluded_reason"])
+    audit_records(
+        actor=None,
+        action="tender.excluded",
+        events=[(tender, f"Not opened: {tender.excluded_reason}") for tender, _ in excluded],
+    )
+    for tender, sentences in excluded:  # each organisation's own message (the outbox's rows)
         message_send(
             kind="tender_excluded",
             source=tender,
-            context={"competition": competition, "lot": lots[tender.lot_id], "reasons": result.sentences},
+            context={"competition": competition, "lot": lots[tender.lot_id], "reasons": sentences},
             organisation=tender.organisation,
         )
-    return excluded
+    return len(excluded)
 
 
 # Evaluators --------------------------------------------------------------------------------------
 
 
-def evaluator_candidates(competition: Competition) -> list[User]:
-    """Who may be named: MoJ admins, and commissioners who cover every region of the competition."""
-    return evaluation.evaluator_candidates(set(competition.regions.values_list("pk", flat=True)))
-
-
 def evaluator_name(*, competition: Competition, user: User, person: User) -> Evaluator:
-    check_owns(user, competition)
-    if person not in evaluator_candidates(competition):
-        raise RuleBroken(
-            "Choose an MoJ admin or a commissioner who covers every region of the competition", field="person"
-        )
-    with transaction.atomic():
-        locked(Competition, competition.pk)
-        if Evaluator.objects.filter(competition=competition, user=person).exists():
-            raise RuleBroken(f"{person.email} is already an evaluator", field="person")
-        evaluator = Evaluator.objects.create(competition=competition, user=person, named_by=user)
-        audit_record(
-            actor=user,
-            action="evaluator.named",
-            summary=f"Named {person.email} an evaluator",
-            obj=competition,
-        )
-    return evaluator
+    return shared.evaluator_name(TENDERS, user=user, container=competition, person=person)
 
 
 def evaluator_remove(*, evaluator: Evaluator, user: User) -> None:
     competition = evaluator.competition
     check_owns(user, competition)
     with transaction.atomic():
+        locked(Competition, competition.pk)
+        evaluator = Evaluator.objects.select_related("user").filter(pk=evaluator.pk).first()
+        if evaluator is None:
+            raise RuleBroken("This evaluator has already been removed.")
         if evaluator.scores.exists():
             raise RuleBroken(f"{evaluator.user.email} has scored tenders, so they cannot be removed.")
         email = evaluator.user.email
@@ -140,73 +127,26 @@ def evaluator_remove(*, evaluator: Evaluator, user: User) -> None:
         )
 
 
-def _evaluator(user: User, competition: Competition) -> Evaluator:
-    evaluator = Evaluator.objects.filter(competition=competition, user=user).first()
-    if evaluator is None:
-        raise RuleBroken("Only the competition's evaluators can do this.")
-    return evaluator
-
-
-# Declarations ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DeclarationAnswer:
-    tender_id: int
-    has_conflict: bool | None
-    details: str = ""
+# Declarations, scores and moderation (portal.evaluation.services) ---------------------------------
 
 
 def declarations_sign(
     *, competition: Competition, user: User, answers: list[DeclarationAnswer]
 ) -> list[ConflictDeclaration]:
-    """An evaluator's signed declaration about each bidder not yet declared about: one per evaluator per
-    tender, never changed once signed. Every missing answer is reported at once; the fields are named
-    `has_conflict_<tender id>` and `details_<tender id>`."""
-    competition = Competition.objects.get(pk=competition.pk)
-    _check_opened(competition)
-    evaluator = _evaluator(user, competition)
-    due = set(
-        sealed.opened_tenders()
-        .filter(competition=competition)
-        .exclude(declarations__evaluator=evaluator)
-        .values_list("pk", flat=True)
-    )
-    given = {answer.tender_id: answer for answer in answers if answer.tender_id in due}
-    raise_problems(
-        evaluation.declarations_problems(
-            due, {tender_id: (answer.has_conflict, answer.details) for tender_id, answer in given.items()}
-        )
-    )
-    declarations = []
-    tenders = Tender.objects.in_bulk(due)
-    with transaction.atomic():
-        for tender_id in sorted(due):
-            answer = given[tender_id]
-            declaration = ConflictDeclaration.objects.create(
-                evaluator=evaluator,
-                tender=tenders[tender_id],
-                has_conflict=bool(answer.has_conflict),
-                details=answer.details.strip() if answer.has_conflict else "",
-            )
-            audit_record(
-                actor=user,
-                action="declaration.signed",
-                summary="Declared a conflict of interest" if answer.has_conflict else "Declared no conflict",
-                obj=declaration.tender,
-            )
-            declarations.append(declaration)
-    return declarations
+    """An evaluator's signed declaration about each opened bidder not yet declared about."""
+    return shared.declarations_sign(TENDERS, user=user, container=competition, answers=answers)
 
 
-# Scores ------------------------------------------------------------------------------------------
+def scores_save(*, tender: Tender, user: User, entries: list[ScoreEntry]) -> list[Score]:
+    return shared.scores_save(TENDERS, user=user, bid=tender, entries=entries)
 
 
-@dataclass(frozen=True)
-class ScoreEntry:
-    criterion_id: int
-    score: int | None
-    comment: str
+def scoring_finished(tender: Tender) -> bool:
+    return shared.scoring_finished(TENDERS, tender)
+
+
+def moderate(*, tender: Tender, user: User, agreed: list[AgreedScore]) -> list[ModeratedScore]:
+    return shared.moderate(TENDERS, user=user, bid=tender, agreed=agreed)
 
 
 def _readable(user: User, tender: Tender) -> Competition:
@@ -216,113 +156,6 @@ def _readable(user: User, tender: Tender) -> Competition:
     if not sealed.may_read(user, tender):
         raise RuleBroken("You can only do this for a tender you have declared no conflict with.")
     return competition
-
-
-def scores_save(*, tender: Tender, user: User, entries: list[ScoreEntry]) -> list[Score]:
-    """An evaluator's own score and comment for every criterion of one tender. Each can be changed until
-    the criterion is moderated. Field names: `score_<criterion id>`, `comment_<criterion id>`."""
-    competition = _readable(user, tender)
-    evaluator = _evaluator(user, competition)
-    criteria = {criterion.pk: criterion for criterion in competition.criteria.all()}
-    given = {entry.criterion_id: entry for entry in entries if entry.criterion_id in criteria}
-    raise_problems(
-        evaluation.score_sheet_problems(
-            criteria,
-            {criterion_id: (entry.score, entry.comment) for criterion_id, entry in given.items()},
-            score_max=competition.score_max,
-        )
-    )
-    saved = []
-    with transaction.atomic():
-        locked(Tender, tender.pk)
-        moderated = set(tender.moderated_scores.values_list("criterion_id", flat=True))
-        for criterion_id, entry in given.items():
-            if criterion_id in moderated:
-                raise RuleBroken(
-                    f"{criteria[criterion_id].name} has been moderated, so its scores are final."
-                )
-            score, _ = Score.objects.update_or_create(
-                evaluator=evaluator,
-                tender=tender,
-                criterion_id=criterion_id,
-                defaults={
-                    "score": entry.score,
-                    "comment": entry.comment.strip(),
-                    "scored_at": timezone.now(),
-                },
-            )
-            audit_record(
-                actor=user,
-                action="score.saved",
-                summary=f"Scored {criteria[criterion_id].name}: {entry.score} of {competition.score_max}",
-                obj=tender,
-            )
-            saved.append(score)
-    return saved
-
-
-def scoring_finished(tender: Tender) -> bool:
-    """Every evaluator cleared to read the tender has scored every criterion, and there is at least one:
-    until then nobody sees anyone else's scores."""
-    cleared = list(
-        ConflictDeclaration.objects.filter(tender=tender, has_conflict=False).values_list(
-            "evaluator_id", flat=True
-        )
-    )
-    criteria = list(tender.competition.criteria.values_list("pk", flat=True))
-    scored = Score.objects.filter(tender=tender).values_list("evaluator_id", "criterion_id")
-    return evaluation.scoring_finished(cleared_evaluators=cleared, criteria=criteria, scored=scored)
-
-
-# Moderation --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AgreedScore:
-    criterion_id: int
-    score: int | None
-    rationale: str
-
-
-def moderate(*, tender: Tender, user: User, agreed: list[AgreedScore]) -> list[ModeratedScore]:
-    """The agreed score and its rationale for every criterion of one tender, once every cleared evaluator
-    has scored it. Field names: `score_<criterion id>`, `rationale_<criterion id>`."""
-    check_owns(user, tender.competition)
-    competition = _readable(user, tender)
-    if not scoring_finished(tender):
-        raise RuleBroken("Every evaluator must score this tender before it can be moderated.")
-    criteria = {criterion.pk: criterion for criterion in competition.criteria.all()}
-    given = {entry.criterion_id: entry for entry in agreed if entry.criterion_id in criteria}
-    raise_problems(
-        evaluation.score_sheet_problems(
-            criteria,
-            {criterion_id: (entry.score, entry.rationale) for criterion_id, entry in given.items()},
-            score_max=competition.score_max,
-            moderated=True,
-        )
-    )
-    saved = []
-    with transaction.atomic():
-        locked(Tender, tender.pk)
-        for criterion_id, entry in given.items():
-            moderated, _ = ModeratedScore.objects.update_or_create(
-                tender=tender,
-                criterion_id=criterion_id,
-                defaults={
-                    "score": entry.score,
-                    "rationale": entry.rationale.strip(),
-                    "moderated_by": user,
-                    "moderated_at": timezone.now(),
-                },
-            )
-            audit_record(
-                actor=user,
-                action="score.moderated",
-                summary=f"Agreed {criteria[criterion_id].name}: {entry.score} of {competition.score_max}",
-                obj=tender,
-            )
-            saved.append(moderated)
-    return saved
 
 
 def mark_non_compliant(*, tender: Tender, user: User, reason: str) -> Tender:

@@ -17,6 +17,7 @@ from calloffs.services import awards as services
 from portal import access, stored_pdfs
 from portal.access import STAFF, refuse
 from portal.access import access as access_policy
+from portal.evaluation.rules import CONFLICT_NOTE
 from portal.exceptions import RuleBroken
 
 
@@ -46,7 +47,7 @@ def _standing_award(request: HttpRequest, lot: Lot) -> Award:
 def lot_award(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpResponse:
     """The lot's ranked tenders and its decision: award it to one, or see the decision and what is next."""
     competition, lot = _lot(request, competition_pk, lot_pk)
-    ranked = selectors.lot_ranking(lot) if competition.opened_at else []
+    ranked = selectors.lot_ranking(lot, viewer=request.user) if competition.opened_at else []
     form = AwardForm(_posted(request), ranked=ranked)
     if request.method == "POST" and form.is_valid():
         tender = Tender.objects.select_related("organisation").get(pk=form.cleaned_data["tender"])
@@ -65,6 +66,7 @@ def lot_award(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpRes
         "ranked": ranked,
         "award": selectors.standing_award(lot),
         "form": form,
+        "conflict_note": CONFLICT_NOTE,
     }
     return render(request, "calloffs/commissioning/award.html", context)
 

@@ -18,19 +18,15 @@ from django.views.decorators.http import require_POST
 from calloffs import sealed, selectors
 from calloffs.access import competition_for_user, lot_for_user
 from calloffs.forms.commissioning import show_problems
-from calloffs.forms.evaluation import (
-    DeclarationsForm,
-    EvaluatorForm,
-    ModerationForm,
-    NonCompliantForm,
-    ScoresForm,
-)
+from calloffs.forms.evaluation import NonCompliantForm, TenderDeclarationsForm
 from calloffs.models import Competition, Tender
 from calloffs.services import evaluation as services
 from portal import uploads
 from portal.access import STAFF, refuse
 from portal.access import access as access_policy
 from portal.audit import audit_record
+from portal.evaluation.forms import EvaluatorForm, ModerationForm, ScoresForm
+from portal.evaluation.rules import CONFLICT_NOTE
 from portal.exceptions import RuleBroken
 
 
@@ -130,7 +126,7 @@ def declarations(request: HttpRequest, competition_pk: int) -> HttpResponse:
     evaluator = _evaluator_or_404(request, competition)
     mine = selectors.my_evaluation(evaluator, selectors.opened_tenders(competition))
     due = [row.tender for row in mine if not row.declared]
-    form = DeclarationsForm(request.POST or None, tenders=due)
+    form = TenderDeclarationsForm(request.POST or None, bids=due)
     if request.method == "POST" and due and form.is_valid():
         try:
             services.declarations_sign(competition=competition, user=request.user, answers=form.answers())
@@ -258,11 +254,12 @@ def ranking(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpRespo
         refuse(request, f"competition {competition.pk} has not been opened")
         raise Http404
     criteria = list(competition.criteria.all())
-    rows = selectors.evaluation_table(competition, lot)
+    rows = selectors.evaluation_table(competition, lot, viewer=request.user)
     context = {
         "competition": competition,
         "lot": lot,
         "criteria": criteria,
         "rows": [(row, [row.agreed.get(criterion.pk) for criterion in criteria]) for row in rows],
+        "conflict_note": CONFLICT_NOTE,
     }
     return render(request, "calloffs/evaluation/ranking.html", context)

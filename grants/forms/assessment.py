@@ -10,7 +10,7 @@ from calloffs.forms.commissioning import (
     PoundsField,
     _date,
 )
-from calloffs.forms.evaluation import DeclarationsForm
+from portal.evaluation.forms import DeclarationsForm
 
 # Assessment and offers ---------------------------------------------------------------------------
 

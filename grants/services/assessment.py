@@ -20,8 +20,6 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from calloffs.rules import raise_problems
-from calloffs.services.evaluation import AgreedScore, DeclarationAnswer, ScoreEntry
 from grants import pdfs, rules
 from grants.models import (
     Assessor,
@@ -35,9 +33,12 @@ from grants.models import (
     Score,
 )
 from grants.services.rounds import require_round_owner
-from portal import evaluation, stored_pdfs
+from portal import stored_pdfs
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.evaluation import rules as evaluation
+from portal.evaluation import services as shared
+from portal.evaluation.services import AgreedScore, DeclarationAnswer, ScoreEntry, Words
+from portal.exceptions import RuleBroken, raise_problems
 from portal.models import User
 from portal.page_cache import public_pages_changed
 from portal.services import message_send
@@ -65,6 +66,46 @@ def sent_applications(grant_round: GrantRound):
     return grant_round.applications.filter(status=GrantApplication.Status.SUBMITTED)
 
 
+# The shared steps, bound to applications ---------------------------------------------------------
+
+
+class _Applications:
+    words = Words(bid="application", evaluator="assessor", container="round", audit_prefix="grants.")
+    container_model = GrantRound
+    bid_model = GrantApplication
+    evaluator_model = Assessor
+    declaration_model = ConflictDeclaration
+    score_model = Score
+    moderated_model = ModeratedScore
+    container_field = "grant_round"
+    evaluator_field = "assessor"
+    bid_field = "application"
+
+    def check_owner(self, user: User, container: GrantRound) -> None:
+        _require_owner(user, container)
+
+    def check_evaluable(self, container: GrantRound) -> None:
+        _require_assessable(container)
+
+    def bids(self, container: GrantRound):
+        return sent_applications(container)
+
+    def criteria(self, container: GrantRound) -> list:
+        return list(container.criteria.all())
+
+    def score_max(self, container: GrantRound) -> int:
+        return SCORE_MAX
+
+    def has_decision(self, bid: GrantApplication) -> bool:
+        return Decision.objects.filter(application=bid).exists()
+
+    def candidates(self, container: GrantRound) -> list[User]:
+        return assessor_candidates(container)
+
+
+APPLICATIONS = _Applications()
+
+
 # Assessors ---------------------------------------------------------------------------------------
 
 
@@ -73,24 +114,8 @@ def assessor_candidates(grant_round: GrantRound) -> list[User]:
 
 
 def assessor_name(*, user: User, grant_round: GrantRound, person: User) -> Assessor:
-    _require_owner(user, grant_round)
     _require_assessable(grant_round)
-    if person not in assessor_candidates(grant_round):
-        raise RuleBroken(
-            "Choose an MoJ admin or a commissioner who covers every region of the round", field="person"
-        )
-    with transaction.atomic():
-        GrantRound.objects.select_for_update().get(pk=grant_round.pk)
-        if Assessor.objects.filter(grant_round=grant_round, user=person).exists():
-            raise RuleBroken(f"{person.email} is already an assessor", field="person")
-        assessor = Assessor.objects.create(grant_round=grant_round, user=person, named_by=user)
-        audit_record(
-            actor=user,
-            action="grants.assessor_named",
-            summary=f"Named {person.email} an assessor",
-            obj=grant_round,
-        )
-    return assessor
+    return shared.evaluator_name(APPLICATIONS, user=user, container=grant_round, person=person)
 
 
 def assessor_for(user: User, grant_round: GrantRound) -> Assessor | None:
@@ -125,35 +150,8 @@ def declarations_due(assessor: Assessor):
 def declarations_sign(
     *, user: User, grant_round: GrantRound, answers: list[DeclarationAnswer]
 ) -> list[ConflictDeclaration]:
-    """An assessor's declaration about every applicant not yet declared about: one each, never changed.
-    `DeclarationAnswer.tender_id` is the application's id (the shared form's name for the bid)."""
-    _require_assessable(grant_round)
-    assessor = _assessor(user, grant_round)
-    due = set(declarations_due(assessor).values_list("pk", flat=True))
-    given = {answer.tender_id: answer for answer in answers if answer.tender_id in due}
-    raise_problems(
-        evaluation.declarations_problems(
-            due, {bid: (answer.has_conflict, answer.details) for bid, answer in given.items()}
-        )
-    )
-    declarations = []
-    with transaction.atomic():
-        for application_id in sorted(due):
-            answer = given[application_id]
-            declaration = ConflictDeclaration.objects.create(
-                assessor=assessor,
-                application_id=application_id,
-                has_conflict=bool(answer.has_conflict),
-                details=answer.details.strip() if answer.has_conflict else "",
-            )
-            audit_record(
-                actor=user,
-                action="grants.declaration_signed",
-                summary="Declared a conflict of interest" if answer.has_conflict else "Declared no conflict",
-                obj=declaration.application,
-            )
-            declarations.append(declaration)
-    return declarations
+    """An assessor's declaration about every applicant not yet declared about: one each, never changed."""
+    return shared.declarations_sign(APPLICATIONS, user=user, container=grant_round, answers=answers)
 
 
 # Scores ------------------------------------------------------------------------------------------
@@ -169,50 +167,11 @@ def _require_readable(user: User, application: GrantApplication) -> GrantRound:
 
 def scores_save(*, user: User, application: GrantApplication, entries: list[ScoreEntry]) -> list[Score]:
     """An assessor's own score and comment for every criterion, changeable until it is moderated."""
-    grant_round = _require_readable(user, application)
-    assessor = _assessor(user, grant_round)
-    criteria = {criterion.pk: criterion for criterion in grant_round.criteria.all()}
-    given = {entry.criterion_id: entry for entry in entries if entry.criterion_id in criteria}
-    raise_problems(
-        evaluation.score_sheet_problems(
-            criteria, {pk: (entry.score, entry.comment) for pk, entry in given.items()}, score_max=SCORE_MAX
-        )
-    )
-    saved = []
-    with transaction.atomic():
-        GrantApplication.objects.select_for_update().get(pk=application.pk)
-        if application.moderated_scores.exists():
-            raise RuleBroken("This application has been moderated, so its scores are final.")
-        for criterion_id, entry in given.items():
-            score, _ = Score.objects.update_or_create(
-                assessor=assessor,
-                application=application,
-                criterion_id=criterion_id,
-                defaults={
-                    "score": entry.score,
-                    "comment": entry.comment.strip(),
-                    "scored_at": timezone.now(),
-                },
-            )
-            audit_record(
-                actor=user,
-                action="grants.score_saved",
-                summary=f"Scored {criteria[criterion_id].name}: {entry.score} of {SCORE_MAX}",
-                obj=application,
-            )
-            saved.append(score)
-    return saved
+    return shared.scores_save(APPLICATIONS, user=user, bid=application, entries=entries)
 
 
 def scoring_finished(application: GrantApplication) -> bool:
-    cleared = list(
-        ConflictDeclaration.objects.filter(application=application, has_conflict=False).values_list(
-            "assessor_id", flat=True
-        )
-    )
-    criteria = list(application.grant_round.criteria.values_list("pk", flat=True))
-    scored = Score.objects.filter(application=application).values_list("assessor_id", "criterion_id")
-    return evaluation.scoring_finished(cleared_evaluators=cleared, criteria=criteria, scored=scored)
+    return shared.scoring_finished(APPLICATIONS, application)
 
 
 # Moderation --------------------------------------------------------------------------------------
@@ -220,45 +179,9 @@ def scoring_finished(application: GrantApplication) -> bool:
 
 def moderate(*, user: User, application: GrantApplication, agreed: list[AgreedScore]) -> list[ModeratedScore]:
     """The agreed score and rationale for every criterion, once every cleared assessor has scored. The
-    commissioner who moderates is an assessor cleared to read the application, like everyone else."""
-    _require_owner(user, application.grant_round)
-    grant_round = _require_readable(user, application)
-    if not scoring_finished(application):
-        raise RuleBroken("Every assessor must score this application before it can be moderated.")
-    criteria = {criterion.pk: criterion for criterion in grant_round.criteria.all()}
-    given = {entry.criterion_id: entry for entry in agreed if entry.criterion_id in criteria}
-    raise_problems(
-        evaluation.score_sheet_problems(
-            criteria,
-            {pk: (entry.score, entry.rationale) for pk, entry in given.items()},
-            score_max=SCORE_MAX,
-            moderated=True,
-        )
-    )
-    saved = []
-    with transaction.atomic():
-        GrantApplication.objects.select_for_update().get(pk=application.pk)
-        if Decision.objects.filter(application=application).exists():
-            raise RuleBroken("This application has a decision, so its agreed scores are final.")
-        for criterion_id, entry in given.items():
-            moderated, _ = ModeratedScore.objects.update_or_create(
-                application=application,
-                criterion_id=criterion_id,
-                defaults={
-                    "score": entry.score,
-                    "rationale": entry.rationale.strip(),
-                    "moderated_by": user,
-                    "moderated_at": timezone.now(),
-                },
-            )
-            audit_record(
-                actor=user,
-                action="grants.score_moderated",
-                summary=f"Agreed {criteria[criterion_id].name}: {entry.score} of {SCORE_MAX}",
-                obj=application,
-            )
-            saved.append(moderated)
-    return saved
+    commissioner who moderates is an assessor cleared to read the application, like everyone else; once
+    the application has a decision, its agreed scores are final."""
+    return shared.moderate(APPLICATIONS, user=user, bid=application, agreed=agreed)
 
 
 def round_ranking(grant_round: GrantRound) -> list[evaluation.Ranked]:
@@ -315,6 +238,7 @@ def decide(
     now = now or timezone.now()
     _require_owner(user, application.grant_round)
     _require_readable(user, application)
+    shared.check_may_decide(APPLICATIONS, user, application.grant_round, [application.pk])
     problems = []
     if award is None:
         problems.append(RuleBroken("Select whether to award a grant", field="award"))

@@ -245,12 +245,12 @@ def round_eligibility_question_add(
 def round_criteria_set(
     *, user: User, grant_round: GrantRound, criteria: Sequence[tuple[str, int]]
 ) -> list[AssessmentCriterion]:
-    """Replace a draft's assessment criteria; the weightings must total 100."""
+    """Replace a draft's assessment criteria; the weightings must pass `rules.criteria_problems`."""
     with transaction.atomic():
         grant_round = _locked_draft(user, grant_round)
         if any(not name.strip() for name, _ in criteria):
             raise RuleBroken("Enter a name for every criterion", field="criteria.name")
-        raise_problems(rules.criteria_problems([weighting for _, weighting in criteria]))
+        raise_problems(rules.criteria_problems([(name.strip(), weighting) for name, weighting in criteria]))
         grant_round.criteria.all().delete()
         made = AssessmentCriterion.objects.bulk_create(
             AssessmentCriterion(
@@ -271,7 +271,7 @@ def publish_problems(grant_round: GrantRound, *, now: datetime) -> list[RuleBrok
     problems = []
     if not grant_round.questions:
         problems.append(RuleBroken("Add at least one application question", field="questions"))
-    problems += rules.criteria_problems(list(grant_round.criteria.values_list("weighting", flat=True)))
+    problems += rules.criteria_problems(list(grant_round.criteria.values_list("name", "weighting")))
     if grant_round.closes_at <= now:
         problems.append(RuleBroken("The closing date must be in the future", field="closes_at"))
     return problems

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from calloffs.forms.commissioning import show_problems
-from calloffs.forms.evaluation import EvaluatorForm, ModerationForm, ScoresForm
 from grants import pdfs, selectors
 from grants.access import application_for_user, readable_application_for_staff, round_for_user
 from grants.forms.applications import DeclarationForm
@@ -21,6 +20,8 @@ from grants.services import assessment
 from portal import access, stored_pdfs
 from portal.access import STAFF, refuse
 from portal.access import access as access_policy
+from portal.evaluation.forms import EvaluatorForm, ModerationForm, ScoresForm
+from portal.evaluation.rules import CONFLICT_NOTE
 from portal.exceptions import RuleBroken
 
 SCORE_FORM = {"score_max": assessment.SCORE_MAX}
@@ -34,9 +35,9 @@ def _assessment_url(grant_round: GrantRound) -> str:
 def assessment_overview(request: HttpRequest, round_pk: int) -> HttpResponse:
     grant_round = round_for_user(request, round_pk)
     candidates = assessment.assessor_candidates(grant_round)
-    form = EvaluatorForm(request.POST or None, candidates=candidates)
-    form.fields["person"].label = "Who should assess?"
-    form.fields["person"].help_text = "An MoJ admin, or a commissioner who covers every region of this round."
+    form = EvaluatorForm(
+        request.POST or None, candidates=candidates, label="Who should assess?", scope="round"
+    )
     if request.method == "POST" and form.is_valid():
         person = next((p for p in candidates if str(p.pk) == form.cleaned_data["person"]), None)
         try:
@@ -53,9 +54,11 @@ def assessment_overview(request: HttpRequest, round_pk: int) -> HttpResponse:
         assessment.sent_applications(grant_round).select_related("organisation", "decision").order_by("pk")
     )
     cleared = set()
+    conflicted = set()
     mine = set()
     if me is not None:
         cleared = set(me.declarations.filter(has_conflict=False).values_list("application_id", flat=True))
+        conflicted = set(me.declarations.filter(has_conflict=True).values_list("application_id", flat=True))
         mine = set(Score.objects.filter(assessor=me).values_list("application_id", flat=True))
     moderated = set(
         ModeratedScore.objects.filter(application__in=applications).values_list("application_id", flat=True)
@@ -69,7 +72,8 @@ def assessment_overview(request: HttpRequest, round_pk: int) -> HttpResponse:
             "scored": application.pk in mine,
             "moderated": application.pk in moderated,
             "decision": getattr(application, "decision", None),
-            "rank": ranks.get(application.pk),
+            "rank": None if application.pk in conflicted else ranks.get(application.pk),
+            "conflicted": application.pk in conflicted,
         }
         for application in applications
     ]
@@ -83,6 +87,7 @@ def assessment_overview(request: HttpRequest, round_pk: int) -> HttpResponse:
         "committed": committed,
         "left": grant_round.total_budget_pence - committed,
         "assessable": grant_round.is_closed(),
+        "conflict_note": CONFLICT_NOTE,
     }
     return render(request, "grants/assessment/overview.html", context)
 
@@ -95,7 +100,7 @@ def assessment_declare(request: HttpRequest, round_pk: int) -> HttpResponse:
         refuse(request, f"not an assessor of grant round {round_pk}")
         raise Http404
     due = list(assessment.declarations_due(me).select_related("organisation").order_by("pk"))
-    form = ApplicationDeclarationsForm(request.POST or None, tenders=due)
+    form = ApplicationDeclarationsForm(request.POST or None, bids=due)
     if request.method == "POST" and form.is_valid():
         try:
             assessment.declarations_sign(user=request.user, grant_round=grant_round, answers=form.answers())

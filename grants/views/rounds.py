@@ -161,7 +161,10 @@ def criteria_edit(request: HttpRequest, round_pk: int) -> HttpResponse:
         else:
             messages.success(request, "The assessment criteria have been saved.")
             return redirect(_manage_url(grant_round) + "#criteria")
-    intro = f"Applications are scored against these. The weightings must total {rules.CRITERIA_TOTAL}."
+    intro = (
+        f"Applications are scored against these. The weightings must add up to {rules.CRITERIA_TOTAL}%, "
+        "each more than 0%, and each criterion needs its own name."
+    )
     return form_page(
         request,
         form,

@@ -98,7 +98,7 @@ def test_a_commissioner_publishes_and_a_supplier_reads_whether_it_can_bid(
     # Publishing an incomplete draft lists every problem at once.
     page.get_by_role("button", name="Publish the competition").click()
     summary = page.locator(".govuk-error-summary").inner_text()
-    assert "Add at least one lot" in summary and "Add at least one evaluation criterion" in summary
+    assert "Add at least one lot" in summary and "Add at least one criterion" in summary
     audit("publish refused")
 
     add_lot(page, audit, title="Tyneside", values=["400,000", "450,000", "500,000"])

@@ -185,7 +185,7 @@ def test_a_commissioner_builds_a_round_with_three_kinds_of_question_and_opens_it
     page.get_by_label("Weighting of criterion 2 (%)").fill("20")
     page.get_by_role("button", name="Save the criteria").click()
     audit("criteria errors")
-    expect(page.get_by_text("The weightings must total 100 (they total 90)").first).to_be_visible()
+    expect(page.get_by_text("The weightings must add up to 100%: they add up to 90%").first).to_be_visible()
     page.get_by_label("Weighting of criterion 2 (%)").fill("30")
     page.get_by_role("button", name="Save the criteria").click()
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from calloffs.models import Competition, Lot, ModeratedScore, Tender
+from calloffs.models import Competition, ConflictDeclaration, Evaluator, Lot, ModeratedScore, Tender
+from calloffs.sealed import opened_tenders
 from portal.models import Organisation, User
 from tests.calloffs import factories as f
 from tests.calloffs.tender_factories import past_deadline, submitted_tender
@@ -18,6 +19,17 @@ def opened(competition: Competition, user: User) -> Competition:
     Competition.objects.filter(pk=competition.pk).update(opened_at=timezone.now(), opened_by=user)
     competition.refresh_from_db()
     return competition
+
+
+def cleared(user: User, competition: Competition) -> None:
+    """The person named an evaluator who declared no conflict with every opened bidder: who may decide."""
+    evaluator, _ = Evaluator.objects.get_or_create(
+        competition=competition, user=user, defaults={"named_by": user}
+    )
+    for tender in opened_tenders().filter(competition=competition):
+        ConflictDeclaration.objects.get_or_create(
+            evaluator=evaluator, tender=tender, defaults={"has_conflict": False}
+        )
 
 
 def moderate(
@@ -60,4 +72,5 @@ def decidable_lot(
     opened(competition, commissioner)
     for tender, scores in zip(tenders, ([4, 3], [3, 2], [1, 1]), strict=True):
         moderate(tender, scores, commissioner)
+    cleared(commissioner, competition)
     return Decidable(competition, lot, *tenders)

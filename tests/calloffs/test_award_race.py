@@ -10,7 +10,7 @@ from django.db import connection
 from calloffs.models import Award, OutcomeLetter
 from calloffs.services import awards
 from portal.exceptions import RuleBroken
-from tests.calloffs.award_factories import decidable_lot
+from tests.calloffs.award_factories import cleared, decidable_lot
 
 
 def run_at_once(*calls) -> list[str]:
@@ -44,6 +44,7 @@ def test_two_simultaneous_awards_of_one_lot_make_one_award_and_a_clear_refusal(
     carol, ada, organisation_a, organisation_b, alice, bea
 ):
     decidable = decidable_lot(carol, organisation_a, organisation_b)
+    cleared(ada, decidable.competition)  # both may decide (issue 17 point 2)
 
     results = run_at_once(
         lambda: awards.award_lot(lot=decidable.lot, tender=decidable.best, user=carol),
@@ -62,6 +63,7 @@ def test_an_award_and_no_suitable_bidder_at_once_leave_one_decision(
     carol, ada, organisation_a, organisation_b
 ):
     decidable = decidable_lot(carol, organisation_a, organisation_b)
+    cleared(ada, decidable.competition)  # both may decide (issue 17 point 2)
 
     results = run_at_once(
         lambda: awards.award_lot(lot=decidable.lot, tender=decidable.best, user=carol),

@@ -10,13 +10,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calloffs import selectors
-from calloffs.models import Award, Competition, Contract, Lot, OutcomeLetter
+from calloffs.models import (
+    Award,
+    Competition,
+    ConflictDeclaration,
+    Contract,
+    Evaluator,
+    Lot,
+    OutcomeLetter,
+    Score,
+)
 from calloffs.rules import Problems
 from calloffs.services import awards
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent
 from tests.calloffs import factories as f
-from tests.calloffs.award_factories import decidable_lot, opened
+from tests.calloffs.award_factories import cleared, decidable_lot, opened
 from tests.calloffs.tender_factories import past_deadline, submitted_tender
 
 pytestmark = pytest.mark.django_db
@@ -149,8 +158,86 @@ def test_only_the_owner_commissioner_or_an_moj_admin_may_decide(decidable, who, 
     assert not Award.objects.exists()
 
 
-def test_an_moj_admin_may_award(decidable, ada):
+def test_an_moj_admin_may_award_once_named_an_evaluator_who_declared_no_conflict(decidable, ada):
+    with pytest.raises(RuleBroken, match="declared no conflict with every bidder"):
+        awards.award_lot(lot=decidable.lot, tender=decidable.best, user=ada)
+    cleared(ada, decidable.competition)
     assert awards.award_lot(lot=decidable.lot, tender=decidable.best, user=ada).decided_by == ada
+
+
+# Who may decide: a cleared evaluator (issue 17 point 2) -----------------------------------------------
+
+
+def _declare_conflict_with(user, tender) -> None:
+    ConflictDeclaration.objects.filter(evaluator__user=user, tender=tender).update(
+        has_conflict=True, details="My sister chairs its board"
+    )
+
+
+DECISIONS = {
+    "award": lambda d, user: awards.award_lot(lot=d.lot, tender=d.best, user=user),
+    "no suitable bidder": lambda d, user: awards.no_suitable_bidder(lot=d.lot, user=user),
+}
+
+
+@pytest.mark.parametrize("decision", DECISIONS)
+def test_an_owner_who_declared_a_conflict_with_any_bidder_of_the_lot_cannot_decide_it(
+    decidable, carol, decision
+):
+    _declare_conflict_with(carol, decidable.third)
+    with pytest.raises(RuleBroken) as refused:
+        DECISIONS[decision](decidable, carol)
+    assert refused.value.message == (
+        "You can only decide once you are one of the competition's evaluators and have declared no conflict "
+        "with every bidder."
+    )
+    assert not Award.objects.exists()
+
+
+@pytest.mark.parametrize("decision", DECISIONS)
+def test_an_owner_who_is_not_an_evaluator_cannot_decide(decidable, carol, decision):
+    Evaluator.objects.filter(user=carol).delete()
+    with pytest.raises(RuleBroken, match="one of the competition's evaluators"):
+        DECISIONS[decision](decidable, carol)
+    assert not Award.objects.exists()
+
+
+def test_an_owner_who_has_not_declared_about_every_bidder_cannot_decide(decidable, carol):
+    ConflictDeclaration.objects.filter(evaluator__user=carol, tender=decidable.second).delete()
+    with pytest.raises(RuleBroken, match="declared no conflict with every bidder"):
+        awards.award_lot(lot=decidable.lot, tender=decidable.best, user=carol)
+
+
+def test_an_award_is_withdrawn_only_by_a_cleared_evaluator(decidable, carol, ada):
+    award = awards.award_lot(lot=decidable.lot, tender=decidable.best, user=carol)
+    with pytest.raises(RuleBroken, match="declared no conflict with every bidder"):
+        awards.award_withdraw(award=award, user=ada, reason="Scoring error found")
+    _declare_conflict_with(carol, decidable.second)
+    with pytest.raises(RuleBroken, match="declared no conflict with every bidder"):
+        awards.award_withdraw(award=award, user=carol, reason="Scoring error found")
+    award.refresh_from_db()
+    assert award.withdrawn_at is None
+
+
+def test_agreed_scores_are_final_once_the_lot_has_a_decision(decidable, carol):
+    from calloffs.services import evaluation
+
+    tender = decidable.best
+    for criterion in tender.competition.criteria.all():  # carol's own scores, so moderation may open
+        Score.objects.create(
+            evaluator=Evaluator.objects.get(user=carol),
+            tender=tender,
+            criterion=criterion,
+            score=4,
+            comment="ok",
+        )
+    before = sorted(tender.moderated_scores.values_list("criterion_id", "score"))
+    awards.award_lot(lot=decidable.lot, tender=tender, user=carol)
+    agreed = [evaluation.AgreedScore(pk, 0, "Changed after") for pk, _ in before]
+    with pytest.raises(RuleBroken) as refused:
+        evaluation.moderate(tender=tender, user=carol, agreed=agreed)
+    assert refused.value.message == "This tender has a decision, so its agreed scores are final."
+    assert sorted(tender.moderated_scores.values_list("criterion_id", "score")) == before
 
 
 # Withdrawing ------------------------------------------------------------------------------------

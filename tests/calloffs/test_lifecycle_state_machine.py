@@ -49,6 +49,7 @@ from calloffs.models import (
     ConflictDeclaration,
     Evaluator,
     Lot,
+    ModeratedScore,
     Score,
     Tender,
     TenderVersion,
@@ -131,6 +132,7 @@ class Lifecycle(RuleBasedStateMachine):
         self.now: datetime = timezone.now()
         self.opened = False
         self.expected_audit: Counter[str] = Counter()
+        self.agreed_at_decision: dict[int, set] = {}  # lot id: its agreed scores when it was decided
         self.audit_before = self._audit_counts()
 
     def teardown(self) -> None:
@@ -178,6 +180,26 @@ class Lifecycle(RuleBasedStateMachine):
         return ConflictDeclaration.objects.filter(
             evaluator__user=user, tender=tender, has_conflict=False
         ).exists()
+
+    def _may_decide(self, actor: str, lot: Lot) -> bool:
+        """Who decides a lot: its owner, named an evaluator, who declared no conflict with every bidder
+        opened in it (issue 17 point 2)."""
+        user = self.people[actor]
+        bidders = set(sealed.opened_tenders().filter(lot=lot).values_list("pk", flat=True))
+        cleared = set(
+            ConflictDeclaration.objects.filter(
+                evaluator__user=user, tender__lot=lot, has_conflict=False
+            ).values_list("tender_id", flat=True)
+        )
+        is_evaluator = Evaluator.objects.filter(competition=self.competition, user=user).exists()
+        return self._staff_owner(actor) and is_evaluator and bidders <= cleared
+
+    def _agreed(self, lot: Lot) -> set:
+        return set(
+            ModeratedScore.objects.filter(tender__lot=lot).values_list(
+                "tender_id", "criterion_id", "score", "rationale"
+            )
+        )
 
     @initialize(
         bids=st.lists(
@@ -488,7 +510,12 @@ class Lifecycle(RuleBasedStateMachine):
         agreed = [
             evaluation.AgreedScore(criterion.pk, 3, "Agreed at the meeting") for criterion in self.criteria
         ]
-        may = self.opened and self._staff_owner(actor) and self._cleared(user, tender)
+        may = (
+            self.opened
+            and self._staff_owner(actor)
+            and self._cleared(user, tender)
+            and self._standing(tender.lot) is None
+        )
         moderated = self._attempt(
             lambda: evaluation.moderate(tender=tender, user=user, agreed=agreed),
             must_refuse=not (may and evaluation.scoring_finished(tender)),
@@ -531,6 +558,7 @@ class Lifecycle(RuleBasedStateMachine):
             or self._standing(lot) is not None
             or not_awardable
             or self.competition.state(self.now) != Competition.CLOSED
+            or not self._may_decide(actor, lot)
         )
         award = self._attempt(
             lambda: awards.award_lot(lot=lot, tender=tender, user=self.people[actor], now=self.now),
@@ -540,6 +568,7 @@ class Lifecycle(RuleBasedStateMachine):
         assert (award is not None) == (not must_refuse)
         if award is not None:
             self.expected_audit["award.made"] += 1
+            self.agreed_at_decision[lot.pk] = self._agreed(lot)
 
     @rule(actor=st.sampled_from(ACTORS), lot_index=st.integers(0, 1))
     def no_suitable_bidder(self, actor: str, lot_index: int) -> None:
@@ -551,6 +580,7 @@ class Lifecycle(RuleBasedStateMachine):
             or not self._late()
             or self._standing(lot) is not None
             or self.competition.state(self.now) != Competition.CLOSED
+            or not self._may_decide(actor, lot)
         )
         award = self._attempt(
             lambda: awards.no_suitable_bidder(lot=lot, user=self.people[actor], now=self.now),
@@ -560,6 +590,7 @@ class Lifecycle(RuleBasedStateMachine):
         assert (award is not None) == (not must_refuse)
         if award is not None:
             self.expected_audit["award.no_suitable_bidder"] += 1
+            self.agreed_at_decision[lot.pk] = self._agreed(lot)
             self.competition.refresh_from_db()
 
     @precondition(lambda self: Award.objects.filter(lot__competition=self.competition).exists())
@@ -572,6 +603,7 @@ class Lifecycle(RuleBasedStateMachine):
             not self._staff_owner(actor)
             or standing.outcome != Award.Outcome.AWARDED
             or self.now >= standstill_end(standing.decided_at)
+            or not self._may_decide(actor, standing.lot)
         )
         withdrawn = self._attempt(
             lambda: awards.award_withdraw(
@@ -586,6 +618,7 @@ class Lifecycle(RuleBasedStateMachine):
         assert (withdrawn is not None) == (not must_refuse)
         if withdrawn is not None:
             self.expected_audit["award.withdrawn"] += 1
+            self.agreed_at_decision.pop(standing.lot_id, None)
 
     # Invariants ----------------------------------------------------------------------------------
 
@@ -639,6 +672,28 @@ class Lifecycle(RuleBasedStateMachine):
             assert ConflictDeclaration.objects.filter(
                 evaluator=score.evaluator, tender=score.tender, has_conflict=False
             ).exists()
+
+    @invariant()
+    def no_decision_by_a_conflicted_or_undeclared_person(self) -> None:
+        for award in Award.objects.filter(lot__competition=self.competition).select_related("lot"):
+            for person in {award.decided_by_id, award.withdrawn_by_id} - {None}:
+                bidders = set(sealed.opened_tenders().filter(lot=award.lot).values_list("pk", flat=True))
+                cleared = set(
+                    ConflictDeclaration.objects.filter(
+                        evaluator__user_id=person,
+                        evaluator__competition=self.competition,
+                        tender__lot=award.lot,
+                        has_conflict=False,
+                    ).values_list("tender_id", flat=True)
+                )
+                assert bidders <= cleared, f"lot {award.lot.number} decided by someone not cleared"
+                assert Evaluator.objects.filter(competition=self.competition, user_id=person).exists()
+
+    @invariant()
+    def agreed_scores_unchanged_after_a_decision(self) -> None:
+        for lot in self.lots:
+            if lot.pk in self.agreed_at_decision and self._standing(lot) is not None:
+                assert self._agreed(lot) == self.agreed_at_decision[lot.pk], f"lot {lot.number} rescored"
 
     @invariant()
     def at_most_one_standing_award_per_lot(self) -> None:

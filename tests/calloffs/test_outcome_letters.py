@@ -146,10 +146,15 @@ def test_the_letter_names_the_evaluator_or_the_evaluators_as_there_were(
     people = [carol, AdminFactory()][:evaluators]
     criteria = list(decidable.competition.criteria.all())
     for person in people:
-        evaluator = Evaluator.objects.create(competition=decidable.competition, user=person, named_by=carol)
+        evaluator, _ = Evaluator.objects.get_or_create(
+            competition=decidable.competition, user=person, defaults={"named_by": carol}
+        )
         for criterion in criteria:
-            Score.objects.create(
-                evaluator=evaluator, tender=decidable.second, criterion=criterion, score=2, comment="Fair"
+            Score.objects.update_or_create(
+                evaluator=evaluator,
+                tender=decidable.second,
+                criterion=criterion,
+                defaults={"score": 2, "comment": "Fair"},
             )
     page = letter_html(letter_of(awarded, decidable.second))
     assert "evaluation panel" not in page

@@ -89,7 +89,7 @@ def test_publishing_reports_every_problem_at_once(carol):
     messages = [problem.message for problem in refused.value.problems]
     assert "Add at least one lot" in messages
     assert "Enter the submission deadline" in messages
-    assert "Add at least one evaluation criterion" in messages
+    assert "Add at least one criterion" in messages
     assert "Enter a summary" in messages
     competition.refresh_from_db()
     assert competition.is_draft

@@ -159,7 +159,8 @@ def test_publishing_shows_every_problem_in_one_error_summary(client, carol):
     response = client.post(reverse("calloffs:competition_publish", args=[competition.pk]))
     page = response.content.decode()
     assert page.count("govuk-error-summary__list") == 1
-    assert "Add at least one lot" in page and "Enter a summary" in page and "evaluation criterion" in page
+    assert "Add at least one lot" in page and "Enter a summary" in page
+    assert "Add at least one criterion" in page
 
 
 def test_publishing_a_complete_competition(client, competition, carol):

@@ -164,8 +164,8 @@ def closed_now(grant_round: GrantRound) -> GrantRound:
 
 def scored(assessor_user: User, application: GrantApplication, score: int = 3) -> None:
     """The person, already an assessor, declares no conflict with every applicant and scores this one."""
-    from calloffs.services.evaluation import DeclarationAnswer, ScoreEntry
     from grants.services import assessment
+    from portal.evaluation.services import DeclarationAnswer, ScoreEntry
 
     grant_round = application.grant_round
     due = assessment.declarations_due(assessment.assessor_for(assessor_user, grant_round))
@@ -181,8 +181,8 @@ def scored(assessor_user: User, application: GrantApplication, score: int = 3) -
 
 def moderated(commissioner: User, application: GrantApplication, score: int = 3) -> None:
     """Named an assessor (if not already), declared, scored and moderated by the commissioner alone."""
-    from calloffs.services.evaluation import AgreedScore
     from grants.services import assessment
+    from portal.evaluation.services import AgreedScore
 
     grant_round = application.grant_round
     if assessment.assessor_for(commissioner, grant_round) is None:

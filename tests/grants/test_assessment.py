@@ -10,10 +10,10 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calloffs.services.evaluation import AgreedScore, DeclarationAnswer, ScoreEntry
 from grants import rules
 from grants.models import Decision, Grant, GrantRound, OfferAcceptance, Score
 from grants.services import assessment
+from portal.evaluation.services import AgreedScore, DeclarationAnswer, ScoreEntry
 from portal.exceptions import RuleBroken
 from portal.models import Message
 from portal.signatures import signed_text

@@ -120,8 +120,31 @@ def test_the_longest_duration_is_36_months(carol, months):
 
 @given(weightings=st.lists(st.integers(min_value=0, max_value=100), min_size=1, max_size=6))
 @settings(max_examples=40)
-def test_criteria_weightings_must_total_100(weightings):
-    assert (rules.criteria_problems(weightings) == []) == (sum(weightings) == 100)
+def test_criteria_weightings_must_total_100_with_none_at_0(weightings):
+    criteria = [(f"Criterion {n}", weighting) for n, weighting in enumerate(weightings)]
+    assert (rules.criteria_problems(criteria) == []) == (sum(weightings) == 100 and min(weightings) > 0)
+
+
+@pytest.mark.parametrize(
+    ("criteria", "message"),
+    [
+        ([("Need", 100), ("Value", 0)], "Each criterion's weighting must be more than 0%"),
+        ([("Need", 50), ("need ", 50)], "Give each criterion a different name"),
+        ([("Need", 60), ("Value", 39)], "The weightings must add up to 100%: they add up to 99%"),
+    ],
+)
+def test_a_rounds_criteria_are_judged_by_the_call_offs_rule(carol, criteria, message):
+    """One judge of weightings (issue 17 point 4): the same refusal, word for word, on both paths."""
+    from calloffs.rules import CriterionTerms
+    from calloffs.rules import criteria_problems as calloff_problems
+
+    grant_round = rounds.round_save(user=carol, data=f.round_data())
+    with pytest.raises(RuleBroken) as refused:
+        rounds.round_criteria_set(user=carol, grant_round=grant_round, criteria=criteria)
+    assert message in [problem.message for problem in refused.value.problems]
+    terms = [CriterionTerms(name, weighting, "How well", None) for name, weighting in criteria]
+    assert message in [problem.message for problem in calloff_problems(terms)]
+    assert not grant_round.criteria.exists()
 
 
 def test_a_round_is_published_only_with_questions_and_criteria(carol):

@@ -179,4 +179,4 @@ def test_the_criteria_page_links_each_refusal_to_its_row(client, carol):
     page = client.post(
         address, {"name-0": "Need", "weighting-0": "60", "name-1": "Reach", "weighting-1": "10"}
     ).content.decode()
-    assert '<a href="#id_weighting-0">The weightings must total 100 (they total 70)</a>' in page
+    assert '<a href="#id_weighting-0">The weightings must add up to 100%: they add up to 70%</a>' in page

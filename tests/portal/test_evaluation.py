@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal import evaluation
+from portal.evaluation import rules as evaluation
 from tests.factories import region
 
 

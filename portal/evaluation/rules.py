@@ -1,4 +1,4 @@
-"""Evaluation, shared by call-off tenders and grant applications (docs/adr/0012-tendering-and-evaluation.md).
+"""The rules of evaluation, shared by call-off tenders and grant applications (docs/adr/0012).
 
 The same steps judge a tender and a grant application: named evaluators each sign a conflict of interest
 declaration for every bid; an evaluator with a conflict, or who has not declared, sees nothing of that
@@ -6,9 +6,10 @@ bid; each scores every criterion alone, with a comment; the owner of the competi
 records an agreed (moderated) score per criterion with its rationale, and the weighted total and ranking
 follow from the agreed scores only.
 
-The concrete models live in the apps, with foreign keys to their own bids and criteria; they inherit
-their fields from the abstract models here, and the rules (what may be seen, what counts as complete, how
-totals and ranks are worked out) are written once, here, as plain functions.
+The concrete models live in the apps and inherit their fields from `portal.evaluation.models`; the
+shared steps are `portal.evaluation.services`; the rules (what may be seen, what counts as complete, how
+totals and ranks are worked out, what a valid set of weightings is) are written once, here, as plain
+functions.
 """
 
 from __future__ import annotations
@@ -17,63 +18,39 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-from django.db import models
-from django.utils import timezone
-
 from portal.exceptions import RuleBroken
 from portal.models import User
 
+# Shown in place of a bid's evaluation to someone who declared a conflict with its bidder.
+CONFLICT_NOTE = "You declared a conflict of interest with this bidder, so its evaluation is not shown to you."
+TOTAL_WEIGHTING = 100  # a competition's or round's criteria weightings add up to this, in per cent
 DEFAULT_SCORE_MAX = 4  # a 0 to 4 scale, as most public sector quality evaluations use
 MAX_COMMENT_WORDS = 500
 
 
-class EvaluatorBase(models.Model):
-    """A person named to evaluate: a commissioner or an MoJ admin."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    named_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        abstract = True
-
-
-class ConflictDeclarationBase(models.Model):
-    """An evaluator's signed statement about one bidder: no conflict, or a conflict with its details."""
-
-    has_conflict = models.BooleanField()
-    details = models.TextField(blank=True)
-    declared_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        abstract = True
-
-
-class ScoreBase(models.Model):
-    """One evaluator's score of one criterion of one bid, with the comment that justifies it."""
-
-    score = models.PositiveSmallIntegerField()
-    comment = models.TextField()
-    scored_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        abstract = True
-
-
-class ModeratedScoreBase(models.Model):
-    """The agreed score of one criterion of one bid, and why."""
-
-    score = models.PositiveSmallIntegerField()
-    rationale = models.TextField()
-    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    moderated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        abstract = True
-
-
-# Rules -------------------------------------------------------------------------------------------------
+def weightings_problems(criteria: Sequence[tuple[str, int]]) -> list[RuleBroken]:
+    """The one judge of a set of criteria, as (name, weighting in per cent) pairs, for call-offs and
+    grants: at least one, the weightings total 100, none is 0%, and no two share a name. Each problem's
+    field is "criteria.<row field>": the page's part, then the field of the rows it links to."""
+    if not criteria:
+        return [RuleBroken("Add at least one criterion", field="criteria")]
+    problems = []
+    total = sum(weighting for _, weighting in criteria)
+    if total != TOTAL_WEIGHTING:
+        problems.append(
+            RuleBroken(
+                f"The weightings must add up to {TOTAL_WEIGHTING}%: they add up to {total}%",
+                field="criteria.weighting",
+            )
+        )
+    if any(weighting <= 0 for _, weighting in criteria):
+        problems.append(
+            RuleBroken("Each criterion's weighting must be more than 0%", field="criteria.weighting")
+        )
+    names = [name.strip().lower() for name, _ in criteria]
+    if len(set(names)) != len(names):
+        problems.append(RuleBroken("Give each criterion a different name", field="criteria.name"))
+    return problems
 
 
 def may_see_bid(*, is_evaluator: bool, declaration_has_conflict: bool | None) -> bool:
