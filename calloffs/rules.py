@@ -31,21 +31,6 @@ TYPICAL_QUALIFICATION_WEEKS = 6
 CYBER_RANK = {code: rank for rank, code in enumerate(CYBER_LEVELS)}
 
 
-class Problems(RuleBroken):
-    """Several rules broken at once: publishing reports every problem, not the first."""
-
-    def __init__(self, problems: Sequence[RuleBroken]) -> None:
-        super().__init__(
-            problems[0].message if problems else "", field=problems[0].field if problems else None
-        )
-        self.problems = list(problems)
-
-
-def raise_problems(problems: Sequence[RuleBroken]) -> None:
-    if problems:
-        raise Problems(problems)
-
-
 # Money -------------------------------------------------------------------------------------------
 
 

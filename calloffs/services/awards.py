@@ -18,7 +18,7 @@ from calloffs.models import Award, Competition, Contract, Lot, OutcomeLetter, Te
 from calloffs.services import supply_chain
 from calloffs.services.ownership import check_owns
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import User
 from portal.page_cache import public_pages_changed
@@ -205,8 +205,6 @@ def contract_record(
     now: datetime | None = None,
 ) -> Contract:
     """Record the contract once the standstill has ended; the public award notice shows it."""
-    from calloffs.rules import raise_problems
-
     now = now or timezone.now()
     competition = award.lot.competition
     check_owns(user, competition)

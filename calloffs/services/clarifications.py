@@ -16,11 +16,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from calloffs.models import ClarificationQuestion, Competition, Tender
-from calloffs.rules import raise_problems
 from calloffs.services.competitions import alert_on_commit, competition_amend
 from calloffs.services.ownership import check_owns
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import User
 from portal.page_cache import public_pages_changed

@@ -18,11 +18,10 @@ from django.utils import timezone
 
 from calloffs import rules, sealed, selectors
 from calloffs.models import Competition, ConflictDeclaration, Evaluator, ModeratedScore, Score, Tender
-from calloffs.rules import raise_problems
 from calloffs.services.ownership import check_owns
 from portal import evaluation
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import User
 from portal.services import message_send

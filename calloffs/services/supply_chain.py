@@ -27,10 +27,9 @@ from calloffs.models import (
     SupplyChainReportLine,
     TenderPartner,
 )
-from calloffs.rules import raise_problems
 from calloffs.services.ownership import check_owns
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import Organisation, User
 from portal.services import message_send

@@ -37,12 +37,11 @@ from calloffs.models import (
     TenderSignature,
     TenderVersion,
 )
-from calloffs.rules import Problems
 from calloffs.tender_selectors import signed_form_text, tender_task_groups
 from calloffs.tendering_rules import PartnerTerms
 from portal import uploads
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.exceptions import Problems, RuleBroken
 from portal.models import Membership, Organisation, User
 from portal.services import message_send
 from portal.signatures import signature_problems

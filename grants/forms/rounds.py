@@ -17,11 +17,10 @@ from calloffs.forms.commissioning import (
     from_pence,
     split,
 )
-from calloffs.rules import Problems
 from grants import rules
 from grants.models import GrantRound
 from grants.services.rounds import QUESTION_KINDS
-from portal.exceptions import RuleBroken
+from portal.exceptions import Problems, RuleBroken
 from portal.models import Organisation, Region
 
 

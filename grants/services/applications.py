@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from calloffs.rules import Problems, raise_problems
 from grants import rules, tasks
 from grants.models import (
     ApplicationFile,
@@ -24,7 +23,7 @@ from grants.sections import eligibility_section, round_section
 from grants.services.registration import require_member
 from portal import uploads
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.exceptions import Problems, RuleBroken, raise_problems
 from portal.models import User
 from portal.questionnaires import Context, Kind, normalised
 from portal.services import message_send

@@ -20,7 +20,6 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from calloffs.rules import raise_problems
 from calloffs.services.evaluation import AgreedScore, DeclarationAnswer, ScoreEntry
 from grants import rules, tasks
 from grants.models import (
@@ -37,7 +36,7 @@ from grants.models import (
 from grants.services.rounds import require_round_owner
 from portal import evaluation
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.exceptions import RuleBroken, raise_problems
 from portal.models import User
 from portal.page_cache import public_pages_changed
 from portal.services import message_send

@@ -11,14 +11,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from calloffs.rules import raise_problems
 from grants.models import (
     Registration,
 )
 from grants.sections import REGISTRATION, registration_initial
 from portal import uploads
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.exceptions import RuleBroken, raise_problems
 from portal.models import Organisation, Region, User
 from portal.questionnaires import Context
 from portal.services import message_send

@@ -9,14 +9,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from calloffs.rules import raise_problems
 from grants import rules, tasks
 from grants.models import (
     AssessmentCriterion,
     GrantRound,
 )
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.exceptions import RuleBroken, raise_problems
 from portal.models import Region, User
 from portal.page_cache import public_pages_changed
 from portal.questionnaires import Kind, Question

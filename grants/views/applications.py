@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from calloffs.forms.commissioning import show_problems
-from calloffs.rules import Problems, pounds
+from calloffs.rules import pounds
 from grants import rules, selectors
 from grants.access import (
     application_for_user,
@@ -22,7 +22,7 @@ from grants.services import applications as applications_services
 from grants.views.pages import form_page
 from portal import access, uploads
 from portal.access import access as access_policy
-from portal.exceptions import RuleBroken
+from portal.exceptions import Problems, RuleBroken
 from portal.questionnaires import Context, Kind
 
 # Applications ------------------------------------------------------------------------------------

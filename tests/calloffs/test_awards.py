@@ -11,9 +11,8 @@ from hypothesis import strategies as st
 
 from calloffs import selectors
 from calloffs.models import Award, Competition, Contract, Lot, OutcomeLetter
-from calloffs.rules import Problems
 from calloffs.services import awards
-from portal.exceptions import RuleBroken
+from portal.exceptions import Problems, RuleBroken
 from portal.models import AuditEvent
 from tests.calloffs import factories as f
 from tests.calloffs.award_factories import decidable_lot, opened
