@@ -36,6 +36,7 @@ from calloffs.models import (
     Tender,
 )
 from portal.audit import audit_record
+from portal.clock import london
 from portal.emails import Personal
 from portal.exceptions import RuleBroken
 from portal.models import Message, ServiceCategory, User, source_key
@@ -73,7 +74,7 @@ UNSUBSCRIBE_SALT = "calloffs.alerts.unsubscribe"
 def eligible_organisation_ids(competition: Competition) -> set[int]:
     """Every organisation that can bid for at least one lot, as `calloffs.rules.eligibility` judges it:
     one query per lot and region."""
-    deadline = rules.london(competition.submission_deadline).date()
+    deadline = london(competition.submission_deadline).date()
     ids: set[int] = set()
     for lot in competition.lots.select_related("category").prefetch_related("regions"):
         needed = lot.minimum_turnover_pence
@@ -423,7 +424,7 @@ def digest_send(*, preference: AlertPreference, now: datetime | None = None) -> 
     membership = getattr(user, "membership", None)
     if membership is None or not user.is_active:
         return None
-    key = f"calloffs.digest:{rules.london(now).date().isoformat()}"
+    key = f"calloffs.digest:{london(now).date().isoformat()}"
     since = preference.last_digest_at or preference.updated_at
     messages = list(
         Message.objects.filter(

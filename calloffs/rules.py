@@ -10,12 +10,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
-from zoneinfo import ZoneInfo
 
+from portal.clock import LONDON, has_passed, london
 from portal.exceptions import RuleBroken
 from suppliers.sections import CYBER_LEVELS
 
-LONDON = ZoneInfo("Europe/London")
 MINIMUM_RESPONSE_DAYS = 28  # DOMAIN.md §5: four weeks at least from publication to the deadline
 AMENDMENT_NOTICE_DAYS = 7  # an amendment with fewer days left than this must move the deadline
 TURNOVER_CAP_MULTIPLE = 2  # PCR 2015 reg. 58(9): at most twice the estimated annual value
@@ -58,10 +57,6 @@ def turnover_cap(annual_value_pence: int) -> int:
 # Dates -------------------------------------------------------------------------------------------
 
 
-def london(moment: datetime) -> datetime:
-    return moment.astimezone(LONDON)
-
-
 def earliest_deadline(published_at: datetime) -> datetime:
     """28 days after publication by London's wall clock: published at 10:00 on 10 March, the deadline may
     be 10:00 on 7 April, even though the clocks went forward in between."""
@@ -90,11 +85,11 @@ def reminder_due(deadline: datetime, now: datetime) -> int | None:
     """Which reminder is due now (its days before the deadline): the latest whose time has come, so that
     an organisation first reached the day before gets the one-day reminder, not the week's. None before
     the first reminder's time, and from the deadline on."""
-    if now >= deadline:
+    if has_passed(deadline, now):
         return None
     due = None
     for days in sorted(DEADLINE_REMINDER_DAYS, reverse=True):
-        if now >= reminder_due_at(deadline, days):
+        if has_passed(reminder_due_at(deadline, days), now):
             due = days
     return due
 

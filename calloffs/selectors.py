@@ -51,6 +51,7 @@ from calloffs.models import (
 from calloffs.rules import Eligibility, LotRequirements, OrganisationFacts
 from calloffs.services.competitions import threshold_pence
 from portal import evaluation
+from portal.clock import london
 from portal.models import Organisation, Region, ServiceCategory, User
 from portal.staff import regions_covered
 from suppliers import selectors as supplier_selectors
@@ -199,7 +200,7 @@ def lot_requirements(lot: Lot, competition: Competition) -> LotRequirements:
 def eligibility_by_lot(organisation: Organisation, competition: Competition) -> dict[int, Eligibility]:
     """{lot id: eligibility} for one organisation, from the competition's prefetched lots."""
     facts = organisation_facts(organisation)
-    deadline = rules.london(competition.submission_deadline).date()
+    deadline = london(competition.submission_deadline).date()
     return {
         lot.pk: rules.eligibility(facts, lot_requirements(lot, competition), deadline=deadline)
         for lot in competition.lots.all()

@@ -23,7 +23,6 @@ import statistics as stats
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -32,10 +31,10 @@ from django.utils import timezone
 
 from calloffs.models import Award, Competition, SupplyChainReport, Tender
 from calloffs.rules import pounds
+from portal.clock import LONDON
 from portal.models import Organisation, Region, ServiceCategory
 from suppliers.models import Application, OrganisationRegion, Qualification
 
-LONDON = ZoneInfo("Europe/London")
 SMALLEST_SHOWN = 3
 SUPPRESSED = "fewer than 3"
 FIRST_FINANCIAL_YEAR = 2025

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from calloffs.rules import pounds
+from portal.clock import has_passed
 from portal.exceptions import RuleBroken
 from portal.questionnaires import pounds as whole_pounds
 
@@ -106,7 +107,7 @@ def criteria_problems(weightings: Sequence[int]) -> list[RuleBroken]:
 
 def submission_problem(*, closes_at: datetime, now: datetime) -> RuleBroken | None:
     """Applications are accepted strictly before the closing instant, by the server's clock."""
-    if now >= closes_at:
+    if has_passed(closes_at, now):
         return RuleBroken("This grant round has closed: applications can no longer be sent")
     return None
 

@@ -22,11 +22,12 @@ from calloffs.models import (
     Lot,
     MarketWarmingNotice,
 )
-from calloffs.rules import LONDON, CriterionTerms
+from calloffs.rules import CriterionTerms
 from calloffs.services import competitions as competitions_services
 from calloffs.services import documents
 from calloffs.services import notices as notices_services
 from portal import uploads
+from portal.clock import LONDON, london
 from portal.exceptions import RuleBroken
 from portal.forms import show_rule_broken
 from portal.models import Region, ServiceCategory, User
@@ -91,7 +92,7 @@ def combine(day: date | None, clock: str, *, field: str) -> datetime | None:
 def split(moment: datetime | None) -> tuple[date | None, str]:
     if moment is None:
         return None, ""
-    local = rules.london(moment)
+    local = london(moment)
     return local.date(), f"{local:%H:%M}"
 
 

@@ -18,6 +18,7 @@ from calloffs.models import Award, Competition, Contract, Lot, OutcomeLetter, Te
 from calloffs.services import supply_chain
 from calloffs.services.ownership import check_owns
 from portal.audit import audit_record
+from portal.clock import has_passed
 from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import User
@@ -159,7 +160,7 @@ def award_withdraw(*, award: Award, user: User, reason: str, now: datetime | Non
             raise RuleBroken("This award has already been withdrawn.")
         if award.outcome != Award.Outcome.AWARDED:
             raise RuleBroken("Only an award can be withdrawn.")
-        if now >= award.standstill_ends_at:
+        if has_passed(award.standstill_ends_at, now):
             raise RuleBroken("The standstill has ended, so the award can no longer be withdrawn.")
         award.withdrawn_at = now
         award.withdrawn_by = user
@@ -213,7 +214,7 @@ def contract_record(
         award = locked(Award, award.pk)
         if award.withdrawn_at is not None or award.outcome != Award.Outcome.AWARDED:
             raise RuleBroken("There is no standing award to record a contract for.")
-        if now < award.standstill_ends_at:
+        if not has_passed(award.standstill_ends_at, now):
             raise RuleBroken(
                 "You can record the contract once the standstill ends, at "
                 f"{standstill_end_words(award.standstill_ends_at)}."

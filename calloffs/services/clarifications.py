@@ -19,6 +19,7 @@ from calloffs.models import ClarificationQuestion, Competition, Tender
 from calloffs.services.competitions import alert_on_commit, competition_amend
 from calloffs.services.ownership import check_owns
 from portal.audit import audit_record
+from portal.clock import has_passed
 from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import User
@@ -34,7 +35,7 @@ def questions_open(competition: Competition, now: datetime | None = None) -> boo
     """Whether suppliers may ask: the competition is open and its clarification deadline is still ahead."""
     now = now or timezone.now()
     deadline = competition.clarification_deadline
-    return competition.is_open(now) and deadline is not None and now < deadline
+    return competition.is_open(now) and deadline is not None and not has_passed(deadline, now)
 
 
 def clarification_ask(

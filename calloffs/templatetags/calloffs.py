@@ -1,7 +1,7 @@
 from django import template
 
 from calloffs import rules
-from portal import uploads
+from portal import clock, uploads
 
 register = template.Library()
 
@@ -19,7 +19,7 @@ def lookup(mapping: dict, key):
 
 @register.filter
 def london(moment):
-    return rules.london(moment) if moment else moment
+    return clock.london(moment) if moment else moment
 
 
 @register.filter

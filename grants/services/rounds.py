@@ -15,6 +15,7 @@ from grants.models import (
     GrantRound,
 )
 from portal.audit import audit_record
+from portal.clock import has_passed
 from portal.exceptions import RuleBroken, raise_problems
 from portal.models import Region, User
 from portal.page_cache import public_pages_changed
@@ -261,7 +262,7 @@ def publish_problems(grant_round: GrantRound, *, now: datetime) -> list[RuleBrok
     if not grant_round.questions:
         problems.append(RuleBroken("Add at least one application question", field="questions"))
     problems += rules.criteria_problems(list(grant_round.criteria.values_list("weighting", flat=True)))
-    if grant_round.closes_at <= now:
+    if has_passed(grant_round.closes_at, now):
         problems.append(RuleBroken("The closing date must be in the future", field="closes_at"))
     return problems
 
@@ -316,7 +317,7 @@ def round_amend(
         raise RuleBroken("Only an open round can be amended.")
     if not note.strip():
         raise RuleBroken("Explain what changed, for applicants", field="note")
-    if closes_at is not None and closes_at <= now:
+    if closes_at is not None and has_passed(closes_at, now):
         raise RuleBroken("The closing date must be in the future", field="closes_at")
     with transaction.atomic():
         grant_round = GrantRound.objects.select_for_update().get(pk=grant_round.pk)

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from calloffs.statistics import LONDON, Period, financial_year_of
+from calloffs.statistics import Period, financial_year_of
 from grants.models import Grant, GrantApplication, GrantRound, Registration
+from portal.clock import LONDON
 from portal.models import Organisation, User
 from tests.factories import OrganisationFactory, region
 
