@@ -13,6 +13,7 @@ from enum import Enum
 
 from portal.clock import LONDON, has_passed, london
 from portal.exceptions import RuleBroken
+from portal.money import pounds
 from suppliers.sections import CYBER_LEVELS
 
 MINIMUM_RESPONSE_DAYS = 28  # DOMAIN.md §5: four weeks at least from publication to the deadline
@@ -31,13 +32,6 @@ CYBER_RANK = {code: rank for rank, code in enumerate(CYBER_LEVELS)}
 
 
 # Money -------------------------------------------------------------------------------------------
-
-
-def pounds(pence: int) -> str:
-    """£1,234,567 (whole pounds), or £1,234,567.89 when there are pence."""
-    whole, part = divmod(abs(pence), 100)
-    sign = "-" if pence < 0 else ""
-    return f"{sign}£{whole:,}" + (f".{part:02d}" if part else "")
 
 
 def annual_value(yearly_values_pence: Sequence[int]) -> int:

@@ -30,9 +30,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from calloffs.models import Award, Competition, SupplyChainReport, Tender
-from calloffs.rules import pounds
 from portal.clock import LONDON
 from portal.models import Organisation, Region, ServiceCategory
+from portal.money import pounds
 from suppliers.models import Application, OrganisationRegion, Qualification
 
 SMALLEST_SHOWN = 3

@@ -6,10 +6,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from calloffs.rules import pounds
 from portal.clock import has_passed
 from portal.exceptions import RuleBroken
-from portal.questionnaires import pounds as whole_pounds
+from portal.money import parse_pounds, pounds
 
 CRITERIA_TOTAL = 100
 LONGEST_DURATION_MONTHS = 36  # the public HMPPS grant scheme: up to 36 months
@@ -25,7 +24,7 @@ def budget_years(budget: Sequence[Mapping[str, Any]]) -> dict[int, int]:
     `budget_problems` reports them)."""
     totals: dict[int, int] = {}
     for line in budget:
-        amount = whole_pounds(line.get("amount"))
+        amount = parse_pounds(line.get("amount"))
         year = line.get("year")
         if amount is not None and isinstance(year, int):
             totals[year] = totals.get(year, 0) + amount * 100
@@ -40,7 +39,7 @@ def budget_problems(
     for index, line in enumerate(budget, start=1):
         if not str(line.get("item") or "").strip():
             problems.append(RuleBroken(f"Enter what cost line {index} is for", field=f"item-{index - 1}"))
-        if whole_pounds(line.get("amount")) is None:
+        if parse_pounds(line.get("amount")) is None:
             problems.append(
                 RuleBroken(
                     f"Cost line {index} must be an amount in whole pounds, like 12,000",

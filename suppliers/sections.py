@@ -143,11 +143,6 @@ class Context(q.Context):
         return current.version if current else None
 
 
-def _pounds(value: Any) -> int | None:
-    """Whole pounds, 0 or more: an int, or a string like "12,500" or "£12500" (see `q.pounds`)."""
-    return q.pounds(value)
-
-
 def _words(label: str, key: str, missing: str, hint: str = "", **kwargs: Any) -> Question:
     return Question(key, label, Kind.LONG_TEXT, hint=hint, missing=missing, word_limit=MAX_WORDS, **kwargs)
 

@@ -26,45 +26,15 @@ from calloffs.rules import CriterionTerms
 from calloffs.services import competitions as competitions_services
 from calloffs.services import documents
 from calloffs.services import notices as notices_services
-from portal import uploads
+from portal import money, uploads
 from portal.clock import LONDON, london
 from portal.exceptions import RuleBroken
 from portal.forms import show_rule_broken
 from portal.models import Region, ServiceCategory, User
+from portal.money import PoundsField
 from portal.staff import regions_covered
 
-MONEY = re.compile(r"^£?\s*\d{1,3}(,?\d{3})*$")
 TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
-
-
-def to_pence(text: str) -> int | None:
-    """Whole pounds as typed ("£1,250,000", "1250000") in pence; None if it is not a whole amount."""
-    text = (text or "").strip()
-    if not MONEY.match(text):
-        return None
-    return int(re.sub(r"[^\d]", "", text)) * 100
-
-
-def from_pence(pence: int | None) -> str:
-    return "" if pence is None else f"{pence // 100:,}"
-
-
-class PoundsField(forms.CharField):
-    """An amount in whole pounds, typed with or without £ and commas; cleaned to pence."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value: Any) -> int | None:
-        text = super().clean(value)
-        if not text:
-            return None
-        pence = to_pence(text)
-        if pence is None:
-            raise forms.ValidationError("Enter an amount in whole pounds, like 250,000")
-        return pence
 
 
 def _date(label: str, help_text: str = "For example, 27 3 2027", required: bool = False) -> DateInputField:
@@ -198,8 +168,8 @@ class NoticeForm(CalloffForm):
             "invitation_date": notice.invitation_date,
             "expected_deadline": notice.expected_deadline,
             "contract_start": notice.contract_start,
-            "value_low": from_pence(notice.value_low_pence),
-            "value_high": from_pence(notice.value_high_pence),
+            "value_low": money.pence_as_typed(notice.value_low_pence),
+            "value_high": money.pence_as_typed(notice.value_high_pence),
             "event_date": event_date,
             "event_time": event_time,
             "event_place": notice.event_place,
@@ -416,10 +386,10 @@ class LotForm(CalloffForm):
             "extension_years": lot.extension_years,
             "contract_start": lot.contract_start,
             "people_per_year": lot.people_per_year,
-            "minimum_turnover": from_pence(lot.minimum_turnover_pence),
+            "minimum_turnover": money.pence_as_typed(lot.minimum_turnover_pence),
         }
         for name, value in zip(YEAR_FIELDS, lot.yearly_values_pence, strict=False):
-            initial[name] = from_pence(value)
+            initial[name] = money.pence_as_typed(value)
         return initial
 
     def data_for_service(self) -> competitions_services.LotData:

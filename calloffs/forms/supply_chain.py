@@ -14,8 +14,8 @@ from calloffs.forms.commissioning import CalloffForm
 from calloffs.models import ContractSubcontractor, SubcontractorChange
 from calloffs.services.supply_chain import NewSubcontractor, ReportLine
 from portal.models import Organisation
+from portal.money import parse_pounds
 from portal.questionnaires import Kind, Question, Section
-from portal.questionnaires import pounds as whole_pounds
 from portal.questionnaires.forms import QuestionnaireForm, form_class
 
 SIZE_CHOICES = [(band.value, str(band.label)) for band in Organisation.SizeBand]
@@ -173,7 +173,7 @@ def report_lines(answers: dict) -> list[ReportLine]:
         ReportLine(
             name=row["name"],
             delivers=row["delivers"],
-            amount_paid_pence=whole_pounds(row["amount_paid"]) * 100,
+            amount_paid_pence=parse_pounds(row["amount_paid"]) * 100,
             is_vcse=row["is_vcse"] == "yes",
             size_band=row["size_band"],
         )

@@ -1,7 +1,6 @@
 from django import template
 
-from calloffs import rules
-from portal import clock, uploads
+from portal import clock, money, uploads
 
 register = template.Library()
 
@@ -9,7 +8,7 @@ register = template.Library()
 @register.filter
 def pounds(pence: int | None) -> str:
     """Pence as £1,234,567."""
-    return "" if pence is None else rules.pounds(pence)
+    return "" if pence is None else money.pounds(pence)
 
 
 @register.filter

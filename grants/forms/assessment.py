@@ -5,12 +5,9 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fixed
 from django import forms
 
-from calloffs.forms.commissioning import (
-    CalloffForm,
-    PoundsField,
-    _date,
-)
+from calloffs.forms.commissioning import CalloffForm, _date
 from calloffs.forms.evaluation import DeclarationsForm
+from portal.money import PoundsField
 
 # Assessment and offers ---------------------------------------------------------------------------
 

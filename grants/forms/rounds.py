@@ -7,21 +7,13 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Fixed
 from django import forms
 
-from calloffs.forms.commissioning import (
-    CalloffForm,
-    PoundsField,
-    _date,
-    _region_choices,
-    _time,
-    combine,
-    from_pence,
-    split,
-)
+from calloffs.forms.commissioning import CalloffForm, _date, _region_choices, _time, combine, split
 from grants import rules
 from grants.models import GrantRound
 from grants.services.rounds import QUESTION_KINDS
 from portal.exceptions import Problems, RuleBroken
 from portal.models import Organisation, Region
+from portal.money import PoundsField, pence_as_typed
 
 
 class RoundForm(CalloffForm):
@@ -94,8 +86,8 @@ class RoundForm(CalloffForm):
         if grant_round is None:
             return {
                 "fund": GrantRound._meta.get_field("fund").default,
-                "min_award": from_pence(GrantRound._meta.get_field("min_award_pence").default),
-                "max_award": from_pence(GrantRound._meta.get_field("max_award_pence").default),
+                "min_award": pence_as_typed(GrantRound._meta.get_field("min_award_pence").default),
+                "max_award": pence_as_typed(GrantRound._meta.get_field("max_award_pence").default),
                 "max_duration_months": rules.LONGEST_DURATION_MONTHS,
                 "income_multiple": GrantRound._meta.get_field("income_multiple").default,
             }
@@ -106,9 +98,9 @@ class RoundForm(CalloffForm):
             "purpose": grant_round.purpose,
             "fund": grant_round.fund,
             "regions": [r.pk for r in grant_round.regions.all()],
-            "total_budget": from_pence(grant_round.total_budget_pence),
-            "min_award": from_pence(grant_round.min_award_pence),
-            "max_award": from_pence(grant_round.max_award_pence),
+            "total_budget": pence_as_typed(grant_round.total_budget_pence),
+            "min_award": pence_as_typed(grant_round.min_award_pence),
+            "max_award": pence_as_typed(grant_round.max_award_pence),
             "max_duration_months": grant_round.max_duration_months,
             "organisation_kinds": grant_round.organisation_kinds,
             "income_multiple": grant_round.income_multiple,

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from calloffs.forms.commissioning import show_problems
-from calloffs.rules import pounds
 from grants import rules, selectors
 from grants.access import (
     application_for_user,
@@ -23,6 +22,7 @@ from grants.views.pages import form_page
 from portal import access, uploads
 from portal.access import access as access_policy
 from portal.exceptions import Problems, RuleBroken
+from portal.money import pounds
 from portal.questionnaires import Context, Kind
 
 # Applications ------------------------------------------------------------------------------------
