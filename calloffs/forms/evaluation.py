@@ -7,9 +7,9 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fieldset
 from django import forms
 
-from calloffs.forms.commissioning import CalloffForm
 from calloffs.models import EvaluationCriterion, Tender
 from calloffs.services.evaluation import AgreedScore, DeclarationAnswer, ScoreEntry
+from portal.form_kit import GovukForm
 from portal.models import User
 
 CONFLICT_CHOICES = [("no", "No conflict"), ("yes", "Conflict")]
@@ -26,7 +26,7 @@ def _tender_label(tender: Tender) -> str:
     return f"{tender.organisation.legal_name} (lot {tender.lot.number})"
 
 
-class EvaluatorForm(CalloffForm):
+class EvaluatorForm(GovukForm):
     person = forms.ChoiceField(label="Who should evaluate?", required=False)
 
     def __init__(self, *args, candidates: list[User], **kwargs) -> None:
@@ -42,7 +42,7 @@ class EvaluatorForm(CalloffForm):
         return [Field.select("person")]
 
 
-class DeclarationsForm(CalloffForm):
+class DeclarationsForm(GovukForm):
     def __init__(self, *args, tenders: list[Tender], **kwargs) -> None:
         self.tenders = tenders
         super().__init__(*args, **kwargs)
@@ -85,7 +85,7 @@ class DeclarationsForm(CalloffForm):
         ]
 
 
-class _PerCriterionForm(CalloffForm):
+class _PerCriterionForm(GovukForm):
     """A score (radios on the competition's scale) and a text for each criterion."""
 
     text_name = "comment"
@@ -160,7 +160,7 @@ class ModerationForm(_PerCriterionForm):
         return initial
 
 
-class NonCompliantForm(CalloffForm):
+class NonCompliantForm(GovukForm):
     reason = forms.CharField(
         label="Why does the tender not comply?",
         help_text="It will be left out of the ranking.",

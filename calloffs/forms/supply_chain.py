@@ -10,9 +10,9 @@ from functools import cache
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Size
 from django import forms
 
-from calloffs.forms.commissioning import CalloffForm
 from calloffs.models import ContractSubcontractor, SubcontractorChange
 from calloffs.services.supply_chain import NewSubcontractor, ReportLine
+from portal.form_kit import GovukForm
 from portal.models import Organisation
 from portal.money import parse_pounds
 from portal.questionnaires import Kind, Question, Section
@@ -22,7 +22,7 @@ SIZE_CHOICES = [(band.value, str(band.label)) for band in Organisation.SizeBand]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class ChangeRequestForm(CalloffForm):
+class ChangeRequestForm(GovukForm):
     kind = forms.ChoiceField(
         label="What do you want to change?",
         choices=SubcontractorChange.Kind.choices,
@@ -95,7 +95,7 @@ class ChangeRequestForm(CalloffForm):
         )
 
 
-class ChangeDecisionForm(CalloffForm):
+class ChangeDecisionForm(GovukForm):
     decision = forms.ChoiceField(
         label="Do you approve this change?",
         choices=[("approve", "Yes, approve it"), ("refuse", "No, refuse it")],

@@ -11,13 +11,13 @@ from django.urls import reverse
 from calloffs import pdfs, selectors
 from calloffs.access import competition_for_user, lot_for_user
 from calloffs.forms.awards import AwardForm, ConfirmForm, ContractForm, WithdrawAwardForm
-from calloffs.forms.commissioning import show_problems
 from calloffs.models import Award, Competition, Lot, Tender
 from calloffs.services import awards as services
 from portal import access
 from portal.access import STAFF, refuse
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
+from portal.form_kit import show_rule_broken
 from portal.uploads import attachment_response
 
 
@@ -54,7 +54,7 @@ def lot_award(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpRes
         try:
             services.award_lot(lot=lot, tender=tender, user=request.user)
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(
                 request, f"Lot {lot.number} awarded. Every bidder has been sent their outcome letter"
@@ -78,7 +78,7 @@ def lot_no_suitable_bidder(request: HttpRequest, competition_pk: int, lot_pk: in
         try:
             services.no_suitable_bidder(lot=lot, user=request.user)
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(
                 request, f"Lot {lot.number}: no suitable bidder recorded. Every bidder has been told"
@@ -97,7 +97,7 @@ def award_withdraw(request: HttpRequest, competition_pk: int, lot_pk: int) -> Ht
         try:
             services.award_withdraw(award=award, user=request.user, reason=form.cleaned_data["reason"])
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, f"Award of lot {lot.number} withdrawn. Every bidder has been told")
             return redirect(_award_url(lot))
@@ -120,7 +120,7 @@ def contract_record(request: HttpRequest, competition_pk: int, lot_pk: int) -> H
                 end_date=form.cleaned_data["end_date"],
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(
                 request, f"Contract for lot {lot.number} recorded and its award notice published"

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from calloffs import sealed, selectors
 from calloffs.access import competition_for_user, lot_for_user
-from calloffs.forms.commissioning import show_problems
 from calloffs.forms.evaluation import (
     DeclarationsForm,
     EvaluatorForm,
@@ -32,6 +31,7 @@ from portal.access import STAFF, refuse
 from portal.access import access as access_policy
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken
+from portal.form_kit import show_rule_broken
 
 
 def _overview_url(competition: Competition) -> str:
@@ -91,7 +91,7 @@ def evaluators(request: HttpRequest, competition_pk: int) -> HttpResponse:
                 raise RuleBroken("Choose who should evaluate", field="person")
             services.evaluator_name(competition=competition, user=request.user, person=person)
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, f"{person.display_name} named an evaluator")
             return redirect("calloffs:evaluators", competition.pk)
@@ -135,7 +135,7 @@ def declarations(request: HttpRequest, competition_pk: int) -> HttpResponse:
         try:
             services.declarations_sign(competition=competition, user=request.user, answers=form.answers())
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, "Declarations signed")
             return redirect(_overview_url(competition))
@@ -197,7 +197,7 @@ def scores(request: HttpRequest, competition_pk: int, tender_pk: int) -> HttpRes
             try:
                 services.scores_save(tender=tender, user=request.user, entries=form.entries())
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, "Scores saved")
                 return redirect(_overview_url(competition))
@@ -220,7 +220,7 @@ def moderation(request: HttpRequest, competition_pk: int, tender_pk: int) -> Htt
             try:
                 services.moderate(tender=tender, user=request.user, agreed=form.agreed())
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, "Agreed scores saved")
                 return redirect("calloffs:ranking", competition.pk, tender.lot_id)
@@ -239,7 +239,7 @@ def non_compliant(request: HttpRequest, competition_pk: int, tender_pk: int) -> 
         try:
             services.mark_non_compliant(tender=tender, user=request.user, reason=form.cleaned_data["reason"])
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, "Tender marked non-compliant")
             return redirect("calloffs:ranking", competition.pk, tender.lot_id)

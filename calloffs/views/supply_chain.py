@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from calloffs.access import contract_for_member, contract_for_user
-from calloffs.forms.commissioning import show_problems
 from calloffs.forms.supply_chain import (
     MOST_ROWS,
     REPORT_ROWS,
@@ -25,6 +24,7 @@ from calloffs.services import supply_chain as services
 from portal.access import STAFF, SUPPLIER_MEMBER, refuse
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
+from portal.form_kit import show_rule_broken
 from portal.questionnaires import Context
 
 
@@ -91,7 +91,7 @@ def change_request(request: HttpRequest, contract_pk: int) -> HttpResponse:
                 new=form.new_subcontractor(),
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, "Your request has been sent to the commissioner")
             return redirect("calloffs:supplier_contract", contract.pk)
@@ -177,7 +177,7 @@ def change_decide(request: HttpRequest, contract_pk: int, change_pk: int) -> Htt
                 change=change, user=request.user, approve=form.approve(), reason=form.cleaned_data["reason"]
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             word = "approved" if form.approve() else "refused"
             messages.success(request, f"Request {word}. The lead provider has been told")

@@ -7,16 +7,16 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Fixed
 from django import forms
 
-from calloffs.forms.commissioning import CalloffForm, _date, _region_choices, _time, combine, split
 from grants import rules
 from grants.models import GrantRound
 from grants.services.rounds import QUESTION_KINDS
 from portal.exceptions import Problems, RuleBroken
+from portal.form_kit import GovukForm, combine, date_field, region_choices, split, time_field
 from portal.models import Organisation, Region
 from portal.money import PoundsField, pence_as_typed
 
 
-class RoundForm(CalloffForm):
+class RoundForm(GovukForm):
     title = forms.CharField(label="Title", max_length=200, required=False)
     purpose = forms.CharField(
         label="Purpose",
@@ -52,15 +52,15 @@ class RoundForm(CalloffForm):
         max_value=10,
         required=False,
     )
-    opens_date = _date("Opening date")
-    opens_time = _time("Opening time")
-    closes_date = _date("Closing date")
-    closes_time = _time("Closing time")
-    decision_date = _date("Decision date")
+    opens_date = date_field("Opening date")
+    opens_time = time_field("Opening time")
+    closes_date = date_field("Closing date")
+    closes_time = time_field("Closing time")
+    decision_date = date_field("Decision date")
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["regions"].choices = _region_choices(user)
+        self.fields["regions"].choices = region_choices(user)
 
     def layout(self) -> list:
         return [
@@ -150,7 +150,7 @@ class RoundForm(CalloffForm):
         }
 
 
-class QuestionForm(CalloffForm):
+class QuestionForm(GovukForm):
     label = forms.CharField(label="Question", max_length=300, required=False)
     hint = forms.CharField(
         label="Hint (optional)", help_text="Shown under the question.", max_length=300, required=False
@@ -210,7 +210,7 @@ class QuestionForm(CalloffForm):
         }
 
 
-class EligibilityQuestionForm(CalloffForm):
+class EligibilityQuestionForm(GovukForm):
     label = forms.CharField(label="Question (answered yes or no)", max_length=300, required=False)
     ineligible_answer = forms.TypedChoiceField(
         label="Which answer makes an organisation ineligible?",
@@ -238,7 +238,7 @@ class EligibilityQuestionForm(CalloffForm):
 CRITERIA_ROWS = 6
 
 
-class CriteriaForm(CalloffForm):
+class CriteriaForm(GovukForm):
     def __init__(self, *args, **kwargs) -> None:
         for index in range(CRITERIA_ROWS):
             self.base_fields[f"name-{index}"] = forms.CharField(
@@ -276,19 +276,19 @@ class CriteriaForm(CalloffForm):
         return rows
 
 
-class ReasonForm(CalloffForm):
+class ReasonForm(GovukForm):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
-class AmendForm(CalloffForm):
+class AmendForm(GovukForm):
     note = forms.CharField(
         label="What changed",
         help_text="Applicants are sent this.",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
-    closes_date = _date("New closing date (optional)")
-    closes_time = _time("New closing time")
+    closes_date = date_field("New closing date (optional)")
+    closes_time = time_field("New closing time")
 
     def layout(self) -> list:
         return [

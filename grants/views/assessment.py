@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from calloffs.forms.commissioning import show_problems
 from calloffs.forms.evaluation import EvaluatorForm, ModerationForm, ScoresForm
 from grants import pdfs, selectors
 from grants.access import application_for_user, readable_application_for_staff, round_for_user
@@ -22,6 +21,7 @@ from portal import access
 from portal.access import STAFF, refuse
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
+from portal.form_kit import show_rule_broken
 from portal.uploads import attachment_response
 
 SCORE_FORM = {"score_max": assessment.SCORE_MAX}
@@ -45,7 +45,7 @@ def assessment_overview(request: HttpRequest, round_pk: int) -> HttpResponse:
                 raise RuleBroken("Choose who should assess", field="person")
             assessment.assessor_name(user=request.user, grant_round=grant_round, person=person)
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, f"{person.display_name} is now an assessor")
             return redirect(_assessment_url(grant_round))
@@ -101,7 +101,7 @@ def assessment_declare(request: HttpRequest, round_pk: int) -> HttpResponse:
         try:
             assessment.declarations_sign(user=request.user, grant_round=grant_round, answers=form.answers())
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, "Declarations signed")
             return redirect(_assessment_url(grant_round))
@@ -122,7 +122,7 @@ def assessment_score(request: HttpRequest, round_pk: int, application_pk: int) -
             try:
                 assessment.scores_save(user=request.user, application=application, entries=form.entries())
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, "Scores saved")
                 return redirect(_assessment_url(grant_round))
@@ -153,7 +153,7 @@ def assessment_moderate(request: HttpRequest, round_pk: int, application_pk: int
             try:
                 assessment.moderate(user=request.user, application=application, agreed=form.agreed())
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, "Agreed scores saved")
                 return redirect(_assessment_url(grant_round))
@@ -192,7 +192,7 @@ def assessment_decide(request: HttpRequest, round_pk: int, application_pk: int) 
                 starts_on=data.get("starts_on"),
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, f"{decision.get_outcome_display()}: the outcome letter has been sent")
             return redirect(_assessment_url(grant_round))
@@ -244,7 +244,7 @@ def application_outcome(request: HttpRequest, application_pk: int) -> HttpRespon
                 messages.success(request, "You have accepted the grant")
                 return redirect("grants:application_outcome", application_pk)
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
     context = {
         "decision": decision,
         "application": decision.application,

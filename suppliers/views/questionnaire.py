@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from portal import access, uploads
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
-from portal.forms import show_rule_broken
+from portal.form_kit import show_rule_broken
 from portal.pdf import pdf_response
 from suppliers import pdfs, sections, selectors, services
 from suppliers.access import READERS, application_for_user, choice_for_user, document_for_user
