@@ -32,7 +32,7 @@ from portal.models import (
     User,
     source_key,
 )
-from portal.organisations import organisation_rule_errors
+from portal.organisations import organisation_rule_errors, require_member
 
 INVITATION_LIFETIME = timedelta(days=14)
 # Invitations send e-mail from the service's address: at most this many in any 24 hours, cancelled included.
@@ -77,7 +77,7 @@ def organisation_create(*, user: User, data: dict[str, Any]) -> Organisation:
 
 def organisation_update(*, user: User, organisation: Organisation, data: dict[str, Any]) -> Organisation:
     """An admin of the organisation changes its details."""
-    _require_organisation_admin(user, organisation)
+    require_member(user, organisation, admin=True, refusal=ADMINS_ONLY)
     changes = changed_fields(organisation, data)
     if not changes:
         return organisation
@@ -96,9 +96,7 @@ def organisation_update(*, user: User, organisation: Organisation, data: dict[st
     return organisation
 
 
-def _require_organisation_admin(user: User, organisation: Organisation) -> None:
-    if not Membership.objects.filter(user=user, organisation=organisation, is_admin=True).exists():
-        raise RuleBroken(f"Only an admin of {organisation} can do this.")
+ADMINS_ONLY = "Only an admin of {organisation} can do this."
 
 
 def invitation_create(
@@ -117,7 +115,7 @@ def invitation_create(
     with transaction.atomic():
         # One invitation at a time per organisation: simultaneous ones cannot both pass the checks below.
         Organisation.objects.select_for_update().get(pk=organisation.pk)
-        _require_organisation_admin(invited_by, organisation)
+        require_member(invited_by, organisation, admin=True, refusal=ADMINS_ONLY)
         if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
             raise RuleBroken("This person is already a member of your organisation.", field="email")
         if organisation.invitations.pending().filter(email__iexact=email).exists():
@@ -214,7 +212,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 
 
 def invitation_cancel(*, invitation: Invitation, by: User) -> None:
-    _require_organisation_admin(by, invitation.organisation)
+    require_member(by, invitation.organisation, admin=True, refusal=ADMINS_ONLY)
     with transaction.atomic():
         invitation.cancelled_at = timezone.now()
         invitation.save(update_fields=["cancelled_at"])
@@ -229,7 +227,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     with transaction.atomic():
         # Lock the organisation so that two admins removing each other at once cannot both succeed.
         Organisation.objects.select_for_update().get(pk=organisation.pk)
-        _require_organisation_admin(by, organisation)
+        require_member(by, organisation, admin=True, refusal=ADMINS_ONLY)
         admins = Membership.objects.filter(organisation=organisation, is_admin=True)
         if membership.is_admin and admins.count() <= 1:
             raise RuleBroken("You cannot remove the only admin. Make someone else an admin first.")

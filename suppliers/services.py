@@ -27,6 +27,7 @@ from portal import uploads
 from portal.audit import audit_record, changed_fields
 from portal.exceptions import RuleBroken
 from portal.models import Organisation, Region, ServiceCategory, User
+from portal.organisations import require_member
 from portal.page_cache import public_pages_changed
 from portal.services import message_send
 from suppliers import pdfs, sections, selectors, standing, tasks
@@ -61,10 +62,8 @@ def _jsonable(data: Any) -> Any:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def _require_member(user: User, organisation: Organisation) -> None:
-    membership = getattr(user, "membership", None)
-    if membership is None or membership.organisation_id != organisation.pk:
-        raise RuleBroken("Only people in this organisation can change its Selection Questionnaire.")
+QUESTIONNAIRE_MEMBERS_ONLY = "Only people in this organisation can change its Selection Questionnaire."
+PARTNERS_ADMINS_ONLY = "Only your organisation's admins can say what partners it is looking for."
 
 
 def _require_admin(user: User) -> None:
@@ -147,7 +146,7 @@ def application_start(*, organisation: Organisation, user: User, today: date | N
     A new version starts from the previous one's answers, but every section is "in progress" until the
     organisation confirms it. Refused while the organisation must wait (the retry rule).
     """
-    _require_member(user, organisation)
+    require_member(user, organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # one start at a time
         draft = selectors.draft_for(organisation)
@@ -186,7 +185,7 @@ def section_save(
     spec = sections.section(slug)
     if slug in sections.OWN_SERVICE and data:
         raise ValueError(f"The {slug} section is saved by its own service, not section_save.")
-    _require_member(user, application.organisation)
+    require_member(user, application.organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     with transaction.atomic():
         locked = _locked_draft(application)
         if slug not in sections.OWN_SERVICE:
@@ -222,7 +221,7 @@ def category_choice_save(
 ) -> CategoryChoice:
     """Add a category to the draft, or change its descriptor and case studies. Saved even when
     incomplete; `sections.choice_errors(choice.descriptor, choice.case_studies)` says what is missing."""
-    _require_member(user, application.organisation)
+    require_member(user, application.organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     if not category.is_active:
         raise RuleBroken(f"{category.name} is not open to applications.", field="category")
     with transaction.atomic():
@@ -253,7 +252,7 @@ def _delete_unused_files(names: list[str]) -> None:
 def category_choice_remove(*, choice: CategoryChoice, user: User) -> None:
     """Take a category (and its documents) out of the draft."""
     application = choice.application
-    _require_member(user, application.organisation)
+    require_member(user, application.organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     with transaction.atomic():
         _locked_draft(application)
         names = [document.file.name for document in choice.documents.all()]
@@ -272,7 +271,7 @@ def supporting_document_add(
 ) -> SupportingDocument:
     """Attach a file to a category choice, after checking its size and its type by content."""
     application = category_choice.application
-    _require_member(user, application.organisation)
+    require_member(user, application.organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     upload = uploads.checked_upload(uploaded_file, user=user)
     with transaction.atomic():
         _locked_draft(application)
@@ -304,7 +303,7 @@ def supporting_document_add(
 
 def supporting_document_remove(*, document: SupportingDocument, user: User) -> None:
     application = document.category_choice.application
-    _require_member(user, application.organisation)
+    require_member(user, application.organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     with transaction.atomic():
         _locked_draft(application)
         name = document.file.name
@@ -342,7 +341,7 @@ def agreement_publish(*, admin: User, version: str, title: str, body: str) -> Fr
 
 def agreement_accept(*, application: Application, user: User, agreement: FrameworkAgreement) -> Application:
     """Record that the user accepted the current framework agreement for this application."""
-    _require_member(user, application.organisation)
+    require_member(user, application.organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     if not agreement.is_current:
         raise RuleBroken(
             "This version of the framework agreement has been replaced. Read and accept the current one."
@@ -413,7 +412,7 @@ def application_submit(*, application: Application, user: User, now: datetime | 
     Refused if any section is not complete, while the retry rule says wait, or while an earlier
     application is still being assessed. Freezes a snapshot; the organisation is sent a receipt.
     """
-    _require_member(user, application.organisation)
+    require_member(user, application.organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     now = now or timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
@@ -707,12 +706,6 @@ def cyber_expiry_reminders_send(*, today: date | None = None) -> int:
 # Partner finding ------------------------------------------------------------------------------------
 
 
-def _require_organisation_admin(user: User, organisation: Organisation) -> None:
-    membership = getattr(user, "membership", None)
-    if membership is None or membership.organisation_id != organisation.pk or not membership.is_admin:
-        raise RuleBroken("Only your organisation's admins can say what partners it is looking for.")
-
-
 def partner_search_add(
     *,
     organisation: Organisation,
@@ -724,7 +717,7 @@ def partner_search_add(
     """Say publicly that the organisation is looking for a lead partner, or for subcontractors, in a
     category and region. Its contact details must be public (partners need a way to reach it), and it
     must be qualified in the category (the provider list shows only qualified organisations)."""
-    _require_organisation_admin(user, organisation)
+    require_member(user, organisation, admin=True, refusal=PARTNERS_ADMINS_ONLY)
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if not organisation.show_contact_publicly:
@@ -758,7 +751,7 @@ def partner_search_add(
 
 
 def partner_search_remove(*, search: PartnerSearch, user: User) -> None:
-    _require_organisation_admin(user, search.organisation)
+    require_member(user, search.organisation, admin=True, refusal=PARTNERS_ADMINS_ONLY)
     with transaction.atomic():
         audit_record(
             actor=user,

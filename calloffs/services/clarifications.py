@@ -23,6 +23,7 @@ from portal.clock import has_passed
 from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import User
+from portal.organisations import require_member
 from portal.page_cache import public_pages_changed
 from portal.questionnaires import word_count
 
@@ -141,9 +142,11 @@ def latest_amendment_number(competition: Competition) -> int:
 def tender_reconfirm(*, tender: Tender, user: User, now: datetime | None = None) -> Tender:
     """A bidder confirms its submitted tender stands after the amendments made since it was submitted
     (or last confirmed), before the deadline."""
-    membership = getattr(user, "membership", None)
-    if membership is None or membership.organisation_id != tender.organisation_id:
-        raise RuleBroken("Only people in the organisation that submitted this tender can confirm it.")
+    require_member(
+        user,
+        tender.organisation_id,
+        refusal="Only people in the organisation that submitted this tender can confirm it.",
+    )
     now = now or timezone.now()
     with transaction.atomic():
         tender = (

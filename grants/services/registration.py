@@ -19,6 +19,7 @@ from portal import uploads
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken, raise_problems
 from portal.models import Organisation, Region, User
+from portal.organisations import require_member
 from portal.questionnaires import Context
 from portal.services import message_send
 
@@ -28,10 +29,7 @@ REGISTRATION_DECIDED = "grants_registration_decided"
 # Registration ------------------------------------------------------------------------------------
 
 
-def require_member(user: User, organisation: Organisation) -> None:
-    membership = getattr(user, "membership", None)
-    if not user.is_supplier or membership is None or membership.organisation_id != organisation.pk:
-        raise RuleBroken("Only people in the organisation can change its grants registration.")
+REGISTRATION_MEMBERS_ONLY = "Only people in the organisation can change its grants registration."
 
 
 def registration_for(organisation: Organisation) -> Registration:
@@ -55,7 +53,7 @@ def registration_save(
 ) -> Registration:
     """Save the answers as typed (nothing is lost). Any time, except while the grants team is deciding;
     a change of regions counts at once for alerts."""
-    require_member(user, organisation)
+    require_member(user, organisation, refusal=REGISTRATION_MEMBERS_ONLY)
     checked = uploads.checked_upload(accounts, field="accounts") if accounts is not None else None
     with transaction.atomic():
         registration = registration_for(organisation)
@@ -92,7 +90,7 @@ def registration_problems(registration: Registration) -> list[RuleBroken]:
 def registration_submit(
     *, user: User, registration: Registration, now: datetime | None = None
 ) -> Registration:
-    require_member(user, registration.organisation)
+    require_member(user, registration.organisation, refusal=REGISTRATION_MEMBERS_ONLY)
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status == Registration.Status.SUBMITTED:
