@@ -4,7 +4,7 @@ the bidder's outcome letter."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -14,7 +14,7 @@ from calloffs.forms.awards import AwardForm, ConfirmForm, ContractForm, Withdraw
 from calloffs.models import Award, Competition, Lot, Tender
 from calloffs.services import awards as services
 from portal import access
-from portal.access import STAFF, refuse
+from portal.access import STAFF, not_found
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.form_kit import show_rule_broken
@@ -38,8 +38,7 @@ def _award_url(lot: Lot) -> str:
 def _standing_award(request: HttpRequest, lot: Lot) -> Award:
     award = selectors.standing_award(lot)
     if award is None or award.outcome != Award.Outcome.AWARDED:
-        refuse(request, f"lot {lot.pk} has no standing award")
-        raise Http404
+        not_found(request, f"lot {lot.pk} has no standing award")
     return award
 
 
@@ -136,8 +135,7 @@ def outcome_letter_pdf(request: HttpRequest, tender_pk: int, letter_pk: int) -> 
     stored it yet (it then keeps that file)."""
     letter = selectors.outcome_letter_for(request.user, tender_pk, letter_pk)
     if letter is None:
-        refuse(request, f"outcome letter {letter_pk} is not of their organisation's tender {tender_pk}")
-        raise Http404
+        not_found(request, f"outcome letter {letter_pk} is not of their organisation's tender {tender_pk}")
     if not letter.pdf:
         pdfs.outcome_letter_prepare(letter_id=letter.pk)
         letter.refresh_from_db()

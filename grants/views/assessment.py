@@ -6,7 +6,7 @@ call to `grants.services.assessment`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -18,7 +18,7 @@ from grants.forms.assessment import ApplicationDeclarationsForm, AwardDecisionFo
 from grants.models import Decision, GrantRound, ModeratedScore, Score
 from grants.services import assessment
 from portal import access
-from portal.access import STAFF, refuse
+from portal.access import STAFF, get_or_refuse, not_found
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.form_kit import show_rule_broken
@@ -93,8 +93,7 @@ def assessment_declare(request: HttpRequest, round_pk: int) -> HttpResponse:
     grant_round = round_for_user(request, round_pk)
     me = assessment.assessor_for(request.user, grant_round)
     if me is None:
-        refuse(request, f"not an assessor of grant round {round_pk}")
-        raise Http404
+        not_found(request, f"not an assessor of grant round {round_pk}")
     due = list(assessment.declarations_due(me).select_related("organisation").order_by("pk"))
     form = ApplicationDeclarationsForm(request.POST or None, tenders=due)
     if request.method == "POST" and form.is_valid():
@@ -213,14 +212,15 @@ def assessment_decide(request: HttpRequest, round_pk: int, application_pk: int) 
 
 def _decision_for(request: HttpRequest, application_pk: int) -> Decision:
     application = application_for_user(request, application_pk)
-    decision = (
-        Decision.objects.filter(application=application)
-        .select_related("application__grant_round", "application__organisation")
-        .first()
+    decision = get_or_refuse(
+        request,
+        (
+            Decision.objects.filter(application=application).select_related(
+                "application__grant_round", "application__organisation"
+            )
+        ),
+        f"grant application {application_pk} has no decision yet",
     )
-    if decision is None:
-        refuse(request, f"grant application {application_pk} has no decision yet")
-        raise Http404
     return decision
 
 
