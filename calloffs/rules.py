@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import Enum
 
 from portal.clock import LONDON, has_passed, london
@@ -61,6 +61,14 @@ def earliest_deadline(published_at: datetime) -> datetime:
 def days_left(deadline: datetime, now: datetime) -> int:
     """Whole London days from today to the deadline's day: 0 on the day itself."""
     return max((london(deadline).date() - london(now).date()).days, 0)
+
+
+def standstill_end(decided_at: datetime, *, days: int) -> datetime:
+    """Midnight (Europe/London) at the end of the `days`th calendar day after the day of the decision
+    (`settings.CALLOFF_STANDSTILL_DAYS`): with 10 days, a decision at any time on 1 March ends its
+    standstill at 00:00 on 12 March."""
+    last_day = london(decided_at).date() + timedelta(days=days)
+    return datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=LONDON)
 
 
 # Reminders to organisations that started a tender and have not submitted it, this many days before the

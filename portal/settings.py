@@ -114,6 +114,7 @@ TEMPLATES = [
                 "portal.context_processors.navigation",
                 "portal.context_processors.limits",
                 "suppliers.context_processors.qualification_rules",
+                "calloffs.context_processors.calloff_rules",
             ],
         },
     },

@@ -74,7 +74,6 @@ __all__ = [
 ]
 
 MAX_WORDS = 500
-MAX_DOCUMENTS_PER_CATEGORY = 5
 
 MANDATORY_GROUNDS = {
     "corruption": "Corruption",

@@ -30,7 +30,8 @@ from portal.models import Organisation, Region, ServiceCategory, User
 from portal.organisations import require_member
 from portal.page_cache import public_pages_changed
 from portal.services import message_send
-from suppliers import pdfs, sections, selectors, standing, tasks
+from portal.wording import in_words
+from suppliers import pdfs, rules, sections, selectors, standing, tasks
 from suppliers.models import (
     Application,
     CategoryChoice,
@@ -42,9 +43,7 @@ from suppliers.models import (
     Qualification,
     SupportingDocument,
 )
-from suppliers.sections import MAX_DOCUMENTS_PER_CATEGORY
 
-CYBER_REMINDER_DAYS = 30
 NOT_A_DRAFT = (
     "This application has been submitted, so it cannot be changed. Start a new version to update it."
 )
@@ -108,7 +107,8 @@ def _refuse_if_waiting(organisation: Organisation, today: date) -> None:
     status = selectors.retry_status_for(organisation, today)
     if not status.can_apply:
         raise RuleBroken(
-            "After three unsuccessful applications an organisation must wait six months. "
+            f"After {in_words(rules.ATTEMPTS)} unsuccessful applications an organisation must wait "
+            f"{in_words(rules.WAIT_MONTHS)} months. "
             f"You can apply again from {_long_date(status.wait_until)}."
         )
 
@@ -275,9 +275,9 @@ def supporting_document_add(
     upload = uploads.checked_upload(uploaded_file, user=user)
     with transaction.atomic():
         _locked_draft(application)
-        if category_choice.documents.count() >= MAX_DOCUMENTS_PER_CATEGORY:
+        if category_choice.documents.count() >= rules.MAX_DOCUMENTS_PER_CATEGORY:
             raise RuleBroken(
-                f"You can add up to {MAX_DOCUMENTS_PER_CATEGORY} files for each category.", field="file"
+                f"You can add up to {rules.MAX_DOCUMENTS_PER_CATEGORY} files for each category.", field="file"
             )
         document = SupportingDocument(
             category_choice=category_choice,
@@ -696,7 +696,7 @@ def cyber_expiry_reminders_send(*, today: date | None = None) -> int:
     reminded = CyberReminder.objects.filter(
         organisation=OuterRef("organisation"), expiry_date=OuterRef("cyber_expiry_date")
     )
-    due = selectors.cyber_certificates_expiring_query(within_days=CYBER_REMINDER_DAYS, today=today)
+    due = selectors.cyber_certificates_expiring_query(within_days=rules.CYBER_REMINDER_DAYS, today=today)
     return sum(
         _cyber_reminder_send(selectors.CyberCertificate.of(record))
         for record in due.exclude(Exists(reminded)).order_by("cyber_expiry_date", "pk")

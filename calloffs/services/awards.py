@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from calloffs import rules
 from calloffs.models import Award, Competition, Contract, Lot, OutcomeLetter, Tender
 from calloffs.services import supply_chain
 from calloffs.services.ownership import check_owns
@@ -30,14 +31,6 @@ ALREADY_DECIDED = (
     "This lot has already been decided. Withdraw the award first if you need to change it (you can only "
     "do this during the standstill)."
 )
-
-
-def standstill_end(decided_at: datetime) -> datetime:
-    """Midnight (Europe/London) at the end of the tenth calendar day after the day of the decision: a
-    decision at any time on 1 March ends its standstill at 00:00 on 12 March."""
-    decided_on = timezone.localdate(decided_at)
-    last_day = decided_on + timedelta(days=settings.CALLOFF_STANDSTILL_DAYS)
-    return timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
 
 
 def standstill_end_words(ends_at: datetime) -> str:
@@ -116,7 +109,7 @@ def award_lot(*, lot: Lot, tender: Tender, user: User, now: datetime | None = No
             now=now,
             outcome=Award.Outcome.AWARDED,
             tender=tender,
-            standstill_ends_at=standstill_end(now),
+            standstill_ends_at=rules.standstill_end(now, days=settings.CALLOFF_STANDSTILL_DAYS),
         )
         audit_record(
             actor=user,

@@ -13,7 +13,7 @@ from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.form_kit import show_rule_broken
 from portal.pdf import pdf_response
-from suppliers import pdfs, sections, selectors, services
+from suppliers import pdfs, rules, sections, selectors, services
 from suppliers.access import READERS, application_for_user, choice_for_user, document_for_user
 from suppliers.forms import (
     SECTION_FORMS,
@@ -138,7 +138,7 @@ def section_edit(request: HttpRequest, application_pk: int, section: str) -> Htt
             "application": application,
             "section": spec,
             "form": form,
-            "cyber_reminder_days": services.CYBER_REMINDER_DAYS,
+            "cyber_reminder_days": rules.CYBER_REMINDER_DAYS,
         },
     )
 
