@@ -11,6 +11,7 @@ from grants import rules
 from grants.models import ConflictDeclaration, Grant, GrantApplication, GrantRound, Registration
 from grants.sections import REGISTRATION, eligibility_section, round_section
 from portal.models import Region, User
+from portal.questionnaires import money_text
 from portal.staff import regions_covered
 
 
@@ -91,7 +92,7 @@ def application_summary(application: GrantApplication) -> dict[str, Any]:
             application.eligibility_answers
         ),
         "answer_rows": rows,
-        "budget_lines": application.budget,
+        "budget_lines": [{**line, "amount": money_text(line.get("amount"))} for line in application.budget],
         "budget_years": rules.budget_years(application.budget),
     }
 
