@@ -110,7 +110,7 @@ def date_problems(dates: CompetitionDates, *, published_at: datetime) -> list[Ru
     deadline = dates.submission_deadline
     if deadline is None:
         problems.append(RuleBroken("Enter the submission deadline", field="submission_deadline"))
-    elif deadline <= published_at:
+    elif has_passed(deadline, published_at):
         problems.append(
             RuleBroken("The submission deadline must be in the future", field="submission_deadline")
         )
