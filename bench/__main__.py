@@ -349,7 +349,7 @@ def pdf_timing() -> None:
     import gc
 
     from bench import data
-    from portal import tasks
+    from portal import stored_pdfs
     from suppliers import pdfs
 
     print(
@@ -363,10 +363,10 @@ def pdf_timing() -> None:
     pdf = document.write_pdf()
     seconds = time.perf_counter() - started
     pages = len(document.pages)
-    limit = tasks.PDF_SOFT_TIME_LIMIT
+    limit = stored_pdfs.PDF_SOFT_TIME_LIMIT
     print(
         f"Rendered in {seconds:.1f} s: {pages} pages, {len(pdf) / 1024:.0f} KiB. The Celery task's "
-        f"limits: {limit} s (soft), {tasks.PDF_TIME_LIMIT} s (hard): "
+        f"limits: {limit} s (soft), {stored_pdfs.PDF_TIME_LIMIT} s (hard): "
         f"{'within' if seconds < limit else 'OVER'} the limit, {limit / seconds:.1f} times the time it took."
     )
 

@@ -5,7 +5,7 @@ probed; the refusal is written to the audit log."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from calloffs import selectors
 from calloffs.models import (
@@ -18,82 +18,80 @@ from calloffs.models import (
     Tender,
 )
 from calloffs.sealed import own_tenders
-from portal.access import refuse
+from portal.access import get_or_refuse
 
 
 def competition_for_user(request: HttpRequest, competition_pk: int) -> Competition:
-    competition = selectors.competitions_for(request.user).filter(pk=competition_pk).first()
-    if competition is None:
-        refuse(request, f"competition {competition_pk} is outside their regions")
-        raise Http404
+    competition = get_or_refuse(
+        request,
+        selectors.competitions_for(request.user).filter(pk=competition_pk),
+        f"competition {competition_pk} is outside their regions",
+    )
     return selectors.competition_detail(competition.pk)
 
 
 def lot_for_user(request: HttpRequest, competition: Competition, lot_pk: int) -> Lot:
-    lot = competition.lots.filter(pk=lot_pk).prefetch_related("regions").first()
-    if lot is None:
-        refuse(request, f"lot {lot_pk} is not in competition {competition.pk}")
-        raise Http404
+    lot = get_or_refuse(
+        request,
+        competition.lots.filter(pk=lot_pk).prefetch_related("regions"),
+        f"lot {lot_pk} is not in competition {competition.pk}",
+    )
     return lot
 
 
 def notice_for_user(request: HttpRequest, notice_pk: int) -> MarketWarmingNotice:
-    notice = (
-        selectors.notices_for(request.user)
-        .filter(pk=notice_pk)
-        .prefetch_related("categories", "regions")
-        .first()
+    notice = get_or_refuse(
+        request,
+        (selectors.notices_for(request.user).filter(pk=notice_pk).prefetch_related("categories", "regions")),
+        f"notice {notice_pk} is outside their regions",
     )
-    if notice is None:
-        refuse(request, f"notice {notice_pk} is outside their regions")
-        raise Http404
     return notice
 
 
 def document_for_user(request: HttpRequest, document_pk: int) -> OpportunityDocument:
     """A document of a competition or notice the person manages."""
     user = request.user
-    document = (
-        OpportunityDocument.objects.filter(pk=document_pk)
-        .filter(
-            Q(competition__in=selectors.competitions_for(user)) | Q(notice__in=selectors.notices_for(user))
-        )
-        .select_related("competition", "notice")
-        .first()
+    document = get_or_refuse(
+        request,
+        (
+            OpportunityDocument.objects.filter(pk=document_pk)
+            .filter(
+                Q(competition__in=selectors.competitions_for(user))
+                | Q(notice__in=selectors.notices_for(user))
+            )
+            .select_related("competition", "notice")
+        ),
+        f"document {document_pk} is outside their regions",
     )
-    if document is None:
-        refuse(request, f"document {document_pk} is outside their regions")
-        raise Http404
     return document
 
 
 def clarification_for_user(request: HttpRequest, question_pk: int) -> ClarificationQuestion:
     """A clarification question on a competition the person manages."""
-    question = (
-        ClarificationQuestion.objects.filter(
-            pk=question_pk, competition__in=selectors.competitions_for(request.user)
-        )
-        .select_related("competition", "amendment")
-        .first()
+    question = get_or_refuse(
+        request,
+        (
+            ClarificationQuestion.objects.filter(
+                pk=question_pk, competition__in=selectors.competitions_for(request.user)
+            ).select_related("competition", "amendment")
+        ),
+        f"clarification question {question_pk} is outside their regions",
     )
-    if question is None:
-        refuse(request, f"clarification question {question_pk} is outside their regions")
-        raise Http404
     return question
 
 
 def tender_for_member(request: HttpRequest, tender_pk: int) -> Tender:
     """A tender of the person's own organisation (`calloffs.sealed.own_tenders`); anyone else's, staff
     included, is 404. The one way a bidder's page gets its tender."""
-    tender = (
-        own_tenders(request.user)
-        .select_related("competition", "lot", "organisation", "submitter", "current_version")
-        .filter(pk=tender_pk)
-        .first()
+    tender = get_or_refuse(
+        request,
+        (
+            own_tenders(request.user)
+            .select_related("competition", "lot", "organisation", "submitter", "current_version")
+            .filter(pk=tender_pk)
+        ),
+        f"tender {tender_pk} is not their organisation's",
     )
-    if tender is None:
-        refuse(request, f"tender {tender_pk} is not their organisation's")
-        raise Http404
     return tender
 
 
@@ -105,18 +103,20 @@ def contract_for_member(request: HttpRequest, contract_pk: int) -> Contract:
     """A contract of the person's own organisation (it is the lead provider); anyone else's is 404."""
     membership = getattr(request.user, "membership", None)
     organisation_id = getattr(membership, "organisation_id", None)
-    contract = _contracts().filter(pk=contract_pk, organisation_id=organisation_id).first()
-    if contract is None:
-        refuse(request, f"contract {contract_pk} is not their organisation's")
-        raise Http404
+    contract = get_or_refuse(
+        request,
+        _contracts().filter(pk=contract_pk, organisation_id=organisation_id),
+        f"contract {contract_pk} is not their organisation's",
+    )
     return contract
 
 
 def contract_for_user(request: HttpRequest, contract_pk: int) -> Contract:
     """A contract of a competition the person manages (its commissioner, or an MoJ admin)."""
     competitions = selectors.competitions_for(request.user)
-    contract = _contracts().filter(pk=contract_pk, award__lot__competition__in=competitions).first()
-    if contract is None:
-        refuse(request, f"contract {contract_pk} is outside their regions")
-        raise Http404
+    contract = get_or_refuse(
+        request,
+        _contracts().filter(pk=contract_pk, award__lot__competition__in=competitions),
+        f"contract {contract_pk} is outside their regions",
+    )
     return contract

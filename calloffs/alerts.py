@@ -28,6 +28,7 @@ from calloffs.models import (
     Tender,
 )
 from portal.alerts import alerts_send
+from portal.clock import london
 from portal.models import Message, source_key
 from suppliers.models import Application
 from suppliers.sections import chosen_region_codes
@@ -50,7 +51,7 @@ ALERT_KINDS = (PUBLISHED, AMENDED, WITHDRAWN, NOTICE_PUBLISHED, CLARIFICATION, D
 def eligible_organisation_ids(competition: Competition) -> set[int]:
     """Every organisation that can bid for at least one lot, as `calloffs.rules.eligibility` judges it:
     one query per lot and region."""
-    deadline = rules.london(competition.submission_deadline).date()
+    deadline = london(competition.submission_deadline).date()
     ids: set[int] = set()
     for lot in competition.lots.select_related("category").prefetch_related("regions"):
         needed = lot.minimum_turnover_pence

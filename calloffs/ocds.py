@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -27,9 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calloffs.models import Award, Competition, Tender
+from portal.clock import LONDON
 from portal.models import Organisation
 
-LONDON = ZoneInfo("Europe/London")
 OCDS_VERSION = "1.1"
 BUYER_ID = "psdf-moj"
 BUYER_NAME = "Ministry of Justice"

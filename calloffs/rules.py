@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import Enum
-from zoneinfo import ZoneInfo
 
+from portal.clock import LONDON, has_passed, london
 from portal.evaluation.rules import weightings_problems
-from portal.exceptions import Problems, RuleBroken, raise_problems  # noqa: F401 (their home was here)
+from portal.exceptions import RuleBroken
+from portal.money import pounds
 from suppliers.sections import CYBER_LEVELS
 
-LONDON = ZoneInfo("Europe/London")
 MINIMUM_RESPONSE_DAYS = 28  # docs/domain.md §5: four weeks at least from publication to the deadline
 AMENDMENT_NOTICE_DAYS = 7  # an amendment with fewer days left than this must move the deadline
 TURNOVER_CAP_MULTIPLE = 2  # PCR 2015 reg. 58(9): at most twice the estimated annual value
@@ -32,17 +32,6 @@ CYBER_RANK = {code: rank for rank, code in enumerate(CYBER_LEVELS)}
 
 
 # Money -------------------------------------------------------------------------------------------
-
-
-def pounds(pence: int, *, whole: bool = False) -> str:
-    """£1,234,567 (whole pounds), or £1,234,567.89 when there are pence. With `whole`, for estimates, the
-    pence are rounded half up to the nearest pound, never cut: 30666666 pence is £306,667."""
-    if whole:
-        pounds_rounded = (abs(pence) + 50) // 100
-        return f"{'-' if pence < 0 and pounds_rounded else ''}£{pounds_rounded:,}"
-    whole_pounds, part = divmod(abs(pence), 100)
-    sign = "-" if pence < 0 else ""
-    return f"{sign}£{whole_pounds:,}" + (f".{part:02d}" if part else "")
 
 
 def annual_value(yearly_values_pence: Sequence[int]) -> int:
@@ -62,10 +51,6 @@ def turnover_cap(annual_value_pence: int) -> int:
 # Dates -------------------------------------------------------------------------------------------
 
 
-def london(moment: datetime) -> datetime:
-    return moment.astimezone(LONDON)
-
-
 def earliest_deadline(published_at: datetime) -> datetime:
     """28 days after publication by London's wall clock: published at 10:00 on 10 March, the deadline may
     be 10:00 on 7 April, even though the clocks went forward in between."""
@@ -76,6 +61,14 @@ def earliest_deadline(published_at: datetime) -> datetime:
 def days_left(deadline: datetime, now: datetime) -> int:
     """Whole London days from today to the deadline's day: 0 on the day itself."""
     return max((london(deadline).date() - london(now).date()).days, 0)
+
+
+def standstill_end(decided_at: datetime, *, days: int) -> datetime:
+    """Midnight (Europe/London) at the end of the `days`th calendar day after the day of the decision
+    (`settings.CALLOFF_STANDSTILL_DAYS`): with 10 days, a decision at any time on 1 March ends its
+    standstill at 00:00 on 12 March."""
+    last_day = london(decided_at).date() + timedelta(days=days)
+    return datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=LONDON)
 
 
 # Reminders to organisations that started a tender and have not submitted it, this many days before the
@@ -94,11 +87,11 @@ def reminder_due(deadline: datetime, now: datetime) -> int | None:
     """Which reminder is due now (its days before the deadline): the latest whose time has come, so that
     an organisation first reached the day before gets the one-day reminder, not the week's. None before
     the first reminder's time, and from the deadline on."""
-    if now >= deadline:
+    if has_passed(deadline, now):
         return None
     due = None
     for days in sorted(DEADLINE_REMINDER_DAYS, reverse=True):
-        if now >= reminder_due_at(deadline, days):
+        if has_passed(reminder_due_at(deadline, days), now):
             due = days
     return due
 
@@ -117,7 +110,7 @@ def date_problems(dates: CompetitionDates, *, published_at: datetime) -> list[Ru
     deadline = dates.submission_deadline
     if deadline is None:
         problems.append(RuleBroken("Enter the submission deadline", field="submission_deadline"))
-    elif deadline <= published_at:
+    elif has_passed(deadline, published_at):
         problems.append(
             RuleBroken("The submission deadline must be in the future", field="submission_deadline")
         )

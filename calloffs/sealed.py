@@ -31,6 +31,7 @@ from calloffs.models import (
     TenderSignature,
     TenderVersion,
 )
+from portal.clock import has_passed
 from portal.models import User
 
 
@@ -132,5 +133,5 @@ def may_open(competition: Competition, now: datetime | None = None) -> bool:
         competition.opened_at is None
         and competition.submission_deadline is not None
         and competition.status == Competition.Status.LIVE
-        and competition.submission_deadline <= now
+        and has_passed(competition.submission_deadline, now)
     )

@@ -51,6 +51,7 @@ from calloffs.models import (
 from calloffs.rules import Eligibility, LotRequirements, OrganisationFacts
 from calloffs.services.competitions import threshold_pence
 from calloffs.services.evaluation_adapter import TENDERS
+from portal.clock import london
 from portal.evaluation import rules as evaluation
 from portal.evaluation import services as shared
 from portal.models import Organisation, Region, ServiceCategory, User
@@ -201,7 +202,7 @@ def lot_requirements(lot: Lot, competition: Competition) -> LotRequirements:
 def eligibility_by_lot(organisation: Organisation, competition: Competition) -> dict[int, Eligibility]:
     """{lot id: eligibility} for one organisation, from the competition's prefetched lots."""
     facts = organisation_facts(organisation)
-    deadline = rules.london(competition.submission_deadline).date()
+    deadline = london(competition.submission_deadline).date()
     return {
         lot.pk: rules.eligibility(facts, lot_requirements(lot, competition), deadline=deadline)
         for lot in competition.lots.all()

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from portal.clock import has_passed
 from portal.exceptions import RuleBroken
 from portal.questionnaires import word_count
 
@@ -42,7 +43,7 @@ def deadline_problem(*, is_live: bool, deadline: datetime, now: datetime) -> Rul
     deadline is already too late), or when the competition has ended."""
     if not is_live:
         return RuleBroken(NOT_OPEN)
-    if now >= deadline:
+    if has_passed(deadline, now):
         return RuleBroken(DEADLINE_PASSED)
     return None
 

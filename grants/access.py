@@ -4,32 +4,33 @@ the grants team. Others get 404, and the refusal is audited."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from grants import selectors
 from grants.models import GrantApplication, GrantRound, Registration
 from grants.services import assessment
-from portal.access import refuse
+from portal.access import get_or_refuse, not_found
 
 
 def round_for_user(request: HttpRequest, round_pk: int) -> GrantRound:
-    grant_round = selectors.rounds_for(request.user).filter(pk=round_pk).first()
-    if grant_round is None:
-        refuse(request, f"grant round {round_pk} is outside their regions")
-        raise Http404
+    grant_round = get_or_refuse(
+        request,
+        selectors.rounds_for(request.user).filter(pk=round_pk),
+        f"grant round {round_pk} is outside their regions",
+    )
     return grant_round
 
 
 def application_for_user(request: HttpRequest, application_pk: int) -> GrantApplication:
-    application = (
-        selectors.applications_for_organisation(request.user)
-        .select_related("organisation")
-        .filter(pk=application_pk)
-        .first()
+    application = get_or_refuse(
+        request,
+        (
+            selectors.applications_for_organisation(request.user)
+            .select_related("organisation")
+            .filter(pk=application_pk)
+        ),
+        f"grant application {application_pk} is not their organisation's",
     )
-    if application is None:
-        refuse(request, f"grant application {application_pk} is not their organisation's")
-        raise Http404
     return application
 
 
@@ -40,10 +41,9 @@ def submitted_application_for_staff(
         pk=application_pk, status=GrantApplication.Status.SUBMITTED
     ).first()
     if application is None:
-        refuse(
+        not_found(
             request, f"grant application {application_pk} is not a sent application of round {grant_round.pk}"
         )
-        raise Http404
     return application
 
 
@@ -62,8 +62,7 @@ def registration_for_user(request: HttpRequest, registration_pk: int) -> Registr
             pk=registration_pk, organisation_id=getattr(membership, "organisation_id", None)
         ).first()
     if registration is None:
-        refuse(request, f"grants registration {registration_pk} is not theirs to see")
-        raise Http404
+        not_found(request, f"grants registration {registration_pk} is not theirs to see")
     return registration
 
 
@@ -74,6 +73,5 @@ def readable_application_for_staff(
     nobody on the staff side reads an application's answers or scores without that declaration."""
     application = submitted_application_for_staff(request, grant_round, application_pk)
     if not assessment.may_read(request.user, application):
-        refuse(request, f"grant application {application_pk} without a declaration of no conflict")
-        raise Http404
+        not_found(request, f"grant application {application_pk} without a declaration of no conflict")
     return application

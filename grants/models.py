@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from grants.rules import LONGEST_DURATION_MONTHS, offer_answer_by
 from portal import uploads
+from portal.clock import has_passed
 from portal.evaluation.models import ConflictDeclarationBase, EvaluatorBase, ModeratedScoreBase, ScoreBase
 from portal.models import Organisation, Region
 from portal.signatures import SignatureBase
@@ -149,18 +150,22 @@ class GrantRound(models.Model):
         return self.title
 
     def is_closed(self, now=None) -> bool:
-        return self.status == self.Status.OPEN and (now or timezone.now()) >= self.closes_at
+        return self.status == self.Status.OPEN and has_passed(self.closes_at, now)
 
     def accepts_applications(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.status == self.Status.OPEN and self.opens_at <= now < self.closes_at
+        return (
+            self.status == self.Status.OPEN
+            and has_passed(self.opens_at, now)
+            and not has_passed(self.closes_at, now)
+        )
 
     def state_label(self, now=None) -> str:
         if self.status == self.Status.OPEN:
             now = now or timezone.now()
-            if now < self.opens_at:
+            if not has_passed(self.opens_at, now):
                 return "Opening soon"
-            return "Closed" if now >= self.closes_at else "Open"
+            return "Closed" if has_passed(self.closes_at, now) else "Open"
         return self.get_status_display()
 
 

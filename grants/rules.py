@@ -6,11 +6,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from calloffs.rules import pounds
+from portal.clock import has_passed
 from portal.evaluation.rules import TOTAL_WEIGHTING, weightings_problems
 from portal.exceptions import RuleBroken
-from portal.questionnaires import pounds as whole_pounds
-from portal.templatetags.govuk_dates import govuk_date
+from portal.money import parse_pounds, pounds
 
 CRITERIA_TOTAL = TOTAL_WEIGHTING
 LONGEST_DURATION_MONTHS = 36  # the public HMPPS grant scheme: up to 36 months
@@ -27,7 +26,7 @@ def budget_years(budget: Sequence[Mapping[str, Any]]) -> dict[int, int]:
     `budget_problems` reports them)."""
     totals: dict[int, int] = {}
     for line in budget:
-        amount = whole_pounds(line.get("amount"))
+        amount = parse_pounds(line.get("amount"))
         year = line.get("year")
         if amount is not None and isinstance(year, int):
             totals[year] = totals.get(year, 0) + amount * 100
@@ -42,7 +41,7 @@ def budget_problems(
     for index, line in enumerate(budget, start=1):
         if not str(line.get("item") or "").strip():
             problems.append(RuleBroken(f"Enter what cost line {index} is for", field=f"item-{index - 1}"))
-        if whole_pounds(line.get("amount")) is None:
+        if parse_pounds(line.get("amount")) is None:
             problems.append(
                 RuleBroken(
                     f"Cost line {index} must be an amount in whole pounds, like 12,000",
@@ -103,7 +102,7 @@ def criteria_problems(criteria: Sequence[tuple[str, int]]) -> list[RuleBroken]:
 
 def submission_problem(*, closes_at: datetime, now: datetime) -> RuleBroken | None:
     """Applications are accepted strictly before the closing instant, by the server's clock."""
-    if now >= closes_at:
+    if has_passed(closes_at, now):
         return RuleBroken("This grant round has closed: applications can no longer be sent")
     return None
 
@@ -161,33 +160,3 @@ def budget_cap_problem(
 def offer_answer_by(decided_on: date) -> date:
     """The last day, London time, on which an offer decided on `decided_on` may be accepted or declined."""
     return decided_on + timedelta(days=OFFER_ANSWER_DAYS)
-
-
-def application_state(
-    *,
-    status: str,
-    round_closed: bool,
-    outcome: str | None = None,
-    offer: str = "",
-    answer_by: date | None = None,
-    today: date | None = None,
-) -> str:
-    """An application's state in the applicant's words, from sending to the answer to an offer: the one
-    place that words it (the grants home, the receipt)."""
-    from grants.models import Decision, GrantApplication
-
-    if status == GrantApplication.Status.DRAFT:
-        return "Not sent"
-    if status == GrantApplication.Status.INELIGIBLE:
-        return "Not eligible"
-    if outcome is None:
-        return "Being assessed" if round_closed else "Sent"
-    if outcome == Decision.Outcome.DECLINE:
-        return "Not successful"
-    if offer == Decision.Offer.ACCEPTED:
-        return "Offer accepted"
-    if offer == Decision.Offer.DECLINED:
-        return "Offer declined"
-    if today is not None and answer_by is not None and today > answer_by:
-        return f"Successful: the offer was not answered by {govuk_date(answer_by)}"
-    return f"Successful: answer the offer by {govuk_date(answer_by)}"

@@ -8,10 +8,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from grants import rules
+from grants import application_states, rules
 from grants.models import ConflictDeclaration, Grant, GrantApplication, GrantRound, Registration
 from grants.sections import REGISTRATION, eligibility_section, round_section
 from portal.models import Region, User
+from portal.questionnaires import money_text
 from portal.staff import regions_covered
 
 
@@ -71,10 +72,10 @@ def applications_for_organisation(user: User) -> QuerySet[GrantApplication]:
 
 
 def application_state(application: GrantApplication, now: datetime | None = None) -> str:
-    """The application's state in words (`rules.application_state`), from its decision if it has one."""
+    """The application's state in words (`application_states`), from its decision if it has one."""
     now = now or timezone.now()
     decision = getattr(application, "decision", None)
-    return rules.application_state(
+    return application_states.application_state(
         status=application.status,
         round_closed=now >= application.grant_round.closes_at,
         outcome=decision.outcome if decision else None,
@@ -106,7 +107,7 @@ def application_summary(application: GrantApplication) -> dict[str, Any]:
             application.eligibility_answers
         ),
         "answer_rows": rows,
-        "budget_lines": application.budget,
+        "budget_lines": [{**line, "amount": money_text(line.get("amount"))} for line in application.budget],
         "budget_years": rules.budget_years(application.budget),
     }
 

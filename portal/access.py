@@ -9,9 +9,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import NoReturn, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -19,6 +21,7 @@ from portal.audit import audit_record
 from portal.models import Membership, Message, Organisation, User
 
 logger = logging.getLogger(__name__)
+Row = TypeVar("Row", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,20 @@ def refuse(request: HttpRequest, reason: str) -> None:
     audit_record(actor=user, action="access.refused", summary=f"{request.method} {request.path}: {reason}")
 
 
+def not_found(request: HttpRequest, reason: str) -> NoReturn:
+    """Refuse (audited, with the reason) and answer 404, so that outsiders cannot probe for ids."""
+    refuse(request, reason)
+    raise Http404
+
+
+def get_or_refuse(request: HttpRequest, queryset: models.QuerySet[Row], reason: str) -> Row:
+    """The object `queryset` (already scoped to the person asking) finds, or `not_found`."""
+    found = queryset.first()
+    if found is None:
+        not_found(request, reason)
+    return found
+
+
 def access(policy: Policy) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -77,8 +94,7 @@ def membership_for_user(request: HttpRequest, organisation_pk: int, *, admin: bo
     """The user's membership of this organisation: 404 for outsiders, 403 for a member who is not admin."""
     membership = getattr(request.user, "membership", None)
     if membership is None or membership.organisation_id != organisation_pk:
-        refuse(request, f"not a member of organisation {organisation_pk}")
-        raise Http404
+        not_found(request, f"not a member of organisation {organisation_pk}")
     if admin and not membership.is_admin:
         refuse(request, f"not an admin of organisation {organisation_pk}")
         raise PermissionDenied
@@ -90,8 +106,9 @@ def organisation_for_user(request: HttpRequest, organisation_pk: int, *, admin: 
 
 
 def message_for_user(request: HttpRequest, message_pk: int) -> Message:
-    message = Message.objects.for_user(request.user).filter(pk=message_pk).first()
-    if message is None:
-        refuse(request, f"message {message_pk} is not theirs")
-        raise Http404
+    message = get_or_refuse(
+        request,
+        Message.objects.for_user(request.user).filter(pk=message_pk),
+        f"message {message_pk} is not theirs",
+    )
     return message

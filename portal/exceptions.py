@@ -11,7 +11,7 @@ class RuleBroken(Exception):
 
 
 class Problems(RuleBroken):
-    """Several rules broken at once: a form reports every problem, not the first."""
+    """Several rules broken at once: every problem is reported, not the first."""
 
     def __init__(self, problems: Sequence[RuleBroken]) -> None:
         super().__init__(

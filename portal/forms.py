@@ -2,31 +2,10 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
-from portal.exceptions import RuleBroken
+from portal.form_kit import GovukForm
 from portal.models import Organisation
 from portal.organisations import organisation_rule_errors
 from portal.services import INVITATION_LIFETIME
-
-
-def show_rule_broken(form: forms.Form, error: RuleBroken) -> None:
-    """Show a service's refusal on the form: against its field if the form has it, else at the top."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
-class GovukForm(forms.Form):
-    """A form rendered with the GOV.UK template pack; subclasses give `layout_fields` and a button."""
-
-    submit_label = "Continue"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.label_size = Size.SMALL
-        self.helper.legend_size = Size.SMALL
-        self.helper.layout = Layout(*self.layout(), Submit("submit", self.submit_label))
-
-    def layout(self) -> list:
-        return list(self.fields)
 
 
 class OrganisationForm(forms.ModelForm):

@@ -304,7 +304,8 @@ TERMS: tuple[Term, ...] = (
         "standstill-period",
         "Standstill period",
         (
-            "A pause of 10 calendar days after a commissioner tells bidders who has won a contract, "
+            "A pause of {{ calloff_rules.standstill_days }} calendar days after a commissioner tells bidders "
+            "who has won a contract, "
             "before the contract is made. It gives the other bidders time to ask questions or challenge "
             "the decision."
         ),

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from portal.models import COMPANIES_HOUSE_NUMBER, Organisation
+from portal.exceptions import RuleBroken
+from portal.models import COMPANIES_HOUSE_NUMBER, Membership, Organisation
 
 LegalForm = Organisation.LegalForm
 # Registered at Companies House, so they must give their number.
@@ -40,3 +41,34 @@ def organisation_rule_errors(data: Mapping[str, Any]) -> dict[str, str]:
     if legal_form in CHARITY_FORMS and not _text(data, "charity_number"):
         errors["charity_number"] = "Enter your registered charity number"
     return errors
+
+
+# Who may act for an organisation -------------------------------------------------------------------
+
+
+def membership_of(user: Any) -> Membership | None:
+    """The supplier's membership of their organisation; None for staff, visitors and people in none."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_supplier", False):
+        return None
+    return getattr(user, "membership", None)
+
+
+def require_member(
+    user: Any,
+    organisation: Organisation | int,
+    *,
+    admin: bool = False,
+    refusal: str = "Only people in the organisation can do this.",
+) -> Membership:
+    """The user's membership of `organisation` (or its id), when they are in it (and one of its admins, if
+    `admin`); otherwise RuleBroken with the caller's plain sentence, in which "{organisation}" is
+    replaced by the organisation's name. Every service that acts for an organisation asks this."""
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    membership = membership_of(user)
+    if (
+        membership is None
+        or membership.organisation_id != organisation_id
+        or (admin and not membership.is_admin)
+    ):
+        raise RuleBroken(refusal.replace("{organisation}", str(organisation)))
+    return membership

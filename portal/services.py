@@ -32,7 +32,7 @@ from portal.models import (
     User,
     source_key,
 )
-from portal.organisations import organisation_rule_errors
+from portal.organisations import organisation_rule_errors, require_member
 from portal.queueing import on_commit_robustly
 
 INVITATION_LIFETIME = timedelta(days=14)
@@ -84,7 +84,7 @@ def organisation_create(*, user: User, data: dict[str, Any]) -> Organisation:
 
 def organisation_update(*, user: User, organisation: Organisation, data: dict[str, Any]) -> Organisation:
     """An admin of the organisation changes its details."""
-    _require_organisation_admin(user, organisation)
+    require_member(user, organisation, admin=True, refusal=ADMINS_ONLY)
     changes = changed_fields(organisation, data)
     if not changes:
         return organisation
@@ -103,9 +103,7 @@ def organisation_update(*, user: User, organisation: Organisation, data: dict[st
     return organisation
 
 
-def _require_organisation_admin(user: User, organisation: Organisation) -> None:
-    if not Membership.objects.filter(user=user, organisation=organisation, is_admin=True).exists():
-        raise RuleBroken(f"Only an admin of {organisation} can do this.")
+ADMINS_ONLY = "Only an admin of {organisation} can do this."
 
 
 def invitation_create(
@@ -124,7 +122,7 @@ def invitation_create(
     with transaction.atomic():
         # One invitation at a time per organisation: simultaneous ones cannot both pass the checks below.
         Organisation.objects.select_for_update().get(pk=organisation.pk)
-        _require_organisation_admin(invited_by, organisation)
+        require_member(invited_by, organisation, admin=True, refusal=ADMINS_ONLY)
         if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
             raise RuleBroken("This person is already a member of your organisation.", field="email")
         if organisation.invitations.pending().filter(email__iexact=email).exists():
@@ -224,7 +222,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 
 
 def invitation_cancel(*, invitation: Invitation, by: User) -> None:
-    _require_organisation_admin(by, invitation.organisation)
+    require_member(by, invitation.organisation, admin=True, refusal=ADMINS_ONLY)
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:
@@ -244,7 +242,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     with transaction.atomic():
         # Lock the organisation so that two admins removing each other at once cannot both succeed.
         Organisation.objects.select_for_update().get(pk=organisation.pk)
-        _require_organisation_admin(by, organisation)
+        require_member(by, organisation, admin=True, refusal=ADMINS_ONLY)
         current = Membership.objects.filter(pk=membership.pk, organisation=organisation).first()
         if current is None:
             raise RuleBroken(f"{membership.user.email} is no longer a member of {organisation}.")

@@ -115,6 +115,7 @@ TEMPLATES = [
                 "portal.context_processors.limits",
                 "portal.front_doors.service",
                 "suppliers.context_processors.qualification_rules",
+                "calloffs.context_processors.calloff_rules",
             ],
         },
     },
@@ -319,7 +320,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A publish to a broker that is down gives up after about a second; the change is committed, and the beat's
 # rechecks queue what was not (portal.queueing).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
-CELERY_IMPORTS = ("portal.alert_tasks",)  # the daily summary, beside portal.tasks (autodiscovered)
+# Tasks beside portal.tasks (autodiscovered): the daily summary, and the stored PDFs'.
+CELERY_IMPORTS = ("portal.alert_tasks", "portal.stored_pdfs")
 CELERY_TIMEZONE = TIME_ZONE
 # Celery beat (the `beat` service in docker-compose.yml); times are London's (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE: dict = {

@@ -1,6 +1,7 @@
-"""Background work of the shared core (Celery): sending e-mail from the outbox, the stored PDFs, and the
-retry policy every app's fan-out tasks share. The alerts' daily summary is in `portal.alert_tasks` (it
-needs `portal.services`, which imports this module)."""
+"""Background work of the shared core (Celery): sending e-mail from the outbox, and the retry policy every
+app's fan-out tasks share. The alerts' daily summary is in `portal.alert_tasks` (it needs
+`portal.services`, which imports this module); the stored PDFs' tasks are in `portal.stored_pdfs`, beside
+what they do."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from portal import emails, stored_pdfs
+from portal import emails
 
 logger = logging.getLogger(__name__)
 
@@ -70,31 +71,3 @@ def deliveries_dispatch(delivery_ids: Iterable[int]) -> None:
                 "could not queue %s deliveries; the re-queue will send them", len(delivery_ids) - done
             )
             return
-
-
-# The longest questionnaire (14 categories, long answers everywhere) is 105 to 126 pages: `make bench`
-# rendered 105 in 30 s on a busy 2-core machine; the issue measured 126 in 14 s quiet, 33 to 76 s busy.
-# The limits leave room above the worst of those, for every kind of stored PDF.
-PDF_SOFT_TIME_LIMIT = 240
-PDF_TIME_LIMIT = 300
-
-
-# Acknowledged late, and given back to the broker if the process running it dies (the pool's child
-# killed), so that another takes it up at once. A whole worker killed leaves the message unacknowledged
-# until the broker's visibility timeout: the recheck below takes the PDF up again within a minute.
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=PDF_SOFT_TIME_LIMIT,
-    time_limit=PDF_TIME_LIMIT,
-)
-def stored_pdf_make(kind: str, object_id: int) -> bool:
-    """Render one stored PDF once (portal.stored_pdfs), queued after the change that calls for it."""
-    return stored_pdfs.pdf_make(kind=kind, object_id=object_id)
-
-
-@shared_task
-def stored_pdfs_recheck() -> int:
-    """Every minute (CELERY_BEAT_SCHEDULE): queue every PDF that should exist and does not, such as one
-    asked for while the broker was down, or one whose worker died."""
-    return stored_pdfs.missing_queue()

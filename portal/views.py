@@ -10,7 +10,8 @@ from portal import access, contributions, front_doors, selectors, services
 from portal.access import access as access_policy
 from portal.contributions import Link
 from portal.exceptions import RuleBroken
-from portal.forms import AuditFilterForm, InvitationForm, OrganisationForm, show_rule_broken
+from portal.form_kit import show_rule_broken
+from portal.forms import AuditFilterForm, InvitationForm, OrganisationForm
 from portal.glossary import TERMS
 from portal.models import Delivery, Membership, Organisation, ServiceCategory
 from portal.page_cache import public_page

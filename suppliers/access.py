@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
-from portal.access import SUPPLIER_MEMBER, Policy, refuse
+from portal.access import SUPPLIER_MEMBER, Policy, get_or_refuse, not_found
 from suppliers.models import Application, CategoryChoice, SupportingDocument
 
 # Who may open a questionnaire's read-only pages, files and PDFs (each object is then checked below).
@@ -37,16 +37,16 @@ def application_for_user(request: HttpRequest, application_pk: int, *, write: bo
     application = Application.objects.select_related("organisation").filter(pk=application_pk).first()
     check = _can_write if write else _can_read
     if application is None or not check(request, application):
-        refuse(request, f"application {application_pk} is not theirs")
-        raise Http404
+        not_found(request, f"application {application_pk} is not theirs")
     return application
 
 
 def choice_for_user(request: HttpRequest, application: Application, choice_pk: int) -> CategoryChoice:
-    choice = application.category_choices.select_related("category").filter(pk=choice_pk).first()
-    if choice is None:
-        refuse(request, f"category choice {choice_pk} is not in application {application.pk}")
-        raise Http404
+    choice = get_or_refuse(
+        request,
+        application.category_choices.select_related("category").filter(pk=choice_pk),
+        f"category choice {choice_pk} is not in application {application.pk}",
+    )
     return choice
 
 
@@ -58,6 +58,5 @@ def document_for_user(request: HttpRequest, document_pk: int, *, write: bool = F
     )
     check = _can_write if write else _can_read
     if document is None or not check(request, document.category_choice.application):
-        refuse(request, f"document {document_pk} is not theirs")
-        raise Http404
+        not_found(request, f"document {document_pk} is not theirs")
     return document

@@ -5,7 +5,8 @@ from datetime import date
 from django.conf import settings
 from django.http import HttpRequest
 
-from suppliers import retry, sections, services
+from portal.wording import in_words
+from suppliers import retry, rules, sections
 
 WAIT_EXAMPLE = date(2026, 3, 10)
 
@@ -13,15 +14,17 @@ WAIT_EXAMPLE = date(2026, 3, 10)
 def qualification_rules(request: HttpRequest) -> dict:
     return {
         "qualification_rules": {
-            "attempts": retry.ATTEMPTS,
-            "attempts_after_a_failure": retry.ATTEMPTS - 1,
-            "wait_months": retry.WAIT_MONTHS,
-            "max_documents": services.MAX_DOCUMENTS_PER_CATEGORY,
+            "attempts": rules.ATTEMPTS,
+            "attempts_in_words": in_words(rules.ATTEMPTS),
+            "attempts_after_a_failure": rules.ATTEMPTS - 1,
+            "wait_months": rules.WAIT_MONTHS,
+            "wait_months_in_words": in_words(rules.WAIT_MONTHS),
+            "max_documents": rules.MAX_DOCUMENTS_PER_CATEGORY,
             "upload_max_mb": f"{settings.UPLOAD_MAX_BYTES / (1024 * 1024):g}",
-            "cyber_reminder_days": services.CYBER_REMINDER_DAYS,
+            "cyber_reminder_days": rules.CYBER_REMINDER_DAYS,
             "max_words": sections.MAX_WORDS,
             "case_studies": sections.CASE_STUDIES,
             # An outcome on 10 March and the first day the organisation may apply again.
-            "wait_example": (WAIT_EXAMPLE, retry.add_months(WAIT_EXAMPLE, retry.WAIT_MONTHS)),
+            "wait_example": (WAIT_EXAMPLE, retry.add_months(WAIT_EXAMPLE, rules.WAIT_MONTHS)),
         }
     }

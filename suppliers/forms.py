@@ -18,7 +18,7 @@ from django.contrib.humanize.templatetags.humanize import apnumber
 from portal import uploads
 from portal.models import ServiceCategory
 from portal.questionnaires.forms import QuestionnaireForm, form_class
-from suppliers import sections
+from suppliers import rules, sections
 
 SectionForm = QuestionnaireForm
 
@@ -113,7 +113,7 @@ class DocumentUploadForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = uploads.limits_hint(
-            max_files=sections.MAX_DOCUMENTS_PER_CATEGORY, per="category"
+            max_files=rules.MAX_DOCUMENTS_PER_CATEGORY, per="category"
         )
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -28,8 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-ATTEMPTS = 3
-WAIT_MONTHS = 6
+from suppliers import rules
 
 
 class Result(Enum):
@@ -69,10 +68,14 @@ def retry_status(outcomes: Sequence[tuple[date, Result]], today: date) -> RetryS
             used = 0
         elif result is Result.FAILED:
             used += 1
-        if used == ATTEMPTS:
-            wait_until = add_months(decided_on, WAIT_MONTHS)
+        if used == rules.ATTEMPTS:
+            wait_until = add_months(decided_on, rules.WAIT_MONTHS)
     if wait_until is not None and today < wait_until:
-        return RetryStatus(attempts_used=ATTEMPTS, attempts_left=0, wait_until=wait_until, can_apply=False)
+        return RetryStatus(
+            attempts_used=rules.ATTEMPTS, attempts_left=0, wait_until=wait_until, can_apply=False
+        )
     if wait_until is not None:
         used = 0  # the wait is over: the count starts again
-    return RetryStatus(attempts_used=used, attempts_left=ATTEMPTS - used, wait_until=None, can_apply=True)
+    return RetryStatus(
+        attempts_used=used, attempts_left=rules.ATTEMPTS - used, wait_until=None, can_apply=True
+    )

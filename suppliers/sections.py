@@ -74,7 +74,6 @@ __all__ = [
 ]
 
 MAX_WORDS = 500
-MAX_DOCUMENTS_PER_CATEGORY = 5
 
 MANDATORY_GROUNDS = {
     "corruption": "Corruption",
@@ -141,11 +140,6 @@ class Context(q.Context):
     def agreement_version(self) -> str | None:
         current = FrameworkAgreement.objects.filter(is_current=True).first()
         return current.version if current else None
-
-
-def _pounds(value: Any) -> int | None:
-    """Whole pounds, 0 or more: an int, or a string like "12,500" or "£12500" (see `q.pounds`)."""
-    return q.pounds(value)
 
 
 def _words(label: str, key: str, missing: str, hint: str = "", **kwargs: Any) -> Question:

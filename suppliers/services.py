@@ -28,10 +28,12 @@ from portal import stored_pdfs, uploads
 from portal.audit import audit_record, changed_fields
 from portal.exceptions import RuleBroken
 from portal.models import Organisation, Region, ServiceCategory, User
+from portal.organisations import require_member
 from portal.page_cache import public_pages_changed
 from portal.queueing import on_commit_robustly
 from portal.services import message_send
-from suppliers import pdfs, sections, selectors, standing
+from portal.wording import in_words
+from suppliers import pdfs, rules, sections, selectors, standing
 from suppliers.models import (
     Application,
     CategoryChoice,
@@ -43,9 +45,7 @@ from suppliers.models import (
     Qualification,
     SupportingDocument,
 )
-from suppliers.sections import MAX_DOCUMENTS_PER_CATEGORY
 
-CYBER_REMINDER_DAYS = 30
 NOT_A_DRAFT = (
     "This application has been submitted, so it cannot be changed. Start a new version to update it."
 )
@@ -63,10 +63,8 @@ def _jsonable(data: Any) -> Any:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def _require_member(user: User, organisation: Organisation) -> None:
-    membership = getattr(user, "membership", None)
-    if membership is None or membership.organisation_id != organisation.pk:
-        raise RuleBroken("Only people in this organisation can change its Selection Questionnaire.")
+QUESTIONNAIRE_MEMBERS_ONLY = "Only people in this organisation can change its Selection Questionnaire."
+PARTNERS_ADMINS_ONLY = "Only your organisation's admins can say what partners it is looking for."
 
 
 def _require_admin(user: User) -> None:
@@ -111,7 +109,8 @@ def _refuse_if_waiting(organisation: Organisation, today: date) -> None:
     status = selectors.retry_status_for(organisation, today)
     if not status.can_apply:
         raise RuleBroken(
-            "After three unsuccessful applications an organisation must wait six months. "
+            f"After {in_words(rules.ATTEMPTS)} unsuccessful applications an organisation must wait "
+            f"{in_words(rules.WAIT_MONTHS)} months. "
             f"You can apply again from {_long_date(status.wait_until)}."
         )
 
@@ -149,7 +148,7 @@ def application_start(*, organisation: Organisation, user: User, today: date | N
     A new version starts from the previous one's answers, but every section is "in progress" until the
     organisation confirms it. Refused while the organisation must wait (the retry rule).
     """
-    _require_member(user, organisation)
+    require_member(user, organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # one start at a time
         draft = selectors.draft_for(organisation)
@@ -188,7 +187,7 @@ def section_save(
     spec = sections.section(slug)
     if slug in sections.OWN_SERVICE and data:
         raise ValueError(f"The {slug} section is saved by its own service, not section_save.")
-    _require_member(user, application.organisation)
+    require_member(user, application.organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     with transaction.atomic():
         locked = _locked_draft(application)
         if slug not in sections.OWN_SERVICE:
@@ -224,7 +223,7 @@ def category_choice_save(
 ) -> CategoryChoice:
     """Add a category to the draft, or change its descriptor and case studies. Saved even when
     incomplete; `sections.choice_errors(choice.descriptor, choice.case_studies)` says what is missing."""
-    _require_member(user, application.organisation)
+    require_member(user, application.organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     if not category.is_active:
         raise RuleBroken(f"{category.name} is not open to applications.", field="category")
     with transaction.atomic():
@@ -255,7 +254,7 @@ def _delete_unused_files(names: list[str]) -> None:
 def category_choice_remove(*, choice: CategoryChoice, user: User) -> None:
     """Take a category (and its documents) out of the draft."""
     application = choice.application
-    _require_member(user, application.organisation)
+    require_member(user, application.organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     with transaction.atomic():
         _locked_draft(application)
         if not CategoryChoice.objects.filter(pk=choice.pk, application_id=application.pk).exists():
@@ -276,7 +275,7 @@ def supporting_document_add(
 ) -> SupportingDocument:
     """Attach a file to a category choice, after checking its size and its type by content."""
     application = category_choice.application
-    _require_member(user, application.organisation)
+    require_member(user, application.organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     upload = uploads.checked_upload(uploaded_file, user=user)
     with transaction.atomic():
         _locked_draft(application)
@@ -285,9 +284,9 @@ def supporting_document_add(
                 f"{category_choice.category} has been removed from your application: add it again first.",
                 field="file",
             )
-        if category_choice.documents.count() >= MAX_DOCUMENTS_PER_CATEGORY:
+        if category_choice.documents.count() >= rules.MAX_DOCUMENTS_PER_CATEGORY:
             raise RuleBroken(
-                f"You can add up to {MAX_DOCUMENTS_PER_CATEGORY} files for each category.", field="file"
+                f"You can add up to {rules.MAX_DOCUMENTS_PER_CATEGORY} files for each category.", field="file"
             )
         document = SupportingDocument(
             category_choice=category_choice,
@@ -313,7 +312,7 @@ def supporting_document_add(
 
 def supporting_document_remove(*, document: SupportingDocument, user: User) -> None:
     application = document.category_choice.application
-    _require_member(user, application.organisation)
+    require_member(user, application.organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     with transaction.atomic():
         _locked_draft(application)
         if not SupportingDocument.objects.filter(pk=document.pk).exists():
@@ -354,7 +353,7 @@ def agreement_publish(*, admin: User, version: str, title: str, body: str) -> Fr
 
 def agreement_accept(*, application: Application, user: User, agreement: FrameworkAgreement) -> Application:
     """Record that the user accepted the current framework agreement for this application."""
-    _require_member(user, application.organisation)
+    require_member(user, application.organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     if not agreement.is_current:
         raise RuleBroken(
             "This version of the framework agreement has been replaced. Read and accept the current one."
@@ -425,7 +424,7 @@ def application_submit(*, application: Application, user: User, now: datetime | 
     Refused if any section is not complete, while the retry rule says wait, or while an earlier
     application is still being assessed. Freezes a snapshot; the organisation is sent a receipt.
     """
-    _require_member(user, application.organisation)
+    require_member(user, application.organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     now = now or timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
@@ -710,7 +709,7 @@ def cyber_expiry_reminders_send(*, today: date | None = None) -> int:
     reminded = CyberReminder.objects.filter(
         organisation=OuterRef("organisation"), expiry_date=OuterRef("cyber_expiry_date")
     )
-    due = selectors.cyber_certificates_expiring_query(within_days=CYBER_REMINDER_DAYS, today=today)
+    due = selectors.cyber_certificates_expiring_query(within_days=rules.CYBER_REMINDER_DAYS, today=today)
     return sum(
         _cyber_reminder_send(selectors.CyberCertificate.of(record))
         for record in due.exclude(Exists(reminded)).order_by("cyber_expiry_date", "pk")
@@ -718,12 +717,6 @@ def cyber_expiry_reminders_send(*, today: date | None = None) -> int:
 
 
 # Partner finding ------------------------------------------------------------------------------------
-
-
-def _require_organisation_admin(user: User, organisation: Organisation) -> None:
-    membership = getattr(user, "membership", None)
-    if membership is None or membership.organisation_id != organisation.pk or not membership.is_admin:
-        raise RuleBroken("Only your organisation's admins can say what partners it is looking for.")
 
 
 def partner_search_add(
@@ -737,7 +730,7 @@ def partner_search_add(
     """Say publicly that the organisation is looking for a lead partner, or for subcontractors, in a
     category and region. Its contact details must be public (partners need a way to reach it), and it
     must be qualified in the category (the provider list shows only qualified organisations)."""
-    _require_organisation_admin(user, organisation)
+    require_member(user, organisation, admin=True, refusal=PARTNERS_ADMINS_ONLY)
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if not organisation.show_contact_publicly:
@@ -771,7 +764,7 @@ def partner_search_add(
 
 
 def partner_search_remove(*, search: PartnerSearch, user: User) -> None:
-    _require_organisation_admin(user, search.organisation)
+    require_member(user, search.organisation, admin=True, refusal=PARTNERS_ADMINS_ONLY)
     with transaction.atomic():
         Organisation.objects.select_for_update().get(pk=search.organisation_id)
         if not PartnerSearch.objects.filter(pk=search.pk).exists():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.money import parse_pounds
 from suppliers import sections
 
 # The cyber levels in order of strength, from the questionnaire's list: "at least Cyber Essentials Plus"
@@ -46,7 +47,7 @@ def standing_facts(snapshot: dict[str, Any]) -> dict[str, Any]:
     if expiry is None:
         level = NO_CERTIFICATE
     return {
-        "turnover": _stored_value(financial, "turnover_year_1", sections._pounds),
+        "turnover": _stored_value(financial, "turnover_year_1", parse_pounds),
         "financial_year_end": _stored_value(financial, "financial_year_end_1", sections.parse_date),
         "cyber_level": level,
         "cyber_rank": CYBER_RANKS[level],

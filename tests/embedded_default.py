@@ -164,14 +164,14 @@ def _tender_with(model_path: str, argument: str, tender_field: str) -> Callable[
 
 
 def _statistics_slugs() -> list[dict]:
-    from calloffs import statistics
+    from portal import statistics
 
     period = statistics.default_period()
     return [{"slug": f.slug} for section in statistics.sections(period) for f in section.figures]
 
 
 def _unsubscribe_tokens() -> list[dict]:
-    from calloffs.alerts import unsubscribe_token
+    from portal.alerts import unsubscribe_token
     from portal.models import User
 
     return [{"unsubscribe_token": unsubscribe_token(pk)} for pk in User.objects.values_list("pk", flat=True)]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field
 from django import forms
 
-from calloffs.forms.commissioning import CalloffForm
+from portal.form_kit import GovukForm
 from portal.models import AlertPreference, ServiceCategory
 
 
-class AlertPreferenceForm(CalloffForm):
+class AlertPreferenceForm(GovukForm):
     frequency = forms.ChoiceField(
         label="How often do you want e-mails about new opportunities?",
         choices=AlertPreference.Frequency.choices,

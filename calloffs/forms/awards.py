@@ -5,11 +5,12 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fixed
 from django import forms
 
-from calloffs.forms.commissioning import CalloffForm, PoundsField, _date
 from calloffs.selectors import RankedTender
+from portal.form_kit import GovukForm, date_field
+from portal.money import PoundsField
 
 
-class AwardForm(CalloffForm):
+class AwardForm(GovukForm):
     tender = forms.ChoiceField(label="Which tender do you award this lot to?", widget=forms.RadioSelect)
 
     def __init__(self, *args, ranked: list[RankedTender], **kwargs) -> None:
@@ -25,7 +26,7 @@ class AwardForm(CalloffForm):
         return [Field.radios("tender")]
 
 
-class WithdrawAwardForm(CalloffForm):
+class WithdrawAwardForm(GovukForm):
     reason = forms.CharField(
         label="Why are you withdrawing the award?",
         help_text="Every bidder for this lot is told this reason.",
@@ -37,12 +38,12 @@ class WithdrawAwardForm(CalloffForm):
         return [Field.textarea("reason")]
 
 
-class ContractForm(CalloffForm):
+class ContractForm(GovukForm):
     value = PoundsField(
         label="Contract value", help_text="The total value over the contract's term, in pounds."
     )
-    start_date = _date("Start date")
-    end_date = _date("End date")
+    start_date = date_field("Start date")
+    end_date = date_field("End date")
 
     def layout(self) -> list:
         return [
@@ -52,5 +53,5 @@ class ContractForm(CalloffForm):
         ]
 
 
-class ConfirmForm(CalloffForm):
+class ConfirmForm(GovukForm):
     """A button only: carries the refusal, if any, to the error summary."""

@@ -9,11 +9,11 @@ from crispy_forms_gds.layout import Field, Fixed
 from django import forms
 
 from calloffs import rules
-from calloffs.forms.commissioning import CalloffForm, _date, _time, combine
 from calloffs.services.clarifications import MAX_QUESTION_WORDS
+from portal.form_kit import GovukForm, combine, date_field, time_field
 
 
-class QuestionForm(CalloffForm):
+class QuestionForm(GovukForm):
     question = forms.CharField(
         label="Your question",
         help_text=(
@@ -29,7 +29,7 @@ class QuestionForm(CalloffForm):
         return [Field.textarea("question", rows=6, max_words=MAX_QUESTION_WORDS, label_size="m")]
 
 
-class AnswerForm(CalloffForm):
+class AnswerForm(GovukForm):
     published_question = forms.CharField(
         label="The question as it will be published",
         help_text="Reword it if anything in it could identify the organisation that asked.",
@@ -45,12 +45,12 @@ class AnswerForm(CalloffForm):
         ),
         required=False,
     )
-    new_deadline = _date(
+    new_deadline = date_field(
         "New submission deadline (optional, only for an answer that changes the invitation)",
         f"Leave empty to keep the deadline. With fewer than {rules.AMENDMENT_NOTICE_DAYS} days left you must "
         "move it.",
     )
-    new_deadline_time = _time()
+    new_deadline_time = time_field()
 
     def layout(self) -> list:
         return [

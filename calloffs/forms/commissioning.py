@@ -4,13 +4,10 @@ refusals the views show back on these forms, so nothing typed is lost."""
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Fixed, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Fixed, Size
 from django import forms
 
 from calloffs import rules, selectors
@@ -22,111 +19,14 @@ from calloffs.models import (
     Lot,
     MarketWarmingNotice,
 )
-from calloffs.rules import LONDON, CriterionTerms
+from calloffs.rules import CriterionTerms
 from calloffs.services import competitions as competitions_services
 from calloffs.services import documents
 from calloffs.services import notices as notices_services
-from portal import uploads
-from portal.exceptions import RuleBroken
-from portal.forms import show_rule_broken
-from portal.models import Region, ServiceCategory, User
-from portal.staff import regions_covered
-
-MONEY = re.compile(r"^£?\s*\d{1,3}(,?\d{3})*$")
-TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
-
-
-def to_pence(text: str) -> int | None:
-    """Whole pounds as typed ("£1,250,000", "1250000") in pence; None if it is not a whole amount."""
-    text = (text or "").strip()
-    if not MONEY.match(text):
-        return None
-    return int(re.sub(r"[^\d]", "", text)) * 100
-
-
-def from_pence(pence: int | None) -> str:
-    return "" if pence is None else f"{pence // 100:,}"
-
-
-class PoundsField(forms.CharField):
-    """An amount in whole pounds, typed with or without £ and commas; cleaned to pence."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value: Any) -> int | None:
-        text = super().clean(value)
-        if not text:
-            return None
-        pence = to_pence(text)
-        if pence is None:
-            raise forms.ValidationError("Enter an amount in whole pounds, like 250,000")
-        return pence
-
-
-def _date(label: str, help_text: str = "For example, 27 3 2027", required: bool = False) -> DateInputField:
-    field = DateInputField(label=label, help_text=help_text, required=required, require_all_fields=False)
-    for subfield in field.fields:
-        subfield.required = False
-    field.error_messages["incomplete"] = f"Enter {label.lower()} in full"
-    return field
-
-
-def _time(label: str = "Time") -> forms.CharField:
-    return forms.CharField(label=label, help_text="For example, 12:00 or 17:30", required=False, max_length=5)
-
-
-def combine(day: date | None, clock: str, *, field: str) -> datetime | None:
-    """A London date and "HH:MM" as an aware datetime; noon if no time is given."""
-    if day is None:
-        return None
-    match = TIME.match((clock or "").strip() or "12:00")
-    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        raise RuleBroken("Enter a time like 12:00 or 17:30", field=f"{field}_time")
-    return datetime.combine(day, time(int(match[1]), int(match[2])), tzinfo=LONDON)
-
-
-def split(moment: datetime | None) -> tuple[date | None, str]:
-    if moment is None:
-        return None, ""
-    local = rules.london(moment)
-    return local.date(), f"{local:%H:%M}"
-
-
-def show_problems(form: forms.Form, error: RuleBroken) -> None:
-    """Show one refusal or several (`Problems`) on the form, each against its field where it has one."""
-    for problem in getattr(error, "problems", [error]):
-        name = problem.field
-        if name in form.fields and not form.has_error(name):
-            form.add_error(name, problem.message)
-        elif name not in form.fields:
-            show_rule_broken(form, RuleBroken(problem.message))
-
-
-class CalloffForm(forms.Form):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's <form> carries the token once
-        self.helper.label_size = Size.SMALL
-        self.helper.legend_size = Size.SMALL
-        self.helper.layout = Layout(*self.layout())
-
-    def layout(self) -> list:
-        return list(self.fields)
-
-
-def _region_choices(user: User, within: set[int] | None = None) -> list[tuple[int, str]]:
-    covered = regions_covered(user)
-    regions = Region.objects.active()
-    if covered is not None:
-        regions = regions.filter(pk__in=covered)
-    if within is not None:
-        regions = regions.filter(pk__in=within)
-    return [(region.pk, region.name) for region in regions]
+from portal import money, uploads
+from portal.form_kit import GovukForm, combine, date_field, region_choices, split, time_field
+from portal.models import ServiceCategory, User
+from portal.money import PoundsField
 
 
 def _ids(values) -> frozenset[int]:
@@ -136,7 +36,7 @@ def _ids(values) -> frozenset[int]:
 # Notices -----------------------------------------------------------------------------------------
 
 
-class NoticeForm(CalloffForm):
+class NoticeForm(GovukForm):
     title = forms.CharField(label="Title", max_length=200, required=False)
     summary = forms.CharField(
         label="Summary",
@@ -148,13 +48,13 @@ class NoticeForm(CalloffForm):
         label="Service categories", widget=forms.CheckboxSelectMultiple, required=False
     )
     regions = forms.MultipleChoiceField(label="Regions", widget=forms.CheckboxSelectMultiple, required=False)
-    invitation_date = _date("When the invitation should open")
-    expected_deadline = _date("Expected submission deadline")
-    contract_start = _date("Expected contract start")
+    invitation_date = date_field("When the invitation should open")
+    expected_deadline = date_field("Expected submission deadline")
+    contract_start = date_field("Expected contract start")
     value_low = PoundsField(label="Lowest estimated value a year (£)", help_text="In whole pounds.")
     value_high = PoundsField(label="Highest estimated value a year (£)", help_text="In whole pounds.")
-    event_date = _date("Date of the engagement event (optional)")
-    event_time = _time("Time of the event")
+    event_date = date_field("Date of the engagement event (optional)")
+    event_time = time_field("Time of the event")
     event_place = forms.CharField(
         label="Where it is (optional)",
         help_text="An address, or a link to join online.",
@@ -165,7 +65,7 @@ class NoticeForm(CalloffForm):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["categories"].choices = [(c.pk, str(c)) for c in ServiceCategory.objects.active()]
-        self.fields["regions"].choices = _region_choices(user)
+        self.fields["regions"].choices = region_choices(user)
 
     def layout(self) -> list:
         return [
@@ -197,8 +97,8 @@ class NoticeForm(CalloffForm):
             "invitation_date": notice.invitation_date,
             "expected_deadline": notice.expected_deadline,
             "contract_start": notice.contract_start,
-            "value_low": from_pence(notice.value_low_pence),
-            "value_high": from_pence(notice.value_high_pence),
+            "value_low": money.pence_as_typed(notice.value_low_pence),
+            "value_high": money.pence_as_typed(notice.value_high_pence),
             "event_date": event_date,
             "event_time": event_time,
             "event_place": notice.event_place,
@@ -224,7 +124,7 @@ class NoticeForm(CalloffForm):
 # Competitions ------------------------------------------------------------------------------------
 
 
-class CompetitionForm(CalloffForm):
+class CompetitionForm(GovukForm):
     title = forms.CharField(label="Title", max_length=200, required=False)
     summary = forms.CharField(
         label="Summary",
@@ -256,18 +156,18 @@ class CompetitionForm(CalloffForm):
         choices=CYBER_LEVEL_CHOICES,
         widget=forms.RadioSelect,
     )
-    clarification_deadline = _date("Deadline for clarification questions")
-    clarification_deadline_time = _time()
-    submission_deadline = _date(
+    clarification_deadline = date_field("Deadline for clarification questions")
+    clarification_deadline_time = time_field()
+    submission_deadline = date_field(
         "Submission deadline",
         f"At least {rules.MINIMUM_RESPONSE_DAYS} days after you publish. For example, 27 3 2027",
     )
-    submission_deadline_time = _time()
-    expected_award_date = _date("Expected award date")
+    submission_deadline_time = time_field()
+    expected_award_date = date_field("Expected award date")
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["regions"].choices = _region_choices(user)
+        self.fields["regions"].choices = region_choices(user)
         notices = selectors.notices_for(user).exclude(status=MarketWarmingNotice.Status.WITHDRAWN)
         self.fields["notice"].choices = [("", "None")] + [(n.pk, n.title) for n in notices]
         self.fields["contact_email"].error_messages["invalid"] = (
@@ -342,7 +242,7 @@ class CompetitionForm(CalloffForm):
 YEAR_FIELDS = [f"year_{year}" for year in range(1, rules.MAX_CONTRACT_YEARS + 1)]
 
 
-class LotForm(CalloffForm):
+class LotForm(GovukForm):
     title = forms.CharField(
         label="Lot title", help_text="For example, County Durham.", max_length=200, required=False
     )
@@ -361,7 +261,7 @@ class LotForm(CalloffForm):
             for n in range(rules.MAX_EXTENSION_YEARS + 1)
         ],
     )
-    contract_start = _date("Contract start date")
+    contract_start = date_field("Contract start date")
     people_per_year = forms.IntegerField(
         label="Expected number of people served a year (optional)",
         min_value=0,
@@ -381,7 +281,7 @@ class LotForm(CalloffForm):
             (c.pk, str(c)) for c in ServiceCategory.objects.active()
         ]
         within = {region.pk for region in competition.regions.all()}
-        self.fields["regions"].choices = _region_choices(user, within)
+        self.fields["regions"].choices = region_choices(user, within)
         threshold = competitions_services.threshold_pence()
         self.fields["minimum_turnover"].help_text = (
             f"Only for a lot worth more than {rules.pounds(threshold)} a year on average, and at most twice "
@@ -419,10 +319,10 @@ class LotForm(CalloffForm):
             "extension_years": lot.extension_years,
             "contract_start": lot.contract_start,
             "people_per_year": lot.people_per_year,
-            "minimum_turnover": from_pence(lot.minimum_turnover_pence),
+            "minimum_turnover": money.pence_as_typed(lot.minimum_turnover_pence),
         }
         for name, value in zip(YEAR_FIELDS, lot.yearly_values_pence, strict=False):
-            initial[name] = from_pence(value)
+            initial[name] = money.pence_as_typed(value)
         return initial
 
     def data_for_service(self) -> competitions_services.LotData:
@@ -443,7 +343,7 @@ class LotForm(CalloffForm):
         )
 
 
-class CriterionForm(CalloffForm):
+class CriterionForm(GovukForm):
     name = forms.CharField(label="Criterion", max_length=200, required=False)
     weighting = forms.IntegerField(label="Weighting (%)", min_value=0, max_value=100, required=False)
     assessed = forms.CharField(
@@ -483,7 +383,7 @@ CriterionFormSet = forms.formset_factory(CriterionForm, extra=0)
 BLANK_CRITERIA_ROWS = 2
 
 
-class ChecklistItemForm(CalloffForm):
+class ChecklistItemForm(GovukForm):
     name = forms.CharField(label="Item", max_length=200, required=False)
     kind = forms.ChoiceField(
         label="Kind", choices=ChecklistItem.Kind.choices, widget=forms.RadioSelect, required=False
@@ -518,7 +418,7 @@ class ChecklistItemForm(CalloffForm):
 ChecklistFormSet = forms.formset_factory(ChecklistItemForm, extra=0)
 
 
-class ReasonForm(CalloffForm):
+class ReasonForm(GovukForm):
     reason = forms.CharField(
         label="Why is it ending?",
         help_text="Every organisation that can see it is told this.",
@@ -533,19 +433,19 @@ class NoticeWithdrawForm(ReasonForm):
         self.fields["reason"].label = "Why are you withdrawing it?"
 
 
-class AmendmentForm(CalloffForm):
+class AmendmentForm(GovukForm):
     summary = forms.CharField(
         label="What has changed?",
         help_text="Bidders read this first. Say what changed and what they need to do.",
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
     )
-    new_deadline = _date(
+    new_deadline = date_field(
         "New submission deadline (optional)",
         f"Leave empty to keep the deadline. With fewer than {rules.AMENDMENT_NOTICE_DAYS} days left "
         "you must move it.",
     )
-    new_deadline_time = _time()
+    new_deadline_time = time_field()
 
     def layout(self) -> list:
         return [
@@ -560,7 +460,7 @@ class AmendmentForm(CalloffForm):
         )
 
 
-class DocumentForm(CalloffForm):
+class DocumentForm(GovukForm):
     """A document for a draft notice or competition, checked by `portal.uploads` in the service."""
 
     file = forms.FileField(label="Upload a document", error_messages={"required": "Choose a file to upload"})

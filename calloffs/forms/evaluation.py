@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django import forms
 
-from calloffs.forms.commissioning import CalloffForm
 from calloffs.models import Tender
 from portal.evaluation.forms import DeclarationsForm
+from portal.form_kit import GovukForm
 
 
 class TenderDeclarationsForm(DeclarationsForm):
@@ -15,7 +15,7 @@ class TenderDeclarationsForm(DeclarationsForm):
         return f"{bid.organisation.legal_name} (lot {bid.lot.number})"
 
 
-class NonCompliantForm(CalloffForm):
+class NonCompliantForm(GovukForm):
     reason = forms.CharField(
         label="Why does the tender not comply?",
         help_text="It will be left out of the ranking.",

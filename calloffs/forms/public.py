@@ -8,9 +8,9 @@ from crispy_forms_gds.layout import Field, Fixed, Layout, Size
 from django import forms
 
 from calloffs import selectors
-from calloffs.forms.commissioning import PoundsField
 from calloffs.selectors import COMPETITION, NOTICE, SORTS, VALUE_BANDS, FinderFilters
 from portal.models import Region, ServiceCategory
+from portal.money import PoundsField
 from portal.statistics import financial_year_label
 
 CLOSING = {7: "In the next 7 days", 14: "In the next 14 days", 28: "In the next 28 days"}

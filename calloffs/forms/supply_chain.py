@@ -10,19 +10,19 @@ from functools import cache
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Size
 from django import forms
 
-from calloffs.forms.commissioning import CalloffForm
 from calloffs.models import ContractSubcontractor, SubcontractorChange
 from calloffs.services.supply_chain import NewSubcontractor, ReportLine
+from portal.form_kit import GovukForm
 from portal.models import Organisation
+from portal.money import parse_pounds
 from portal.questionnaires import Kind, Question, Section
-from portal.questionnaires import pounds as whole_pounds
 from portal.questionnaires.forms import QuestionnaireForm, form_class
 
 SIZE_CHOICES = [(band.value, str(band.label)) for band in Organisation.SizeBand]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class ChangeRequestForm(CalloffForm):
+class ChangeRequestForm(GovukForm):
     kind = forms.ChoiceField(
         label="What do you want to change?",
         choices=SubcontractorChange.Kind.choices,
@@ -95,7 +95,7 @@ class ChangeRequestForm(CalloffForm):
         )
 
 
-class ChangeDecisionForm(CalloffForm):
+class ChangeDecisionForm(GovukForm):
     decision = forms.ChoiceField(
         label="Do you approve this change?",
         choices=[("approve", "Yes, approve it"), ("refuse", "No, refuse it")],
@@ -173,7 +173,7 @@ def report_lines(answers: dict) -> list[ReportLine]:
         ReportLine(
             name=row["name"],
             delivers=row["delivers"],
-            amount_paid_pence=whole_pounds(row["amount_paid"]) * 100,
+            amount_paid_pence=parse_pounds(row["amount_paid"]) * 100,
             is_vcse=row["is_vcse"] == "yes",
             size_band=row["size_band"],
         )

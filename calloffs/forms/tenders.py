@@ -1,5 +1,5 @@
 """Forms of the bidder's task pages. They only shape what the browser sends; the services judge it, and
-their refusals are shown back on the bound form (`show_problems`), so nothing typed is
+their refusals are shown back on the bound form (`show_rule_broken`), so nothing typed is
 lost. Limits shown come from the constants and models that enforce them."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from calloffs.forms.commissioning import CalloffForm
 from calloffs.models import TenderPartner
 from calloffs.tendering_rules import MAX_PARTNERS, PartnerTerms
 from portal import uploads
+from portal.form_kit import GovukForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 BLANK_PARTNER_ROWS = 3
@@ -20,7 +20,7 @@ def _yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
-class ResponseForm(CalloffForm):
+class ResponseForm(GovukForm):
     text = forms.CharField(label="Your response", widget=forms.Textarea(attrs={"rows": 12}), required=False)
 
     def __init__(self, *args, max_words: int, **kwargs) -> None:
@@ -32,7 +32,7 @@ class ResponseForm(CalloffForm):
         return [Field.textarea("text", label_size=Size.MEDIUM)]
 
 
-class TenderUploadForm(CalloffForm):
+class TenderUploadForm(GovukForm):
     file = forms.FileField(
         label="Upload the document", error_messages={"required": "Choose a file to upload"}
     )
@@ -45,7 +45,7 @@ class TenderUploadForm(CalloffForm):
         return [Field("file")]
 
 
-class SignForm(CalloffForm):
+class SignForm(GovukForm):
     signed_name = forms.CharField(label="Your full name", max_length=200, required=False)
     signed_role = forms.CharField(
         label="Your role in the organisation",
@@ -58,7 +58,7 @@ class SignForm(CalloffForm):
         return [Field.text("signed_name"), Field.text("signed_role")]
 
 
-class SupplyChainForm(CalloffForm):
+class SupplyChainForm(GovukForm):
     has_subcontractors = forms.ChoiceField(
         label="Will you use key subcontractors to deliver this lot?",
         choices=YES_NO,
@@ -127,7 +127,7 @@ def partner_initial(tender) -> list[dict]:
     ]
 
 
-class SubmitterForm(CalloffForm):
+class SubmitterForm(GovukForm):
     submitter = forms.TypedChoiceField(
         label="Who may submit this tender?",
         help_text="Your organisation's admins can always submit it.",

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.clock import has_passed
 from portal.evaluation.rules import DEFAULT_SCORE_MAX
 from portal.models import Region, ServiceCategory, User
 from suppliers.sections import CYBER_LEVELS
@@ -167,7 +168,7 @@ class Competition(models.Model):
 
     def state(self, now=None) -> str:
         """The stored status, or "closed" for a live competition whose deadline has passed."""
-        if self.status == self.Status.LIVE and self.submission_deadline <= (now or timezone.now()):
+        if self.status == self.Status.LIVE and has_passed(self.submission_deadline, now):
             return self.CLOSED
         return self.status
 

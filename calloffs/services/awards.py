@@ -14,15 +14,16 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from calloffs import sealed
+from calloffs import rules, sealed
 from calloffs.models import Award, Competition, Contract, Lot, OutcomeLetter, Tender
 from calloffs.services import supply_chain
 from calloffs.services.evaluation_adapter import TENDERS
 from calloffs.services.ownership import check_owns
 from portal import stored_pdfs
 from portal.audit import audit_record
+from portal.clock import has_passed
 from portal.evaluation.services import check_may_decide
-from portal.exceptions import RuleBroken
+from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import User
 from portal.page_cache import public_pages_changed
@@ -33,14 +34,6 @@ ALREADY_DECIDED = (
     "This lot has already been decided. Withdraw the award first if you need to change it (you can only "
     "do this during the standstill)."
 )
-
-
-def standstill_end(decided_at: datetime) -> datetime:
-    """Midnight (Europe/London) at the end of the tenth calendar day after the day of the decision: a
-    decision at any time on 1 March ends its standstill at 00:00 on 12 March."""
-    decided_on = timezone.localdate(decided_at)
-    last_day = decided_on + timedelta(days=settings.CALLOFF_STANDSTILL_DAYS)
-    return timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
 
 
 def standstill_end_words(ends_at: datetime) -> str:
@@ -127,7 +120,7 @@ def award_lot(*, lot: Lot, tender: Tender, user: User, now: datetime | None = No
             now=now,
             outcome=Award.Outcome.AWARDED,
             tender=tender,
-            standstill_ends_at=standstill_end(now),
+            standstill_ends_at=rules.standstill_end(now, days=settings.CALLOFF_STANDSTILL_DAYS),
         )
         audit_record(
             actor=user,
@@ -172,7 +165,7 @@ def award_withdraw(*, award: Award, user: User, reason: str, now: datetime | Non
             raise RuleBroken("This award has already been withdrawn.")
         if award.outcome != Award.Outcome.AWARDED:
             raise RuleBroken("Only an award can be withdrawn.")
-        if now >= award.standstill_ends_at:
+        if has_passed(award.standstill_ends_at, now):
             raise RuleBroken("The standstill has ended, so the award can no longer be withdrawn.")
         award.withdrawn_at = now
         award.withdrawn_by = user
@@ -218,8 +211,6 @@ def contract_record(
     now: datetime | None = None,
 ) -> Contract:
     """Record the contract once the standstill has ended; the public award notice shows it."""
-    from calloffs.rules import raise_problems
-
     now = now or timezone.now()
     competition = award.lot.competition
     check_owns(user, competition)
@@ -228,7 +219,7 @@ def contract_record(
         award = locked(Award, award.pk)
         if award.withdrawn_at is not None or award.outcome != Award.Outcome.AWARDED:
             raise RuleBroken("There is no standing award to record a contract for.")
-        if now < award.standstill_ends_at:
+        if not has_passed(award.standstill_ends_at, now):
             raise RuleBroken(
                 "You can record the contract once the standstill ends, at "
                 f"{standstill_end_words(award.standstill_ends_at)}."

@@ -17,13 +17,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from calloffs.models import ClarificationQuestion, Competition, Tender
-from calloffs.rules import raise_problems
 from calloffs.services.competitions import alert_on_commit, competition_amend
 from calloffs.services.ownership import check_owns
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.clock import has_passed
+from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import User
+from portal.organisations import require_member
 from portal.page_cache import public_pages_changed
 from portal.questionnaires import word_count
 
@@ -36,7 +37,7 @@ def questions_open(competition: Competition, now: datetime | None = None) -> boo
     """Whether suppliers may ask: the competition is open and its clarification deadline is still ahead."""
     now = now or timezone.now()
     deadline = competition.clarification_deadline
-    return competition.is_open(now) and deadline is not None and now < deadline
+    return competition.is_open(now) and deadline is not None and not has_passed(deadline, now)
 
 
 def clarification_ask(
@@ -142,9 +143,11 @@ def latest_amendment_number(competition: Competition) -> int:
 def tender_reconfirm(*, tender: Tender, user: User, now: datetime | None = None) -> Tender:
     """A bidder confirms its submitted tender stands after the amendments made since it was submitted
     (or last confirmed), before the deadline."""
-    membership = getattr(user, "membership", None)
-    if membership is None or membership.organisation_id != tender.organisation_id:
-        raise RuleBroken("Only people in the organisation that submitted this tender can confirm it.")
+    require_member(
+        user,
+        tender.organisation_id,
+        refusal="Only people in the organisation that submitted this tender can confirm it.",
+    )
     now = now or timezone.now()
     with transaction.atomic():
         tender = (

@@ -28,10 +28,10 @@ from calloffs.models import (
     Lot,
     MarketWarmingNotice,
 )
-from calloffs.rules import CriterionTerms, LotTerms, raise_problems
+from calloffs.rules import CriterionTerms, LotTerms
 from calloffs.services.ownership import check_covers, check_owns, check_staff
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import ServiceCategory, User
 from portal.page_cache import public_pages_changed

@@ -12,11 +12,10 @@ from django.utils import timezone
 from calloffs.models import (
     MarketWarmingNotice,
 )
-from calloffs.rules import raise_problems
 from calloffs.services.competitions import alert_on_commit
 from calloffs.services.ownership import check_covers, check_owns
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import User
 from portal.page_cache import public_pages_changed

@@ -27,12 +27,12 @@ from calloffs.models import (
     SupplyChainReportLine,
     TenderPartner,
 )
-from calloffs.rules import raise_problems
 from calloffs.services.ownership import check_owns
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import Organisation, User
+from portal.organisations import require_member
 from portal.services import message_send
 
 REPORT_REMINDER_DAYS = 14
@@ -114,9 +114,7 @@ def change_request(
     """The lead provider asks to add, switch or end a key subcontractor. Any member of its organisation
     may ask (not only its admin): the commissioner decides."""
     now = now or timezone.now()
-    membership = getattr(user, "membership", None)
-    if membership is None or membership.organisation_id != contract.organisation_id:
-        raise RuleBroken(NOT_THEIRS)
+    require_member(user, contract.organisation_id, refusal=NOT_THEIRS)
     new = new or NewSubcontractor()
     problems = []
     if kind not in SubcontractorChange.Kind.values:
@@ -317,9 +315,11 @@ def report_submit(
     """The lead provider sends its report: every subcontractor it paid in the year (none is a valid
     answer: say so with no rows). Sent once; it cannot be changed afterwards."""
     now = now or timezone.now()
-    membership = getattr(user, "membership", None)
-    if membership is None or membership.organisation_id != report.contract.organisation_id:
-        raise RuleBroken("Only people in the lead provider's organisation can send its report.")
+    require_member(
+        user,
+        report.contract.organisation_id,
+        refusal="Only people in the lead provider's organisation can send its report.",
+    )
     with transaction.atomic():
         report = locked(SupplyChainReport, report.pk)
         if report.submitted_at is not None:

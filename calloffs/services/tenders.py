@@ -37,13 +37,13 @@ from calloffs.models import (
     TenderSignature,
     TenderVersion,
 )
-from calloffs.rules import Problems
 from calloffs.tender_selectors import signed_form_text, tender_task_groups
 from calloffs.tendering_rules import PartnerTerms
 from portal import stored_pdfs, uploads
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.exceptions import Problems, RuleBroken
 from portal.models import Membership, Organisation, User
+from portal.organisations import membership_of, require_member
 from portal.queueing import on_commit_robustly
 from portal.services import message_send
 from portal.signatures import signature_problems
@@ -57,22 +57,15 @@ MAY_NOT_SUBMIT = "Only your organisation's admin, or the person they named, can 
 # Who asks, and when ------------------------------------------------------------------------------
 
 
-def _membership(user: User) -> Membership | None:
-    return getattr(user, "membership", None) if user.is_authenticated and user.is_supplier else None
-
-
 def _organisation_of(user: User) -> Organisation:
-    membership = _membership(user)
+    membership = membership_of(user)
     if membership is None:
         raise RuleBroken("Only people in a supplier organisation can bid.")
     return membership.organisation
 
 
 def _check_member(user: User, tender: Tender) -> Membership:
-    membership = _membership(user)
-    if membership is None or membership.organisation_id != tender.organisation_id:
-        raise RuleBroken(NOT_A_MEMBER)
-    return membership
+    return require_member(user, tender.organisation_id, refusal=NOT_A_MEMBER)
 
 
 def _check_deadline(competition: Competition, now: datetime) -> None:
@@ -115,7 +108,7 @@ def _editable(tender: Tender, user: User, now: datetime | None, *, check_eligibi
 
 def may_submit(user: User, tender: Tender) -> bool:
     """An organisation's admins may submit (and withdraw) its tenders, and the colleague they named."""
-    membership = _membership(user)
+    membership = membership_of(user)
     if membership is None or membership.organisation_id != tender.organisation_id:
         return False
     return membership.is_admin or tender.submitter_id == user.pk
@@ -339,8 +332,13 @@ def submitter_name(
     *, tender: Tender, user: User, submitter: User | None, now: datetime | None = None
 ) -> Tender:
     """An organisation's admin names a colleague who may submit the tender (None: admins only)."""
-    if not _check_member(user, tender).is_admin:
-        raise RuleBroken("Only your organisation's admin can choose who submits the tender.")
+    _check_member(user, tender)
+    require_member(
+        user,
+        tender.organisation_id,
+        admin=True,
+        refusal="Only your organisation's admin can choose who submits the tender.",
+    )
     if submitter is not None:
         their = getattr(submitter, "membership", None)
         if their is None or their.organisation_id != tender.organisation_id:

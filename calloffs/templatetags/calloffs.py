@@ -1,7 +1,6 @@
 from django import template
 
-from calloffs import rules
-from portal import uploads
+from portal import clock, money, uploads
 
 register = template.Library()
 
@@ -9,13 +8,13 @@ register = template.Library()
 @register.filter
 def pounds(pence: int | None) -> str:
     """Pence as £1,234,567."""
-    return "" if pence is None else rules.pounds(pence)
+    return "" if pence is None else money.pounds(pence)
 
 
 @register.filter
 def pounds_estimate(pence: int | None) -> str:
     """An estimate (a lot's yearly value) in whole pounds, rounded half up: £306,667."""
-    return "" if pence is None else rules.pounds(pence, whole=True)
+    return "" if pence is None else money.pounds(pence, whole=True)
 
 
 @register.filter
@@ -25,7 +24,7 @@ def entry_conditions(lot) -> str:
     size = (
         "Open to organisations of any size"
         if lot.open_to_any_size
-        else f"Minimum yearly turnover: {rules.pounds(lot.minimum_turnover_pence)}"
+        else f"Minimum yearly turnover: {money.pounds(lot.minimum_turnover_pence)}"
     )
     return (
         f"{size}. Cyber security certificate: {lot.competition.get_minimum_cyber_level_display()} or higher."
@@ -39,7 +38,7 @@ def lookup(mapping: dict, key):
 
 @register.filter
 def london(moment):
-    return rules.london(moment) if moment else moment
+    return clock.london(moment) if moment else moment
 
 
 @register.filter

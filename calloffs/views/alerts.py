@@ -13,7 +13,7 @@ from calloffs.forms.alerts import AlertPreferenceForm
 from portal import access, alerts
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
-from portal.forms import show_rule_broken
+from portal.form_kit import show_rule_broken
 
 
 @access_policy(access.SUPPLIER_MEMBER)

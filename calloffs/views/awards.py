@@ -4,21 +4,21 @@ the bidder's outcome letter."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from calloffs import pdfs, selectors
 from calloffs.access import competition_for_user, lot_for_user
 from calloffs.forms.awards import AwardForm, ConfirmForm, ContractForm, WithdrawAwardForm
-from calloffs.forms.commissioning import show_problems
 from calloffs.models import Award, Competition, Lot, Tender
 from calloffs.services import awards as services
 from portal import access, stored_pdfs
-from portal.access import STAFF, refuse
+from portal.access import STAFF, not_found
 from portal.access import access as access_policy
 from portal.evaluation.rules import CONFLICT_NOTE
 from portal.exceptions import RuleBroken
+from portal.form_kit import show_rule_broken
 
 
 def _lot(request: HttpRequest, competition_pk: int, lot_pk: int) -> tuple[Competition, Lot]:
@@ -38,8 +38,7 @@ def _award_url(lot: Lot) -> str:
 def _standing_award(request: HttpRequest, lot: Lot) -> Award:
     award = selectors.standing_award(lot)
     if award is None or award.outcome != Award.Outcome.AWARDED:
-        refuse(request, f"lot {lot.pk} has no standing award")
-        raise Http404
+        not_found(request, f"lot {lot.pk} has no standing award")
     return award
 
 
@@ -54,7 +53,7 @@ def lot_award(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpRes
         try:
             services.award_lot(lot=lot, tender=tender, user=request.user)
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(
                 request, f"Lot {lot.number} awarded. Every bidder has been sent their outcome letter"
@@ -79,7 +78,7 @@ def lot_no_suitable_bidder(request: HttpRequest, competition_pk: int, lot_pk: in
         try:
             services.no_suitable_bidder(lot=lot, user=request.user)
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(
                 request, f"Lot {lot.number}: no suitable bidder recorded. Every bidder has been told"
@@ -98,7 +97,7 @@ def award_withdraw(request: HttpRequest, competition_pk: int, lot_pk: int) -> Ht
         try:
             services.award_withdraw(award=award, user=request.user, reason=form.cleaned_data["reason"])
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, f"Award of lot {lot.number} withdrawn. Every bidder has been told")
             return redirect(_award_url(lot))
@@ -121,7 +120,7 @@ def contract_record(request: HttpRequest, competition_pk: int, lot_pk: int) -> H
                 end_date=form.cleaned_data["end_date"],
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(
                 request, f"Contract for lot {lot.number} recorded and its award notice published"
@@ -137,8 +136,7 @@ def outcome_letter_pdf(request: HttpRequest, tender_pk: int, letter_pk: int) -> 
     decision (calloffs.pdfs), never here."""
     letter = selectors.outcome_letter_for(request.user, tender_pk, letter_pk)
     if letter is None:
-        refuse(request, f"outcome letter {letter_pk} is not of their organisation's tender {tender_pk}")
-        raise Http404
+        not_found(request, f"outcome letter {letter_pk} is not of their organisation's tender {tender_pk}")
     return stored_pdfs.served(
         request,
         letter,

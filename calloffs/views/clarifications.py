@@ -16,12 +16,12 @@ from django.utils import timezone
 from calloffs import selectors
 from calloffs.access import clarification_for_user, competition_for_user, tender_for_member
 from calloffs.forms.clarifications import AnswerForm, QuestionForm
-from calloffs.forms.commissioning import show_problems
 from calloffs.services import clarifications
 from portal import access
 from portal.access import STAFF
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
+from portal.form_kit import show_rule_broken
 
 
 @access_policy(access.SUPPLIER_MEMBER)
@@ -36,7 +36,7 @@ def question_ask(request: HttpRequest, competition_pk: int) -> HttpResponse:
                 competition=competition, user=request.user, question=form.cleaned_data["question"]
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(
                 request,
@@ -87,7 +87,7 @@ def clarification_answer(request: HttpRequest, question_pk: int) -> HttpResponse
                     new_deadline=form.new_deadline_value(),
                 )
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, "Question and answer published to every bidder")
                 return redirect(list_url)

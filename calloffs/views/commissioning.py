@@ -28,7 +28,6 @@ from calloffs.forms.commissioning import (
     NoticeForm,
     NoticeWithdrawForm,
     ReasonForm,
-    show_problems,
 )
 from calloffs.models import Competition, MarketWarmingNotice
 from calloffs.services import competitions, documents, notices
@@ -36,6 +35,7 @@ from calloffs.views.public import competition_context
 from portal.access import STAFF
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
+from portal.form_kit import show_rule_broken
 from portal.formsets import ADD_ROW, wants_another_row, with_another_row
 
 # Where each kind of publishing problem is put right, on the competition's page.
@@ -90,7 +90,7 @@ def _form_page(
             try:
                 saved = save(form)
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, success)
                 return redirect(done(saved))
@@ -440,7 +440,7 @@ def competition_amend(request: HttpRequest, competition_pk: int) -> HttpResponse
                     uploaded_file=form.cleaned_data["file"],
                 )
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, "Amendment published")
                 return redirect(_manage_url(competition, "amendments"))
@@ -469,7 +469,7 @@ def _documents_page(
             try:
                 document = add(form.cleaned_data["file"])
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, f"{document.original_name} added")
                 return redirect(request.path)

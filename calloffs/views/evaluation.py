@@ -9,7 +9,7 @@ its bidder). Refusals are audited; so is every download of a tender's file by st
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,17 +17,17 @@ from django.views.decorators.http import require_POST
 
 from calloffs import sealed, selectors
 from calloffs.access import competition_for_user, lot_for_user
-from calloffs.forms.commissioning import show_problems
 from calloffs.forms.evaluation import NonCompliantForm, TenderDeclarationsForm
 from calloffs.models import Competition, Tender
 from calloffs.services import evaluation as services
 from portal import uploads
-from portal.access import STAFF, refuse
+from portal.access import STAFF, get_or_refuse, not_found
 from portal.access import access as access_policy
 from portal.audit import audit_record
 from portal.evaluation.forms import EvaluatorForm, ModerationForm, ScoresForm
 from portal.evaluation.rules import CONFLICT_NOTE
 from portal.exceptions import RuleBroken
+from portal.form_kit import show_rule_broken
 
 
 def _overview_url(competition: Competition) -> str:
@@ -37,8 +37,7 @@ def _overview_url(competition: Competition) -> str:
 def _tender(request: HttpRequest, competition: Competition, tender_pk: int) -> Tender:
     tender = selectors.tender_for_evaluation(request.user, competition, tender_pk)
     if tender is None:
-        refuse(request, f"tender {tender_pk} is sealed or not cleared for them")
-        raise Http404
+        not_found(request, f"tender {tender_pk} is sealed or not cleared for them")
     return tender
 
 
@@ -87,7 +86,7 @@ def evaluators(request: HttpRequest, competition_pk: int) -> HttpResponse:
                 raise RuleBroken("Choose who should evaluate", field="person")
             services.evaluator_name(competition=competition, user=request.user, person=person)
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, f"{person.display_name} named an evaluator")
             return redirect("calloffs:evaluators", competition.pk)
@@ -99,10 +98,11 @@ def evaluators(request: HttpRequest, competition_pk: int) -> HttpResponse:
 @access_policy(STAFF)
 def evaluator_remove(request: HttpRequest, competition_pk: int, evaluator_pk: int) -> HttpResponse:
     competition = competition_for_user(request, competition_pk)
-    evaluator = competition.evaluators.select_related("user").filter(pk=evaluator_pk).first()
-    if evaluator is None:
-        refuse(request, f"evaluator {evaluator_pk} is not in competition {competition.pk}")
-        raise Http404
+    evaluator = get_or_refuse(
+        request,
+        competition.evaluators.select_related("user").filter(pk=evaluator_pk),
+        f"evaluator {evaluator_pk} is not in competition {competition.pk}",
+    )
     try:
         services.evaluator_remove(evaluator=evaluator, user=request.user)
     except RuleBroken as error:
@@ -115,8 +115,7 @@ def evaluator_remove(request: HttpRequest, competition_pk: int, evaluator_pk: in
 def _evaluator_or_404(request: HttpRequest, competition: Competition):
     evaluator = selectors.evaluator_of(request.user, competition)
     if evaluator is None or sealed.is_sealed(competition):
-        refuse(request, f"not an evaluator of opened competition {competition.pk}")
-        raise Http404
+        not_found(request, f"not an evaluator of opened competition {competition.pk}")
     return evaluator
 
 
@@ -131,7 +130,7 @@ def declarations(request: HttpRequest, competition_pk: int) -> HttpResponse:
         try:
             services.declarations_sign(competition=competition, user=request.user, answers=form.answers())
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, "Declarations signed")
             return redirect(_overview_url(competition))
@@ -166,8 +165,7 @@ def tender_file(request: HttpRequest, competition_pk: int, tender_pk: int, file_
     competition = competition_for_user(request, competition_pk)
     tender_file = selectors.tender_file_for_evaluation(request.user, competition, tender_pk, file_pk)
     if tender_file is None:
-        refuse(request, f"tender file {file_pk} is sealed or not cleared for them")
-        raise Http404
+        not_found(request, f"tender file {file_pk} is sealed or not cleared for them")
     audit_record(
         actor=request.user,
         action="tender_file.downloaded",
@@ -193,7 +191,7 @@ def scores(request: HttpRequest, competition_pk: int, tender_pk: int) -> HttpRes
             try:
                 services.scores_save(tender=tender, user=request.user, entries=form.entries())
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, "Scores saved")
                 return redirect(_overview_url(competition))
@@ -216,7 +214,7 @@ def moderation(request: HttpRequest, competition_pk: int, tender_pk: int) -> Htt
             try:
                 services.moderate(tender=tender, user=request.user, agreed=form.agreed())
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, "Agreed scores saved")
                 return redirect("calloffs:ranking", competition.pk, tender.lot_id)
@@ -235,7 +233,7 @@ def non_compliant(request: HttpRequest, competition_pk: int, tender_pk: int) -> 
         try:
             services.mark_non_compliant(tender=tender, user=request.user, reason=form.cleaned_data["reason"])
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, "Tender marked non-compliant")
             return redirect("calloffs:ranking", competition.pk, tender.lot_id)
@@ -251,8 +249,7 @@ def ranking(request: HttpRequest, competition_pk: int, lot_pk: int) -> HttpRespo
     competition = competition_for_user(request, competition_pk)
     lot = lot_for_user(request, competition, lot_pk)
     if sealed.is_sealed(competition):
-        refuse(request, f"competition {competition.pk} has not been opened")
-        raise Http404
+        not_found(request, f"competition {competition.pk} has not been opened")
     criteria = list(competition.criteria.all())
     rows = selectors.evaluation_table(competition, lot, viewer=request.user)
     context = {

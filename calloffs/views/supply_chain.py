@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from calloffs.access import contract_for_member, contract_for_user
-from calloffs.forms.commissioning import show_problems
 from calloffs.forms.supply_chain import (
     MOST_ROWS,
     REPORT_ROWS,
@@ -22,9 +21,10 @@ from calloffs.forms.supply_chain import (
 )
 from calloffs.models import Contract, SubcontractorChange, SupplyChainReport
 from calloffs.services import supply_chain as services
-from portal.access import STAFF, SUPPLIER_MEMBER, refuse
+from portal.access import STAFF, SUPPLIER_MEMBER, get_or_refuse
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
+from portal.form_kit import show_rule_broken
 from portal.questionnaires import Context
 
 
@@ -91,7 +91,7 @@ def change_request(request: HttpRequest, contract_pk: int) -> HttpResponse:
                 new=form.new_subcontractor(),
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, "Your request has been sent to the commissioner")
             return redirect("calloffs:supplier_contract", contract.pk)
@@ -99,10 +99,11 @@ def change_request(request: HttpRequest, contract_pk: int) -> HttpResponse:
 
 
 def _report(request: HttpRequest, contract: Contract, report_pk: int) -> SupplyChainReport:
-    report = contract.supply_chain_reports.filter(pk=report_pk).prefetch_related("lines").first()
-    if report is None:
-        refuse(request, f"report {report_pk} is not of contract {contract.pk}")
-        raise Http404
+    report = get_or_refuse(
+        request,
+        contract.supply_chain_reports.filter(pk=report_pk).prefetch_related("lines"),
+        f"report {report_pk} is not of contract {contract.pk}",
+    )
     return report
 
 
@@ -161,14 +162,15 @@ def contract_manage(request: HttpRequest, contract_pk: int) -> HttpResponse:
 @access_policy(STAFF)
 def change_decide(request: HttpRequest, contract_pk: int, change_pk: int) -> HttpResponse:
     contract = contract_for_user(request, contract_pk)
-    change = (
-        contract.subcontractor_changes.filter(pk=change_pk, status=SubcontractorChange.Status.PENDING)
-        .select_related("subcontractor", "requested_by")
-        .first()
+    change = get_or_refuse(
+        request,
+        (
+            contract.subcontractor_changes.filter(
+                pk=change_pk, status=SubcontractorChange.Status.PENDING
+            ).select_related("subcontractor", "requested_by")
+        ),
+        f"change {change_pk} is not a pending request of contract {contract.pk}",
     )
-    if change is None:
-        refuse(request, f"change {change_pk} is not a pending request of contract {contract.pk}")
-        raise Http404
     change.contract = contract
     form = ChangeDecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -177,7 +179,7 @@ def change_decide(request: HttpRequest, contract_pk: int, change_pk: int) -> Htt
                 change=change, user=request.user, approve=form.approve(), reason=form.cleaned_data["reason"]
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             word = "approved" if form.approve() else "refused"
             messages.success(request, f"Request {word}. The lead provider has been told")

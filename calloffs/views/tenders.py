@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from calloffs import selectors, tender_receipts, tender_selectors, tendering_rules
 from calloffs.access import tender_for_member
-from calloffs.forms.commissioning import show_problems
 from calloffs.forms.tenders import (
     PartnerFormSet,
     ResponseForm,
@@ -33,6 +32,7 @@ from portal import stored_pdfs, uploads
 from portal.access import ORGANISATION_ADMIN, SUPPLIER_MEMBER
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
+from portal.form_kit import show_rule_broken
 from portal.formsets import ADD_ROW, wants_another_row, with_another_row
 from portal.models import User
 
@@ -146,7 +146,7 @@ def _upload_page(
                     tender=tender, user=request.user, uploaded_file=form.cleaned_data["file"], **upload_kwargs
                 )
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, f"{title}: document uploaded")
                 return redirect(_task_list_url(tender))
@@ -187,7 +187,7 @@ def tender_response(request: HttpRequest, tender_pk: int, criterion_pk: int) -> 
                     tender=tender, criterion=criterion, user=request.user, text=form.cleaned_data["text"]
                 )
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, f"{criterion.name}: response saved")
                 return redirect(_task_list_url(tender))
@@ -283,7 +283,7 @@ def tender_sign(request: HttpRequest, tender_pk: int, item_pk: int) -> HttpRespo
                     role=form.cleaned_data["signed_role"],
                 )
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, f"{item.name}: signed")
                 return redirect(_task_list_url(tender))
@@ -329,7 +329,7 @@ def tender_partners(request: HttpRequest, tender_pk: int) -> HttpResponse:
                     partners=partners,
                 )
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
                 problems = [
                     {"text": p.message, "href": "#partners"}
                     for p in getattr(error, "problems", [error])
@@ -360,7 +360,7 @@ def tender_submitter(request: HttpRequest, tender_pk: int) -> HttpResponse:
             try:
                 services.submitter_name(tender=tender, user=request.user, submitter=chosen)
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, "Saved who may submit this tender")
                 return redirect(_task_list_url(tender))

@@ -7,13 +7,11 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Fixed
 from django import forms
 
-from calloffs.forms.commissioning import (
-    CalloffForm,
-)
 from grants import rules
+from portal.form_kit import GovukForm
 
 
-class BudgetForm(CalloffForm):
+class BudgetForm(GovukForm):
     def __init__(self, *args, years: int, **kwargs) -> None:
         year_choices = [("", "Select a year")] + [(str(year), f"Year {year}") for year in range(1, years + 1)]
         for index in range(rules.BUDGET_ROWS):
@@ -58,10 +56,10 @@ class BudgetForm(CalloffForm):
         return lines
 
 
-class DeclarationForm(CalloffForm):
+class DeclarationForm(GovukForm):
     signed_name = forms.CharField(label="Your full name", max_length=200, required=False)
     signed_role = forms.CharField(label="Your role in the organisation", max_length=200, required=False)
 
 
-class FileForm(CalloffForm):
+class FileForm(GovukForm):
     file = forms.FileField(label="File", required=False)

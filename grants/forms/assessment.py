@@ -5,12 +5,9 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fixed
 from django import forms
 
-from calloffs.forms.commissioning import (
-    CalloffForm,
-    PoundsField,
-    _date,
-)
 from portal.evaluation.forms import DeclarationsForm
+from portal.form_kit import GovukForm, date_field
+from portal.money import PoundsField
 
 # Assessment and offers ---------------------------------------------------------------------------
 
@@ -22,7 +19,7 @@ class ApplicationDeclarationsForm(DeclarationsForm):
         return application.organisation.legal_name
 
 
-class AwardDecisionForm(CalloffForm):
+class AwardDecisionForm(GovukForm):
     award = forms.ChoiceField(
         label="Your decision",
         choices=[("yes", "Award a grant"), ("no", "Decline the application")],
@@ -33,7 +30,7 @@ class AwardDecisionForm(CalloffForm):
         label="Amount a year (£), if you award", help_text="At most what was asked."
     )
     duration_months = forms.IntegerField(label="How many months, if you award", required=False, min_value=1)
-    starts_on = _date("Start date, if you award")
+    starts_on = date_field("Start date, if you award")
     feedback = forms.CharField(
         label="Feedback for the applicant",
         help_text="It is sent to them, as written, in their outcome letter.",

@@ -5,11 +5,9 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field
 from django import forms
 
-from calloffs.forms.commissioning import (
-    CalloffForm,
-)
 from grants.sections import REGISTRATION
 from portal import uploads
+from portal.form_kit import GovukForm
 from portal.questionnaires import Section
 from portal.questionnaires.forms import QuestionnaireForm, form_class, form_fields
 
@@ -36,7 +34,7 @@ def section_form(section: Section) -> type[QuestionnaireForm]:
     return type("RoundSectionForm", (QuestionnaireForm,), {"section": section, **form_fields(section)})
 
 
-class DecisionForm(CalloffForm):
+class DecisionForm(GovukForm):
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[

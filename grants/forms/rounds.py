@@ -7,25 +7,16 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Fixed
 from django import forms
 
-from calloffs.forms.commissioning import (
-    CalloffForm,
-    PoundsField,
-    _date,
-    _region_choices,
-    _time,
-    combine,
-    from_pence,
-    split,
-)
-from calloffs.rules import Problems
 from grants import rules
 from grants.models import GrantRound
 from grants.services.rounds import QUESTION_KINDS
-from portal.exceptions import RuleBroken
+from portal.exceptions import Problems, RuleBroken
+from portal.form_kit import GovukForm, combine, date_field, region_choices, split, time_field
 from portal.models import Organisation, Region
+from portal.money import PoundsField, pence_as_typed
 
 
-class RoundForm(CalloffForm):
+class RoundForm(GovukForm):
     title = forms.CharField(label="Title", max_length=200, required=False)
     purpose = forms.CharField(
         label="Purpose",
@@ -61,15 +52,15 @@ class RoundForm(CalloffForm):
         max_value=10,
         required=False,
     )
-    opens_date = _date("Opening date")
-    opens_time = _time("Opening time")
-    closes_date = _date("Closing date")
-    closes_time = _time("Closing time")
-    decision_date = _date("Decision date")
+    opens_date = date_field("Opening date")
+    opens_time = time_field("Opening time")
+    closes_date = date_field("Closing date")
+    closes_time = time_field("Closing time")
+    decision_date = date_field("Decision date")
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["regions"].choices = _region_choices(user)
+        self.fields["regions"].choices = region_choices(user)
 
     def layout(self) -> list:
         return [
@@ -95,8 +86,8 @@ class RoundForm(CalloffForm):
         if grant_round is None:
             return {
                 "fund": GrantRound._meta.get_field("fund").default,
-                "min_award": from_pence(GrantRound._meta.get_field("min_award_pence").default),
-                "max_award": from_pence(GrantRound._meta.get_field("max_award_pence").default),
+                "min_award": pence_as_typed(GrantRound._meta.get_field("min_award_pence").default),
+                "max_award": pence_as_typed(GrantRound._meta.get_field("max_award_pence").default),
                 "max_duration_months": rules.LONGEST_DURATION_MONTHS,
                 "income_multiple": GrantRound._meta.get_field("income_multiple").default,
             }
@@ -107,9 +98,9 @@ class RoundForm(CalloffForm):
             "purpose": grant_round.purpose,
             "fund": grant_round.fund,
             "regions": [r.pk for r in grant_round.regions.all()],
-            "total_budget": from_pence(grant_round.total_budget_pence),
-            "min_award": from_pence(grant_round.min_award_pence),
-            "max_award": from_pence(grant_round.max_award_pence),
+            "total_budget": pence_as_typed(grant_round.total_budget_pence),
+            "min_award": pence_as_typed(grant_round.min_award_pence),
+            "max_award": pence_as_typed(grant_round.max_award_pence),
             "max_duration_months": grant_round.max_duration_months,
             "organisation_kinds": grant_round.organisation_kinds,
             "income_multiple": grant_round.income_multiple,
@@ -159,7 +150,7 @@ class RoundForm(CalloffForm):
         }
 
 
-class QuestionForm(CalloffForm):
+class QuestionForm(GovukForm):
     label = forms.CharField(label="Question", max_length=300, required=False)
     hint = forms.CharField(
         label="Hint (optional)", help_text="Shown under the question.", max_length=300, required=False
@@ -219,7 +210,7 @@ class QuestionForm(CalloffForm):
         }
 
 
-class EligibilityQuestionForm(CalloffForm):
+class EligibilityQuestionForm(GovukForm):
     label = forms.CharField(label="Question (answered yes or no)", max_length=300, required=False)
     ineligible_answer = forms.TypedChoiceField(
         label="Which answer makes an organisation ineligible?",
@@ -247,7 +238,7 @@ class EligibilityQuestionForm(CalloffForm):
 CRITERIA_ROWS = 6
 
 
-class CriteriaForm(CalloffForm):
+class CriteriaForm(GovukForm):
     def __init__(self, *args, **kwargs) -> None:
         for index in range(CRITERIA_ROWS):
             self.base_fields[f"name-{index}"] = forms.CharField(
@@ -303,19 +294,19 @@ class CriteriaForm(CalloffForm):
         return rows
 
 
-class ReasonForm(CalloffForm):
+class ReasonForm(GovukForm):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
-class AmendForm(CalloffForm):
+class AmendForm(GovukForm):
     note = forms.CharField(
         label="What changed",
         help_text="Applicants are sent this.",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
-    closes_date = _date("New closing date (optional)")
-    closes_time = _time("New closing time")
+    closes_date = date_field("New closing date (optional)")
+    closes_time = time_field("New closing time")
 
     def layout(self) -> list:
         return [

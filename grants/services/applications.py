@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from calloffs.rules import Problems, raise_problems
 from grants import pdfs, rules
 from grants.models import (
     ApplicationFile,
@@ -21,12 +20,12 @@ from grants.models import (
     Registration,
 )
 from grants.sections import eligibility_section, round_section
-from grants.services.registration import require_member
 from portal import stored_pdfs, uploads
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.exceptions import Problems, RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import User
+from portal.organisations import require_member
 from portal.questionnaires import Context, Kind, normalised
 from portal.services import message_send
 from portal.signatures import signature_problems, signed_text
@@ -37,9 +36,11 @@ DECLARATION_FORM = "grant_declaration"
 
 # Applications ------------------------------------------------------------------------------------
 
+APPLICATION_MEMBERS_ONLY = "Only people in the organisation can change its grant application."
+
 
 def _require_applicant(user: User, application: GrantApplication) -> None:
-    require_member(user, application.organisation)
+    require_member(user, application.organisation, refusal=APPLICATION_MEMBERS_ONLY)
 
 
 def application_start(

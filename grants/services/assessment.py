@@ -40,6 +40,7 @@ from portal.evaluation import services as shared
 from portal.evaluation.services import AgreedScore, DeclarationAnswer, ScoreEntry, Words
 from portal.exceptions import RuleBroken, raise_problems
 from portal.models import User
+from portal.organisations import require_member
 from portal.page_cache import public_pages_changed
 from portal.services import message_send
 from portal.signatures import SignedText, signature_problems, signed_text
@@ -331,13 +332,11 @@ def ends_on(decision: Decision) -> date:
 
 
 def _open_offer(user: User, decision: Decision, now: datetime) -> Decision:
-    membership = getattr(user, "membership", None)
-    if (
-        not user.is_supplier
-        or membership is None
-        or membership.organisation_id != decision.application.organisation_id
-    ):
-        raise RuleBroken("Only people in the organisation can answer its grant offer.")
+    require_member(
+        user,
+        decision.application.organisation_id,
+        refusal="Only people in the organisation can answer its grant offer.",
+    )
     decision = (
         Decision.objects.select_for_update().select_related("application__grant_round").get(pk=decision.pk)
     )

@@ -11,16 +11,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from calloffs.rules import raise_problems
 from grants.models import (
     Registration,
 )
 from grants.sections import REGISTRATION, registration_initial
 from portal import uploads
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import Organisation, Region, User
+from portal.organisations import require_member
 from portal.questionnaires import Context
 from portal.services import message_send
 
@@ -30,10 +30,7 @@ REGISTRATION_DECIDED = "grants_registration_decided"
 # Registration ------------------------------------------------------------------------------------
 
 
-def require_member(user: User, organisation: Organisation) -> None:
-    membership = getattr(user, "membership", None)
-    if not user.is_supplier or membership is None or membership.organisation_id != organisation.pk:
-        raise RuleBroken("Only people in the organisation can change its grants registration.")
+REGISTRATION_MEMBERS_ONLY = "Only people in the organisation can change its grants registration."
 
 
 def registration_for(organisation: Organisation) -> Registration:
@@ -57,7 +54,7 @@ def registration_save(
 ) -> Registration:
     """Save the answers as typed (nothing is lost). Any time, except while the grants team is deciding;
     a change of regions counts at once for alerts."""
-    require_member(user, organisation)
+    require_member(user, organisation, refusal=REGISTRATION_MEMBERS_ONLY)
     checked = uploads.checked_upload(accounts, field="accounts") if accounts is not None else None
     with transaction.atomic():
         # The organisation first: of two first saves at once, the second waits and finds the first's row.
@@ -101,7 +98,7 @@ def registration_problems(registration: Registration) -> list[RuleBroken]:
 def registration_submit(
     *, user: User, registration: Registration, now: datetime | None = None
 ) -> Registration:
-    require_member(user, registration.organisation)
+    require_member(user, registration.organisation, refusal=REGISTRATION_MEMBERS_ONLY)
     with transaction.atomic():
         registration = locked(Registration, registration.pk)
         if registration.status == Registration.Status.SUBMITTED:

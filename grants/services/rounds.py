@@ -9,14 +9,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from calloffs.rules import raise_problems
 from grants import rules, tasks
 from grants.models import (
     AssessmentCriterion,
     GrantRound,
 )
 from portal.audit import audit_record
-from portal.exceptions import RuleBroken
+from portal.clock import has_passed
+from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import Region, User
 from portal.page_cache import public_pages_changed
@@ -272,7 +272,7 @@ def publish_problems(grant_round: GrantRound, *, now: datetime) -> list[RuleBrok
     if not grant_round.questions:
         problems.append(RuleBroken("Add at least one application question", field="questions"))
     problems += rules.criteria_problems(list(grant_round.criteria.values_list("name", "weighting")))
-    if grant_round.closes_at <= now:
+    if has_passed(grant_round.closes_at, now):
         problems.append(RuleBroken("The closing date must be in the future", field="closes_at"))
     return problems
 
@@ -323,7 +323,7 @@ def round_amend(
     require_round_owner(user, grant_round.regions.all())
     if not note.strip():
         raise RuleBroken("Explain what changed, for applicants", field="note")
-    if closes_at is not None and closes_at <= now:
+    if closes_at is not None and has_passed(closes_at, now):
         raise RuleBroken("The closing date must be in the future", field="closes_at")
     with transaction.atomic():
         seen_version = grant_round.version

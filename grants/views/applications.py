@@ -8,8 +8,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from calloffs.forms.commissioning import show_problems
-from calloffs.rules import Problems, pounds
 from grants import pdfs, rules, selectors
 from grants.access import (
     application_for_user,
@@ -22,7 +20,9 @@ from grants.services import applications as applications_services
 from grants.views.pages import form_page
 from portal import access, stored_pdfs
 from portal.access import access as access_policy
-from portal.exceptions import RuleBroken
+from portal.exceptions import Problems, RuleBroken
+from portal.form_kit import show_rule_broken
+from portal.money import pounds
 from portal.questionnaires import Context, Kind
 
 # Applications ------------------------------------------------------------------------------------
@@ -68,7 +68,7 @@ def application_eligibility(request: HttpRequest, application_pk: int) -> HttpRe
                     user=request.user, application=application, answers=form.answers()
                 )
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 if reason is None:
                     return redirect(_task_list_url(application))
@@ -139,7 +139,7 @@ def application_answers(request: HttpRequest, application_pk: int) -> HttpRespon
                             uploaded_file=request.FILES[question.key],
                         )
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 errors = {
                     k: m
@@ -182,12 +182,12 @@ def application_budget(request: HttpRequest, application_pk: int) -> HttpRespons
                     user=request.user, application=application, lines=form.lines()
                 )
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 if not problems:
                     messages.success(request, "Your budget has been saved.")
                     return redirect(_task_list_url(application))
-                show_problems(form, Problems(problems))
+                show_rule_broken(form, Problems(problems))
     else:
         form = BudgetForm(initial=BudgetForm.initial_for(application.budget), years=years)
     guidance = (
@@ -228,7 +228,7 @@ def application_check(request: HttpRequest, application_pk: int) -> HttpResponse
                 signed_role=form.cleaned_data["signed_role"],
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             return redirect("grants:application_receipt", application.pk)
     context = {

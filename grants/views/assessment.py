@@ -6,11 +6,10 @@ call to `grants.services.assessment`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from calloffs.forms.commissioning import show_problems
 from grants import pdfs, selectors
 from grants.access import application_for_user, readable_application_for_staff, round_for_user
 from grants.forms.applications import DeclarationForm
@@ -18,11 +17,12 @@ from grants.forms.assessment import ApplicationDeclarationsForm, AwardDecisionFo
 from grants.models import Decision, GrantRound, ModeratedScore, Score
 from grants.services import assessment
 from portal import access, stored_pdfs
-from portal.access import STAFF, refuse
+from portal.access import STAFF, get_or_refuse, not_found
 from portal.access import access as access_policy
 from portal.evaluation.forms import EvaluatorForm, ModerationForm, ScoresForm
 from portal.evaluation.rules import CONFLICT_NOTE
 from portal.exceptions import RuleBroken
+from portal.form_kit import show_rule_broken
 
 SCORE_FORM = {"score_max": assessment.SCORE_MAX}
 
@@ -45,7 +45,7 @@ def assessment_overview(request: HttpRequest, round_pk: int) -> HttpResponse:
                 raise RuleBroken("Choose who should assess", field="person")
             assessment.assessor_name(user=request.user, grant_round=grant_round, person=person)
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, f"{person.display_name} is now an assessor")
             return redirect(_assessment_url(grant_round))
@@ -97,15 +97,14 @@ def assessment_declare(request: HttpRequest, round_pk: int) -> HttpResponse:
     grant_round = round_for_user(request, round_pk)
     me = assessment.assessor_for(request.user, grant_round)
     if me is None:
-        refuse(request, f"not an assessor of grant round {round_pk}")
-        raise Http404
+        not_found(request, f"not an assessor of grant round {round_pk}")
     due = list(assessment.declarations_due(me).select_related("organisation").order_by("pk"))
     form = ApplicationDeclarationsForm(request.POST or None, bids=due)
     if request.method == "POST" and form.is_valid():
         try:
             assessment.declarations_sign(user=request.user, grant_round=grant_round, answers=form.answers())
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, "Declarations signed")
             return redirect(_assessment_url(grant_round))
@@ -126,7 +125,7 @@ def assessment_score(request: HttpRequest, round_pk: int, application_pk: int) -
             try:
                 assessment.scores_save(user=request.user, application=application, entries=form.entries())
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, "Scores saved")
                 return redirect(_assessment_url(grant_round))
@@ -157,7 +156,7 @@ def assessment_moderate(request: HttpRequest, round_pk: int, application_pk: int
             try:
                 assessment.moderate(user=request.user, application=application, agreed=form.agreed())
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 messages.success(request, "Agreed scores saved")
                 return redirect(_assessment_url(grant_round))
@@ -196,7 +195,7 @@ def assessment_decide(request: HttpRequest, round_pk: int, application_pk: int) 
                 starts_on=data.get("starts_on"),
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, f"{decision.get_outcome_display()}: the outcome letter has been sent")
             return redirect(_assessment_url(grant_round))
@@ -217,14 +216,15 @@ def assessment_decide(request: HttpRequest, round_pk: int, application_pk: int) 
 
 def _decision_for(request: HttpRequest, application_pk: int) -> Decision:
     application = application_for_user(request, application_pk)
-    decision = (
-        Decision.objects.filter(application=application)
-        .select_related("application__grant_round", "application__organisation")
-        .first()
+    decision = get_or_refuse(
+        request,
+        (
+            Decision.objects.filter(application=application).select_related(
+                "application__grant_round", "application__organisation"
+            )
+        ),
+        f"grant application {application_pk} has no decision yet",
     )
-    if decision is None:
-        refuse(request, f"grant application {application_pk} has no decision yet")
-        raise Http404
     return decision
 
 
@@ -248,7 +248,7 @@ def application_outcome(request: HttpRequest, application_pk: int) -> HttpRespon
                 messages.success(request, "You have accepted the grant")
                 return redirect("grants:application_outcome", application_pk)
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
     context = {
         "decision": decision,
         "application": decision.application,

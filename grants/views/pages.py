@@ -7,10 +7,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from calloffs.rules import pounds
 from grants.models import GrantRound
 from grants.sections import round_section
 from portal.models import Organisation
+from portal.money import pounds
 
 FORM_PAGE = "grants/form.html"
 

@@ -7,7 +7,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from calloffs.forms.commissioning import show_problems
 from grants import selectors
 from grants.access import (
     registration_for_user,
@@ -19,6 +18,7 @@ from grants.views.pages import form_page
 from portal import access, uploads
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
+from portal.form_kit import show_rule_broken
 from portal.questionnaires import Context
 
 # The organisation's registration ------------------------------------------------------------------
@@ -57,7 +57,7 @@ def registration_edit(request: HttpRequest) -> HttpResponse:
                     accounts=request.FILES.get("accounts"),
                 )
             except RuleBroken as error:
-                show_problems(form, error)
+                show_rule_broken(form, error)
             else:
                 # Saved as typed; what is not yet right is shown on the page.
                 errors = REGISTRATION.errors(registration.answers, Context())
@@ -141,7 +141,7 @@ def registration_review(request: HttpRequest, registration_pk: int) -> HttpRespo
                 reasons=form.cleaned_data["reasons"],
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, f"{registration.organisation} has been told your decision.")
             return redirect("grants:registration_queue")

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from calloffs.forms.commissioning import combine, show_problems
 from grants import rules, selectors
 from grants.access import (
     round_for_user,
@@ -31,6 +30,7 @@ from grants.views.pages import form_page, round_context
 from portal.access import STAFF
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
+from portal.form_kit import combine, show_rule_broken
 
 # Commissioners' rounds ------------------------------------------------------------------------------
 
@@ -48,7 +48,7 @@ def _round_form_page(request: HttpRequest, grant_round: GrantRound | None) -> Ht
                 user=request.user, data=form.data_for_service(), grant_round=grant_round
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, "The grant round has been saved.")
             return redirect("grants:round_manage", saved.pk)
@@ -100,7 +100,7 @@ def question_add(request: HttpRequest, round_pk: int) -> HttpResponse:
         try:
             rounds.round_question_add(user=request.user, grant_round=grant_round, **form.question_fields())
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, "The question has been added.")
             return redirect(_manage_url(grant_round) + "#questions")
@@ -135,7 +135,7 @@ def eligibility_add(request: HttpRequest, round_pk: int) -> HttpResponse:
                 user=request.user, grant_round=grant_round, **form.cleaned_data
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, "The eligibility question has been added.")
             return redirect(_manage_url(grant_round) + "#eligibility")
@@ -251,7 +251,7 @@ def round_amend(request: HttpRequest, round_pk: int) -> HttpResponse:
                 closes_at=closes_at,
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             request.session.pop(_amend_session_key(grant_round), None)
             messages.success(request, "The round has been amended, and applicants told.")
@@ -294,7 +294,7 @@ def amend_question(request: HttpRequest, round_pk: int, key: str = "") -> HttpRe
                 **form.question_fields(),
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             questions = [spec if q["key"] == key else q for q in questions] if key else [*questions, spec]
             request.session[_amend_session_key(grant_round)] = questions
@@ -331,7 +331,7 @@ def round_cancel(request: HttpRequest, round_pk: int) -> HttpResponse:
                 user=request.user, grant_round=grant_round, reason=form.cleaned_data["reason"]
             )
         except RuleBroken as error:
-            show_problems(form, error)
+            show_rule_broken(form, error)
         else:
             messages.success(request, "The round has been cancelled.")
             return redirect(_manage_url(grant_round))

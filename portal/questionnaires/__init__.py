@@ -31,6 +31,9 @@ from django.core.validators import validate_email
 from django.template.defaultfilters import date as format_date
 from django.utils import timezone
 
+from portal.money import parse_pounds
+from portal.money import pounds as format_pounds
+
 Answers = dict[str, Any]
 Errors = dict[str, str]
 
@@ -69,16 +72,6 @@ def parse_date(value: Any) -> date | None:
         return None
 
 
-def pounds(value: Any) -> int | None:
-    """Whole pounds, 0 or more: an int, or a string like "12,500" or "£12500"; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
-    cleaned = str(value or "").strip().lstrip("£").replace(",", "")
-    return int(cleaned) if cleaned.isdigit() else None
-
-
 def text(answers: Mapping[str, Any], key: str) -> str:
     value = answers.get(key)
     return "" if value is None else str(value).strip()
@@ -102,8 +95,8 @@ def long_date(value: Any) -> str:
 
 
 def money_text(value: Any) -> str:
-    amount = pounds(value)
-    return f"£{amount:,}" if amount is not None else (text({"v": value}, "v") or NOT_GIVEN)
+    amount = parse_pounds(value)
+    return format_pounds(amount * 100) if amount is not None else (text({"v": value}, "v") or NOT_GIVEN)
 
 
 # Declarations -------------------------------------------------------------------------------------
@@ -223,7 +216,7 @@ class Question:
     def normalised(self, raw: Any) -> Any:
         """The answer as data: whole pounds, a date, a boolean; None when it is not a valid answer."""
         if self.kind == Kind.MONEY:
-            return pounds(raw)
+            return parse_pounds(raw)
         if self.kind == Kind.DATE:
             return parse_date(raw)
         if self.kind == Kind.YES_NO:

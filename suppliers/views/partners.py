@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from portal import access
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
-from portal.forms import show_rule_broken
+from portal.form_kit import show_rule_broken
 from suppliers import selectors, services
 from suppliers.forms_partners import PartnerSearchForm
 from suppliers.models import PartnerSearch

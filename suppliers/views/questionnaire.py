@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from portal import access, stored_pdfs, uploads
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
-from portal.forms import show_rule_broken
-from suppliers import pdfs, sections, selectors, services
+from portal.form_kit import show_rule_broken
+from suppliers import pdfs, rules, sections, selectors, services
 from suppliers.access import READERS, application_for_user, choice_for_user, document_for_user
 from suppliers.forms import (
     SECTION_FORMS,
@@ -137,7 +137,7 @@ def section_edit(request: HttpRequest, application_pk: int, section: str) -> Htt
             "application": application,
             "section": spec,
             "form": form,
-            "cyber_reminder_days": services.CYBER_REMINDER_DAYS,
+            "cyber_reminder_days": rules.CYBER_REMINDER_DAYS,
         },
     )
 

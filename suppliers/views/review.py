@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from portal import access
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
-from portal.forms import show_rule_broken
+from portal.form_kit import show_rule_broken
 from suppliers import display, sections, selectors, services
 from suppliers.access import application_for_user, choice_for_user
 from suppliers.forms_review import CategoryOutcomeForm, ExclusionDecisionForm, ReviewQueueFilterForm

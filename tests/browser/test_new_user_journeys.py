@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from portal.models import Message
 from suppliers.models import Application
-from suppliers.retry import ATTEMPTS, WAIT_MONTHS
+from suppliers.rules import ATTEMPTS, WAIT_MONTHS
 from tests.browser.conftest import sign_in_as
 from tests.browser.test_journeys import current_totp_code, sign_up
 from tests.factories import PASSWORD, UserFactory

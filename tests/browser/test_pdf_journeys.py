@@ -4,7 +4,7 @@ rendered it, then the organisation downloads it. Every page visited is audited."
 import pytest
 from playwright.sync_api import expect
 
-from portal import stored_pdfs, tasks
+from portal import stored_pdfs
 from suppliers import pdfs
 from tests.browser.conftest import sign_in_as
 from tests.suppliers.factories import submitted_application
@@ -18,7 +18,7 @@ def test_an_organisation_downloads_its_pdf_once_it_is_prepared(
     settings.MEDIA_ROOT = tmp_path
     queued: list[tuple[str, int]] = []
     # The Celery worker is not running: the task is only recorded, and run below as the worker would.
-    monkeypatch.setattr(tasks.stored_pdf_make, "delay", lambda *task: queued.append(task))
+    monkeypatch.setattr(stored_pdfs.stored_pdf_make, "delay", lambda *task: queued.append(task))
     application = submitted_application(organisation_a, alice)
     assert queued == [(pdfs.APPLICATION, application.pk)]
 
@@ -50,7 +50,7 @@ def test_a_pdf_not_ready_yet_says_so_and_downloads_by_itself_once_it_is(
     as the worker has stored the file; the page's link does the same without JavaScript."""
     settings.MEDIA_ROOT = tmp_path
     queued: list[tuple[str, int]] = []
-    monkeypatch.setattr(tasks.stored_pdf_make, "delay", lambda *task: queued.append(task))
+    monkeypatch.setattr(stored_pdfs.stored_pdf_make, "delay", lambda *task: queued.append(task))
     application = submitted_application(organisation_a, alice)
     sign_in_as(context, live_server, alice)
 

@@ -4,12 +4,13 @@ decision per lot, the standstill, the contract, the competition's status, and th
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calloffs import selectors
+from calloffs import rules, selectors
 from calloffs.models import (
     Award,
     Competition,
@@ -20,9 +21,8 @@ from calloffs.models import (
     OutcomeLetter,
     Score,
 )
-from calloffs.rules import Problems
 from calloffs.services import awards
-from portal.exceptions import RuleBroken
+from portal.exceptions import Problems, RuleBroken
 from portal.models import AuditEvent
 from tests.calloffs import factories as f
 from tests.calloffs.award_factories import cleared, decidable_lot, opened
@@ -50,33 +50,37 @@ CONTRACT = {"value_pence": 1_200_000_00, "start_date": date(2031, 4, 1), "end_da
 # The standstill ---------------------------------------------------------------------------------
 
 
+def _standstill_end(decided):
+    return rules.standstill_end(decided, days=settings.CALLOFF_STANDSTILL_DAYS)
+
+
 def test_the_standstill_ends_at_midnight_at_the_end_of_the_tenth_calendar_day_in_london():
     decided = datetime(2027, 3, 1, 23, 30, tzinfo=UTC)  # 11:30pm GMT on 1 March
-    ends = awards.standstill_end(decided)
+    ends = _standstill_end(decided)
     assert timezone.localtime(ends).isoformat() == "2027-03-12T00:00:00+00:00"
     assert awards.standstill_end_words(ends) == "midnight at the end of 11 March 2027"
 
 
 def test_the_standstill_is_counted_in_london_days_across_the_clocks_going_forward():
     decided = datetime(2027, 3, 20, 23, 30, tzinfo=UTC)  # 11:30pm GMT on 20 March; clocks go forward 28 March
-    ends = timezone.localtime(awards.standstill_end(decided))
+    ends = timezone.localtime(_standstill_end(decided))
     assert ends.isoformat() == "2027-03-31T00:00:00+01:00"
 
 
 def test_a_decision_after_midnight_british_summer_time_counts_from_the_london_day():
     decided = datetime(2027, 6, 30, 23, 30, tzinfo=UTC)  # 12:30am on 1 July in London
-    assert timezone.localtime(awards.standstill_end(decided)).date() == date(2027, 7, 12)
+    assert timezone.localtime(_standstill_end(decided)).date() == date(2027, 7, 12)
 
 
 @override_settings(CALLOFF_STANDSTILL_DAYS=15)
 def test_the_standstill_length_is_a_setting():
     decided = datetime(2027, 3, 1, 12, tzinfo=UTC)
-    assert timezone.localtime(awards.standstill_end(decided)).date() == date(2027, 3, 17)
+    assert timezone.localtime(_standstill_end(decided)).date() == date(2027, 3, 17)
 
 
 @given(st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(UTC)))
 def test_the_standstill_always_leaves_ten_whole_london_days_after_the_decision_day(decided):
-    ends = timezone.localtime(awards.standstill_end(decided))
+    ends = timezone.localtime(_standstill_end(decided))
     assert ends.time().hour == 0 and ends.time().minute == 0
     assert (ends.date() - timezone.localdate(decided)).days == 11
 
@@ -88,7 +92,7 @@ def test_awarding_a_lot_starts_the_standstill_writes_letters_and_an_audit_row(de
     now = timezone.now()
     award = awards.award_lot(lot=decidable.lot, tender=decidable.best, user=carol, now=now)
     assert award.outcome == Award.Outcome.AWARDED and award.tender == decidable.best
-    assert award.standstill_ends_at == awards.standstill_end(now)
+    assert award.standstill_ends_at == _standstill_end(now)
     assert OutcomeLetter.objects.filter(award=award).count() == 3
     [summary] = audited("award.made", decidable.competition)
     assert "Alpha Futures CIC" in summary and "midnight at the end of" in summary

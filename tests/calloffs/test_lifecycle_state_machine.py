@@ -26,6 +26,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -54,8 +55,8 @@ from calloffs.models import (
     Tender,
     TenderVersion,
 )
+from calloffs.rules import standstill_end
 from calloffs.services import awards, competitions, evaluation, tenders
-from calloffs.services.awards import standstill_end
 from calloffs.tendering_rules import PartnerTerms
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent, User
@@ -602,7 +603,7 @@ class Lifecycle(RuleBasedStateMachine):
         must_refuse = (
             not self._staff_owner(actor)
             or standing.outcome != Award.Outcome.AWARDED
-            or self.now >= standstill_end(standing.decided_at)
+            or self.now >= standstill_end(standing.decided_at, days=django_settings.CALLOFF_STANDSTILL_DAYS)
             or not self._may_decide(actor, standing.lot)
         )
         withdrawn = self._attempt(

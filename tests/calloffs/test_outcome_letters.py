@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from calloffs import pdfs
 from calloffs.models import Evaluator, OutcomeLetter, Score
 from calloffs.services import awards
-from portal import tasks as portal_tasks
+from portal import stored_pdfs
 from portal.models import Message
 from portal.pdf import STATIC_BASE
 from tests.calloffs.award_factories import decidable_lot
@@ -104,7 +104,7 @@ def test_the_pdf_is_rendered_once_after_commit_and_a_second_run_does_nothing(dec
     assert letter.pdf  # rendered by the task queued on commit (Celery runs eagerly in tests)
     stored = letter.pdf.name
     assert letter.pdf.open("rb").read(5) == b"%PDF-"
-    assert portal_tasks.stored_pdf_make.delay(pdfs.OUTCOME_LETTER, letter.pk).get() is False
+    assert stored_pdfs.stored_pdf_make.delay(pdfs.OUTCOME_LETTER, letter.pk).get() is False
     letter.refresh_from_db()
     assert letter.pdf.name == stored
 

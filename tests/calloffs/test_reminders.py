@@ -12,14 +12,13 @@ from hypothesis import strategies as st
 
 from calloffs import alerts, rules, tasks
 from calloffs.models import Competition, Tender
+from portal.clock import LONDON, london
 from portal.models import Message
 from tests.calloffs import factories as f
 from tests.calloffs.tender_factories import started_tender, submitted_tender
 from tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
-
-LONDON = rules.LONDON
 
 
 def with_deadline(competition: Competition, deadline: datetime) -> Competition:
@@ -122,9 +121,9 @@ def test_the_day_is_counted_on_londons_wall_clock_across_the_spring_clock_change
 )
 def test_a_reminder_is_due_at_the_deadlines_london_time_on_an_earlier_day(deadline, days):
     due = rules.reminder_due_at(deadline, days)
-    wall_clock = rules.london(deadline).replace(tzinfo=None) - timedelta(days=days)
-    if rules.london(wall_clock.replace(tzinfo=LONDON)).replace(tzinfo=None) == wall_clock:  # not in a gap
-        assert rules.london(due).replace(tzinfo=None) == wall_clock
+    wall_clock = london(deadline).replace(tzinfo=None) - timedelta(days=days)
+    if london(wall_clock.replace(tzinfo=LONDON)).replace(tzinfo=None) == wall_clock:  # not in a gap
+        assert london(due).replace(tzinfo=None) == wall_clock
     assert due < deadline
     assert rules.reminder_due(deadline, due) == days
     earlier = [d for d in rules.DEADLINE_REMINDER_DAYS if d > days]

@@ -7,10 +7,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from calloffs.models import Competition, MarketWarmingNotice
-from calloffs.rules import Problems
 from calloffs.services import competitions
 from calloffs.services import notices as notices_services
-from portal.exceptions import RuleBroken
+from portal.exceptions import Problems, RuleBroken
 from portal.models import AuditEvent
 from tests.calloffs import factories as f
 

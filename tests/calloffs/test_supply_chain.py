@@ -9,10 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calloffs.models import ContractSubcontractor, SubcontractorChange, SupplyChainReport
-from calloffs.rules import Problems
 from calloffs.services import supply_chain
 from calloffs.services.supply_chain import NewSubcontractor, ReportLine
-from portal.exceptions import RuleBroken
+from portal.exceptions import Problems, RuleBroken
 from portal.models import AuditEvent, Message
 from tests.calloffs.supply_chain_factories import recorded_contract
 

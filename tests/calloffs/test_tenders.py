@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 
 from calloffs import tender_receipts, tendering_rules
 from calloffs.models import Competition, Tender, TenderFile, TenderSignature, TenderVersion
-from calloffs.rules import LONDON, Problems
 from calloffs.sealed import own_tenders
 from calloffs.services import tenders as services
 from calloffs.tender_selectors import signed_form_text, tender_task_groups
 from calloffs.tendering_rules import PartnerTerms
 from portal import stored_pdfs
-from portal.exceptions import RuleBroken
+from portal.clock import LONDON
+from portal.exceptions import Problems, RuleBroken
 from portal.models import AuditEvent, Message
 from suppliers.models import OrganisationStanding
 from tests.calloffs.tender_helpers import biddable_competition, complete, pdf, qualify

@@ -10,7 +10,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grants import rules
+from grants import application_states, rules
 from grants.models import Decision, Grant, GrantRound, OfferAcceptance, Score
 from grants.services import assessment
 from portal.evaluation.services import AgreedScore, DeclarationAnswer, ScoreEntry
@@ -356,4 +356,7 @@ SENT = {"status": "submitted", "round_closed": True}
     ],
 )
 def test_each_state_of_an_application_in_words(facts, words):
-    assert rules.application_state(**{"answer_by": ANSWER_BY, "today": date(2027, 4, 1), **facts}) == words
+    assert (
+        application_states.application_state(**{"answer_by": ANSWER_BY, "today": date(2027, 4, 1), **facts})
+        == words
+    )

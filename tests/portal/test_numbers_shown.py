@@ -1,14 +1,21 @@
 """Numbers shown to people come from the settings and constants that enforce them: change the rule and
 every page and e-mail that states it changes with it."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
+from calloffs import rules as calloff_rules
 from portal import services as portal_services
-from suppliers import retry
+from portal.exceptions import RuleBroken
+from suppliers import rules as supplier_rules
 from suppliers import services as supplier_services
+from tests.calloffs import factories as calloff_factories
 from tests.factories import PASSWORD
+from tests.suppliers.factories import decided_application
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +33,9 @@ def changed_rules(settings, monkeypatch):
         }
     ]
     monkeypatch.setattr(portal_services, "INVITATION_LIFETIME", portal_services.timedelta(days=9))
-    monkeypatch.setattr(retry, "ATTEMPTS", 4)
-    monkeypatch.setattr(retry, "WAIT_MONTHS", 5)
-    monkeypatch.setattr(supplier_services, "CYBER_REMINDER_DAYS", 21)
+    monkeypatch.setattr(supplier_rules, "ATTEMPTS", 4)
+    monkeypatch.setattr(supplier_rules, "WAIT_MONTHS", 5)
+    monkeypatch.setattr(supplier_rules, "CYBER_REMINDER_DAYS", 21)
 
 
 def text(response, status: int = 200) -> str:
@@ -68,3 +75,62 @@ def test_the_sign_in_code_and_the_e_mailed_links(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("account_reset_password"), {"email": bob.email})
     assert "The link works for 5 days and only once" in mail.outbox[-1].body
+
+
+# Call-offs' numbers, and the qualification attempts on the questionnaire's pages and in its refusal -------
+
+
+@pytest.fixture
+def changed_calloff_rules(settings, monkeypatch):
+    settings.CALLOFF_STANDSTILL_DAYS = 12
+    settings.CALLOFF_FINANCIAL_THRESHOLD_POUNDS = 2_000_000
+    monkeypatch.setattr(calloff_rules, "MINIMUM_RESPONSE_DAYS", 30)
+    monkeypatch.setattr(calloff_rules, "TURNOVER_CAP_MULTIPLE", 3)
+
+
+def test_the_guidance_pages_state_the_call_off_rules(client, changed_calloff_rules):
+    how = text(client.get(reverse("portal:how_qualification_works")))
+    assert "for contracts worth over £2,000,000 a year" in how and "£1 million" not in how
+    assert (
+        "no more than three times the contract\N{RIGHT SINGLE QUOTATION MARK}s yearly value" in how
+        and "twice" not in how
+    )
+    assert "at least 30 days to send your bid" in how and "4 weeks" not in how
+    glossary = text(client.get(reverse("portal:glossary")))
+    assert "A pause of 12 calendar days" in glossary and "10 calendar days" not in glossary
+
+
+def test_can_i_bid_states_the_turnover_multiple(client, changed_calloff_rules):
+    asked = {
+        "category": calloff_factories.category_id("accommodation"),
+        "region": calloff_factories.region_id("wales"),
+        "value": "2,500,000",
+    }
+    page = text(client.get(reverse("calloffs:can_i_bid"), asked))
+    assert "at most £7,500,000 (three times the yearly value)" in page and "twice" not in page
+
+
+def test_the_competition_page_states_the_minimum_response_time(client, carol, changed_calloff_rules):
+    competition = calloff_factories.draft_competition(carol)
+    client.force_login(carol)
+    page = text(client.get(reverse("calloffs:competition_manage", args=[competition.pk])))
+    assert "at least 30 days to respond" in page and "28 days" not in page
+
+
+def test_the_questionnaire_states_the_attempts(client, organisation_a, alice, changed_rules):
+    decided_application(organisation_a, on=timezone.localdate() - timedelta(days=10), successful=False)
+    application = supplier_services.application_start(organisation=organisation_a, user=alice)
+    client.force_login(alice)
+    for name in ("suppliers:application_detail", "suppliers:check_answers"):
+        page = text(client.get(reverse(name, args=[application.pk])))
+        assert "You have used 1 of 4 attempts" in page and "of 3 attempts" not in page
+
+
+def test_the_refusal_during_a_wait_states_the_attempts_and_months(organisation_a, alice, changed_rules):
+    for days in (30, 20, 10, 5):
+        decided_application(organisation_a, on=timezone.localdate() - timedelta(days=days), successful=False)
+    with pytest.raises(RuleBroken) as refused:
+        supplier_services.application_start(organisation=organisation_a, user=alice)
+    assert (
+        "After four unsuccessful applications an organisation must wait five months" in refused.value.message
+    )

@@ -16,7 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from portal import stored_pdfs, tasks
+from portal import stored_pdfs
 from portal.models import StoredPdfJob
 from suppliers import pdfs, services
 from suppliers.models import FrameworkAgreement
@@ -94,9 +94,9 @@ def test_a_pdf_asked_for_while_redis_is_down_is_made_by_the_recheck(
 
     with publishing_to(shared_redis):
         start_worker(workers, shared_redis, tmp_path)
-        assert tasks.stored_pdfs_recheck() == 1
+        assert stored_pdfs.stored_pdfs_recheck() == 1
         wait_for(lambda: stored(agreement), timeout=120, what="the worker to make the PDF")
-        assert tasks.stored_pdfs_recheck() == 0
+        assert stored_pdfs.stored_pdfs_recheck() == 0
 
     assert (tmp_path / FrameworkAgreement.objects.get(pk=agreement.pk).pdf.name).read_bytes()[:5] == b"%PDF-"
     assert job(agreement).attempts == 1
@@ -134,15 +134,15 @@ def test_a_pdf_whose_worker_is_killed_is_taken_up_again_by_the_next_recheck(
         first = start_worker(workers, shared_redis, tmp_path)
         assert stored_pdfs.queue_now(pdfs.AGREEMENT, [agreement.pk]) == 1
         wait_for(lambda: rendering(agreement), timeout=120, what="the worker to take the PDF up")
-        assert tasks.stored_pdfs_recheck() == 0  # being rendered: not queued twice
+        assert stored_pdfs.stored_pdfs_recheck() == 0  # being rendered: not queued twice
         first.send_signal(signal.SIGKILL)
         first.wait(10)
         assert not stored(agreement)
 
         start_worker(workers, shared_redis, tmp_path)
-        assert tasks.stored_pdfs_recheck() == 1
+        assert stored_pdfs.stored_pdfs_recheck() == 1
         wait_for(lambda: stored(agreement), timeout=120, what="the second worker to make the PDF")
-        assert tasks.stored_pdfs_recheck() == 0
+        assert stored_pdfs.stored_pdfs_recheck() == 0
 
     assert job(agreement).attempts == 2
 
@@ -154,7 +154,7 @@ def test_while_another_process_holds_the_claim_nothing_is_rendered_or_queued(
 ):
     agreement = FrameworkAgreement.objects.create(version="2.0", title="Framework agreement", body="Terms.")
     queued: list[tuple[str, int]] = []
-    monkeypatch.setattr(tasks.stored_pdf_make, "delay", lambda *task: queued.append(task))
+    monkeypatch.setattr(stored_pdfs.stored_pdf_make, "delay", lambda *task: queued.append(task))
     keys = stored_pdfs._lock_keys(stored_pdfs.kind_named(pdfs.AGREEMENT), agreement.pk)
 
     with psycopg.connect(database_url, autocommit=True) as other_worker:

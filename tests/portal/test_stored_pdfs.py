@@ -30,7 +30,7 @@ from calloffs.services import tenders as tender_services
 from grants import pdfs as grants_pdfs
 from grants.services import assessment as grants_assessment
 from portal import pdf as portal_pdf
-from portal import stored_pdfs, tasks
+from portal import stored_pdfs
 from portal.models import StoredPdfJob
 from suppliers import pdfs as sq_pdfs
 from suppliers import services as sq_services
@@ -65,7 +65,7 @@ def renderer_refuses(monkeypatch):
 def queued(monkeypatch) -> list[tuple[str, int]]:
     """The broker as a list: what is queued is recorded, not run."""
     recorded: list[tuple[str, int]] = []
-    monkeypatch.setattr(tasks.stored_pdf_make, "delay", lambda *task: recorded.append(task))
+    monkeypatch.setattr(stored_pdfs.stored_pdf_make, "delay", lambda *task: recorded.append(task))
     return recorded
 
 
@@ -290,7 +290,7 @@ def test_with_the_broker_down_the_change_stands_and_the_recheck_makes_the_pdf(
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
 
-    monkeypatch.setattr(tasks.stored_pdf_make, "delay", broker_down)
+    monkeypatch.setattr(stored_pdfs.stored_pdf_make, "delay", broker_down)
     monkeypatch.setattr(stored_pdfs, "_in_process", lambda: False)
     with django_capture_on_commit_callbacks(execute=True):
         agreement = sq_services.agreement_publish(admin=ada, version="2.0", title="Agreement", body="Terms.")
@@ -346,9 +346,9 @@ def test_the_recheck_queues_again_what_a_dead_worker_left_and_what_the_broker_lo
 
 def test_the_recheck_runs_every_minute_and_the_task_is_acknowledged_late():
     schedule = settings.CELERY_BEAT_SCHEDULE["stored-pdfs-recheck"]
-    assert schedule["task"] == tasks.stored_pdfs_recheck.name
+    assert schedule["task"] == stored_pdfs.stored_pdfs_recheck.name
     assert schedule["schedule"] <= 60
-    assert tasks.stored_pdf_make.acks_late and tasks.stored_pdf_make.reject_on_worker_lost
+    assert stored_pdfs.stored_pdf_make.acks_late and stored_pdfs.stored_pdf_make.reject_on_worker_lost
 
 
 def test_a_view_that_rendered_a_pdf_would_fail_whichever_test_requested_it(client, monkeypatch):

@@ -229,10 +229,14 @@ def test_the_download_is_the_stored_file_and_never_rendered_in_the_request(
 
 
 def test_the_pdf_task_has_a_time_limit_above_the_longest_render():
-    from portal import tasks
+    from portal import stored_pdfs
 
-    assert tasks.stored_pdf_make.time_limit == tasks.PDF_TIME_LIMIT
-    assert tasks.stored_pdf_make.soft_time_limit == tasks.PDF_SOFT_TIME_LIMIT < tasks.PDF_TIME_LIMIT
+    assert stored_pdfs.stored_pdf_make.time_limit == stored_pdfs.PDF_TIME_LIMIT
+    assert (
+        stored_pdfs.stored_pdf_make.soft_time_limit
+        == stored_pdfs.PDF_SOFT_TIME_LIMIT
+        < stored_pdfs.PDF_TIME_LIMIT
+    )
 
 
 @pytest.mark.parametrize("outcomes", [{"accommodation": "pass", "women": "fail"}, {"women": "fail"}])
