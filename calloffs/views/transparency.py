@@ -42,7 +42,8 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     return render(request, "calloffs/transparency/statistics.html", context)
 
 
-@access_policy(access.PUBLIC)  # not cached: the page cache keeps no Content-Disposition
+@public_page
+@access_policy(access.PUBLIC)
 def statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
     _form, period = _period(request)
     figure = statistics.figure(period, slug)

@@ -21,7 +21,8 @@ def grants_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(package, json_dumps_params={"ensure_ascii": False})
 
 
-@access_policy(access.PUBLIC)  # not cached: the page cache keeps no Content-Disposition
+@public_page
+@access_policy(access.PUBLIC)
 def grants_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         threesixty.csv_text(list(threesixty.published_grants())), content_type="text/csv; charset=utf-8"
