@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from uuid import uuid4
 
@@ -30,9 +29,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from portal.queueing import on_commit_robustly
+from portal.page_generations import GENERATION_KEY, Generations, start_a_generation
+from portal.queueing import on_commit_robustly, queue_on_commit
+from portal.tasks import statistics_precompute
 
-GENERATION_KEY = "public-pages:generations"
 PAGE_SECONDS = 10 * 60
 LONGEST_QUERY = 500  # longer query strings are served but not stored
 # The headers a stored page keeps besides its Content-Type: a fixed list, so that nothing a view sets for
@@ -43,15 +43,6 @@ REBUILD_SECONDS = 10
 # How long a request with no page to serve waits for the one rebuilding it, before building it itself.
 WAIT_SECONDS = 5.0
 WAIT_STEP_SECONDS = 0.05
-
-
-@dataclass(frozen=True)
-class Generations:
-    """The current generation, whose pages are served, and the one before it, whose pages stand in while
-    a page of the current one is rebuilt."""
-
-    current: str
-    previous: str | None = None
 
 
 # The generations this process saw last: a hit then costs one round trip to the cache, which returns the
@@ -75,17 +66,13 @@ def _stored_page(address: str) -> tuple[Generations, tuple | None]:
     return generations, cache.get(_key(address, generations.current))
 
 
-def _start_a_generation() -> None:
-    before = cache.get(GENERATION_KEY)
-    previous = before.current if isinstance(before, Generations) else None
-    cache.set(GENERATION_KEY, Generations(uuid4().hex, previous), None)
-
-
 def public_pages_changed() -> None:
     """Forget every cached public page once the current transaction commits (at once outside one). If the
     cache cannot be reached, the change stands and the error is logged: the pages stored before are
-    served again only if the same cache comes back, and for at most PAGE_SECONDS."""
-    on_commit_robustly(_start_a_generation, what="empty the page cache")
+    served again only if the same cache comes back, and for at most PAGE_SECONDS. The statistics are
+    computed again by a task (portal.statistics), which then starts a generation of its own."""
+    on_commit_robustly(start_a_generation, what="empty the page cache")
+    queue_on_commit(statistics_precompute)
 
 
 def _cacheable_request(request: HttpRequest) -> bool:

@@ -339,6 +339,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "calloffs.tasks.alerts_recheck_unsent",
         "schedule": 60.0,
     },
+    # The statistics count what has closed by now: computed again every 15 minutes (portal.statistics).
+    "statistics-precompute": {
+        "task": "portal.tasks.statistics_precompute",
+        "schedule": 15 * 60.0,
+    },
     "opportunity-alert-digests": {
         "task": "calloffs.tasks.alert_digests_send",
         "schedule": crontab(hour=7, minute=30),

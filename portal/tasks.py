@@ -11,7 +11,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from portal import emails
+from portal import emails, statistics
+from portal.page_generations import start_a_generation
 
 logger = logging.getLogger(__name__)
 
@@ -70,3 +71,13 @@ def deliveries_dispatch(delivery_ids: Iterable[int]) -> None:
                 "could not queue %s deliveries; the re-queue will send them", len(delivery_ids) - done
             )
             return
+
+
+@shared_task
+def statistics_precompute() -> int:
+    """Compute again the statistics of every period visitors asked for, then start a new generation of
+    public pages so that the statistics page is rebuilt with them (portal.statistics)."""
+    computed = statistics.precompute()
+    if computed:
+        start_a_generation()
+    return computed

@@ -35,7 +35,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "period": period,
-        "sections": statistics.sections(period),
+        "sections": statistics.stored_sections(period),
         "query": query,
         "smallest_shown": statistics.SMALLEST_SHOWN,
     }
@@ -46,7 +46,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 @access_policy(access.PUBLIC)
 def statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
     _form, period = _period(request)
-    figure = statistics.figure(period, slug)
+    figure = statistics.stored_figure(period, slug)
     if figure is None:
         raise Http404
     response = HttpResponse(figure.csv_text(period), content_type="text/csv; charset=utf-8")
