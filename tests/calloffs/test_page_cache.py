@@ -59,3 +59,26 @@ def test_amending_and_withdrawing_forget_the_cached_competition_page(
             competition=competition, user=carol, reason="The budget was withdrawn"
         )
     assert "The budget was withdrawn" in client.get(url).content.decode()
+
+
+def test_the_finders_filter_form_is_rendered_once_for_each_choice_of_filters(monkeypatch):
+    from crispy_forms.utils import render_crispy_form
+    from django.http import QueryDict
+
+    from calloffs.forms import public as public_forms
+    from calloffs.forms.public import FinderFilterForm
+
+    renders = []
+    monkeypatch.setattr(
+        public_forms, "render_crispy_form", lambda form: renders.append(1) or render_crispy_form(form)
+    )
+    chosen = QueryDict("kind=competition&closing=14&any_size=on")
+
+    first = FinderFilterForm(chosen).rendered()
+    assert FinderFilterForm(chosen).rendered() == first == render_crispy_form(FinderFilterForm(chosen))
+    assert 'value="14" selected' in first
+    assert len(renders) == 1
+    FinderFilterForm(None).rendered()
+    FinderFilterForm(QueryDict("closing=5")).rendered()  # an error: rendered each time, never stored
+    FinderFilterForm(QueryDict("closing=5")).rendered()
+    assert len(renders) == 4
