@@ -31,7 +31,7 @@ from django.http import HttpRequest, HttpResponse
 
 from portal.page_generations import GENERATION_KEY, Generations, start_a_generation
 from portal.queueing import on_commit_robustly, queue_on_commit
-from portal.tasks import statistics_precompute
+from portal.tasks import public_data_precompute
 
 PAGE_SECONDS = 10 * 60
 LONGEST_QUERY = 500  # longer query strings are served but not stored
@@ -69,10 +69,11 @@ def _stored_page(address: str) -> tuple[Generations, tuple | None]:
 def public_pages_changed() -> None:
     """Forget every cached public page once the current transaction commits (at once outside one). If the
     cache cannot be reached, the change stands and the error is logged: the pages stored before are
-    served again only if the same cache comes back, and for at most PAGE_SECONDS. The statistics are
-    computed again by a task (portal.statistics), which then starts a generation of its own."""
+    served again only if the same cache comes back, and for at most PAGE_SECONDS. What is too slow to
+    compute per request (the statistics, the open data) is computed again by a task, which then starts a
+    generation of its own (portal.tasks.public_data_precompute)."""
     on_commit_robustly(start_a_generation, what="empty the page cache")
-    queue_on_commit(statistics_precompute)
+    queue_on_commit(public_data_precompute)
 
 
 def _cacheable_request(request: HttpRequest) -> bool:

@@ -13,7 +13,7 @@ imports no app. Each section takes a fixed number of queries, whatever the amoun
 
 The page never computes them while a visitor waits, once a period has been asked for: its sections are
 stored in the shared cache (`stored_sections`), and computed again by the task
-`portal.tasks.statistics_precompute`, queued after every change the public pages show
+`portal.tasks.public_data_precompute`, queued after every change the public pages show
 (`portal.page_cache.public_pages_changed`) and by Celery beat (the figures count what has closed by now).
 Only the first visitor of a period ever waits for them.
 """

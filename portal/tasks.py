@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from celery import shared_task
+from django.apps import apps
 from django.utils import timezone
 
 from portal import emails, statistics
@@ -74,10 +75,16 @@ def deliveries_dispatch(delivery_ids: Iterable[int]) -> None:
 
 
 @shared_task
-def statistics_precompute() -> int:
-    """Compute again the statistics of every period visitors asked for, then start a new generation of
-    public pages so that the statistics page is rebuilt with them (portal.statistics)."""
+def public_data_precompute() -> int:
+    """Compute again what the public pages show that is too slow to compute while a visitor waits: the
+    statistics of every period visitors asked for (portal.statistics) and each app's open data (its
+    `AppConfig` hook `public_data_precompute() -> int`, how many things it computed); then start a new
+    generation of public pages, so that they are rebuilt with them."""
     computed = statistics.precompute()
+    for config in apps.get_app_configs():
+        hook = getattr(config, "public_data_precompute", None)
+        if callable(hook):
+            computed += hook()
     if computed:
-        start_a_generation()
+        start_a_generation(keep_previous=True)
     return computed
