@@ -699,18 +699,16 @@ def main() -> None:
         data.competitions(COMPETITIONS)
         tasks.prepare_application_pdf.delay_on_commit = lambda *args, **kwargs: None  # not needed here
         people = data.people()
+        data.grants()
         print(
-            f"{PROVIDERS} qualified providers, {COMPETITIONS} live competitions and the people built "
+            f"{PROVIDERS} qualified providers, {COMPETITIONS} live competitions, grants and the people built "
             f"in {time.perf_counter() - started:.0f} s"
         )
         if arguments.statistics:
             started = time.perf_counter()
             data.closed_with_tenders(STATISTICS_TENDERS)
-            data.grants()
             seconds = time.perf_counter() - started
-            print(
-                f"{STATISTICS_TENDERS:,} tenders, awards and contracts, and grants built in {seconds:.0f} s"
-            )
+            print(f"{STATISTICS_TENDERS:,} tenders, awards and contracts built in {seconds:.0f} s")
             public_pages_timing()
             return
         if not arguments.fanout_only:
@@ -737,6 +735,8 @@ def main() -> None:
                     f"/opportunities/?category={category.pk}&region={region.pk}&any_size=on&sort=value",
                     target=0.5,
                 ),
+                Page("Grant rounds (anonymous)", "/grants/", target=0.5),
+                Page("360Giving CSV, 500 grants (anonymous)", "/open-data/360giving/grants.csv", target=0.5),
                 Page("Provider list (signed in)", "/providers/", "supplier", "template", 0.3),
                 Page("Supplier dashboard", "/dashboard/", "supplier", "template", 0.3),
                 Page(
