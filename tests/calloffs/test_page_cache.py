@@ -82,3 +82,23 @@ def test_the_finders_filter_form_is_rendered_once_for_each_choice_of_filters(mon
     FinderFilterForm(QueryDict("closing=5")).rendered()  # an error: rendered each time, never stored
     FinderFilterForm(QueryDict("closing=5")).rendered()
     assert len(renders) == 4
+
+
+def test_the_ocds_releases_are_computed_after_a_change_not_per_request(
+    client, carol, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from calloffs import ocds
+
+    releases = reverse("calloffs:ocds_releases")
+    client.cookies["sessionid"] = "no-such-session"  # the page cache neither serves nor stores
+    assert client.get(releases).json()["releases"] == []
+    competition = f.publishable_competition(carol, title="Mentoring for young adults")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        competitions.competition_publish(competition=competition, user=carol)
+
+    with django_assert_max_num_queries(3):  # the page's number and the session: not the releases
+        package = client.get(releases).json()
+    assert [r["tender"]["title"] for r in package["releases"]] == ["Mentoring for young adults"]
+    assert package == client.get(releases, {"page": "no-such-page"}).json()
+    assert ocds.precompute() == 1
