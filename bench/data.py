@@ -629,3 +629,58 @@ def long_receipt(tender, *, words: int):
         sha256=version.sha256,
         snapshot=snapshot,
     )
+
+
+def grants(*, open_rounds: int = 41, awarded: int = 500) -> None:
+    """Grant rounds open now (for the public round list) and a decided round whose grants, one to each of
+    `awarded` providers, fill the grants awarded page and the 360Giving files; in bulk."""
+    from grants.models import Grant, GrantApplication, GrantRound
+    from portal.models import Organisation, Region, User
+
+    now = timezone.now()
+    owner = User.objects.order_by("pk").first()
+    regions = list(Region.objects.active())
+    made = GrantRound.objects.bulk_create(
+        GrantRound(
+            title=f"Support for women on probation, round {n + 1}",
+            purpose=long_text(80, n),
+            total_budget_pence=500_000_00,
+            opens_at=now - timedelta(days=10),
+            closes_at=now + timedelta(days=20 + n % 20),
+            decision_date=(now + timedelta(days=60)).date(),
+            status=GrantRound.Status.OPEN,
+            published_at=now - timedelta(days=10),
+            created_by=owner,
+        )
+        for n in range(open_rounds + 1)
+    )
+    for n, grant_round in enumerate(made):
+        grant_round.regions.set([regions[n % len(regions)], regions[(n + 3) % len(regions)]])
+    decided = made[-1]
+    GrantRound.objects.filter(pk=decided.pk).update(
+        status=GrantRound.Status.DECIDED,
+        opens_at=now - timedelta(days=120),
+        closes_at=now - timedelta(days=90),
+    )
+    organisations = list(Organisation.objects.order_by("pk")[:awarded])
+    applications = GrantApplication.objects.bulk_create(
+        GrantApplication(
+            grant_round=decided,
+            organisation=organisation,
+            status=GrantApplication.Status.SUBMITTED,
+            eligibility_passed=True,
+            started_by=owner,
+            submitted_at=now - timedelta(days=91),
+        )
+        for organisation in organisations
+    )
+    Grant.objects.bulk_create(
+        Grant(
+            application=application,
+            amount_pence=(20_000 + 500 * (n % 40)) * 100,
+            region=regions[n % len(regions)],
+            purpose="Mentoring for women leaving prison.",
+            accepted_at=now - timedelta(days=40),
+        )
+        for n, application in enumerate(applications)
+    )

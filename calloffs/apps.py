@@ -79,6 +79,11 @@ class CalloffsConfig(AppConfig):
             for tender in tenders_needing_reconfirmation(organisation_id)
         ]
 
+    def public_data_precompute(self) -> int:
+        from calloffs import ocds
+
+        return ocds.precompute()
+
     def statistics_sections(self, period, categories, regions):
         from calloffs.statistics import calloffs_section
 

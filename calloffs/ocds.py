@@ -17,10 +17,14 @@ of a tender before the tenders are opened, and no bidder is named before the out
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -323,3 +327,55 @@ def release_package(
     if links:
         package["links"] = links
     return package
+
+
+# The paginated package, precomputed ----------------------------------------------------------------------
+
+STORED_SECONDS = 24 * 60 * 60
+PAGES_KEY = "ocds:pages"  # the page numbers visitors asked for
+
+
+def _page_key(number: int) -> str:
+    return f"ocds:releases:{number}"
+
+
+def releases_page(number: int, *, now: datetime | None = None) -> str:
+    """Page `number` (from 1) of every published competition's releases, oldest first, as JSON text."""
+    page = Paginator(published_competitions(), PAGE_SIZE).get_page(number)
+    address = settings.SITE_URL + reverse("calloffs:ocds_releases")
+    links = {}
+    if page.has_next():
+        links["next"] = f"{address}?page={page.next_page_number()}"
+    if page.has_previous():
+        links["prev"] = f"{address}?page={page.previous_page_number()}"
+    package = release_package(
+        list(page.object_list), uri=f"{address}?page={page.number}", now=now or timezone.now(), links=links
+    )
+    return json.dumps(package, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def page_number(asked: str | None) -> int:
+    """The page a visitor's `page` parameter names, as the paginator reads it (1 or the last if it names
+    none)."""
+    return Paginator(published_competitions(), PAGE_SIZE).get_page(asked).number
+
+
+def stored_releases_page(number: int) -> str:
+    """The page as last computed (by `precompute`, after every change the public pages show); computed now,
+    and its number remembered, the first time it is asked for."""
+    found = cache.get(_page_key(number))
+    if found is None:
+        found = releases_page(number)
+        cache.set(_page_key(number), found, STORED_SECONDS)
+        asked = cache.get(PAGES_KEY) or set()
+        if number not in asked:
+            cache.set(PAGES_KEY, {*asked, number}, None)
+    return found
+
+
+def precompute() -> int:
+    """Compute again every page visitors asked for; how many."""
+    asked = cache.get(PAGES_KEY) or set()
+    for number in asked:
+        cache.set(_page_key(number), releases_page(number), STORED_SECONDS)
+    return len(asked)

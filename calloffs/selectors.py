@@ -118,15 +118,18 @@ def notices_by_state(user: User) -> list[StateGroup]:
     return groups
 
 
-def competition_detail(competition_pk: int) -> Competition | None:
-    """A competition with everything its page shows, in a fixed number of queries."""
+def with_detail(competitions: QuerySet[Competition]) -> QuerySet[Competition]:
+    """The competitions with everything a competition's page shows, in a fixed number of queries."""
     return (
-        Competition.objects.filter(pk=competition_pk)
-        .select_related("notice")
+        competitions.select_related("notice")
         .prefetch_related("regions", "lots__regions", "lots__category", "criteria", "checklist", "amendments")
         .prefetch_related("documents__amendment")
-        .first()
     )
+
+
+def competition_detail(competition_pk: int) -> Competition | None:
+    """A competition with everything its page shows, in a fixed number of queries."""
+    return with_detail(Competition.objects.filter(pk=competition_pk)).first()
 
 
 def public_competition(competition_pk: int) -> Competition | None:

@@ -94,6 +94,11 @@ class GrantsConfig(AppConfig):
         address = settings.SITE_URL + reverse("grants:round_list")
         return f"Grants: one round open, one closed with an application; see {address}."
 
+    def public_data_precompute(self) -> int:
+        from grants import threesixty
+
+        return threesixty.precompute()
+
     def statistics_sections(self, period, categories, regions):
         from grants.statistics import grants_section
 

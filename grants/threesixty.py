@@ -9,10 +9,13 @@ org-id.guide lists GB-CHC, GB-SC, GB-NIC and GB-COH), and otherwise by an identi
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -168,3 +171,33 @@ def csv_text(grants: list[Grant]) -> str:
             *([_at(record, path) for _title, path in CSV_COLUMNS] for record in records),
         ]
     )
+
+
+# Precomputed ---------------------------------------------------------------------------------------------
+
+STORED_KEY = "threesixty:files"
+STORED_SECONDS = 24 * 60 * 60
+
+
+def files(now: datetime | None = None) -> tuple[str, str]:
+    """The package as JSON text and the CSV, of every grant published, from one read of the grants."""
+    grants = list(published_grants())
+    as_json = json.dumps(
+        package(grants, now=now or timezone.now()), cls=DjangoJSONEncoder, ensure_ascii=False
+    )
+    return as_json, csv_text(grants)
+
+
+def stored_files() -> tuple[str, str]:
+    """The files as last computed (by `precompute`, after every change the public pages show); computed
+    now only if the shared cache has lost them."""
+    found = cache.get(STORED_KEY)
+    if found is None:
+        found = files()
+        cache.set(STORED_KEY, found, STORED_SECONDS)
+    return found
+
+
+def precompute() -> int:
+    cache.set(STORED_KEY, files(), STORED_SECONDS)
+    return 1

@@ -346,6 +346,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "calloffs.tasks.alerts_recheck_unsent",
         "schedule": 60.0,
     },
+    # The statistics count what has closed by now: they and the open data are computed again every 15 minutes.
+    "public-data-precompute": {
+        "task": "portal.tasks.public_data_precompute",
+        "schedule": 15 * 60.0,
+    },
     "opportunity-alert-digests": {
         "task": "calloffs.tasks.alert_digests_send",
         "schedule": crontab(hour=7, minute=30),

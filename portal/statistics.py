@@ -10,6 +10,12 @@ place that rule is applied.
 Each app adds its sections through an `AppConfig` hook, `statistics_sections(period, categories, regions)
 -> list[Section]`, read in the order of `INSTALLED_APPS` (the framework, call-offs, grants), so the core
 imports no app. Each section takes a fixed number of queries, whatever the amount of data.
+
+The page never computes them while a visitor waits, once a period has been asked for: its sections are
+stored in the shared cache (`stored_sections`), and computed again by the task
+`portal.tasks.public_data_precompute`, queued after every change the public pages show
+(`portal.page_cache.public_pages_changed`) and by Celery beat (the figures count what has closed by now).
+Only the first visitor of a period ever waits for them.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
+from django.core.cache import cache
 from django.utils import timezone
 
 from portal.csv_files import csv_text
@@ -215,3 +222,46 @@ def figure(period: Period, slug: str) -> Figure | None:
 def default_period(now: datetime | None = None) -> Period:
     now = now or timezone.now()
     return Period(financial_year_of(timezone.localdate(now)), None, now)
+
+
+# Precomputed ---------------------------------------------------------------------------------------------
+
+STORED_SECONDS = 24 * 60 * 60  # a day: the task and the beat recompute them long before
+PERIODS_KEY = "statistics:periods"  # the periods visitors asked for: (year, region id or None)
+
+
+def _sections_key(year: int, region_id: int | None) -> str:
+    return f"statistics:sections:{year}:{region_id or 'all'}"
+
+
+def stored_sections(period: Period) -> list[Section]:
+    """The period's sections as last computed; computed now, and the period remembered, the first time."""
+    region_id = period.region.pk if period.region else None
+    found = cache.get(_sections_key(period.year, region_id))
+    if found is not None:
+        return found
+    built = sections(period)
+    cache.set(_sections_key(period.year, region_id), built, STORED_SECONDS)
+    asked = cache.get(PERIODS_KEY) or set()
+    if (period.year, region_id) not in asked:
+        cache.set(PERIODS_KEY, {*asked, (period.year, region_id)}, None)
+    return built
+
+
+def stored_figure(period: Period, slug: str) -> Figure | None:
+    return next((f for section in stored_sections(period) for f in section.figures if f.slug == slug), None)
+
+
+def precompute(now: datetime | None = None) -> int:
+    """Compute again the sections of every period asked for before; how many periods."""
+    now = now or timezone.now()
+    asked = cache.get(PERIODS_KEY) or set()
+    regions = Region.objects.in_bulk([region_id for _, region_id in asked if region_id is not None])
+    computed = 0
+    for year, region_id in sorted(asked, key=lambda p: (p[0], p[1] or 0)):
+        if region_id is not None and region_id not in regions:
+            continue
+        period = Period(year, regions.get(region_id) if region_id else None, now)
+        cache.set(_sections_key(year, region_id), sections(period), STORED_SECONDS)
+        computed += 1
+    return computed

@@ -10,9 +10,11 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from celery import shared_task
+from django.apps import apps
 from django.utils import timezone
 
-from portal import emails
+from portal import emails, statistics
+from portal.page_generations import start_a_generation
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +73,19 @@ def deliveries_dispatch(delivery_ids: Iterable[int]) -> None:
                 "could not queue %s deliveries; the re-queue will send them", len(delivery_ids) - done
             )
             return
+
+
+@shared_task
+def public_data_precompute() -> int:
+    """Compute again what the public pages show that is too slow to compute while a visitor waits: the
+    statistics of every period visitors asked for (portal.statistics) and each app's open data (its
+    `AppConfig` hook `public_data_precompute() -> int`, how many things it computed); then start a new
+    generation of public pages, so that they are rebuilt with them."""
+    computed = statistics.precompute()
+    for config in apps.get_app_configs():
+        hook = getattr(config, "public_data_precompute", None)
+        if callable(hook):
+            computed += hook()
+    if computed:
+        start_a_generation(keep_previous=True)
+    return computed

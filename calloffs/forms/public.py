@@ -3,9 +3,14 @@ a value not on a list is shown as an error and not applied."""
 
 from __future__ import annotations
 
+import hashlib
+
+from crispy_forms.utils import render_crispy_form
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Layout, Size
 from django import forms
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
 
 from calloffs import selectors
 from calloffs.selectors import COMPETITION, NOTICE, SORTS, VALUE_BANDS, FinderFilters
@@ -14,6 +19,7 @@ from portal.money import PoundsField
 from portal.statistics import financial_year_label
 
 CLOSING = {7: "In the next 7 days", 14: "In the next 14 days", 28: "In the next 28 days"}
+RENDERED_SECONDS = 60 * 60
 
 
 class _ReferenceForm(forms.Form):
@@ -85,6 +91,21 @@ class FinderFilterForm(_ReferenceForm):
             Field.checkbox("any_size", small=True),
             Field.select("sort"),
         ]
+
+    def rendered(self) -> str:
+        """The form's HTML. The same for everyone who chose the same filters, so it is rendered once for
+        each choice and kept in the shared cache, keyed by what was typed and by the options (a category
+        or region renamed in the admin makes a new key). A form with errors is rendered each time."""
+        if self.is_bound and not self.is_valid():
+            return render_crispy_form(self)
+        typed = [(name, self.data.getlist(name) if self.is_bound else []) for name in self.fields]
+        options = [self.fields["category"].choices, self.fields["region"].choices]
+        key = "finder-filters:" + hashlib.sha256(repr((typed, options)).encode()).hexdigest()
+        html = cache.get(key)
+        if html is None:
+            html = str(render_crispy_form(self))
+            cache.set(key, html, RENDERED_SECONDS)
+        return mark_safe(html)  # noqa: S308 - crispy's own rendering, kept as it was made
 
     def filters(self) -> FinderFilters:
         data = self.data_or_empty()

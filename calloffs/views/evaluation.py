@@ -41,6 +41,21 @@ def _tender(request: HttpRequest, competition: Competition, tender_pk: int) -> T
     return tender
 
 
+# A tender id no tender has: the row links are reversed once with it, then it is replaced by each row's id.
+_ANY_TENDER = 2_147_483_647
+
+
+def _row_links(competition: Competition, rows: list) -> list[tuple]:
+    """Each row with its links to read, score and moderate the tender. Reversed once for the page, not
+    three times a row: reverse() for 200 rows was a third of the overview's time."""
+    patterns = [
+        reverse(f"calloffs:{name}", args=[competition.pk, _ANY_TENDER])
+        for name in ("evaluation_tender", "scores", "moderation")
+    ]
+    marker = f"/{_ANY_TENDER}/"
+    return [(row, *(p.replace(marker, f"/{row.tender.pk}/") for p in patterns)) for row in rows]
+
+
 @access_policy(STAFF)
 def overview(request: HttpRequest, competition_pk: int) -> HttpResponse:
     competition = competition_for_user(request, competition_pk)
@@ -53,7 +68,7 @@ def overview(request: HttpRequest, competition_pk: int) -> HttpResponse:
         "counts": sealed.tender_counts(competition) if is_sealed else None,
         "may_open": sealed.may_open(competition, timezone.now()),
         "evaluator": evaluator,
-        "mine": selectors.my_evaluation(evaluator, tenders) if evaluator else [],
+        "mine": _row_links(competition, selectors.my_evaluation(evaluator, tenders)) if evaluator else [],
         "tenders": tenders,
         "not_opened": selectors.not_opened_tenders(competition),
         "lots": list(competition.lots.all()),

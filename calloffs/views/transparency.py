@@ -4,7 +4,6 @@ figure, and the open data in OCDS 1.1, a release package per competition and a p
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -35,17 +34,18 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "period": period,
-        "sections": statistics.sections(period),
+        "sections": statistics.stored_sections(period),
         "query": query,
         "smallest_shown": statistics.SMALLEST_SHOWN,
     }
     return render(request, "calloffs/transparency/statistics.html", context)
 
 
-@access_policy(access.PUBLIC)  # not cached: the page cache keeps no Content-Disposition
+@public_page
+@access_policy(access.PUBLIC)
 def statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
     _form, period = _period(request)
-    figure = statistics.figure(period, slug)
+    figure = statistics.stored_figure(period, slug)
     if figure is None:
         raise Http404
     response = HttpResponse(figure.csv_text(period), content_type="text/csv; charset=utf-8")
@@ -70,19 +70,11 @@ def open_data(request: HttpRequest) -> HttpResponse:
 
 @public_page
 @access_policy(access.PUBLIC)
-def ocds_releases(request: HttpRequest) -> JsonResponse:
-    """Every published competition's releases, a page of competitions at a time, oldest first."""
-    page = Paginator(ocds.published_competitions(), ocds.PAGE_SIZE).get_page(request.GET.get("page"))
-    address = settings.SITE_URL + reverse("calloffs:ocds_releases")
-    links = {}
-    if page.has_next():
-        links["next"] = f"{address}?page={page.next_page_number()}"
-    if page.has_previous():
-        links["prev"] = f"{address}?page={page.previous_page_number()}"
-    package = ocds.release_package(
-        list(page.object_list), uri=f"{address}?page={page.number}", now=timezone.now(), links=links
-    )
-    return JsonResponse(package, json_dumps_params={"ensure_ascii": False})
+def ocds_releases(request: HttpRequest) -> HttpResponse:
+    """Every published competition's releases, a page of competitions at a time, oldest first; computed
+    after each change, not per request (`ocds.stored_releases_page`)."""
+    number = ocds.page_number(request.GET.get("page"))
+    return HttpResponse(ocds.stored_releases_page(number), content_type="application/json")
 
 
 @public_page

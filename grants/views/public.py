@@ -11,10 +11,12 @@ from grants.views.pages import round_context
 from portal import access, front_doors
 from portal.access import access as access_policy
 from portal.models import Organisation, Region
+from portal.page_cache import public_page
 
 # Public --------------------------------------------------------------------------------------------
 
 
+@public_page
 @access_policy(access.PUBLIC)
 def start(request: HttpRequest) -> HttpResponse:
     """The grants portal's own start page: its own door into the one portal (portal.front_doors)."""
@@ -36,6 +38,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return redirect("account_login")
 
 
+@public_page
 @access_policy(access.PUBLIC)
 def round_list(request: HttpRequest) -> HttpResponse:
     region, kind = request.GET.get("region", ""), request.GET.get("kind", "")
@@ -49,6 +52,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(request, "grants/public/rounds.html", context)
 
 
+@public_page
 @access_policy(access.PUBLIC)
 def round_detail(request: HttpRequest, round_pk: int) -> HttpResponse:
     grant_round = selectors.public_round(round_pk)
@@ -57,6 +61,7 @@ def round_detail(request: HttpRequest, round_pk: int) -> HttpResponse:
     return render(request, "grants/public/round.html", {**round_context(grant_round), "preview": False})
 
 
+@public_page
 @access_policy(access.PUBLIC)
 def grants_awarded(request: HttpRequest) -> HttpResponse:
     return render(request, "grants/public/awarded.html", {"grants": selectors.grants_awarded()})

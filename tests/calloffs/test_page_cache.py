@@ -59,3 +59,46 @@ def test_amending_and_withdrawing_forget_the_cached_competition_page(
             competition=competition, user=carol, reason="The budget was withdrawn"
         )
     assert "The budget was withdrawn" in client.get(url).content.decode()
+
+
+def test_the_finders_filter_form_is_rendered_once_for_each_choice_of_filters(monkeypatch):
+    from crispy_forms.utils import render_crispy_form
+    from django.http import QueryDict
+
+    from calloffs.forms import public as public_forms
+    from calloffs.forms.public import FinderFilterForm
+
+    renders = []
+    monkeypatch.setattr(
+        public_forms, "render_crispy_form", lambda form: renders.append(1) or render_crispy_form(form)
+    )
+    chosen = QueryDict("kind=competition&closing=14&any_size=on")
+
+    first = FinderFilterForm(chosen).rendered()
+    assert FinderFilterForm(chosen).rendered() == first == render_crispy_form(FinderFilterForm(chosen))
+    assert 'value="14" selected' in first
+    assert len(renders) == 1
+    FinderFilterForm(None).rendered()
+    FinderFilterForm(QueryDict("closing=5")).rendered()  # an error: rendered each time, never stored
+    FinderFilterForm(QueryDict("closing=5")).rendered()
+    assert len(renders) == 4
+
+
+def test_the_ocds_releases_are_computed_after_a_change_not_per_request(
+    client, carol, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from calloffs import ocds
+
+    releases = reverse("calloffs:ocds_releases")
+    client.cookies["sessionid"] = "no-such-session"  # the page cache neither serves nor stores
+    assert client.get(releases).json()["releases"] == []
+    competition = f.publishable_competition(carol, title="Mentoring for young adults")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        competitions.competition_publish(competition=competition, user=carol)
+
+    with django_assert_max_num_queries(3):  # the page's number and the session: not the releases
+        package = client.get(releases).json()
+    assert [r["tender"]["title"] for r in package["releases"]] == ["Mentoring for young adults"]
+    assert package == client.get(releases, {"page": "no-such-page"}).json()
+    assert ocds.precompute() == 1

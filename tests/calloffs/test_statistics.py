@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given, settings
@@ -269,6 +270,7 @@ def test_the_page_makes_the_same_number_of_queries_whatever_the_data(
         lot = competition.lots.get()
         qualify(org := organisation(SMALL, True), "accommodation")
         awards.award(lot, submitted_tender(lot, org, carol), carol)
+    cache.clear()  # the figures were stored by the first request: compute them afresh
     with django_assert_max_num_queries(len(empty.captured_queries)):
         client.get(address, {"region": region("north-east").pk, "year": period_now().year})
     assert len(empty.captured_queries) <= 28  # 20 for the framework and call-offs, 8 for grants
@@ -330,3 +332,34 @@ def test_supply_chain_shares_from_fewer_than_three_contracts_or_subcontractors_a
     assert shares["All subcontractors"] == ["£140,000", "23%"]
     assert shares["VCSE subcontractors"] == ["fewer than 3", "fewer than 3"]  # two VCSE subcontractors
     assert shares["Micro or small subcontractors"] == ["fewer than 3", "fewer than 3"]
+
+
+# Precomputed -------------------------------------------------------------------------------------------
+
+
+def test_the_figures_are_computed_once_and_the_page_reads_them(client, django_assert_num_queries):
+    period = period_now()
+    first = statistics.stored_sections(period)
+    with django_assert_num_queries(0):
+        assert statistics.stored_sections(period) == first
+
+
+def test_a_change_computes_the_figures_again_before_the_page_is_rebuilt(
+    client, carol, django_capture_on_commit_callbacks
+):
+    address = reverse("calloffs:statistics")
+    client.get(address)
+    before = statistics.stored_sections(period_now())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            competition = awards.opened(f.closed_competition(carol), carol)
+            lot = competition.lots.get()
+            qualify(org := organisation(SMALL, True), "accommodation")
+            awards.award(lot, submitted_tender(lot, org, carol), carol)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        after = statistics.stored_sections(period_now())  # stored by the task, not computed here
+    assert after != before
+    assert after == statistics.sections(period_now())
+    assert client.get(address)["X-Page-Cache"] == "miss"
