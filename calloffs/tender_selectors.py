@@ -10,7 +10,7 @@ from calloffs.models import ChecklistItem, Tender, TenderFile, TenderVersion
 from calloffs.sealed import own_tenders
 from calloffs.tendering_rules import CriterionFacts, ItemFacts, TaskGroup, TenderFacts
 from portal.models import User
-from portal.questionnaires import word_count
+from portal.questionnaires.engine import word_count
 from portal.signatures import SignedText, signed_text
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from portal.clock import has_passed
 from portal.exceptions import RuleBroken
-from portal.questionnaires import word_count
+from portal.questionnaires.engine import word_count
 
 # The standard checklist items (calloffs.rules.STANDARD_CHECKLIST) the tendering side builds on.
 QUALITY_RESPONSE = "quality_response"

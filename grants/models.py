@@ -126,7 +126,7 @@ class GrantRound(models.Model):
     income_multiple = models.PositiveSmallIntegerField(default=DEFAULT_INCOME_MULTIPLE)
     #: [{"key", "label", "ineligible_answer": bool, "reason": str}]
     eligibility_questions = models.JSONField(default=list, blank=True)
-    #: Questionnaire-engine questions as data (`portal.questionnaires.Question.to_dict`).
+    #: Questionnaire-engine questions as data (`portal.questionnaires.engine.Question.to_dict`).
     questions = models.JSONField(default=list, blank=True)
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.models import Organisation, Region
-from portal.questionnaires import Context, Kind, Question, Section
+from portal.questionnaires.engine import Context, Kind, Question, Section
 
 POLICIES = {
     "safeguarding": "Safeguarding",

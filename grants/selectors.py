@@ -12,7 +12,7 @@ from grants import application_states, rules
 from grants.models import ConflictDeclaration, Grant, GrantApplication, GrantRound, Registration
 from grants.sections import REGISTRATION, eligibility_section, round_section
 from portal.models import Region, User
-from portal.questionnaires import money_text
+from portal.questionnaires.engine import money_text
 from portal.staff import regions_covered
 
 

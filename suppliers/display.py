@@ -17,8 +17,8 @@ from typing import Any
 
 from django.template.defaultfilters import filesizeformat
 
-from portal import questionnaires
 from portal.models import Region
+from portal.questionnaires import engine as questionnaires
 from suppliers import sections
 from suppliers.models import Application, SupportingDocument
 

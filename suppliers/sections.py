@@ -18,7 +18,7 @@ Two sections are saved by their own services: `categories` (rows, see `category_
 
 What each section stores (the keys `section_save` keeps; yes/no questions are JSON booleans, except the
 exclusion grounds, which are "yes"/"no"; money is stored as typed, an int or a string like "12,500", and
-the sections with money or dates also store the normalised values under `portal.questionnaires.VALUES`:
+the sections with money or dates also store the normalised values under `portal.questionnaires.engine.VALUES`:
 {"turnover_year_1": 12500, "financial_year_end_1": "2025-03-31", …}, read with `normalised(...)`):
 
 - organisation: the Organisation profile's fields (ORGANISATION_FIELDS) and parent_organisation.
@@ -45,10 +45,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from portal import questionnaires as q
 from portal.models import UK_POSTCODE, Organisation, Region
 from portal.organisations import organisation_rule_errors
-from portal.questionnaires import (
+from portal.questionnaires import engine as q
+from portal.questionnaires.engine import (
     COMPLETED,
     IN_PROGRESS,
     NOT_STARTED,

@@ -15,7 +15,7 @@ from calloffs.services.supply_chain import NewSubcontractor, ReportLine
 from portal.form_kit import GovukForm
 from portal.models import Organisation
 from portal.money import parse_pounds
-from portal.questionnaires import Kind, Question, Section
+from portal.questionnaires.engine import Kind, Question, Section
 from portal.questionnaires.forms import QuestionnaireForm, form_class
 
 SIZE_CHOICES = [(band.value, str(band.label)) for band in Organisation.SizeBand]

@@ -26,7 +26,7 @@ from portal.locking import locked
 from portal.models import User
 from portal.organisations import require_member
 from portal.page_cache import public_pages_changed
-from portal.questionnaires import word_count
+from portal.questionnaires.engine import word_count
 
 MAX_QUESTION_WORDS = 250
 

@@ -25,7 +25,7 @@ from portal.access import STAFF, SUPPLIER_MEMBER, get_or_refuse
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.form_kit import show_rule_broken
-from portal.questionnaires import Context
+from portal.questionnaires.engine import Context
 
 
 def _posted(request: HttpRequest):

@@ -8,7 +8,7 @@ from django import forms
 from grants.sections import REGISTRATION
 from portal import uploads
 from portal.form_kit import GovukForm
-from portal.questionnaires import Section
+from portal.questionnaires.engine import Section
 from portal.questionnaires.forms import QuestionnaireForm, form_class, form_fields
 
 

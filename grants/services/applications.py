@@ -26,7 +26,7 @@ from portal.exceptions import Problems, RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import User
 from portal.organisations import require_member
-from portal.questionnaires import Context, Kind, normalised
+from portal.questionnaires.engine import Context, Kind, normalised
 from portal.services import message_send
 from portal.signatures import signature_problems, signed_text
 

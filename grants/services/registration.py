@@ -21,7 +21,7 @@ from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import Organisation, Region, User
 from portal.organisations import require_member
-from portal.questionnaires import Context
+from portal.questionnaires.engine import Context
 from portal.services import message_send
 
 REGISTRATION_DECIDED = "grants_registration_decided"

@@ -20,7 +20,7 @@ from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import Region, User
 from portal.page_cache import public_pages_changed
-from portal.questionnaires import Kind, Question
+from portal.questionnaires.engine import Kind, Question
 from portal.queueing import queue_on_commit
 from portal.services import messages_send_bulk
 from portal.staff import regions_covered

@@ -23,7 +23,7 @@ from portal.access import access as access_policy
 from portal.exceptions import Problems, RuleBroken
 from portal.form_kit import show_rule_broken
 from portal.money import pounds
-from portal.questionnaires import Context, Kind
+from portal.questionnaires.engine import Context, Kind
 
 # Applications ------------------------------------------------------------------------------------
 

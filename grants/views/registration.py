@@ -19,7 +19,7 @@ from portal import access, uploads
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.form_kit import show_rule_broken
-from portal.questionnaires import Context
+from portal.questionnaires.engine import Context
 
 # The organisation's registration ------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from crispy_forms_gds.layout import (
 )
 from django import forms
 
-from portal.questionnaires import MONEY_MAX_LENGTH, Group, Kind, Question, Section, parse_date
+from portal.questionnaires.engine import MONEY_MAX_LENGTH, Group, Kind, Question, Section, parse_date
 
 WIDTHS = {
     "full": Fluid.FULL,

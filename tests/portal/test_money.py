@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portal import money
-from portal.questionnaires import Kind, Question
+from portal.questionnaires.engine import Kind, Question
 
 amounts = st.integers(min_value=0, max_value=10**12)
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from portal import questionnaires as q
-from portal.questionnaires import Kind, Question, Section
+from portal.questionnaires import engine as q
+from portal.questionnaires.engine import Kind, Question, Section
 from portal.questionnaires.forms import form_class
 
 TODAY = date(2026, 6, 1)
