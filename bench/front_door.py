@@ -73,7 +73,7 @@ class FrontDoor:
             )
         )
         self.log = directory / "nginx.log"
-        with self.log.open("wb") as output:
+        with self.log.open("ab") as output:  # appended: the access log and the error log share it
             self.process = subprocess.Popen(  # noqa: S603 - our own command line
                 [executable, "-c", str(self.config), "-e", "stderr", "-g", "daemon off;"],
                 stdout=output,
