@@ -453,7 +453,7 @@ def journey(door: Door, store: ObjectStore, bucket: str, disks: list[Path]) -> S
         )
     check(
         door.nodes_serving(since, "/accounts/login/") == {"node-a", "node-b"},
-        "both nodes counted the failures",
+        "both nodes counted the failures and refused the locked account",
     )
     return supplier
 
