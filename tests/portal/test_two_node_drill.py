@@ -71,7 +71,7 @@ def test_the_two_node_drill_passes_and_says_what_it_checked():
         "ok: each e-mail was received exactly once at the SMTP server (worker killed)",
         "ok: each e-mail was received exactly once at the SMTP server (Redis stopped mid-burst)",
         "ok: each e-mail was received exactly once at the SMTP server (published while Redis was down)",
-        "ok: scanner stopped: the page says try later",
+        "ok: scanner stopped: the upload page says try later",
         "ok: scanner hung: the page says try later",
         "ok: scanner back: the upload is accepted",
         "longer than gunicorn's 30 s limit",
