@@ -73,11 +73,11 @@ assets: $(NODE_STAMP)
 bench: $(STAMP) system-packages
 	$(PY) -m bench
 
-## make drill: two gunicorn web nodes and two Celery workers on one PostgreSQL, Redis, object store and
-## virus scanner; a supplier's journey alternates between the nodes and a burst of alerts is sent once
-## (see bench/drill.py). It needs PostgreSQL and Redis, as `make test` does (a Redis database of its own).
+## make drill: nginx in front of two gunicorn web nodes, two Celery workers and beat, on one PostgreSQL,
+## object store and virus scanner, with faults: slow clients, a worker killed, Redis stopped, the scanner
+## stopped and hung; every e-mail counted once (see bench/drill.py). It needs PostgreSQL, as `make test`
+## does; it starts a Redis of its own on a free port (so that it can stop it), never the shared one.
 drill: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
-drill: export REDIS_URL ?= redis://127.0.0.1:6379/15
 drill: $(STAMP) system-packages
 	bash scripts/services.sh
 	$(PY) -m bench.drill

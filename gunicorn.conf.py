@@ -5,7 +5,9 @@ Dockerfile run gunicorn from /app). See README, "Performance" for the reasons be
   2 x cores + 1 sync workers; WEB_CONCURRENCY overrides it.
 - Timeout: 30 s. No request renders a long PDF (a sent version's PDF is rendered once by Celery), the
   provider CSV is streamed in well under a second, and the slowest page takes a few tenths of a second
-  under load: a request still running after 30 s is stuck, and its worker is replaced.
+  under load: a request still running after 30 s is stuck, and its worker is replaced. The portal reads
+  the same GUNICORN_TIMEOUT and refuses to start if the virus scanner's timeout is not well below it
+  (portal/checks.py), so that a hung scanner gives a message rather than a killed request.
 - Workers are replaced after about 1,000 requests each, so that memory a request once needed is given back.
 """
 

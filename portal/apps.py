@@ -32,6 +32,7 @@ class PortalConfig(AppConfig):
         require_shared_cache()
         from django.contrib.auth.signals import user_logged_in
 
+        import portal.checks  # noqa: F401 - registers the portal's system checks
         from portal.middleware import SessionRefreshMiddleware
 
         user_logged_in.connect(SessionRefreshMiddleware.stamp_at_sign_in, dispatch_uid="session-refresh")

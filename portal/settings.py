@@ -254,7 +254,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 # StreamMaxLength must be above UPLOAD_MAX_BYTES. VIRUS_SCAN=false turns scanning off: only `make run` does.
 VIRUS_SCAN = env_bool("VIRUS_SCAN", True)
 CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "unix:///run/clamav/clamd.ctl")
-CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 60)
+# A hung scanner must refuse the upload with a message before the web server gives up on the request: the
+# scan's timeout is checked against gunicorn's when the portal starts (portal.checks). GUNICORN_TIMEOUT is
+# the value gunicorn.conf.py reads too.
+CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 10)
+GUNICORN_TIMEOUT = env_int("GUNICORN_TIMEOUT", 30)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

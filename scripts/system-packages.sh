@@ -15,6 +15,9 @@ declare -A needed=(
   # The virus scanner's daemon. The tests start clamd themselves with the project's test signatures
   # (bench/servers.py), so that nothing is downloaded: Debian's own service is not used.
   [clamav-daemon]=/usr/sbin/clamd
+  # The front door: `make drill` runs its web nodes behind nginx with the project's configuration
+  # (deploy/nginx.conf.template, bench/front_door.py), in the foreground; Debian's own service is not used.
+  [nginx]=/usr/sbin/nginx
 )
 
 missing=()

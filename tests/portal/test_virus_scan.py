@@ -2,21 +2,36 @@
 plain message and the attempt audited; when the scanner cannot be reached, the upload is refused too
 (fail closed). clamd runs with the project's test signatures (the `virus_scanner` fixture)."""
 
+import os
+import runpy
+import socket
+import subprocess
+import sys
+import threading
+from datetime import timedelta
+from pathlib import Path
+from unittest.mock import patch
+
 import pytest
+from django.core.checks import ERROR
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 
 from bench.servers import Clamd
 from portal import uploads
+from portal.checks import SCANNER_TIMEOUT_TOO_LONG, scanner_timeout_below_web_timeout
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent
 from suppliers import services
 from suppliers.models import SupportingDocument
+from tests.calloffs.factories import live_competition
 from tests.portal.test_file_storage import production_setting
 from tests.portal.test_make_run import make_run_commands
 from tests.suppliers.factories import PDF_BYTES, case_study, category, upload
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 
 # The EICAR anti-virus test file (https://www.eicar.org), in two halves so that this source is not itself
 # flagged by a scanner on a developer's machine.
@@ -136,3 +151,116 @@ def test_scanning_turned_off_skips_clamd_and_the_upload_page_says_so(client, cho
 def test_make_run_turns_scanning_off_and_production_scans_by_default():
     assert all("VIRUS_SCAN=false" in command for command in make_run_commands() if "manage.py" in command)
     assert production_setting("s.VIRUS_SCAN, s.CLAMD_ADDRESS") == "True unix:///run/clamav/clamd.ctl"
+
+
+class HungScanner:
+    """A TCP server on 127.0.0.1 that accepts connections and never answers, as a hung clamd does (in a
+    thread of the test process; `close()` ends it and the connections it holds)."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.address = f"tcp://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.listener.settimeout(0.1)  # so that the thread sees `close()` soon
+        self.closed = threading.Event()
+        self.held: list[socket.socket] = []
+        self.accepting = threading.Thread(target=self._accept, daemon=True)
+        self.accepting.start()
+
+    def _accept(self) -> None:
+        while not self.closed.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:  # closed
+                return
+            self.held.append(connection)  # read nothing, answer nothing
+
+    def close(self) -> None:
+        self.closed.set()
+        self.accepting.join(timeout=5)
+        self.listener.close()
+        for connection in self.held:
+            connection.close()
+
+
+@pytest.fixture
+def hung_scanner(settings):
+    scanner = HungScanner()
+    settings.CLAMD_ADDRESS = scanner.address
+    settings.CLAMD_TIMEOUT_SECONDS = 1
+    yield scanner
+    scanner.close()
+
+
+def test_a_hung_scanner_refuses_the_upload_with_a_message_and_keeps_what_was_typed(
+    client, carol, hung_scanner
+):
+    competition = live_competition(carol)
+    client.force_login(carol)
+    new = timezone.localtime(competition.submission_deadline + timedelta(days=7))
+
+    response = client.post(
+        reverse("calloffs:competition_amend", args=[competition.pk]),
+        {
+            "summary": "The pricing template has changed",
+            "new_deadline_0": new.day,
+            "new_deadline_1": new.month,
+            "new_deadline_2": new.year,
+            "new_deadline_time": "12:00",
+            "file": upload("pricing.pdf", PDF_BYTES, "application/pdf"),
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert hung_scanner.held, "the upload reached the hung scanner"
+    assert "govuk-error-summary" in page and uploads.SCANNER_UNAVAILABLE in page
+    assert "The pricing template has changed" in page and f'value="{new.year}"' in page
+    assert 'value="12:00"' in page
+    assert not competition.amendments.exists()
+
+
+def test_the_scanner_message_is_the_one_for_an_unreachable_scanner():
+    assert uploads.SCANNER_UNAVAILABLE == (
+        "The file could not be checked for viruses just now, so it has not been uploaded. Try again later."
+    )
+
+
+@pytest.mark.parametrize(
+    ("scanner", "web", "errors"),
+    [
+        (10, 30, []),
+        (15, 30, []),
+        (16, 30, [SCANNER_TIMEOUT_TOO_LONG]),
+        (60, 30, [SCANNER_TIMEOUT_TOO_LONG]),
+        (0, 30, [SCANNER_TIMEOUT_TOO_LONG]),
+        (30, 90, []),
+    ],
+)
+def test_the_scanner_timeout_must_be_at_most_half_the_web_servers(settings, scanner, web, errors):
+    settings.CLAMD_TIMEOUT_SECONDS, settings.GUNICORN_TIMEOUT = scanner, web
+    found = scanner_timeout_below_web_timeout()
+    assert [error.id for error in found] == errors
+    assert all(error.level == ERROR for error in found)
+
+
+def test_the_portal_refuses_to_start_with_a_scanner_timeout_above_the_web_servers():
+    command = [sys.executable, "manage.py", "check"]
+    environment = {"PATH": "/usr/bin", "DEBUG": "true", "PYTHONPATH": str(ROOT)}
+
+    refused = subprocess.run(  # noqa: S603 - our own command line
+        command, cwd=ROOT, env={**environment, "CLAMD_TIMEOUT_SECONDS": "60"}, capture_output=True, text=True
+    )
+    started = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True)  # noqa: S603
+
+    assert refused.returncode != 0 and SCANNER_TIMEOUT_TOO_LONG in refused.stderr
+    assert started.returncode == 0, started.stderr
+
+
+def test_defaults_give_the_scanner_10_s_of_gunicorns_30_s_and_both_read_the_same_setting():
+    assert production_setting("s.CLAMD_TIMEOUT_SECONDS, s.GUNICORN_TIMEOUT") == "10 30"
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["timeout"] == 30
+    with patch.dict(os.environ, {"GUNICORN_TIMEOUT": "45"}):
+        assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["timeout"] == 45
+    assert production_setting("s.GUNICORN_TIMEOUT", GUNICORN_TIMEOUT="45") == "45"
