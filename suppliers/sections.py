@@ -1,8 +1,8 @@
 """The Selection Questionnaire, declared on the questionnaire engine (`portal.questionnaires`).
 
 Each question is declared here once: its key, label, hint, kind, whether it is required, its word limit,
-choices, follow-ups and checks. The section's page (`suppliers.forms`), its errors, its summary rows
-(`suppliers.display`) and its status are all derived from these declarations.
+choices, follow-ups and checks. The section's page (`suppliers.forms.questionnaire`), its errors, its
+summary rows (`suppliers.display`) and its status are all derived from these declarations.
 
 `section_errors(slug, answers, application=…)` is the one judge of a section: the services call it when
 a section is saved as complete and again, for every section, at submission. It reads the answers as

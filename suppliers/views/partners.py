@@ -14,7 +14,7 @@ from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.form_kit import show_rule_broken
 from suppliers import selectors, services
-from suppliers.forms_partners import PartnerSearchForm
+from suppliers.forms.partners import PartnerSearchForm
 from suppliers.models import PartnerSearch
 
 

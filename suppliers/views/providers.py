@@ -21,7 +21,7 @@ from portal.models import Organisation, Region, ServiceCategory
 from portal.page_cache import public_page
 from portal.pagination import query_without_page
 from suppliers import display, pdfs, selectors
-from suppliers.forms_providers import ProviderFilterForm, size_short_label
+from suppliers.forms.providers import ProviderFilterForm, size_short_label
 from suppliers.models import FrameworkAgreement
 
 PAGE_SIZE = 50

@@ -14,7 +14,7 @@ from portal.exceptions import RuleBroken
 from portal.form_kit import show_rule_broken
 from suppliers import pdfs, rules, sections, selectors, services
 from suppliers.access import READERS, application_for_user, choice_for_user, document_for_user
-from suppliers.forms import (
+from suppliers.forms.questionnaire import (
     SECTION_FORMS,
     AgreementAcceptForm,
     CategoryAddForm,

@@ -25,7 +25,7 @@ from portal.exceptions import RuleBroken
 from portal.form_kit import show_rule_broken
 from suppliers import display, sections, selectors, services
 from suppliers.access import application_for_user, choice_for_user
-from suppliers.forms_review import CategoryOutcomeForm, ExclusionDecisionForm, ReviewQueueFilterForm
+from suppliers.forms.review import CategoryOutcomeForm, ExclusionDecisionForm, ReviewQueueFilterForm
 from suppliers.models import Application, CategoryChoice
 
 PAGE_SIZE = 25
