@@ -65,7 +65,7 @@ from bench.__main__ import (
 )
 from bench.front_door import FrontDoor
 from bench.patience import Deadline, busy_factor, patience
-from bench.servers import Clamd, ObjectStore, free_port
+from bench.servers import Clamd, HungScanner, ObjectStore, free_port
 
 ALERTED_ORGANISATIONS = 40
 SLOW_UPLOAD_BYTES = 10_000_000  # a 10 MB tender document (under UPLOAD_MAX_BYTES, 10 MiB)
@@ -315,40 +315,6 @@ class Beat:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=patience(20))
-
-
-class HungScanner:
-    """A Unix socket at clamd's address that accepts connections and never answers: a hung clamd."""
-
-    def __init__(self, path: Path) -> None:
-        path.unlink(missing_ok=True)  # the stopped clamd's socket file, if it left one
-        self.listener = socket.socket(socket.AF_UNIX)
-        self.listener.bind(str(path))
-        self.listener.listen(16)
-        self.listener.settimeout(0.2)
-        self.path = path
-        self.held: list[socket.socket] = []
-        self.closed = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while not self.closed.is_set():
-            try:
-                connection, _ = self.listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.held.append(connection)
-
-    def close(self) -> None:
-        self.closed.set()
-        self.thread.join(timeout=5)
-        self.listener.close()
-        for connection in self.held:
-            connection.close()
-        self.path.unlink(missing_ok=True)
 
 
 # 1. A supplier's journey through the front door ---------------------------------------------------------

@@ -14,6 +14,7 @@ import logging
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -124,3 +125,45 @@ class ObjectStore:
 
     def stop(self) -> None:
         self.server.stop()
+
+
+class HungScanner:
+    """A server at a clamd address that accepts connections and never answers, as a hung clamd does (in a
+    thread of this process; `close()` ends it and the connections it holds). On a Unix socket at `path`
+    (the drill puts it where its clamd was), or else on a free TCP port of 127.0.0.1 (the tests)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        if path is None:
+            self.listener = socket.create_server(("127.0.0.1", 0))
+            self.address = f"tcp://127.0.0.1:{self.listener.getsockname()[1]}"
+        else:
+            path.unlink(missing_ok=True)  # a stopped clamd's socket file, if it left one
+            self.listener = socket.socket(socket.AF_UNIX)
+            self.listener.bind(str(path))
+            self.listener.listen(16)
+            self.address = f"unix://{path}"
+        self.path = path
+        self.listener.settimeout(0.1)  # so that the thread sees `close()` soon
+        self.closed = threading.Event()
+        self.held: list[socket.socket] = []
+        self.accepting = threading.Thread(target=self._accept, daemon=True)
+        self.accepting.start()
+
+    def _accept(self) -> None:
+        while not self.closed.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:  # closed
+                return
+            self.held.append(connection)  # read nothing, answer nothing
+
+    def close(self) -> None:
+        self.closed.set()
+        self.accepting.join(timeout=5)
+        self.listener.close()
+        for connection in self.held:
+            connection.close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)

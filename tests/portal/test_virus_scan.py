@@ -4,10 +4,8 @@ plain message and the attempt audited; when the scanner cannot be reached, the u
 
 import os
 import runpy
-import socket
 import subprocess
 import sys
-import threading
 from datetime import timedelta
 from pathlib import Path
 from unittest.mock import patch
@@ -18,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from bench.servers import Clamd
+from bench.servers import Clamd, HungScanner
 from portal import uploads
 from portal.checks import SCANNER_TIMEOUT_TOO_LONG, scanner_timeout_below_web_timeout
 from portal.exceptions import RuleBroken
@@ -151,37 +149,6 @@ def test_scanning_turned_off_skips_clamd_and_the_upload_page_says_so(client, cho
 def test_make_run_turns_scanning_off_and_production_scans_by_default():
     assert all("VIRUS_SCAN=false" in command for command in make_run_commands() if "manage.py" in command)
     assert production_setting("s.VIRUS_SCAN, s.CLAMD_ADDRESS") == "True unix:///run/clamav/clamd.ctl"
-
-
-class HungScanner:
-    """A TCP server on 127.0.0.1 that accepts connections and never answers, as a hung clamd does (in a
-    thread of the test process; `close()` ends it and the connections it holds)."""
-
-    def __init__(self) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.address = f"tcp://127.0.0.1:{self.listener.getsockname()[1]}"
-        self.listener.settimeout(0.1)  # so that the thread sees `close()` soon
-        self.closed = threading.Event()
-        self.held: list[socket.socket] = []
-        self.accepting = threading.Thread(target=self._accept, daemon=True)
-        self.accepting.start()
-
-    def _accept(self) -> None:
-        while not self.closed.is_set():
-            try:
-                connection, _ = self.listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:  # closed
-                return
-            self.held.append(connection)  # read nothing, answer nothing
-
-    def close(self) -> None:
-        self.closed.set()
-        self.accepting.join(timeout=5)
-        self.listener.close()
-        for connection in self.held:
-            connection.close()
 
 
 @pytest.fixture
