@@ -490,8 +490,10 @@ def tender_withdraw(*, tender: Tender, user: User, now: datetime | None = None) 
             raise RuleBroken(MAY_NOT_WITHDRAW)
         if tender.status != Tender.Status.SUBMITTED:
             raise RuleBroken("Your tender has not been submitted, so there is nothing to withdraw.")
-        assert tender.current_version_id is not None  # submitted, so it has a version
-        TenderVersion.objects.filter(pk=tender.current_version_id).update(withdrawn_at=now, withdrawn_by=user)
+        if tender.current_version_id is not None:  # always, once submitted
+            TenderVersion.objects.filter(pk=tender.current_version_id).update(
+                withdrawn_at=now, withdrawn_by=user
+            )
         tender.status = Tender.Status.WITHDRAWN
         tender.current_version = None
         tender.updated_at = now
