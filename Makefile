@@ -43,6 +43,7 @@ test: $(STAMP) $(NODE_STAMP) system-packages
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
 ## system-packages: Chromium, Java (for the HTML checker), WeasyPrint's and python-magic's libraries.
@@ -52,6 +53,7 @@ system-packages:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

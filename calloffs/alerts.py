@@ -51,6 +51,7 @@ ALERT_KINDS = (PUBLISHED, AMENDED, WITHDRAWN, NOTICE_PUBLISHED, CLARIFICATION, D
 def eligible_organisation_ids(competition: Competition) -> set[int]:
     """Every organisation that can bid for at least one lot, as `calloffs.rules.eligibility` judges it:
     one query per lot and region."""
+    assert competition.submission_deadline is not None  # alerts are about published competitions
     deadline = london(competition.submission_deadline).date()
     ids: set[int] = set()
     for lot in competition.lots.select_related("category").prefetch_related("regions"):
@@ -218,7 +219,7 @@ def deadline_reminders_send(*, now: datetime | None = None) -> int:
     for competition in Competition.objects.open(now).filter(submission_deadline__lte=now + window):
         days = rules.reminder_due(competition.submission_deadline, now)
         organisation_ids = tendering_organisation_ids(competition, unsubmitted=True) if days else set()
-        if organisation_ids:
+        if days and organisation_ids:
             sent += alerts_send(
                 kind=DEADLINE_REMINDER,
                 source=deadline_reminder_source(competition, days),

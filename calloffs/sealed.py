@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
@@ -85,11 +86,10 @@ def hidden_from_staff(type_field: str, id_field: str, *, separator: str | None) 
     hidden = Q()
     for model in TENDER_MODELS:
         label = model._meta.label_lower
-        rows = (
-            model.objects.filter(pk__in=known.values("pk"))
-            if model is Tender
-            else model.objects.filter(tender__in=known)
+        lookup: dict[str, QuerySet[Tender, Any]] = (
+            {"pk__in": known.values("pk")} if model is Tender else {"tender__in": known}
         )
+        rows = model.objects.filter(**lookup)
         if separator is None:
             keys = rows.annotate(key=Cast("pk", CharField())).values("key")
             hidden |= Q(**{type_field: label}) & ~Q(**{f"{id_field}__in": keys})

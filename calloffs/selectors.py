@@ -205,6 +205,7 @@ def lot_requirements(lot: Lot, competition: Competition) -> LotRequirements:
 def eligibility_by_lot(organisation: Organisation, competition: Competition) -> dict[int, Eligibility]:
     """{lot id: eligibility} for one organisation, from the competition's prefetched lots."""
     facts = organisation_facts(organisation)
+    assert competition.submission_deadline is not None  # eligibility is judged for published competitions
     deadline = london(competition.submission_deadline).date()
     return {
         lot.pk: rules.eligibility(facts, lot_requirements(lot, competition), deadline=deadline)
@@ -383,14 +384,15 @@ def document_for(user: User, document_pk: int) -> OpportunityDocument | None:
         return None
     if not user.is_authenticated:
         user = None
-    if document.competition_id:
-        if document.competition.published_at is not None:
+    opportunity = document.opportunity
+    if isinstance(opportunity, Competition):
+        if opportunity.published_at is not None:
             return document
-        managed = user is not None and competitions_for(user).filter(pk=document.competition_id).exists()
+        managed = user is not None and competitions_for(user).filter(pk=opportunity.pk).exists()
     else:
-        if document.notice.status != MarketWarmingNotice.Status.DRAFT:
+        if opportunity.status != MarketWarmingNotice.Status.DRAFT:
             return document
-        managed = user is not None and notices_for(user).filter(pk=document.notice_id).exists()
+        managed = user is not None and notices_for(user).filter(pk=opportunity.pk).exists()
     return document if managed else None
 
 

@@ -11,7 +11,8 @@ deadline, counts nowhere until then.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
+from typing import cast
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -198,9 +199,13 @@ def _award_figures(period: Period, counted_ids, regions: list) -> list[Figure]:
 
 
 def _timings_figure(counted: QuerySet[Competition], counted_ids) -> Figure:
-    open_for = [days_between(p, d) for p, d in counted.values_list("published_at", "submission_deadline")]
+    # A counted competition was published with a deadline, and every decision has its time.
+    open_for = [
+        days_between(cast(datetime, published), cast(datetime, deadline))
+        for published, deadline in counted.values_list("published_at", "submission_deadline")
+    ]
     to_award = [
-        days_between(deadline, decided)
+        days_between(cast(datetime, deadline), decided)
         for deadline, decided in Award.objects.filter(
             lot__competition__in=counted_ids, withdrawn_at__isnull=True
         ).values_list("lot__competition__submission_deadline", "decided_at")

@@ -38,11 +38,12 @@ def signed_form_code(standard_code: str) -> str:
     return standard_code if standard_code in STANDARD_SIGNED_FORMS else GENERIC_SIGNED_FORM
 
 
-def deadline_problem(*, is_live: bool, deadline: datetime, now: datetime) -> RuleBroken | None:
+def deadline_problem(*, is_live: bool, deadline: datetime | None, now: datetime) -> RuleBroken | None:
     """Why a tender cannot be changed now, if it cannot: from the deadline itself (the instant of the
     deadline is already too late), or when the competition has ended."""
     if not is_live:
         return RuleBroken(NOT_OPEN)
+    assert deadline is not None  # a live competition has one
     if has_passed(deadline, now):
         return RuleBroken(DEADLINE_PASSED)
     return None

@@ -23,8 +23,8 @@ def public_rounds(*, region: str = "", kind: str = "") -> QuerySet[GrantRound]:
     if region:
         rounds = rounds.filter(regions__code=region)
     if kind:
-        rounds = [r for r in rounds.distinct() if not r.organisation_kinds or kind in r.organisation_kinds]
-        return GrantRound.objects.filter(pk__in=[r.pk for r in rounds]).prefetch_related("regions")
+        matching = [r for r in rounds.distinct() if not r.organisation_kinds or kind in r.organisation_kinds]
+        return GrantRound.objects.filter(pk__in=[r.pk for r in matching]).prefetch_related("regions")
     return rounds.distinct()
 
 

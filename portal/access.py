@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import NoReturn, TypeVar
+from typing import NoReturn, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -22,6 +22,12 @@ from portal.models import Membership, Message, Organisation, User
 
 logger = logging.getLogger(__name__)
 Row = TypeVar("Row", bound=models.Model)
+
+
+class SignedInRequest(HttpRequest):
+    """The request a view behind a signed-in policy receives: its user is never anonymous."""
+
+    user: User
 
 
 @dataclass(frozen=True)
@@ -73,9 +79,9 @@ def access(policy: Policy) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            user = request.user
-            if policy.sign_in_required and not user.is_authenticated:
+            if policy.sign_in_required and not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            user = cast(User, request.user)  # signed in whenever the policy below is asked
             if policy.sign_in_required and not policy.allows(user):
                 needs_organisation = policy in (SUPPLIER_MEMBER, ORGANISATION_ADMIN)
                 if needs_organisation and user.is_supplier and not hasattr(user, "membership"):
@@ -105,7 +111,7 @@ def organisation_for_user(request: HttpRequest, organisation_pk: int, *, admin: 
     return membership_for_user(request, organisation_pk, admin=admin).organisation
 
 
-def message_for_user(request: HttpRequest, message_pk: int) -> Message:
+def message_for_user(request: SignedInRequest, message_pk: int) -> Message:
     message = get_or_refuse(
         request,
         Message.objects.for_user(request.user).filter(pk=message_pk),

@@ -52,6 +52,8 @@ class SignupForm(AllauthSignupForm):
 
 
 class ResetPasswordForm(AllauthResetPasswordForm):
+    users: list[User]  # set by allauth's clean_email: the accounts with this address
+
     def clean_email(self) -> str:
         email = super().clean_email()
         # A reset link goes only to an account that owns the address; otherwise allauth sends its

@@ -124,7 +124,7 @@ class MembershipInline(admin.TabularInline):
     """Read-only: people join by invitation and leave through their organisation's admins."""
 
     model = Membership
-    fields = ["user", "is_admin", "joined_at"]
+    fields = ("user", "is_admin", "joined_at")
     readonly_fields = fields
     extra = 0
     can_delete = False

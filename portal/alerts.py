@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from portal import contributions
@@ -123,7 +123,7 @@ def _personal(
 def alerts_send(
     *,
     kind: str,
-    source: object,
+    source: models.Model | str,
     context: dict,
     organisation_ids: Iterable[int],
     category_ids: Collection[int],

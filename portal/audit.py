@@ -19,10 +19,10 @@ def audit_record(
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. If this write fails, the surrounding transaction (the change) fails with it."""
-    is_person = actor is not None and actor.is_authenticated
+    person = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
-        actor=actor if is_person else None,
-        actor_email=actor.email if is_person else "",
+        actor=person,
+        actor_email=person.email if person is not None else "",
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
@@ -46,11 +46,11 @@ def audit_records(
 ) -> list[AuditEvent]:
     """Append one event per (object, summary), in one insert: a step that writes a row per bidder audits
     each row without a query each."""
-    is_person = actor is not None and actor.is_authenticated
+    person = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.bulk_create(
         AuditEvent(
-            actor=actor if is_person else None,
-            actor_email=actor.email if is_person else "",
+            actor=person,
+            actor_email=person.email if person is not None else "",
             action=action,
             object_type=obj._meta.label_lower,
             object_id=str(obj.pk),

@@ -16,12 +16,13 @@ import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.template import Context
+from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import BlockNode
 from django.urls import reverse
@@ -53,14 +54,16 @@ class Worded:
 
 def worded(kind: str, context: dict[str, Any]) -> Worded:
     """The subject (plain text) and body (escaped HTML) of `templates/emails/<kind>.html`."""
-    template = get_template(f"emails/{kind}.html").template
-    blocks = {node.name: node for node in template.nodelist.get_nodes_by_type(BlockNode)}
+    # The one template engine is Django's.
+    template = cast(DjangoTemplate, get_template(f"emails/{kind}.html")).template
+    nodes = cast(list[BlockNode], template.nodelist.get_nodes_by_type(BlockNode))
+    blocks = {node.name: node for node in nodes}
     if "subject" not in blocks or "body" not in blocks:
         raise ValueError(f"emails/{kind}.html needs a subject block and a body block.")
     rendering = Context(context)
     with rendering.bind_template(template):
-        subject = blocks["subject"].render(rendering)
-        body = blocks["body"].render(rendering)
+        subject: str = blocks["subject"].render(rendering)
+        body: str = blocks["body"].render(rendering)
     subject = " ".join(html.unescape(subject).split())
     body = link_terms(body.strip(), reverse("portal:glossary"))  # terms of art explained where first used
     return Worded(subject=subject[: Message._meta.get_field("subject").max_length], html=body)

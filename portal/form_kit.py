@@ -44,7 +44,7 @@ class GovukForm(forms.Form):
         return list(self.fields)
 
 
-def show_rule_broken(form: forms.Form, error: RuleBroken) -> None:
+def show_rule_broken(form: forms.BaseForm, error: RuleBroken) -> None:
     """Show one refusal or several (`Problems`) on the form: each against its field if the form has it
     (once per field), else at the top."""
     for problem in getattr(error, "problems", [error]):

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size, Submit
 from django import forms
@@ -67,17 +69,17 @@ class OrganisationForm(forms.ModelForm):
                 self.initial.pop("intent", None)
                 self.fields["intent"].initial = None
         self.fields["is_vcse"] = forms.TypedChoiceField(
-            label=self._meta.labels["is_vcse"],
-            help_text=self._meta.help_texts["is_vcse"],
+            label=self.Meta.labels["is_vcse"],
+            help_text=self.Meta.help_texts["is_vcse"],
             choices=[(True, "Yes"), (False, "No")],
             coerce=lambda value: value in (True, "True"),
             widget=forms.RadioSelect,
             error_messages={"required": "Select yes if it is a VCSE organisation"},
         )
         for name in ("legal_form", "size_band"):  # radios: the model field's blank "---------" is no answer
-            self.fields[name].choices = [
-                (value, label) for value, label in self.fields[name].choices if value
-            ]
+            field = cast(forms.ChoiceField, self.fields[name])
+            choices = cast(list[tuple[Any, Any]], field.choices)  # a ChoiceField gives its choices as a list
+            field.choices = [(value, label) for value, label in choices if value]
         self.fields["legal_name"].error_messages["required"] = "Enter the organisation's legal name"
         self.fields["legal_form"].error_messages["required"] = "Select what kind of organisation it is"
         self.fields["size_band"].error_messages["required"] = "Select how big the organisation is"
@@ -127,8 +129,9 @@ class OrganisationForm(forms.ModelForm):
             Submit("submit", self.submit_label),
         )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what ModelForm.clean returns, never None
         for field, message in organisation_rule_errors(cleaned).items():
             if field not in self.errors:
                 self.add_error(field, message)

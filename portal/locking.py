@@ -12,4 +12,5 @@ Row = TypeVar("Row", bound=models.Model)
 
 def locked(model: type[Row], pk: int) -> Row:
     """The row as it is now, locked until the end of the transaction (call it inside one)."""
-    return model.objects.select_for_update().get(pk=pk)
+    # `_default_manager` is `objects`: no model here has another manager.
+    return model._default_manager.select_for_update().get(pk=pk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
@@ -51,7 +52,7 @@ class User(AbstractUser):
         COMMISSIONER = "commissioner", "Commissioner"
         MOJ_ADMIN = "moj_admin", "MoJ admin"
 
-    username = None
+    username = None  # type: ignore[assignment]  # no username: the e-mail address is one
     email = models.EmailField("e-mail address", unique=True)
     full_name = models.CharField(max_length=200, blank=True, validators=[SINGLE_LINE])
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.SUPPLIER)
@@ -60,8 +61,9 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = UserManager()
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+    # Its own manager (e-mail addresses, no usernames), not AbstractUser's UserManager.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["email"]

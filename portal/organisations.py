@@ -7,8 +7,9 @@ Questionnaire's organisation section. Single-field formats live on the model's f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from portal.exceptions import RuleBroken
 from portal.models import COMPANIES_HOUSE_NUMBER, Membership, Organisation
@@ -34,8 +35,9 @@ def organisation_rule_errors(data: Mapping[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     legal_form = data.get("legal_form")
     number = _text(data, "companies_house_number").replace(" ", "").upper()
-    if number and not COMPANIES_HOUSE_NUMBER.regex.match(number):
-        errors["companies_house_number"] = COMPANIES_HOUSE_NUMBER.message
+    # RegexValidator compiles its pattern.
+    if number and not cast(re.Pattern[str], COMPANIES_HOUSE_NUMBER.regex).match(number):
+        errors["companies_house_number"] = str(COMPANIES_HOUSE_NUMBER.message)
     elif not number and legal_form in COMPANY_FORMS:
         errors["companies_house_number"] = "Enter your Companies House number"
     if legal_form in CHARITY_FORMS and not _text(data, "charity_number"):

@@ -7,7 +7,7 @@ own static files: any other address (remote, `file:`, `data:` of user origin) is
 from __future__ import annotations
 
 import mimetypes
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
@@ -46,5 +46,6 @@ def pdf_render(template: str, context: dict[str, Any]) -> bytes:
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
     """A PDF offered as a download (never shown inline), under a safely quoted file name."""
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    header = content_disposition_header(as_attachment=True, filename=filename)
+    response["Content-Disposition"] = cast(str, header)  # never None for an attachment
     return response

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -277,7 +278,7 @@ def staff_account_create(
         )
         user.set_unusable_password()
         user.save(update_fields=["password"])
-        user.emailaddress_set.create(email=user.email, verified=True, primary=True)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         if regions:
             user.regions.set(regions)
         audit_record(
@@ -381,7 +382,9 @@ def message_send(
     if (organisation is None) == (user is None):
         raise ValueError("A message goes to one organisation or one person.")
     key = source_key(source)
-    recipient = {"recipient_organisation": organisation} if organisation else {"recipient_user": user}
+    recipient: dict[str, Organisation | User | None] = (
+        {"recipient_organisation": organisation} if organisation else {"recipient_user": user}
+    )
     words = emails.worded(kind, context or {})
     with transaction.atomic():
         existing = Message.objects.filter(kind=kind, source=key, **recipient).first()
@@ -412,8 +415,8 @@ def messages_send_bulk(
     Returns how many messages were new."""
     key = source_key(source)
     words = emails.worded(kind, context or {})
-    organisation_ids = {getattr(o, "pk", o) for o in organisations}
-    user_ids = {getattr(u, "pk", u) for u in users}
+    organisation_ids = {o if isinstance(o, int) else o.pk for o in organisations}
+    user_ids = {u if isinstance(u, int) else u.pk for u in users}
     now = timezone.now()
     common = {"kind": kind, "source": key, "subject": words.subject, "body": words.html, "created_at": now}
     with transaction.atomic():

@@ -148,7 +148,8 @@ class ScannerUnavailable(Exception):
 def clamd_client(address: str, *, timeout: float) -> ClamdNetworkSocket:
     """A clamd client for `address`: unix:///path/to/clamd.sock or tcp://host:port."""
     if address.startswith("unix://"):
-        return ClamdUnixSocket(path=address.removeprefix("unix://"), timeout=timeout)
+        # clamav-client hints an int, but hands the timeout to socket.settimeout, which takes a float.
+        return ClamdUnixSocket(path=address.removeprefix("unix://"), timeout=timeout)  # type: ignore[arg-type]
     if address.startswith("tcp://"):
         host, _, port = address.removeprefix("tcp://").rpartition(":")
         return ClamdNetworkSocket(host=host, port=int(port), timeout=timeout)

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from portal import views
 
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's way to guard it
 admin.site.site_header = "Probation Services Dynamic Framework: administration"
 admin.site.site_title = "Framework administration"
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from portal import access, contributions, front_doors, selectors, services
+from portal.access import SignedInRequest
 from portal.access import access as access_policy
 from portal.contributions import Link
 from portal.exceptions import RuleBroken
@@ -69,7 +70,7 @@ def _own_dashboard_links(user) -> list[Link]:
 
 
 @access_policy(access.SIGNED_IN)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     user = request.user
     if user.is_supplier and not hasattr(user, "membership"):
         return redirect("portal:organisation_create")
@@ -78,7 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @access_policy(access.SUPPLIER)
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: SignedInRequest) -> HttpResponse:
     if hasattr(request.user, "membership"):
         return redirect("portal:organisation_detail", request.user.membership.organisation_id)
     pending = request.session.get("invitation_token")
@@ -120,7 +121,7 @@ def organisation_detail(request: HttpRequest, organisation_pk: int) -> HttpRespo
 
 
 @access_policy(access.ORGANISATION_ADMIN)
-def organisation_edit(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+def organisation_edit(request: SignedInRequest, organisation_pk: int) -> HttpResponse:
     organisation = access.organisation_for_user(request, organisation_pk, admin=True)
     grants_only = organisation.intent == Organisation.Intent.GRANTS
     form = OrganisationForm(request.POST or None, instance=organisation, grants_only=grants_only)
@@ -133,7 +134,7 @@ def organisation_edit(request: HttpRequest, organisation_pk: int) -> HttpRespons
 
 
 @access_policy(access.ORGANISATION_ADMIN)
-def member_invite(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+def member_invite(request: SignedInRequest, organisation_pk: int) -> HttpResponse:
     organisation = access.organisation_for_user(request, organisation_pk, admin=True)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -150,7 +151,7 @@ def member_invite(request: HttpRequest, organisation_pk: int) -> HttpResponse:
 
 
 @access_policy(access.ORGANISATION_ADMIN)
-def member_remove(request: HttpRequest, organisation_pk: int, membership_pk: int) -> HttpResponse:
+def member_remove(request: SignedInRequest, organisation_pk: int, membership_pk: int) -> HttpResponse:
     organisation = access.organisation_for_user(request, organisation_pk, admin=True)
     member = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_pk, organisation=organisation
@@ -170,7 +171,7 @@ def member_remove(request: HttpRequest, organisation_pk: int, membership_pk: int
 
 @require_POST
 @access_policy(access.ORGANISATION_ADMIN)
-def invitation_cancel(request: HttpRequest, organisation_pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_cancel(request: SignedInRequest, organisation_pk: int, invitation_pk: int) -> HttpResponse:
     organisation = access.organisation_for_user(request, organisation_pk, admin=True)
     invitation = get_object_or_404(organisation.invitations.pending(), pk=invitation_pk)
     services.invitation_cancel(invitation=invitation, by=request.user)
@@ -200,20 +201,20 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @access_policy(access.SIGNED_IN)
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: SignedInRequest) -> HttpResponse:
     page = Paginator(selectors.inbox_for_user(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "portal/inbox.html", {"page": page})
 
 
 @access_policy(access.SIGNED_IN)
-def message_detail(request: HttpRequest, message_pk: int) -> HttpResponse:
+def message_detail(request: SignedInRequest, message_pk: int) -> HttpResponse:
     message = access.message_for_user(request, message_pk)
     services.message_mark_read(message=message, user=request.user)
     return render(request, "portal/message_detail.html", {"message": message})
 
 
 @access_policy(access.MOJ_ADMIN)
-def failed_deliveries(request: HttpRequest) -> HttpResponse:
+def failed_deliveries(request: SignedInRequest) -> HttpResponse:
     """E-mails that could not be sent after every attempt, each with the error, to send again."""
     if request.method == "POST":
         count = services.deliveries_retry_failed(by=request.user)
@@ -225,7 +226,7 @@ def failed_deliveries(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access_policy(access.MOJ_ADMIN)
-def delivery_retry(request: HttpRequest, delivery_pk: int) -> HttpResponse:
+def delivery_retry(request: SignedInRequest, delivery_pk: int) -> HttpResponse:
     delivery = get_object_or_404(Delivery, pk=delivery_pk)
     try:
         services.delivery_retry(delivery=delivery, by=request.user)

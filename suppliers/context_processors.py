@@ -11,7 +11,7 @@ from suppliers import retry, rules, sections
 WAIT_EXAMPLE = date(2026, 3, 10)
 
 
-def qualification_rules(request: HttpRequest) -> dict:
+def qualification_rules(request: HttpRequest | None) -> dict:
     return {
         "qualification_rules": {
             "attempts": rules.ATTEMPTS,

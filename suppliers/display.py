@@ -19,16 +19,11 @@ from django.template.defaultfilters import filesizeformat
 
 from portal.models import Region
 from portal.questionnaires import engine as questionnaires
+from portal.questionnaires.engine import Row  # a summary row, as the questionnaire engine makes them
 from suppliers import sections
 from suppliers.models import Application, SupportingDocument
 
 NOT_GIVEN = questionnaires.NOT_GIVEN
-
-
-@dataclass(frozen=True)
-class Row:
-    label: str
-    value: str
 
 
 @dataclass(frozen=True)
@@ -139,7 +134,11 @@ def _documents(listed: list[dict[str, Any]], stored: list[SupportingDocument]) -
         if match is not None:
             remaining.remove(match)
         documents.append(
-            Document(name=name, size=filesizeformat(listed_document.get("size") or 0), pk=match and match.pk)
+            Document(
+                name=name,
+                size=filesizeformat(listed_document.get("size") or 0),
+                pk=match.pk if match is not None else None,
+            )
         )
     return documents
 

@@ -38,10 +38,11 @@ the sections with money or dates also store the normalised values under `portal.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
@@ -127,7 +128,7 @@ YES_OR_NO = {"yes": "Yes", "no": "No"}
 INSURANCES = ("employers_liability", "public_liability", "professional_indemnity")
 CASE_STUDY_FIELDS = ("title", "who_for", "start_date", "end_date", "what_was_done", "outcome")
 ORGANISATION_FIELDS = Organisation.PROFILE_FIELDS
-POSTCODE = UK_POSTCODE.regex
+POSTCODE = cast(re.Pattern[str], UK_POSTCODE.regex)  # RegexValidator compiles its pattern
 
 
 @dataclass
@@ -653,10 +654,11 @@ def categories_errors(answers: Answers, ctx: q.Context) -> Errors:
     return errors
 
 
-def agreement_errors(answers: Answers, ctx: Context) -> Errors:
+def agreement_errors(answers: Answers, ctx: q.Context) -> Errors:
     if not answers.get("version"):
         return {"agreement": "Read and accept the framework agreement"}
-    if answers["version"] != ctx.agreement_version:
+    # The Selection Questionnaire's sections are validated with its own context.
+    if answers["version"] != cast(Context, ctx).agreement_version:
         return {"agreement": "The framework agreement has changed. Read and accept the current version"}
     return {}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from django.db.models import Aggregate, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -125,13 +125,17 @@ def review_queue(
     )
 
 
+class _Pk(TypedDict):
+    pk: int
+
+
 def _public_provider_ids(
     category: ServiceCategory | None,
     region: Region | None,
     size: str | None,
     q: str | None,
     looking_for: str | None = None,
-) -> QuerySet[Organisation]:
+) -> QuerySet[Organisation, _Pk]:
     providers = Organisation.objects.filter(qualifications__isnull=False)
     if category is not None:
         providers = providers.filter(qualifications__category=category)
@@ -260,7 +264,8 @@ class CyberCertificate:
             application=standing.application,
             level=standing.cyber_level,
             certificate_number=standing.cyber_certificate_number,
-            expiry_date=standing.cyber_expiry_date,
+            # Read only from standings with a certificate, which has an expiry date.
+            expiry_date=cast(date, standing.cyber_expiry_date),
         )
 
 

@@ -108,6 +108,7 @@ def _mark(application: Application, slug: str, *, complete: bool) -> None:
 def _refuse_if_waiting(organisation: Organisation, today: date) -> None:
     status = selectors.retry_status_for(organisation, today)
     if not status.can_apply:
+        assert status.wait_until is not None  # waiting, so until a day
         raise RuleBroken(
             f"After {in_words(rules.ATTEMPTS)} unsuccessful applications an organisation must wait "
             f"{in_words(rules.WAIT_MONTHS)} months. "

@@ -42,7 +42,7 @@ def standing_facts(snapshot: dict[str, Any]) -> dict[str, Any]:
     cyber = answers.get("cyber") or {}
     # The questionnaire's organisation section, else the profile as it was when the questionnaire was sent.
     organisation = {**(snapshot.get("organisation") or {}), **(answers.get("organisation") or {})}
-    level = cyber.get("level") if cyber.get("level") in CYBER_RANKS else NO_CERTIFICATE
+    level: str = cyber["level"] if cyber.get("level") in CYBER_RANKS else NO_CERTIFICATE
     expiry = _stored_value(cyber, "expiry_date", sections.parse_date) if level != NO_CERTIFICATE else None
     if expiry is None:
         level = NO_CERTIFICATE

@@ -197,13 +197,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
     def empty_then_set_up(cls):
         for alias in cls._databases_names(include_mirrors=False):
             restored = cls.serialized_rollback and hasattr(connections[alias], "_test_serialized_contents")
+            # Sequences keep counting (as Django's own flush between tests does): the saved data written
+            # back keeps its ids, and a sequence started again at 1 would give a new row one of them.
             call_command(
-                "flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=restored
+                "flush",
+                verbosity=0,
+                interactive=False,
+                database=alias,
+                inhibit_post_migrate=restored,
+                reset_sequences=False,
             )
         original.__func__(cls)
 
+    original_teardown = TransactionTestCase._fixture_teardown
+
+    def tear_down_then_restore(self):
+        """Django empties the database when a transactional test ends; the tests after it on this worker
+        (pytest-xdist's work stealing can run an ordinary test after a transactional one) find the data
+        that migrations create there again."""
+        original_teardown(self)
+        migrated_data_create()
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(TransactionTestCase, "_fixture_setup", empty_then_set_up)
+        patch.setattr(TransactionTestCase, "_fixture_teardown", tear_down_then_restore)
         yield
 
 
@@ -221,8 +238,13 @@ def _migrated_data(request):
     transactional = marker is not None and marker.kwargs.get("transaction", False)
     if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
-        for module, function in DATA_MIGRATIONS:
-            getattr(import_module(module), function)(apps, None)
+        migrated_data_create()
+
+
+def migrated_data_create() -> None:
+    """What the data migrations create, again (each creates only what is missing)."""
+    for module, function in DATA_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)
 
 
 # Files: the virus scanner and the object store (bench/servers.py) ---------------------------------

@@ -168,8 +168,10 @@ class Competition(models.Model):
 
     def state(self, now=None) -> str:
         """The stored status, or "closed" for a live competition whose deadline has passed."""
-        if self.status == self.Status.LIVE and has_passed(self.submission_deadline, now):
-            return self.CLOSED
+        if self.status == self.Status.LIVE:
+            assert self.submission_deadline is not None  # published, so it has a deadline
+            if has_passed(self.submission_deadline, now):
+                return self.CLOSED
         return self.status
 
     def state_label(self, now=None) -> str:
@@ -347,4 +349,6 @@ class OpportunityDocument(models.Model):
 
     @property
     def opportunity(self) -> Competition | MarketWarmingNotice:
-        return self.competition if self.competition_id else self.notice
+        opportunity = self.competition if self.competition_id else self.notice
+        assert opportunity is not None  # the check constraint: a competition or a notice
+        return opportunity

@@ -114,19 +114,20 @@ def award_lot(*, lot: Lot, tender: Tender, user: User, now: datetime | None = No
         problem = awardable_problem(tender)  # read under lock: the bidder cannot withdraw it meanwhile
         if problem:
             raise RuleBroken(problem, field="tender")
+        standstill_ends_at = rules.standstill_end(now, days=settings.CALLOFF_STANDSTILL_DAYS)
         award = _decide(
             lot=lot,
             user=user,
             now=now,
             outcome=Award.Outcome.AWARDED,
             tender=tender,
-            standstill_ends_at=rules.standstill_end(now, days=settings.CALLOFF_STANDSTILL_DAYS),
+            standstill_ends_at=standstill_ends_at,
         )
         audit_record(
             actor=user,
             action="award.made",
             summary=f"Lot {lot.number} awarded to {tender.organisation}; the standstill ends at "
-            f"{standstill_end_words(award.standstill_ends_at)}",
+            f"{standstill_end_words(standstill_ends_at)}",
             obj=competition,
         )
         _letters_send(award)
@@ -165,6 +166,7 @@ def award_withdraw(*, award: Award, user: User, reason: str, now: datetime | Non
             raise RuleBroken("This award has already been withdrawn.")
         if award.outcome != Award.Outcome.AWARDED:
             raise RuleBroken("Only an award can be withdrawn.")
+        assert award.standstill_ends_at is not None  # every award has a standstill
         if has_passed(award.standstill_ends_at, now):
             raise RuleBroken("The standstill has ended, so the award can no longer be withdrawn.")
         award.withdrawn_at = now
@@ -215,10 +217,12 @@ def contract_record(
     competition = award.lot.competition
     check_owns(user, competition)
     raise_problems(contract_problems(value_pence=value_pence, start_date=start_date, end_date=end_date))
+    assert value_pence is not None and start_date is not None and end_date is not None  # required above
     with transaction.atomic():
         award = locked(Award, award.pk)
         if award.withdrawn_at is not None or award.outcome != Award.Outcome.AWARDED:
             raise RuleBroken("There is no standing award to record a contract for.")
+        assert award.standstill_ends_at is not None and award.tender is not None  # so is every award
         if not has_passed(award.standstill_ends_at, now):
             raise RuleBroken(
                 "You can record the contract once the standstill ends, at "

@@ -110,7 +110,7 @@ def competition_save(
             raise RuleBroken("Select a market warming notice for one of these regions", field="notice")
     with transaction.atomic():
         created = competition is None
-        if created:
+        if competition is None:
             competition = Competition(created_by=user)
         else:
             check_owns(user, competition)
@@ -200,10 +200,11 @@ def lot_save(*, competition: Competition, user: User, data: LotData, lot: Lot | 
     )
     check_staff(user)
     raise_problems(problems)
+    assert data.category_id is not None and data.contract_start is not None  # required above
     with transaction.atomic():
         competition = check_draft(user, competition)
         created = lot is None
-        if created:
+        if lot is None:
             last = competition.lots.aggregate(last=Max("number"))["last"] or 0
             lot = Lot(competition=competition, number=last + 1)
         elif lot.competition_id != competition.pk:
@@ -428,6 +429,7 @@ def competition_amend(
         if not competition.is_open(now):
             raise RuleBroken("Only an open competition can be amended, before its deadline.")
         deadline = competition.submission_deadline
+        assert deadline is not None  # open, so published with a deadline
         new_deadline = new_deadline or deadline
         raise_problems(
             rules.amendment_problems(deadline=deadline, new_deadline=new_deadline, now=now, summary=summary)

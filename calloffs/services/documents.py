@@ -60,6 +60,7 @@ def document_add(
         if competition is not None:
             owner = check_draft(user, competition)
         else:
+            assert notice is not None  # one of the two, checked above
             owner = locked(MarketWarmingNotice, notice.pk)
             if owner.status != MarketWarmingNotice.Status.DRAFT:
                 raise RuleBroken(NOTICE_NOT_A_DRAFT)
@@ -80,9 +81,10 @@ def document_remove(*, user: User, document: OpportunityDocument) -> None:
     owner = document.opportunity
     check_owns(user, owner)
     with transaction.atomic():
-        if document.competition_id:
+        if document.competition is not None:
             owner = check_draft(user, document.competition)
         else:
+            assert document.notice_id is not None  # the check constraint: a competition or a notice
             owner = locked(MarketWarmingNotice, document.notice_id)
             if owner.status != MarketWarmingNotice.Status.DRAFT:
                 raise RuleBroken(NOTICE_NOT_A_DRAFT)

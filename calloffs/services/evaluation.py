@@ -69,6 +69,7 @@ def tenders_open(*, competition: Competition, user: User, now: datetime | None =
 
 def _exclude_ineligible(competition: Competition) -> int:
     detail = selectors.competition_detail(competition.pk)
+    assert detail is not None and competition.submission_deadline is not None  # closed, so published
     lots = {lot.pk: lot for lot in detail.lots.all()}
     deadline = rules.london(competition.submission_deadline).date()
     tenders = list(
@@ -115,9 +116,10 @@ def evaluator_remove(*, evaluator: Evaluator, user: User) -> None:
     check_owns(user, competition)
     with transaction.atomic():
         locked(Competition, competition.pk)
-        evaluator = Evaluator.objects.select_related("user").filter(pk=evaluator.pk).first()
-        if evaluator is None:
+        current = Evaluator.objects.select_related("user").filter(pk=evaluator.pk).first()
+        if current is None:
             raise RuleBroken("This evaluator has already been removed.")
+        evaluator = current
         if evaluator.scores.exists():
             raise RuleBroken(f"{evaluator.user.email} has scored tenders, so they cannot be removed.")
         email = evaluator.user.email

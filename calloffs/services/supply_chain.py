@@ -55,6 +55,7 @@ def _today(now: datetime) -> date:
 def supply_chain_start(contract: Contract) -> list[ContractSubcontractor]:
     """The winning tender's key subcontractors become the contract's, from its start date. Called inside
     `contract_record`'s transaction; consortium members are not subcontractors and are not copied."""
+    assert contract.award.tender_id is not None  # a contract follows an award to a tender
     partners = TenderPartner.objects.filter(
         tender_id=contract.award.tender_id, kind=TenderPartner.Kind.SUBCONTRACTOR
     )
@@ -168,6 +169,7 @@ def change_request(
 def _about(change: SubcontractorChange) -> str:
     if change.kind == SubcontractorChange.Kind.ADD:
         return change.new_name
+    assert change.subcontractor is not None  # a switch or a removal names the one it changes
     if change.kind == SubcontractorChange.Kind.SWITCH:
         return f"{change.subcontractor.name} to {change.new_name}"
     return change.subcontractor.name

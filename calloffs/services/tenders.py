@@ -15,7 +15,7 @@ import json
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -80,6 +80,7 @@ def _check_deadline(competition: Competition, now: datetime) -> None:
 
 def _check_eligible(organisation: Organisation, lot: Lot) -> None:
     competition = selectors.competition_detail(lot.competition_id)
+    assert competition is not None  # the lot's own
     eligibility = selectors.eligibility_by_lot(organisation, competition)[lot.pk]
     if not eligibility.can_bid:
         raise RuleBroken(" ".join(eligibility.sentences))
@@ -206,7 +207,9 @@ def file_upload(
     """A document for a checklist item or a criterion answered by a document, checked by content and size
     like every upload; it replaces the one before."""
     target = checklist_item or criterion
-    if (checklist_item is None) == (criterion is None) or target.competition_id != tender.competition_id:
+    if target is None or (checklist_item is not None and criterion is not None):
+        raise ValueError("A tender's file is for one checklist item or one criterion of its competition.")
+    if target.competition_id != tender.competition_id:
         raise ValueError("A tender's file is for one checklist item or one criterion of its competition.")
     if checklist_item is not None and checklist_item.kind == ChecklistItem.Kind.SIGNED_FORM:
         raise RuleBroken("This form is signed in the portal, not uploaded.")
@@ -248,6 +251,7 @@ def file_remove(*, tender_file: TenderFile, user: User, now: datetime | None = N
     with transaction.atomic():
         tender = _editable(tender_file.tender, user, now, check_eligibility=False)
         target = tender_file.checklist_item or tender_file.criterion
+        assert target is not None  # the check constraint: one of the two
         _delete_stored(tender, tender_file)
         summary = f"Document removed from {target.name}"
         audit_record(actor=user, action="tender.file_removed", summary=summary, obj=tender)
@@ -314,8 +318,9 @@ def partners_save(
                 kind=partner.kind,
                 name=partner.name.strip(),
                 role=partner.role.strip(),
-                share_percent=partner.share_percent,
-                is_vcse=partner.is_vcse,
+                # Both given: partner_problems refuses a partner without them.
+                share_percent=cast(int, partner.share_percent),
+                is_vcse=cast(bool, partner.is_vcse),
             )
             for partner in kept
         )
@@ -485,7 +490,10 @@ def tender_withdraw(*, tender: Tender, user: User, now: datetime | None = None) 
             raise RuleBroken(MAY_NOT_WITHDRAW)
         if tender.status != Tender.Status.SUBMITTED:
             raise RuleBroken("Your tender has not been submitted, so there is nothing to withdraw.")
-        TenderVersion.objects.filter(pk=tender.current_version_id).update(withdrawn_at=now, withdrawn_by=user)
+        if tender.current_version_id is not None:  # always, once submitted
+            TenderVersion.objects.filter(pk=tender.current_version_id).update(
+                withdrawn_at=now, withdrawn_by=user
+            )
         tender.status = Tender.Status.WITHDRAWN
         tender.current_version = None
         tender.updated_at = now

@@ -14,6 +14,7 @@ from `grants.services`, which holds registration, rounds and applications.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -39,7 +40,7 @@ from portal.evaluation import rules as evaluation
 from portal.evaluation import services as shared
 from portal.evaluation.services import AgreedScore, DeclarationAnswer, ScoreEntry, Words
 from portal.exceptions import RuleBroken, raise_problems
-from portal.models import User
+from portal.models import Region, User
 from portal.organisations import require_member
 from portal.page_cache import public_pages_changed
 from portal.services import message_send
@@ -281,8 +282,9 @@ def decide(
         decision = Decision.objects.create(
             application=application,
             outcome=Decision.Outcome.AWARD if award else Decision.Outcome.DECLINE,
-            amount_per_year_pence=amount_per_year_pence if award else 0,
-            duration_months=duration_months if award else 0,
+            # An award's amount and duration are required above.
+            amount_per_year_pence=cast(int, amount_per_year_pence) if award else 0,
+            duration_months=cast(int, duration_months) if award else 0,
             starts_on=starts_on if award else None,
             total_pence=total,
             feedback=feedback.strip(),
@@ -344,7 +346,9 @@ def _open_offer(user: User, decision: Decision, now: datetime) -> Decision:
         raise RuleBroken("Your application was not successful, so there is no offer to answer.")
     if decision.offer != Decision.Offer.OPEN:
         raise RuleBroken("This offer has already been answered.")
-    if timezone.localdate(now) > decision.answer_by:
+    answer_by = decision.answer_by
+    assert answer_by is not None  # an open offer is an award's
+    if timezone.localdate(now) > answer_by:
         raise RuleBroken(
             f"The offer had to be answered by {govuk_date(decision.answer_by)}. Contact the grants team."
         )
@@ -379,7 +383,8 @@ def offer_accept(
             amount_per_year_pence=decision.amount_per_year_pence,
             starts_on=decision.starts_on,
             ends_on=ends_on(decision),
-            region=application.grant_round.regions.order_by("name").first(),
+            # A round has at least one region.
+            region=cast(Region, application.grant_round.regions.order_by("name").first()),
             purpose=application.grant_round.purpose,
             accepted_at=now,
         )

@@ -127,7 +127,8 @@ def application_answers(request: HttpRequest, application_pk: int) -> HttpRespon
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
             try:
-                applications_services.application_answers_save(
+                # The service writes the row as it is now (a colleague's answers kept): judge what it saved.
+                application = applications_services.application_answers_save(
                     user=request.user, application=application, answers=form.answers()
                 )
                 for question in section.questions:

@@ -5,7 +5,7 @@ names its bids (`DeclarationsForm.bid_label`) and its people (`EvaluatorForm`'s 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
@@ -53,7 +53,7 @@ class EvaluatorForm(_FieldsForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].label = label
-        self.fields["person"].choices = [("", "Choose a person")] + [
+        cast(forms.ChoiceField, self.fields["person"]).choices = [("", "Choose a person")] + [
             (person.pk, f"{person.display_name} ({person.get_role_display()})") for person in candidates
         ]
         self.fields[

@@ -58,16 +58,35 @@ class Words:
 class EvaluationAdapter(Protocol):
     """What an app tells the shared steps about its evaluation."""
 
-    words: Words
-    container_model: type[models.Model]  # the competition or round
-    bid_model: type[models.Model]
-    evaluator_model: type[models.Model]
-    declaration_model: type[models.Model]
-    score_model: type[models.Model]
-    moderated_model: type[models.Model]
-    container_field: str  # the evaluator's and the bid's foreign key to the container
-    evaluator_field: str  # the declaration's and the score's foreign key to the evaluator
-    bid_field: str  # the declaration's, score's and agreed score's foreign key to the bid
+    # Read-only (properties), so that an app's adapter may name its own model classes. The shared steps
+    # read rows through `_default_manager`: each of these models' only manager is `objects`.
+    @property
+    def words(self) -> Words: ...
+    @property
+    def container_model(self) -> type[models.Model]:
+        """The competition or round."""
+
+    @property
+    def bid_model(self) -> type[models.Model]: ...
+    @property
+    def evaluator_model(self) -> type[models.Model]: ...
+    @property
+    def declaration_model(self) -> type[models.Model]: ...
+    @property
+    def score_model(self) -> type[models.Model]: ...
+    @property
+    def moderated_model(self) -> type[models.Model]: ...
+    @property
+    def container_field(self) -> str:
+        """The evaluator's and the bid's foreign key to the container."""
+
+    @property
+    def evaluator_field(self) -> str:
+        """The declaration's and the score's foreign key to the evaluator."""
+
+    @property
+    def bid_field(self) -> str:
+        """The declaration's, score's and agreed score's foreign key to the bid."""
 
     def check_owner(self, user: User, container: Any) -> None:
         """Refuse anyone who does not run the competition or round."""
@@ -95,11 +114,11 @@ def _action(words: Words, name: str) -> str:
 
 
 def _container_of(adapter: EvaluationAdapter, bid: Any) -> Any:
-    return adapter.container_model.objects.get(pk=getattr(bid, f"{adapter.container_field}_id"))
+    return adapter.container_model._default_manager.get(pk=getattr(bid, f"{adapter.container_field}_id"))
 
 
 def evaluator_of(adapter: EvaluationAdapter, user: User, container: Any) -> Any | None:
-    return adapter.evaluator_model.objects.filter(
+    return adapter.evaluator_model._default_manager.filter(
         **{adapter.container_field: container, "user": user}
     ).first()
 
@@ -115,7 +134,7 @@ def _evaluator(adapter: EvaluationAdapter, user: User, container: Any) -> Any:
 def cleared_bid_ids(adapter: EvaluationAdapter, user: User, bid_ids: Iterable[int]) -> set[int]:
     """The bids, of those given, whose bidder the person has declared no conflict with as an evaluator."""
     return set(
-        adapter.declaration_model.objects.filter(
+        adapter.declaration_model._default_manager.filter(
             **{
                 f"{adapter.evaluator_field}__user": user,
                 f"{adapter.bid_field}_id__in": list(bid_ids),
@@ -129,7 +148,7 @@ def conflicted_bid_ids(adapter: EvaluationAdapter, user: User, bid_ids: Iterable
     """The bids whose bidder the person declared a conflict with: nothing of their evaluation (score,
     total, rank, compliance note) is shown to them, anywhere."""
     return set(
-        adapter.declaration_model.objects.filter(
+        adapter.declaration_model._default_manager.filter(
             **{
                 f"{adapter.evaluator_field}__user": user,
                 f"{adapter.bid_field}_id__in": list(bid_ids),
@@ -166,11 +185,11 @@ def evaluator_name(adapter: EvaluationAdapter, *, user: User, container: Any, pe
         )
     with transaction.atomic():
         container = locked(adapter.container_model, container.pk)
-        if adapter.evaluator_model.objects.filter(
+        if adapter.evaluator_model._default_manager.filter(
             **{adapter.container_field: container, "user": person}
         ).exists():
             raise RuleBroken(f"{person.email} is already an {words.evaluator}", field="person")
-        evaluator = adapter.evaluator_model.objects.create(
+        evaluator = adapter.evaluator_model._default_manager.create(
             **{adapter.container_field: container, "user": person, "named_by": user}
         )
         audit_record(
@@ -196,7 +215,7 @@ def declarations_sign(
         container = locked(adapter.container_model, container.pk)
         adapter.check_evaluable(container)
         evaluator = _evaluator(adapter, user, container)
-        bids = adapter.bid_model.objects.in_bulk(
+        bids = adapter.bid_model._default_manager.in_bulk(
             list(
                 adapter.bids(container)
                 .exclude(**{f"declarations__{adapter.evaluator_field}": evaluator})
@@ -209,7 +228,7 @@ def declarations_sign(
                 bids, {bid_id: (answer.has_conflict, answer.details) for bid_id, answer in given.items()}
             )
         )
-        declarations = adapter.declaration_model.objects.bulk_create(
+        declarations = adapter.declaration_model._default_manager.bulk_create(
             adapter.declaration_model(
                 **{
                     adapter.evaluator_field: evaluator,
@@ -254,14 +273,15 @@ def _readable_locked(adapter: EvaluationAdapter, user: User, bid: Any) -> tuple[
 def _upsert(model: type[models.Model], keys: dict, rows: dict[int, dict], fields: list[str]) -> list:
     """One row per criterion (`rows`: criterion id to field values) under `keys`: existing rows updated,
     missing ones made, in three queries whatever their number."""
-    existing = {row.criterion_id: row for row in model.objects.filter(**keys, criterion_id__in=list(rows))}
+    rows_now: QuerySet[Any] = model._default_manager.filter(**keys, criterion_id__in=list(rows))
+    existing: dict[int, Any] = {row.criterion_id: row for row in rows_now}
     for criterion_id, values in rows.items():
         if criterion_id in existing:
             for name, value in values.items():
                 setattr(existing[criterion_id], name, value)
     if existing:
-        model.objects.bulk_update(list(existing.values()), fields)
-    made = model.objects.bulk_create(
+        model._default_manager.bulk_update(list(existing.values()), fields)
+    made = model._default_manager.bulk_create(
         model(**keys, criterion_id=criterion_id, **values)
         for criterion_id, values in rows.items()
         if criterion_id not in existing
@@ -286,7 +306,7 @@ def scores_save(adapter: EvaluationAdapter, *, user: User, bid: Any, entries: Se
                 score_max=score_max,
             )
         )
-        if adapter.moderated_model.objects.filter(**{adapter.bid_field: bid}).exists():
+        if adapter.moderated_model._default_manager.filter(**{adapter.bid_field: bid}).exists():
             raise RuleBroken(f"This {words.bid} has been moderated, so its scores are final.")
         now = timezone.now()
         saved = _upsert(
@@ -313,13 +333,13 @@ def scoring_finished(adapter: EvaluationAdapter, bid: Any) -> bool:
     """Every evaluator cleared to read the bid has scored every criterion, and there is at least one:
     until then nobody sees anyone else's scores."""
     cleared = list(
-        adapter.declaration_model.objects.filter(
+        adapter.declaration_model._default_manager.filter(
             **{adapter.bid_field: bid, "has_conflict": False}
         ).values_list(f"{adapter.evaluator_field}_id", flat=True)
     )
     container = _container_of(adapter, bid)
     criteria = [criterion.pk for criterion in adapter.criteria(container)]
-    scored = adapter.score_model.objects.filter(**{adapter.bid_field: bid}).values_list(
+    scored = adapter.score_model._default_manager.filter(**{adapter.bid_field: bid}).values_list(
         f"{adapter.evaluator_field}_id", "criterion_id"
     )
     return rules.scoring_finished(cleared_evaluators=cleared, criteria=criteria, scored=scored)

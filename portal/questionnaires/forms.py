@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
@@ -61,9 +61,19 @@ def _yes_no(value: Any) -> bool | None:
     return value in (True, "True")
 
 
+class _CommonArguments(TypedDict):
+    label: str
+    help_text: str
+    required: bool
+
+
 def form_field(question: Question, label: str | None = None) -> forms.Field:
     """One question's Django field, optional at the form level."""
-    common = {"label": label or question.label, "help_text": hint_for(question), "required": False}
+    common: _CommonArguments = {
+        "label": label or question.label,
+        "help_text": hint_for(question),
+        "required": False,
+    }
     # Choices from a callable (e.g. read from the database) are read when a form is made, not here.
     lazy = callable(question.choices)
     kind = question.kind
@@ -131,7 +141,7 @@ class QuestionnaireForm(forms.Form):
         super().__init__(*args, **kwargs)
         for question in self.section.questions:
             if callable(question.choices) and question.key in self.fields:
-                self.fields[question.key].choices = choices_with_hints(question)
+                cast(forms.ChoiceField, self.fields[question.key]).choices = choices_with_hints(question)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.label_size = Size.SMALL

@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from playwright.sync_api import expect
 
-from grants import services as grants_services
 from grants.models import GrantApplication, Registration
+from grants.services import registration as grants_registration
 from portal.models import Organisation
 from tests.browser.test_grants_journeys import fill_date
 from tests.browser.test_journeys import sign_up, submit
@@ -95,7 +95,7 @@ def test_a_grants_only_charity_goes_from_the_grants_start_page_to_a_sent_applica
     read("registration sent")
 
     registration = Registration.objects.get(organisation=organisation)
-    grants_services.registration_decide(user=ada, registration=registration, accept=True)
+    grants_registration.registration_decide(user=ada, registration=registration, accept=True)
 
     page.goto(live_server.url + f"/grants/rounds/{grant_round.pk}/")
     read("round page")
