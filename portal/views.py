@@ -174,8 +174,12 @@ def member_remove(request: SignedInRequest, organisation_pk: int, membership_pk:
 def invitation_cancel(request: SignedInRequest, organisation_pk: int, invitation_pk: int) -> HttpResponse:
     organisation = access.organisation_for_user(request, organisation_pk, admin=True)
     invitation = get_object_or_404(organisation.invitations.pending(), pk=invitation_pk)
-    services.invitation_cancel(invitation=invitation, by=request.user)
-    messages.success(request, f"Invitation for {invitation.email} cancelled.")
+    try:
+        services.invitation_cancel(invitation=invitation, by=request.user)
+    except RuleBroken as error:  # accepted a moment ago, in another tab or by the invitee
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Invitation for {invitation.email} cancelled.")
     return redirect("portal:organisation_detail", organisation.pk)
 
 

@@ -5,6 +5,8 @@ nothing."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from portal import services
 from portal.exceptions import RuleBroken
@@ -74,3 +76,23 @@ def test_a_colleague_removed_in_another_tab_is_not_removed_again(alice, bob):
         services.membership_remove(membership=second_tab, by=alice)
 
     assert AuditEvent.objects.filter(action="membership.removed").count() == 1
+
+
+def test_cancelling_an_invitation_accepted_a_moment_ago_says_so_on_the_page(
+    client, alice, organisation_a, monkeypatch
+):
+    """The page found the invitation still pending; it was accepted before the service locked it."""
+    invitation = invite(organisation_a, alice)
+    accepted = services.invitation_cancel
+
+    def accepted_meanwhile(*, invitation, by):
+        Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
+        accepted(invitation=invitation, by=by)
+
+    monkeypatch.setattr(services, "invitation_cancel", accepted_meanwhile)
+    client.force_login(alice)
+    url = reverse("portal:invitation_cancel", args=[organisation_a.pk, invitation.pk])
+    page = client.post(url, follow=True).content.decode()
+
+    assert "new@alpha.example has already accepted the invitation." in page
+    assert Invitation.objects.get(pk=invitation.pk).cancelled_at is None
