@@ -85,6 +85,8 @@ def application_start(
 def _require_draft(application: GrantApplication, now: datetime | None = None) -> None:
     if application.is_submitted:
         raise RuleBroken("This application has been sent and can no longer be changed.")
+    if application.grant_round.status == GrantRound.Status.CANCELLED:
+        raise RuleBroken("This grant round has been cancelled, so applications can no longer be changed.")
     problem = rules.submission_problem(closes_at=application.grant_round.closes_at, now=now or timezone.now())
     if problem:
         raise problem

@@ -201,6 +201,25 @@ def test_a_cancelled_round_takes_no_applications(carol, alice, ada):
         applications.application_start(user=alice, grant_round=grant_round)
 
 
+def test_an_application_started_before_its_round_was_cancelled_can_no_longer_be_changed(carol, alice, ada):
+    f.registered(alice, ada)
+    grant_round = f.open_round(carol)
+    application = f.ready_application(alice, grant_round)
+    rounds.round_cancel(user=carol, grant_round=grant_round, reason="The fund was withdrawn")
+    for change in (
+        lambda: applications.application_answers_save(
+            user=alice, application=application, answers=f.good_answers(grant_round)
+        ),
+        lambda: applications.application_submit(
+            user=alice, application=application, signed_name="Alice Able", signed_role="Director"
+        ),
+    ):
+        with pytest.raises(RuleBroken, match="has been cancelled"):
+            change()
+    application.refresh_from_db()
+    assert not application.is_submitted
+
+
 # Alerts ------------------------------------------------------------------------------------------
 
 
