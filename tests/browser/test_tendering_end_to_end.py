@@ -132,7 +132,10 @@ def test_two_suppliers_tender_and_read_their_outcome_letters_after_evaluation_an
     audit("the commissioner's competition, before the deadline")
     main = page.locator("main")
     expect(main).to_contain_text("Tenders are sealed")
-    page.get_by_role("link", name="Evaluation", exact=True).click()
+    # The page's "Evaluation" link, not the glossary's entry linked from the heading "Evaluation criteria".
+    main.get_by_role("link", name="Evaluation", exact=True).and_(
+        main.locator("[href$='/evaluation/']")
+    ).click()
     audit("evaluation, before the deadline")
     expect(main.locator(".govuk-summary-list")).to_contain_text(re.compile(r"Tenders submitted\s*3"))
     expect(page.get_by_role("button", name="Open tenders")).to_have_count(0)
