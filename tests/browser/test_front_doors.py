@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from grants.models import GrantApplication, Registration
 from grants.services import registration as grants_registration
 from portal.models import Organisation
-from tests.browser.test_grants_journeys import fill_date
+from tests.browser.test_grants_journeys import answer_the_round_questions, fill_date
 from tests.browser.test_journeys import sign_up, submit
 from tests.grants import factories as f
 from tests.suppliers.factories import PDF_BYTES
@@ -104,13 +104,7 @@ def test_a_grants_only_charity_goes_from_the_grants_start_page_to_a_sent_applica
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Continue").click()
     read("task list")
-    page.get_by_role("link", name="Your answers", exact=True).click()
-    read("answers")
-    page.get_by_label("What will the grant pay for?").fill("A mentor for each woman leaving custody.")
-    page.get_by_label("How many women will you support?").fill("30")
-    page.get_by_label("Tyneside").check()
-    page.get_by_role("button", name="Save and continue").click()
-    read("answers saved")
+    answer_the_round_questions(page, women="30", look=read)
     page.get_by_role("link", name="Your budget", exact=True).click()
     read("budget")
     page.get_by_label("Cost line 1: year").select_option("1")

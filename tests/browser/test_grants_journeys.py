@@ -30,6 +30,18 @@ def fill_date(page, group: str, day: str, month: str, year: str) -> None:
     fieldset.get_by_label("Year").fill(year)
 
 
+def answer_the_round_questions(page, *, women: str, look) -> None:
+    """From an application's task list, answer the factories' round questions and save; `look` checks
+    each page on the way (an accessibility audit, or reading it)."""
+    page.get_by_role("link", name="Your answers", exact=True).click()
+    look("answers")
+    page.get_by_label("What will the grant pay for?").fill("A mentor for each woman leaving custody.")
+    page.get_by_label("How many women will you support?").fill(women)
+    page.get_by_label("Tyneside").check()
+    page.get_by_role("button", name="Save and continue").click()
+    look("answers saved")
+
+
 def test_an_organisation_registers_is_accepted_is_alerted_and_applies(
     page, context, audit, live_server, alice, ada, carol, organisation_a, tmp_path
 ):
@@ -93,13 +105,7 @@ def test_an_organisation_registers_is_accepted_is_alerted_and_applies(
     page.get_by_role("button", name="Continue").click()
     audit("task list")
 
-    page.get_by_role("link", name="Your answers", exact=True).click()
-    audit("answers")
-    page.get_by_label("What will the grant pay for?").fill("A mentor for each woman leaving custody.")
-    page.get_by_label("How many women will you support?").fill("40")
-    page.get_by_label("Tyneside").check()
-    page.get_by_role("button", name="Save and continue").click()
-    audit("answers saved")
+    answer_the_round_questions(page, women="40", look=audit)
     page.get_by_role("link", name="Your budget", exact=True).click()
     audit("budget")
     page.get_by_label("Cost line 1: year").select_option("1")
