@@ -75,6 +75,10 @@ PAGE_SECONDS = 1.0  # a visitor's page while slow clients are connected
 # The e-mail lease, shortened for the drill so that an e-mail whose worker was killed mid-send is taken back
 # within a minute rather than production's ten (DELIVERY_LEASE_SECONDS); still longer than EMAIL_TIMEOUT.
 DRILL_LEASE_SECONDS = 30
+# Likewise the wait before the minute re-queue sends again an e-mail still queued past its time: in
+# production five minutes (DELIVERY_REQUEUE_AFTER_SECONDS). A fan-out caught by the Redis stop with e-mails
+# still to hand to the broker leaves them queued in the database, and the drill waits three minutes at most.
+DRILL_REQUEUE_AFTER_SECONDS = 20
 DRILL_EMAIL_TIMEOUT = 10
 SENT = re.compile(r"Task portal\.tasks\.delivery_send\[[^\]]+\] succeeded")  # a worker's log line
 ACCESS = re.compile(r'^\S+ "(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\d{3}) \d+ \S+ (?P<node>\S+)')
@@ -747,6 +751,7 @@ def main() -> None:
         "EMAIL_PORT": str(mail.port),
         "EMAIL_TIMEOUT": str(DRILL_EMAIL_TIMEOUT),
         "DELIVERY_LEASE_SECONDS": str(DRILL_LEASE_SECONDS),
+        "DELIVERY_REQUEUE_AFTER_SECONDS": str(DRILL_REQUEUE_AFTER_SECONDS),
         "TRUSTED_PROXY_COUNT": "1",
         "LOG_LEVEL": "ERROR",
     }
