@@ -10,9 +10,10 @@ What it does, in one run:
    Lights) and the competition to evaluate opened;
 2. starts the portal under gunicorn with production settings (DEBUG off, static files from
    STATIC_ROOT through WhiteNoise, compressed, as in production);
-3. opens each page of `pages()` in Debian's Chromium (Playwright), each in a new browser context (a cold
-   cache), signed in where the page needs it, with the network and the processor throttled through the
-   Chrome DevTools Protocol to `SLOW_4G` and `CPU_SLOWDOWN`;
+3. opens each page of `pages()` in Debian's Chromium (Playwright), `LOADS` times, each in a new browser
+   context (a cold cache), signed in where the page needs it, with the network and the processor
+   throttled through the Chrome DevTools Protocol to `SLOW_4G` and `CPU_SLOWDOWN`, and keeps the load
+   with the median largest contentful paint;
 4. prints, per page: the bytes of HTML, CSS and JavaScript transferred (compressed, headers included)
    and decoded, the number of requests, and the largest contentful paint, each against `BUDGET`
    (ADR 0019), and exits with status 1 if any page is over.
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import math
 import os
 import re
 import secrets
@@ -105,6 +107,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WORKERS = 2  # gunicorn's
+# Each page is loaded this many times, each from a cold cache, and the load with the median LCP is kept: one
+# load on a busy machine can be a second slower than the next.
+LOADS = 3
 
 
 # The pages ----------------------------------------------------------------------------------------------
@@ -122,6 +127,9 @@ SUPPLIER = "priya@northern-lights.example"
 NEW_SUPPLIER = "alex@fresh-start.example"
 COMMISSIONER = "commissioner@justice.example"
 MOJ_ADMIN = "admin@justice.example"
+LIVE_COMPETITION = "Accommodation support for prison leavers in the North East"
+NEW_ORGANISATION = "Fresh Start Employment Services Ltd"
+TENDERING_ORGANISATION = "Northern Lights Recovery CIO"
 
 
 def pages() -> list[WeighedPage]:
@@ -163,11 +171,6 @@ def pages() -> list[WeighedPage]:
         ),
         WeighedPage("Review queue", reverse("suppliers:review_queue"), MOJ_ADMIN, LIST_BUDGET),
     ]
-
-
-LIVE_COMPETITION = "Accommodation support for prison leavers in the North East"
-NEW_ORGANISATION = "Fresh Start Employment Services Ltd"
-TENDERING_ORGANISATION = "Northern Lights Recovery CIO"
 
 
 def demo_additions() -> None:
@@ -441,9 +444,58 @@ def gunicorn(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit(f"gunicorn did not start within {deadline}:\n{log.read_text()}")
 
 
+def prepare() -> tuple[list[WeighedPage], dict[str, str]]:
+    """The database built (Django set up on it first), and the pages with a session for each person."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from portal.models import User
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    collect_static()
+    call_command("load_demo_data", stdout=StringIO())
+    demo_additions()
+    chosen = pages()
+    cookies = {}
+    for email in {page.who for page in chosen if page.who}:
+        client = Client()
+        client.force_login(User.objects.get(email=email))
+        cookies[email] = client.cookies["sessionid"].value
+    return chosen, cookies
+
+
+def load_all(url: str, chosen: list[WeighedPage], cookies: dict[str, str], loads: int) -> list[Measure]:
+    """Each page warmed up, then loaded `loads` times; the load with the median LCP."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        measure(browser, url, chosen[0], cookies)  # Chromium's own first-load costs, not counted
+        results = []
+        for page in chosen:
+            warm_up(url, page, cookies)
+            measures = sorted(
+                (measure(browser, url, page, cookies) for _ in range(loads)),
+                key=lambda load: math.inf if load.lcp_seconds is None else load.lcp_seconds,
+            )
+            results.append(measures[len(measures) // 2])
+        browser.close()
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.page_weight", description=__doc__.split("\n\n")[0])
-    parser.parse_args(argv)
+    parser.add_argument(
+        "--loads",
+        type=int,
+        default=LOADS,
+        help=f"cold loads of each page, the median LCP kept (default {LOADS})",
+    )
+    arguments = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"Chromium is not at {CHROMIUM}: run `make system-packages` (Debian's chromium).")
     directory = Path(tempfile.mkdtemp(prefix="portal-weight-"))
@@ -455,36 +507,13 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     server = None
     try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.test import Client
-
-        from portal.models import User
-
-        call_command("migrate", verbosity=0)
-        call_command("createcachetable", verbosity=0)
-        collect_static()
-        call_command("load_demo_data", stdout=StringIO())
-        demo_additions()
-        chosen = pages()
-        cookies = {}
-        for email in {page.who for page in chosen if page.who}:
-            client = Client()
-            client.force_login(User.objects.get(email=email))
-            cookies[email] = client.cookies["sessionid"].value
+        chosen, cookies = prepare()
         server, url = gunicorn(env, directory / "gunicorn.log")
-        from playwright.sync_api import sync_playwright
-
-        print(f"Loading {len(chosen)} pages in Chromium, throttled, each from a cold cache…", flush=True)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            results = []
-            for page in chosen:
-                warm_up(url, page, cookies)
-                results.append(measure(browser, url, page, cookies))
-            browser.close()
+        print(
+            f"Loading {len(chosen)} pages {arguments.loads} times each in Chromium, throttled, cold cache…",
+            flush=True,
+        )
+        results = load_all(url, chosen, cookies, arguments.loads)
         within = print_table(results)
         if not within:
             print("\nA page is over its budget (ADR 0019).")
