@@ -36,6 +36,9 @@ What it does, in one run:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mydb python -m bench --evaluation [--tenders 20]
 
+Last, each page's weight and largest contentful paint in a throttled Chromium, on a database of its own
+(`bench/page_weight.py`, ADR 0019; skip it with --no-weight).
+
 Timings are taken over HTTP from gunicorn workers, with the garbage collector on, as in production.
 Nothing here is asserted: the tests assert query counts; this prints what the pages cost.
 """
@@ -57,6 +60,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench import page_weight
 from bench.patience import Deadline, patience
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -629,6 +633,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=2, help="length of a wrk round (default 2)")
     parser.add_argument("--no-pdf", action="store_true", help="skip timing the longest questionnaire's PDF")
     parser.add_argument("--no-fanout", action="store_true", help="skip timing the alerts' fan-out")
+    parser.add_argument("--no-weight", action="store_true", help="skip the page weight and LCP in Chromium")
     parser.add_argument("--fanout-only", action="store_true", help="time only the alerts' fan-out")
     parser.add_argument(
         "--statistics",
@@ -774,6 +779,8 @@ def main() -> None:
             pdf_timing()
         if not arguments.no_fanout:
             fanout_timing({**os.environ, **environment, "DATABASE_URL": url}, directory)
+        if not (arguments.no_weight or arguments.fanout_only) and not page_weight.section():
+            print("A page is over its weight budget (ADR 0019): see the table above.")
     finally:
         for server in servers:
             server.stop()
