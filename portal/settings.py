@@ -199,6 +199,20 @@ MIDDLEWARE.insert(
     "portal.middleware.SessionRefreshMiddleware",
 )
 
+# Never lose work (issue 21, docs/adr/0022). The time-out warning opens this long before the idle sign-out
+# (at least 20 seconds: WCAG 2.2.1). A form sent after the sign-out is kept for the person who was signed
+# in, for KEPT_FORM_HOURS, and shown to them when they sign in again; the browser remembers who that was
+# in a signed cookie (LAST_USER_COOKIE_NAME) that lasts as long. Long answers are saved as drafts every
+# AUTOSAVE_SECONDS after typing stops.
+SESSION_TIMEOUT_WARNING_SECONDS = env_int("SESSION_TIMEOUT_WARNING_SECONDS", 2 * 60)
+KEPT_FORM_HOURS = env_int("KEPT_FORM_HOURS", 24)
+LAST_USER_COOKIE_NAME = "portal_last_user"
+AUTOSAVE_SECONDS = 3
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("portal.middleware.AccessPolicyMiddleware") + 1,
+    "portal.middleware.KeptFormMiddleware",
+)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

@@ -1,5 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 import { initAll as initGovuk } from "/assets/govuk-frontend/govuk-frontend.min.js";
+import "./timeout-warning.mjs";
+import "./autosave.mjs";
 
 initGovuk();
 
