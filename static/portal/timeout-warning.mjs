@@ -16,10 +16,10 @@ function phrase(seconds) {
   return `${seconds} second${seconds === 1 ? "" : "s"}`;
 }
 
-// What is said aloud: each whole minute, then at 40 and 20 seconds (not every second).
-function spoken(seconds) {
-  if (seconds >= 60) return phrase(Math.ceil(seconds / 60) * 60);
-  return phrase(Math.ceil(seconds / 20) * 20);
+// When the time left is said aloud: as the dialog opens, then as each minute passes, and every 20 seconds
+// in the last minute (not every second, which would drown out everything else).
+function moment(seconds) {
+  return seconds >= 60 ? `m${Math.ceil(seconds / 60)}` : `s${Math.ceil(seconds / 20)}`;
 }
 
 if (dialog && typeof dialog.showModal === "function") {
@@ -64,10 +64,9 @@ if (dialog && typeof dialog.showModal === "function") {
   const tick = () => {
     const left = secondsLeft();
     countdown.textContent = phrase(left);
-    const said = spoken(left);
-    if (said !== lastSpoken) {
-      lastSpoken = said;
-      announce.textContent = `For your security, we will sign you out in ${said}.`;
+    if (moment(left) !== lastSpoken) {
+      lastSpoken = moment(left);
+      announce.textContent = `For your security, we will sign you out in ${phrase(left)}.`;
     }
     if (left <= 0) {
       timeUp();
