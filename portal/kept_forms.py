@@ -153,3 +153,19 @@ def kept_data(request: HttpRequest) -> QueryDict | None:
         data.setlist(name, values)
     request._kept_form_bound = True  # type: ignore[attr-defined]
     return data
+
+
+def purge_stale() -> int:
+    """Forget kept forms older than KEPT_FORM_HOURS that nobody came back for (personal data kept no
+    longer than it helps); each forgetting is audited. How many were forgotten."""
+    stale = list(KeptForm.objects.filter(created_at__lte=timezone.now() - lifetime()).select_related("user"))
+    with transaction.atomic():
+        for kept in stale:
+            audit_record(
+                actor=None,
+                action="kept_form.forgotten",
+                summary=f"A form kept for {kept.user.email} at {kept.path} was not come back for",
+                obj=kept,
+            )
+        KeptForm.objects.filter(pk__in=[kept.pk for kept in stale]).delete()
+    return len(stale)

@@ -187,7 +187,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# Confirmation messages live in the session, so the portal sets no cookie beyond these two.
+# Confirmation messages live in the session, so the portal sets no cookie beyond these two and, for
+# keeping forms through a sign-out, LAST_USER_COOKIE_NAME (below).
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Performance (issue 8): a read writes nothing. The session is saved when it changes, and refreshed at
@@ -369,6 +370,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "public-data-precompute": {
         "task": "portal.tasks.public_data_precompute",
         "schedule": 15 * 60.0,
+    },
+    "kept-forms-purge": {  # forms kept through a sign-out, KEPT_FORM_HOURS old (portal.kept_forms)
+        "task": "portal.tasks.kept_forms_purge",
+        "schedule": 60 * 60.0,
     },
     "opportunity-alert-digests": {
         "task": "calloffs.tasks.alert_digests_send",

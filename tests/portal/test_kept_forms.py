@@ -173,3 +173,18 @@ def test_signed_in_pages_name_the_person_in_the_cookie_once(client, bob, respons
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
     assert cookie["max-age"] == settings.KEPT_FORM_HOURS * 60 * 60
     assert settings.LAST_USER_COOKIE_NAME not in client.get(response_page).cookies
+
+
+def test_kept_forms_nobody_came_back_for_are_forgotten_with_an_audit_row(client, bob, response_page):
+    signed_in_then_timed_out(client, bob, response_page)
+    client.post(response_page, {"text": TYPED})
+    assert kept_forms.purge_stale() == 0
+    KeptForm.objects.update(created_at=timezone.now() - kept_forms.lifetime())
+    assert kept_forms.purge_stale() == 1
+    assert not KeptForm.objects.exists()
+    assert AuditEvent.objects.filter(action="kept_form.forgotten").count() == 1
+
+
+def test_the_cookies_page_lists_the_cookie_with_its_lifetime(client):
+    html = client.get(reverse("portal:cookies")).content.decode()
+    assert settings.LAST_USER_COOKIE_NAME in html and f"{settings.KEPT_FORM_HOURS} hours" in html
