@@ -27,6 +27,10 @@ from portal.models import KeptForm, User
 COOKIE_SALT = "portal.kept_forms.last_user"
 SESSION_KEY = "_kept_form_paths"
 NOT_KEPT = frozenset({"csrfmiddlewaretoken"})
+SIGN_IN_AGAIN = (
+    "You were signed out because you had not used the service for a while. We kept what you typed: "
+    "sign in again to go back to it."
+)
 
 
 def lifetime() -> timedelta:

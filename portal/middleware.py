@@ -1,6 +1,7 @@
 import time
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured
@@ -173,4 +174,5 @@ class KeptFormMiddleware:
         kept_forms.keep(user_pk=user_pk, path=page, data=request.POST, file_names=file_names)
         if autosave.is_autosave(request):
             return autosave.signed_out()
+        messages.info(request, kept_forms.SIGN_IN_AGAIN)
         return redirect_to_login(page)

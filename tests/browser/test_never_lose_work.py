@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from calloffs.services import tenders as tender_services
+from portal import kept_forms
 from tests.browser.conftest import sign_in_as
 from tests.browser.tendering_steps import PDF_FILE
 from tests.calloffs.tender_helpers import biddable_competition, qualify
@@ -170,6 +171,8 @@ def test_without_javascript_an_upload_sent_after_the_sign_out_keeps_what_was_typ
     Session.objects.update(expire_date=timezone.now())  # the idle time has passed
 
     page.get_by_role("button", name="Upload document").click()
+    expect(page.get_by_text(kept_forms.SIGN_IN_AGAIN)).to_be_visible()
+    audit_without_script(page, "sign in again, what was typed kept")
     sign_in_through_the_form(page, alice)
 
     expect(page).to_have_url(re.compile(address + "$"))

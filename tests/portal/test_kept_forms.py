@@ -53,6 +53,7 @@ def test_a_form_sent_after_the_sign_out_is_kept_and_shown_after_signing_in_again
     response = client.post(response_page, {"text": TYPED}, HTTP_REFERER=f"http://testserver{response_page}")
 
     assert response.status_code == 302 and response.url == login_url(response_page)
+    assert kept_forms.SIGN_IN_AGAIN in client.get(response.url).content.decode()
     kept = KeptForm.objects.get()
     assert (kept.user, kept.path, kept.fields) == (bob, response_page, {"text": [TYPED]})
     assert AuditEvent.objects.filter(action="kept_form.kept", actor=bob).exists()
@@ -69,7 +70,7 @@ def test_a_form_sent_after_the_sign_out_is_kept_and_shown_after_signing_in_again
 
 def test_a_kept_form_is_never_shown_to_anyone_else(client, alice, bob, response_page):
     signed_in_then_timed_out(client, bob, response_page)
-    client.post(response_page, {"text": TYPED})
+    client.get(client.post(response_page, {"text": TYPED}).url)  # the sign-in page
 
     client.force_login(alice)  # the same browser, a colleague who may open the same page
     page = client.get(response_page).content.decode()

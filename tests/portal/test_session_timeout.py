@@ -8,8 +8,11 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.core.checks import Error
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portal import checks, idle_timer, middleware
 
@@ -91,3 +94,47 @@ def test_the_warning_gives_at_least_20_seconds_within_the_idle_time(settings, wa
     settings.SESSION_COOKIE_AGE = idle
     problems = checks.timeout_warning_gives_time_to_respond()
     assert problems == [] if ok else [type(p) for p in problems] == [Error]
+
+
+def test_the_endpoints_and_the_signed_out_page_ask_little_of_the_database(
+    client, bob, django_assert_max_num_queries
+):
+    client.force_login(bob)
+    with django_assert_max_num_queries(2):  # the session and its user
+        client.get(STATUS)
+    with django_assert_max_num_queries(5):  # the session, its user, and saving it (in a savepoint)
+        client.post(EXTEND)
+    client.logout()
+    with django_assert_max_num_queries(0):
+        client.get(SIGNED_OUT)
+
+
+class FakeSession(dict):
+    modified = False
+
+
+@given(
+    idle=st.integers(min_value=60, max_value=24 * 60 * 60),
+    refresh=st.integers(min_value=1, max_value=120),
+    since_saved=st.integers(min_value=0, max_value=2 * 24 * 60 * 60),
+    untouched=st.booleans(),
+)
+def test_the_time_left_is_the_idle_time_after_the_last_save_and_never_negative(
+    idle, refresh, since_saved, untouched
+):
+    from django.test import override_settings
+
+    now = 1_000_000
+    request = RequestFactory().get("/")
+    request.session = FakeSession({idle_timer.KEY: now - since_saved})
+    if untouched:
+        idle_timer.leave_untouched(request)
+    with (
+        override_settings(SESSION_COOKIE_AGE=idle, SESSION_REFRESH_SECONDS=refresh),
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        patch.setattr(idle_timer.time, "time", lambda: now)
+        left = idle_timer.seconds_left(request)
+    refreshed = not untouched and since_saved >= refresh
+    assert left == (idle if refreshed else max(0, idle - since_saved))
+    assert 0 <= left <= idle
