@@ -6,6 +6,7 @@ word once they sign in again (only a chosen file, and the page says so)."""
 import re
 
 import pytest
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
@@ -92,6 +93,16 @@ def test_left_alone_the_warning_signs_the_person_out(page, context, audit, live_
     audit("signed out")
     page.goto(live_server.url + reverse("portal:inbox"))
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_the_warning_signs_the_person_out_when_they_ask(page, context, live_server, short_sessions, bob):
+    sign_in_as(context, live_server, bob)
+    page.goto(live_server.url + reverse("portal:inbox"))
+    dialog = page.get_by_role("dialog", name=re.compile("about to be signed out"))
+    expect(dialog).to_be_visible(timeout=WAIT_MS)
+    dialog.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in", exact=True)).to_be_visible()
+    assert not any(SESSION_KEY in session.get_decoded() for session in Session.objects.all())
 
 
 @pytest.fixture
