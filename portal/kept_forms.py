@@ -106,9 +106,10 @@ def keep(*, user_pk: int, path: str, data: QueryDict, file_names: list[str]) -> 
 
 
 def note_at_sign_in(sender, request: HttpRequest, user: User, **kwargs) -> None:
-    """A `user_logged_in` receiver: note the pages where a form is waiting, and forget stale ones."""
-    KeptForm.objects.filter(user=user, created_at__lte=timezone.now() - lifetime()).delete()
-    paths = list(KeptForm.objects.filter(user=user).values_list("path", flat=True))
+    """A `user_logged_in` receiver: note the pages where a form is waiting (stale ones are left to
+    `purge_stale`)."""
+    recent = KeptForm.objects.filter(user=user, created_at__gt=timezone.now() - lifetime())
+    paths = list(recent.values_list("path", flat=True))
     if paths:
         request.session[SESSION_KEY] = paths
     else:

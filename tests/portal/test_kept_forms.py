@@ -149,7 +149,7 @@ def test_a_kept_form_lasts_as_long_as_the_setting_says(client, bob, response_pag
 
     client.force_login(bob)
     assert TYPED not in client.get(response_page).content.decode()
-    assert not KeptForm.objects.exists()
+    assert kept_forms.SESSION_KEY not in client.session
 
 
 def test_a_later_form_for_the_same_page_replaces_the_earlier_one(client, bob, response_page):
