@@ -36,3 +36,6 @@ class PortalConfig(AppConfig):
         from portal.middleware import SessionRefreshMiddleware
 
         user_logged_in.connect(SessionRefreshMiddleware.stamp_at_sign_in, dispatch_uid="session-refresh")
+        from portal.kept_forms import note_at_sign_in
+
+        user_logged_in.connect(note_at_sign_in, dispatch_uid="kept-forms")

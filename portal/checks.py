@@ -35,3 +35,23 @@ def scanner_timeout_below_web_timeout(app_configs=None, **kwargs) -> list[Error]
             id=SCANNER_TIMEOUT_TOO_LONG,
         )
     ]
+
+
+TIMEOUT_WARNING_OUT_OF_RANGE = "portal.E002"
+WCAG_LEAST_SECONDS_TO_RESPOND = 20  # WCAG 2.2.1, Timing Adjustable
+
+
+@register()
+def timeout_warning_gives_time_to_respond(app_configs=None, **kwargs) -> list[Error]:
+    """The time-out warning opens SESSION_TIMEOUT_WARNING_SECONDS before the idle sign-out: at least 20
+    seconds to answer it (WCAG 2.2.1), and within the idle time, so that it is not open from the start."""
+    warning, idle = settings.SESSION_TIMEOUT_WARNING_SECONDS, settings.SESSION_COOKIE_AGE
+    if WCAG_LEAST_SECONDS_TO_RESPOND <= warning < idle:
+        return []
+    return [
+        Error(
+            f"SESSION_TIMEOUT_WARNING_SECONDS ({warning}) must be at least {WCAG_LEAST_SECONDS_TO_RESPOND} "
+            f"(WCAG 2.2.1) and less than SESSION_IDLE_SECONDS ({idle}).",
+            id=TIMEOUT_WARNING_OUT_OF_RANGE,
+        )
+    ]

@@ -55,6 +55,8 @@ def limits(request: HttpRequest) -> dict:
         "limits": {
             "invitation_days": services.INVITATION_LIFETIME.days,
             "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+            "last_user_cookie": settings.LAST_USER_COOKIE_NAME,
+            "kept_form_hours": settings.KEPT_FORM_HOURS,
             "email_link_days": account_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS,
             "password_reset_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
             "password_min_length": min_length,

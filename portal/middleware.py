@@ -1,13 +1,15 @@
 import time
 import uuid
 
-from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from portal import autosave, idle_timer, kept_forms
 from portal.logging import request_id_var
 
 PORTAL_APPS = ("portal.", "suppliers.", "calloffs.", "grants.")
@@ -116,7 +118,7 @@ class SessionRefreshMiddleware:
     the last request. Placed just after SessionMiddleware.
     """
 
-    KEY = "_refreshed_at"
+    KEY = idle_timer.KEY
 
     @classmethod
     def stamp_at_sign_in(cls, sender, request, user, **kwargs) -> None:
@@ -132,7 +134,45 @@ class SessionRefreshMiddleware:
         if session is None or SESSION_KEY not in session:
             return response  # only a signed-in person's session has an idle timer to keep running
         now = int(time.time())
-        last = session.get(self.KEY)
-        if session.modified or not isinstance(last, int) or now - last >= settings.SESSION_REFRESH_SECONDS:
+        if idle_timer.refreshes(request, now):
             session[self.KEY] = now  # saved by SessionMiddleware, which sets a new expiry
         return response
+
+
+class KeptFormMiddleware:
+    """Nothing typed is lost to the idle sign-out (portal.kept_forms, docs/adr/0022).
+
+    Each signed-in response names the person in a signed cookie. A form sent to a page that needs sign-in
+    after the session has ended, from a browser whose cookie names someone, is kept for that person, and
+    they are sent to sign in and then back to the page the form was on. Placed after
+    AccessPolicyMiddleware, so that only declared pages are considered, and after CsrfViewMiddleware, so
+    that a form from another site is refused before it is kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if hasattr(request, "user"):
+            kept_forms.remember_user(request, response)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        policy = getattr(view_func, "access_policy", None)
+        if request.method != "POST" or policy is None or not policy.sign_in_required:
+            return None
+        if request.user.is_authenticated:
+            return None
+        user_pk = kept_forms.remembered_user_pk(request)
+        if user_pk is None:
+            return None  # nobody to keep it for: the view's policy sends them to sign in, as ever
+        file_names = [upload.name for upload in request.FILES.values()]
+        if not file_names and all(name in kept_forms.NOT_KEPT for name in request.POST):
+            return None  # nothing was typed (a button alone)
+        page = kept_forms.page_of_form(request)
+        kept_forms.keep(user_pk=user_pk, path=page, data=request.POST, file_names=file_names)
+        if autosave.is_autosave(request):
+            return autosave.signed_out()
+        messages.info(request, kept_forms.SIGN_IN_AGAIN)
+        return redirect_to_login(page)

@@ -460,3 +460,22 @@ class StoredPdfJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}"
+
+
+class KeptForm(models.Model):
+    """A form sent after its sender's session had ended (docs/adr/0022-never-lose-work.md): what they
+    typed, kept for them alone until they sign in again and see it on the page they were on, or until
+    KEPT_FORM_HOURS pass. Files are not kept; their names are, so that the page can say which to choose
+    again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=2000, help_text="The page the form was on, where it is shown again.")
+    fields = models.JSONField(default=dict, help_text="Each field's values as sent: {name: [value, ...]}.")
+    dropped_files = models.JSONField(default=list, help_text="The names of the files chosen, not kept.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "path"], name="kept_form_once_per_page")]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.path}"

@@ -190,7 +190,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# Confirmation messages live in the session, so the portal sets no cookie beyond these two.
+# Confirmation messages live in the session, so the portal sets no cookie beyond these two and, for
+# keeping forms through a sign-out, LAST_USER_COOKIE_NAME (below).
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Performance (issue 8): a read writes nothing. The session is saved when it changes, and refreshed at
@@ -200,6 +201,20 @@ SESSION_REFRESH_SECONDS = 60
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
     "portal.middleware.SessionRefreshMiddleware",
+)
+
+# Never lose work (issue 21, docs/adr/0022). The time-out warning opens this long before the idle sign-out
+# (at least 20 seconds: WCAG 2.2.1). A form sent after the sign-out is kept for the person who was signed
+# in, for KEPT_FORM_HOURS, and shown to them when they sign in again; the browser remembers who that was
+# in a signed cookie (LAST_USER_COOKIE_NAME) that lasts as long. Long answers are saved as drafts every
+# AUTOSAVE_SECONDS after typing stops.
+SESSION_TIMEOUT_WARNING_SECONDS = env_int("SESSION_TIMEOUT_WARNING_SECONDS", 2 * 60)
+KEPT_FORM_HOURS = env_int("KEPT_FORM_HOURS", 24)
+LAST_USER_COOKIE_NAME = "portal_last_user"
+AUTOSAVE_SECONDS = 3
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("portal.middleware.AccessPolicyMiddleware") + 1,
+    "portal.middleware.KeptFormMiddleware",
 )
 
 LANGUAGE_CODE = "en-gb"
@@ -358,6 +373,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "public-data-precompute": {
         "task": "portal.tasks.public_data_precompute",
         "schedule": 15 * 60.0,
+    },
+    "kept-forms-purge": {  # forms kept through a sign-out, KEPT_FORM_HOURS old (portal.kept_forms)
+        "task": "portal.tasks.kept_forms_purge",
+        "schedule": 60 * 60.0,
     },
     "opportunity-alert-digests": {
         "task": "calloffs.tasks.alert_digests_send",

@@ -13,7 +13,7 @@ from celery import shared_task
 from django.apps import apps
 from django.utils import timezone
 
-from portal import emails, statistics
+from portal import emails, kept_forms, statistics
 from portal.page_generations import start_a_generation
 
 logger = logging.getLogger(__name__)
@@ -89,3 +89,9 @@ def public_data_precompute() -> int:
     if computed:
         start_a_generation(keep_previous=True)
     return computed
+
+
+@shared_task
+def kept_forms_purge() -> int:
+    """Every hour (CELERY_BEAT_SCHEDULE): forget forms kept through a sign-out that nobody came back for."""
+    return kept_forms.purge_stale()

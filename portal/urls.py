@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import session_views, views
 
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's way to guard it
 admin.site.site_header = "Probation Services Dynamic Framework: administration"
@@ -37,6 +37,9 @@ portal_patterns = [
     path("audit-log/", views.audit_log, name="audit_log"),
     path("failed-emails/", views.failed_deliveries, name="failed_deliveries"),
     path("failed-emails/<int:delivery_pk>/retry/", views.delivery_retry, name="delivery_retry"),
+    path("session/", session_views.session_status, name="session_status"),
+    path("session/extend/", session_views.session_extend, name="session_extend"),
+    path("session/signed-out/", session_views.signed_out, name="signed_out"),
 ]
 
 urlpatterns = [

@@ -141,6 +141,10 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "portal:failed_deliveries": ("GET", MOJ_ADMIN_ONLY),
     # Sending a failed e-mail again; this one was sent, so the admin is sent back with a message.
     "portal:delivery_retry": ("POST", (LOGIN, 403, 403, 403, 403, 403, to("portal:failed_deliveries"))),
+    # The time-out warning (docs/adr/0022): anyone may ask; without a session the answer is "none left".
+    "portal:session_status": ("GET", EVERYONE),
+    "portal:session_extend": ("POST", EVERYONE),
+    "portal:signed_out": ("GET", SIGNED_OUT_ONLY),  # a session with time left goes on to the dashboard
     "admin:*": ("GET", ADMIN_SITE),
     # allauth guards the admin's sign-in: signed-in people who are not MoJ admins are refused there.
     "admin:login": ("GET", (LOGIN, 403, 403, 403, 403, 403, to("admin:index"))),

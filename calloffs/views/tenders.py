@@ -28,7 +28,7 @@ from calloffs.forms.tenders import (
 )
 from calloffs.models import ChecklistItem, Competition, EvaluationCriterion, Lot, Tender, TenderFile
 from calloffs.services import tenders as services
-from portal import stored_pdfs, uploads
+from portal import autosave, kept_forms, stored_pdfs, uploads
 from portal.access import ORGANISATION_ADMIN, SUPPLIER_MEMBER
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
@@ -178,7 +178,10 @@ def tender_response(request: HttpRequest, tender_pk: int, criterion_pk: int) -> 
             context={"criterion": criterion},
         )
     saved = tender.responses.filter(criterion=criterion).first()
-    form = ResponseForm(initial={"text": saved.text if saved else ""}, max_words=criterion.max_words)
+    if (kept := kept_forms.kept_data(request)) is not None:
+        form = ResponseForm(kept, max_words=criterion.max_words)
+    else:
+        form = ResponseForm(initial={"text": saved.text if saved else ""}, max_words=criterion.max_words)
     if request.method == "POST":
         form = ResponseForm(request.POST, max_words=criterion.max_words)
         if form.is_valid():
@@ -189,8 +192,12 @@ def tender_response(request: HttpRequest, tender_pk: int, criterion_pk: int) -> 
             except RuleBroken as error:
                 show_rule_broken(form, error)
             else:
+                if autosave.is_autosave(request):
+                    return autosave.saved(request)
                 messages.success(request, f"{criterion.name}: response saved")
                 return redirect(_task_list_url(tender))
+        if autosave.is_autosave(request):
+            return autosave.not_saved(request, form)
     remaining = tendering_rules.words_remaining(form["text"].value() or "", criterion.max_words)
     context = {
         **_base_context(request, tender),

@@ -18,7 +18,7 @@ from grants.models import GrantApplication
 from grants.sections import eligibility_section, round_section
 from grants.services import applications as applications_services
 from grants.views.pages import form_page
-from portal import access, stored_pdfs
+from portal import access, autosave, kept_forms, stored_pdfs
 from portal.access import access as access_policy
 from portal.exceptions import Problems, RuleBroken
 from portal.form_kit import show_rule_broken
@@ -142,6 +142,8 @@ def application_answers(request: HttpRequest, application_pk: int) -> HttpRespon
             except RuleBroken as error:
                 show_rule_broken(form, error)
             else:
+                if autosave.is_autosave(request):
+                    return autosave.saved(request)
                 errors = {
                     k: m
                     for k, m in section.errors(application.answers, Context()).items()
@@ -152,6 +154,10 @@ def application_answers(request: HttpRequest, application_pk: int) -> HttpRespon
                 else:
                     messages.success(request, "Your answers have been saved.")
                     return redirect(_task_list_url(application))
+        if autosave.is_autosave(request):
+            return autosave.not_saved(request, form)
+    elif (kept := kept_forms.kept_data(request)) is not None:
+        form = form_class(kept)
     else:
         form = form_class(initial=form_class.initial_from(application.answers))
     files = {f.question_key: f.name for f in application.files.all()}
@@ -163,7 +169,7 @@ def application_answers(request: HttpRequest, application_pk: int) -> HttpRespon
         back=_task_list_url(application),
         button="Save and continue",
         multipart=True,
-        extra={"files": files, "save_for_later": True},
+        extra={"files": files, "save_for_later": True, "autosave": True},
     )
 
 

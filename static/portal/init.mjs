@@ -3,6 +3,11 @@ import { initAll as initGovuk } from "/assets/govuk-frontend/govuk-frontend.min.
 
 initGovuk();
 
+// Loaded only by the pages that use them (docs/adr/0022): the time-out warning on signed-in pages, autosave
+// where a form has long answers. Public pages carry neither.
+if (document.querySelector("dialog[data-session-timeout]")) import("/assets/portal/timeout-warning.mjs");
+if (document.querySelector("form[data-autosave]")) import("/assets/portal/autosave.mjs");
+
 // Conditional reveals for radios. GOV.UK Frontend's own Radios script puts aria-expanded on the radio
 // inputs, which ARIA does not allow on role "radio" (axe-core and the Nu Html Checker both report it), so
 // the portal's radios leave out data-module="govuk-radios" and are shown and hidden here instead. The

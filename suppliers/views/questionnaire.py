@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from portal import access, stored_pdfs, uploads
+from portal import access, autosave, kept_forms, stored_pdfs, uploads
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.form_kit import show_rule_broken
@@ -200,10 +200,13 @@ def category_edit(request: HttpRequest, application_pk: int, choice_pk: int) -> 
         return response
     choice = choice_for_user(request, application, choice_pk)
     form = CategoryChoiceForm(
-        request.POST or None, initial=CategoryChoiceForm.initial_for(choice.descriptor, choice.case_studies)
+        request.POST or kept_forms.kept_data(request),
+        initial=CategoryChoiceForm.initial_for(choice.descriptor, choice.case_studies),
     )
     if request.method == "POST":
         saved = _save_choice(request, application, choice, form)
+        if autosave.is_autosave(request):
+            return autosave.saved(request) if saved else autosave.not_saved(request, form)
         if saved is None:
             return _category_page(request, application, choice, form, DocumentUploadForm())
         choice = saved

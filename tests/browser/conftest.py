@@ -147,6 +147,32 @@ def audit(page, html_collector):
     return check
 
 
+@pytest.fixture
+def no_script_page(browser, browser_context_args):
+    context = browser.new_context(**browser_context_args, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def audit_without_script(browser, browser_context_args, live_server, html_collector):
+    """axe-core needs JavaScript: each page reached without it is copied, as it is, into a page of a
+    second context that has it, on the same origin so that the same style sheets apply."""
+    context = browser.new_context(**browser_context_args)
+    checker = context.new_page()
+    checker.goto(live_server.url + "/glossary/")
+
+    def check(page, label: str) -> None:
+        html = page.content()
+        html_collector.add(page.url, html)
+        checker.set_content(html)
+        violations = axe_violations(checker)
+        assert not violations, f"axe-core found on {page.url} {label}:\n" + "\n".join(violations)
+
+    yield check
+    context.close()
+
+
 def sign_in_as(context, live_server, user) -> None:
     """Start a browser session for `user` without the sign-in screens (tested in their own journeys)."""
     client = Client()

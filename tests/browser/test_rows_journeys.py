@@ -5,36 +5,10 @@ the weightings add up to 70%, follows the refusal's link to the weighting, adds 
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import axe_violations, sign_in_as
+from tests.browser.conftest import sign_in_as
 from tests.calloffs import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def no_script_page(browser, browser_context_args):
-    context = browser.new_context(**browser_context_args, java_script_enabled=False)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def audit_without_script(browser, browser_context_args, live_server, html_collector):
-    """axe-core needs JavaScript: each page reached without it is copied, as it is, into a page of a
-    second context that has it, on the same origin so that the same style sheets apply."""
-    context = browser.new_context(**browser_context_args)
-    checker = context.new_page()
-    checker.goto(live_server.url + "/glossary/")
-
-    def check(page, label: str) -> None:
-        html = page.content()
-        html_collector.add(page.url, html)
-        checker.set_content(html)
-        violations = axe_violations(checker)
-        assert not violations, f"axe-core found on {page.url} {label}:\n" + "\n".join(violations)
-
-    yield check
-    context.close()
 
 
 def test_a_third_criterion_is_added_after_a_refused_save_without_javascript(
