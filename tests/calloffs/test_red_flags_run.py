@@ -1,0 +1,295 @@
+"""The red-flag run over competitions in the database: the internal compiled releases it reads, the flags
+it stores (replaced by each run), the run after an award and over the demo data, and reading them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+
+from calloffs import ocds
+from calloffs.models import Competition, ConflictDeclaration, RedFlag, Tender, TenderVersion
+from calloffs.red_flags import releases
+from calloffs.red_flags.flags import MEANINGS
+from calloffs.services import awards, competitions
+from calloffs.services import red_flags as services
+from calloffs.tasks import red_flags_compute
+from portal.exceptions import RuleBroken
+from portal.models import AuditEvent
+from tests.calloffs import factories as f
+from tests.calloffs.award_factories import Decidable, decidable_lot, opened
+from tests.calloffs.evaluation_factories import qualify
+from tests.calloffs.supply_chain_factories import END, START
+from tests.calloffs.tender_factories import submitted_tender
+from tests.factories import MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def closed(competition: Competition) -> Competition:
+    """Published 40 days before a deadline that passed yesterday, as if it had run its course."""
+    deadline = timezone.now() - timedelta(days=1)
+    Competition.objects.filter(pk=competition.pk).update(
+        published_at=deadline - timedelta(days=40),
+        submission_deadline=deadline,
+        clarification_deadline=deadline - timedelta(days=5),
+    )
+    competition.refresh_from_db()
+    return competition
+
+
+def bidders(count: int) -> list:
+    return [MembershipFactory(organisation=OrganisationFactory()) for _ in range(count)]
+
+
+def competition_with_bids(commissioner, count: int) -> Competition:
+    """Closed and opened, with `count` tenders submitted two days before the deadline."""
+    competition = closed(f.live_competition(commissioner))
+    lot = competition.lots.get()
+    for member in bidders(count):
+        submitted_tender(
+            lot, member.organisation, member.user, at=competition.submission_deadline - timedelta(days=2)
+        )
+    return opened(competition, commissioner)
+
+
+def codes(competition: Competition) -> set[str]:
+    return set(RedFlag.objects.filter(competition=competition).values_list("code", flat=True))
+
+
+def compiled(competition: Competition) -> dict:
+    return releases.compiled_release(releases.competitions().get(pk=competition.pk))
+
+
+def test_the_compiled_release_adds_the_bids_to_the_public_releases_without_names(carol):
+    competition = competition_with_bids(carol, 2)
+    Tender.objects.filter(competition=competition).filter(
+        pk=Tender.objects.filter(competition=competition).first().pk
+    ).update(non_compliant_reason="No signed form of tender")
+    built = compiled(competition)
+    assert built["ocid"] == ocds.ocid(competition) and built["tag"] == ["compiled"]
+    assert built["tender"]["numberOfTenderers"] == 2 and built["tender"]["procurementMethod"] == "selective"
+    assert sorted(bid["status"] for bid in built["bids"]["details"]) == ["disqualified", "valid"]
+    assert all("name" not in tenderer for bid in built["bids"]["details"] for tenderer in bid["tenderers"])
+
+
+def test_the_bids_stay_out_of_the_compiled_release_until_the_tenders_are_opened(carol):
+    competition = closed(f.live_competition(carol))
+    member = bidders(1)[0]
+    submitted_tender(competition.lots.get(), member.organisation, member.user)
+    assert "bids" not in compiled(competition)
+
+
+def test_a_run_stores_each_competitions_flags_and_audits_the_run(carol):
+    single = competition_with_bids(carol, 1)
+    several = competition_with_bids(carol, 3)
+    assert services.red_flags_compute() >= 1
+    assert "R018" in codes(single) and "R018" not in codes(several)
+    flag = RedFlag.objects.get(competition=single, code="R018")
+    assert (flag.source, flag.value, flag.details) == ("cardinal", 1.0, {"tenderers": 1})
+    assert AuditEvent.objects.filter(action="red_flags.computed", actor=None).count() == 1
+
+
+def test_each_run_replaces_the_last(carol):
+    single = competition_with_bids(carol, 1)
+    services.red_flags_compute()
+    services.red_flags_compute()
+    assert RedFlag.objects.filter(competition=single, code="R018").count() == 1
+    Tender.objects.filter(competition=single).update(status=Tender.Status.WITHDRAWN)
+    services.red_flags_compute()
+    assert "R018" not in codes(single)
+
+
+def test_a_run_for_one_competition_leaves_the_others_flags_alone(carol):
+    first, second = competition_with_bids(carol, 1), competition_with_bids(carol, 1)
+    services.red_flags_compute()
+    RedFlag.objects.filter(competition=second).update(details={"kept": True})
+    red_flags_compute(first.pk)
+    assert RedFlag.objects.get(competition=second, code="R018").details == {"kept": True}
+
+
+def test_a_short_tender_period_is_flagged_from_the_database(carol):
+    competition = competition_with_bids(carol, 2)
+    Competition.objects.filter(pk=competition.pk).update(
+        published_at=competition.submission_deadline - timedelta(days=10)
+    )
+    services.red_flags_compute()
+    assert RedFlag.objects.get(competition=competition, code="R003").details == {"days": 10, "threshold": 28}
+
+
+def contracted(decidable: Decidable, commissioner) -> None:
+    """Its lot awarded to the best tender, and the contract recorded after the standstill."""
+    award = awards.award_lot(lot=decidable.lot, tender=decidable.best, user=commissioner)
+    after_standstill = timezone.now() + timedelta(days=settings.CALLOFF_STANDSTILL_DAYS + 1)
+    awards.contract_record(
+        award=award,
+        user=commissioner,
+        value_pence=100_000_00,
+        start_date=START,
+        end_date=END,
+        now=after_standstill,
+    )
+
+
+def on_time(decidable: Decidable) -> Decidable:
+    deadline = decidable.competition.submission_deadline
+    TenderVersion.objects.filter(tender__competition=decidable.competition).update(
+        submitted_at=deadline - timedelta(days=2)
+    )
+    return decidable
+
+
+def test_a_late_winning_tender_is_flagged_once_its_award_is_final(carol, organisation_a, organisation_b):
+    late = decidable_lot(carol, organisation_a, organisation_b)  # tenders sent before the deadline was moved
+    awards.award_lot(lot=late.lot, tender=late.best, user=carol)
+    services.red_flags_compute()
+    assert "R030" not in codes(late.competition)  # pending: the standstill has not ended
+    awards.contract_record(
+        award=late.lot.awards.get(),
+        user=carol,
+        value_pence=100_000_00,
+        start_date=START,
+        end_date=END,
+        now=timezone.now() + timedelta(days=settings.CALLOFF_STANDSTILL_DAYS + 1),
+    )
+    services.red_flags_compute()
+    assert RedFlag.objects.get(competition=late.competition, code="R030").details == {
+        "late_winning_tenders": 1,
+        "lots": ["lot-1"],
+    }
+
+
+def test_an_on_time_winning_tender_is_not_flagged(carol, organisation_a, organisation_b):
+    decidable = on_time(decidable_lot(carol, organisation_a, organisation_b))
+    contracted(decidable, carol)
+    services.red_flags_compute()
+    assert "R030" not in codes(decidable.competition)
+
+
+def test_every_tender_but_the_winners_excluded_is_flagged(carol, organisation_a, organisation_b):
+    decidable = on_time(decidable_lot(carol, organisation_a, organisation_b))
+    Tender.objects.filter(pk=decidable.second.pk).update(non_compliant_reason="No signed form of tender")
+    Tender.objects.filter(pk=decidable.third.pk).update(excluded_reason="Not qualified in the region")
+    contracted(decidable, carol)
+    services.red_flags_compute()
+    flag = RedFlag.objects.get(competition=decidable.competition, code="R035")
+    assert (flag.value, flag.details) == (2.0, {"excluded_organisations": 2})
+
+
+def test_a_winner_with_a_competitor_left_is_not_flagged_as_the_only_one_left(
+    carol, organisation_a, organisation_b
+):
+    decidable = on_time(decidable_lot(carol, organisation_a, organisation_b))
+    Tender.objects.filter(pk=decidable.third.pk).update(excluded_reason="Not qualified in the region")
+    contracted(decidable, carol)
+    services.red_flags_compute()
+    assert "R035" not in codes(decidable.competition)
+
+
+def test_a_decision_by_someone_who_declared_a_conflict_is_flagged(carol, organisation_a, organisation_b):
+    decidable = on_time(decidable_lot(carol, organisation_a, organisation_b))
+    awards.award_lot(lot=decidable.lot, tender=decidable.best, user=carol)
+    services.red_flags_compute()
+    assert "P001" not in codes(decidable.competition)
+    # The service refuses a conflicted decider, so only a change outside the portal's rules does this.
+    ConflictDeclaration.objects.filter(evaluator__user=carol, tender=decidable.third).update(
+        has_conflict=True
+    )
+    services.red_flags_compute()
+    assert RedFlag.objects.get(competition=decidable.competition, code="P001").details == {"lots": [1]}
+
+
+def test_a_deadline_moved_in_its_last_week_is_flagged(carol):
+    early, late = f.live_competition(carol), f.live_competition(carol)
+    for competition, days_before in ((early, 20), (late, 3)):
+        deadline = competition.submission_deadline
+        competitions.competition_amend(
+            competition=competition,
+            user=carol,
+            summary="More time to answer",
+            new_deadline=deadline + timedelta(days=7),
+            now=deadline - timedelta(days=days_before),
+        )
+    services.red_flags_compute()
+    assert "P002" not in codes(early)
+    assert RedFlag.objects.get(competition=late, code="P002").details == {"amendments": [1]}
+
+
+def test_a_competition_only_one_organisation_could_bid_for_is_flagged(carol, alice, bea):
+    competition = f.live_competition(carol, minimum_cyber_level="cyber_essentials")
+    qualify(alice.membership.organisation, alice)
+    services.red_flags_compute()
+    assert RedFlag.objects.get(competition=competition, code="P003").details == {"eligible_organisations": 1}
+    qualify(bea.membership.organisation, bea)
+    services.red_flags_compute()
+    assert "P003" not in codes(competition)
+
+
+def test_an_award_decision_computes_the_competitions_flags_again(
+    carol, organisation_a, organisation_b, django_capture_on_commit_callbacks
+):
+    decidable = decidable_lot(carol, organisation_a, organisation_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        awards.award_lot(lot=decidable.lot, tender=decidable.best, user=carol)
+    assert "R003" in codes(decidable.competition)  # published today with yesterday's deadline
+    assert AuditEvent.objects.filter(action="red_flags.computed").count() == 1
+
+
+def test_the_run_over_the_demo_data(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_data", stdout=StringIO())
+    published = releases.competitions().count()
+    assert published > 0
+    services.red_flags_compute()
+    stored = RedFlag.objects.all()
+    assert {flag.code for flag in stored} <= set(MEANINGS)
+    assert all(flag.source == MEANINGS[flag.code].source for flag in stored)
+    event = AuditEvent.objects.get(action="red_flags.computed")
+    assert f"of {published} published competitions" in event.summary
+
+
+# Reading ------------------------------------------------------------------------------------------------
+
+
+def test_an_moj_admin_reads_a_competitions_flags_and_the_reading_is_audited(ada, carol):
+    competition = competition_with_bids(carol, 1)
+    services.red_flags_compute()
+    assert [flag.code for flag in services.red_flags_read(user=ada, competition=competition)] == ["R018"]
+    event = AuditEvent.objects.get(action="red_flags.read")
+    assert (event.actor, event.object_id) == (ada, str(competition.pk))
+
+
+def test_a_commissioner_reads_a_competitions_flags_only_once_it_is_decided(
+    carol, organisation_a, organisation_b
+):
+    decidable = decidable_lot(carol, organisation_a, organisation_b)
+    with pytest.raises(RuleBroken):
+        services.red_flags_read(user=carol, competition=decidable.competition)
+    awards.award_lot(lot=decidable.lot, tender=decidable.best, user=carol)
+    decidable.competition.refresh_from_db()
+    with pytest.raises(RuleBroken):  # in its standstill: the outcome is not final yet
+        services.red_flags_read(user=carol, competition=decidable.competition)
+    awards.contract_record(
+        award=decidable.lot.awards.get(),
+        user=carol,
+        value_pence=100_000_00,
+        start_date=START,
+        end_date=END,
+        now=timezone.now() + timedelta(days=settings.CALLOFF_STANDSTILL_DAYS + 1),
+    )
+    decidable.competition.refresh_from_db()
+    services.red_flags_read(user=carol, competition=decidable.competition)
+    assert AuditEvent.objects.filter(action="red_flags.read", actor=carol).count() == 1
+
+
+def test_only_moj_admins_read_the_list_of_flagged_competitions(ada, carol):
+    competition_with_bids(carol, 1)
+    services.red_flags_compute()
+    with pytest.raises(RuleBroken):
+        services.integrity_list_read(user=carol)
+    assert [c.title for c in services.integrity_list_read(user=ada)] == [Competition.objects.get().title]
+    assert AuditEvent.objects.filter(action="red_flags.read", actor=ada).count() == 1
