@@ -5,8 +5,14 @@ and when each was submitted, which the public data leaves out (docs/adr/0015, de
 
 from __future__ import annotations
 
+import json
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+import ocdscardinal
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, QuerySet
 
 from calloffs import ocds
@@ -73,3 +79,15 @@ def compiled_release(competition: Competition) -> dict[str, Any]:
     if competition.opened_at:  # sealed until then (docs/domain.md §5): not even staff see the bids
         compiled["bids"] = {"details": _bids(competition)}
     return compiled
+
+
+def field_coverage(compiled: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """How many of the compiled releases have each field (non-empty), by Cardinal's `coverage` command:
+    paths such as "/bids/details[]/status". It reads line-delimited JSON from a file, so they are written
+    to a temporary one. What the indicators can be computed from (docs/adr/0021-red-flags.md)."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "compiled.jsonl"
+        with path.open("w", encoding="utf-8") as lines:
+            for release in compiled:
+                lines.write(json.dumps(release, cls=DjangoJSONEncoder) + "\n")
+        return dict(ocdscardinal.coverage(str(path)))

@@ -23,7 +23,7 @@ from portal.models import AuditEvent
 from tests.calloffs import factories as f
 from tests.calloffs.award_factories import Decidable, decidable_lot, opened
 from tests.calloffs.evaluation_factories import qualify
-from tests.calloffs.supply_chain_factories import END, START
+from tests.calloffs.supply_chain_factories import END, START, recorded_contract
 from tests.calloffs.tender_factories import submitted_tender
 from tests.factories import MembershipFactory, OrganisationFactory
 
@@ -293,3 +293,35 @@ def test_only_moj_admins_read_the_list_of_flagged_competitions(ada, carol):
         services.integrity_list_read(user=carol)
     assert [c.title for c in services.integrity_list_read(user=ada)] == [Competition.objects.get().title]
     assert AuditEvent.objects.filter(action="red_flags.read", actor=ada).count() == 1
+
+
+# What the data holds -----------------------------------------------------------------------------------
+
+# The fields the applicable indicators read (docs/adr/0021-red-flags.md), and the bid prices R024, R028,
+# R036 and R058 would need but which the portal does not hold.
+READ = {
+    "/tender/tenderPeriod/startDate": "R003",
+    "/tender/tenderPeriod/endDate": "R003, R030",
+    "/tender/procurementMethod": "R018",
+    "/tender/numberOfTenderers": "R018",
+    "/bids/details[]/status": "R030, R035",
+    "/bids/details[]/date": "R030",
+    "/bids/details[]/tenderers[]/id": "R030, R035",
+    "/awards[]/status": "R030, R035",
+    "/awards[]/suppliers[]/id": "R030, R035",
+}
+
+
+def test_cardinal_finds_in_the_compiled_releases_every_field_the_indicators_read_and_no_bid_price(
+    carol, organisation_a, organisation_b
+):
+    recorded_contract(carol, organisation_a, organisation_b)
+    competition_with_bids(carol, 1)
+    compiled = [releases.compiled_release(competition) for competition in releases.competitions()]
+    coverage = releases.field_coverage(compiled)
+    # Cardinal counts each occurrence: per release, or per element of an array.
+    assert [path for path in READ if not coverage.get(path)] == []
+    bids = coverage["/bids/details[]"]
+    assert bids == 4 and all(coverage[path] == bids for path in READ if path.startswith("/bids/"))
+    assert "/bids/details[]/value/amount" not in coverage
+    assert "/bids/details[]/tenderers[]/name" not in coverage
