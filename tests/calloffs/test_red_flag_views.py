@@ -13,8 +13,8 @@ from calloffs.models import Competition, RedFlag
 from calloffs.red_flags.flags import MEANINGS, PROMPT_NOT_FINDING
 from calloffs.services import red_flags as services
 from portal.models import AuditEvent
+from tests.calloffs.red_flag_factories import competition_with_bids
 from tests.calloffs.supply_chain_factories import recorded_contract
-from tests.calloffs.test_red_flags_run import competition_with_bids
 from tests.test_query_counts import queries
 
 pytestmark = pytest.mark.django_db

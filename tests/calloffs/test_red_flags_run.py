@@ -21,40 +21,13 @@ from calloffs.tasks import red_flags_compute
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent
 from tests.calloffs import factories as f
-from tests.calloffs.award_factories import Decidable, decidable_lot, opened
+from tests.calloffs.award_factories import Decidable, decidable_lot
 from tests.calloffs.evaluation_factories import qualify
+from tests.calloffs.red_flag_factories import bidders, closed, competition_with_bids
 from tests.calloffs.supply_chain_factories import END, START, recorded_contract
 from tests.calloffs.tender_factories import submitted_tender
-from tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def closed(competition: Competition) -> Competition:
-    """Published 40 days before a deadline that passed yesterday, as if it had run its course."""
-    deadline = timezone.now() - timedelta(days=1)
-    Competition.objects.filter(pk=competition.pk).update(
-        published_at=deadline - timedelta(days=40),
-        submission_deadline=deadline,
-        clarification_deadline=deadline - timedelta(days=5),
-    )
-    competition.refresh_from_db()
-    return competition
-
-
-def bidders(count: int) -> list:
-    return [MembershipFactory(organisation=OrganisationFactory()) for _ in range(count)]
-
-
-def competition_with_bids(commissioner, count: int) -> Competition:
-    """Closed and opened, with `count` tenders submitted two days before the deadline."""
-    competition = closed(f.live_competition(commissioner))
-    lot = competition.lots.get()
-    for member in bidders(count):
-        submitted_tender(
-            lot, member.organisation, member.user, at=competition.submission_deadline - timedelta(days=2)
-        )
-    return opened(competition, commissioner)
 
 
 def codes(competition: Competition) -> set[str]:
