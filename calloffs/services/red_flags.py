@@ -46,9 +46,23 @@ def flags_of(competition: Competition, conflicts: set[tuple[int, int]]) -> list[
     portal_flags = [
         conflicted_decider(decisions, conflicts),
         late_deadline_move(competition.amendments.all()),
-        one_eligible_organisation(len(eligible_organisation_ids(competition))),
+        None if _several_could_bid(competition) else _one_eligible_organisation(competition),
     ]
     return [*indicators(releases.compiled_release(competition)), *(f for f in portal_flags if f)]
+
+
+def _several_could_bid(competition: Competition) -> bool:
+    """Once the tenders are opened, two organisations with a tender not excluded at the deadline prove
+    that several could bid then, without reading every organisation's qualifications (nearly every
+    competition: the run's time is in those reads). Never before opening: who bid is sealed."""
+    if competition.opened_at is None:
+        return False
+    bids = getattr(competition, releases.BIDS)
+    return len({tender.organisation_id for tender in bids if not tender.excluded_reason}) >= 2
+
+
+def _one_eligible_organisation(competition: Competition) -> Flag | None:
+    return one_eligible_organisation(len(eligible_organisation_ids(competition, enough=2)))
 
 
 def red_flags_compute(*, competition_id: int | None = None, now: datetime | None = None) -> int:

@@ -202,6 +202,15 @@ def test_a_competition_only_one_organisation_could_bid_for_is_flagged(carol, ali
     assert "P003" not in codes(competition)
 
 
+def test_two_opened_bidders_prove_several_could_bid_whatever_the_qualifications_say_now(carol, alice):
+    qualify(alice.membership.organisation, alice)  # the only one qualified now; the bidders were then
+    opened = competition_with_bids(carol, 2)
+    live = f.live_competition(carol, minimum_cyber_level="cyber_essentials")
+    Competition.objects.filter(pk=opened.pk).update(minimum_cyber_level="cyber_essentials")
+    services.red_flags_compute()
+    assert "P003" not in codes(opened) and "P003" in codes(live)
+
+
 def test_an_award_decision_computes_the_competitions_flags_again(
     carol, organisation_a, organisation_b, django_capture_on_commit_callbacks
 ):
