@@ -26,6 +26,7 @@ from tests.calloffs.evaluation_factories import qualify
 from tests.calloffs.red_flag_factories import bidders, closed, competition_with_bids
 from tests.calloffs.supply_chain_factories import END, START, recorded_contract
 from tests.calloffs.tender_factories import submitted_tender
+from tests.calloffs.test_ocds import demo_world_carried_on
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +235,16 @@ def test_the_run_over_the_demo_data(django_capture_on_commit_callbacks):
     assert f"of {published} published competitions" in event.summary
 
 
+def test_the_run_over_the_demo_data_carried_on_to_an_award_flags_its_late_winner():
+    """The demo's closed competition, opened and awarded by recording tenders straight in the database,
+    after its deadline (the services would refuse them): its OCDS says so, and R030 is raised."""
+    world = demo_world_carried_on()
+    services.red_flags_compute()
+    flag = RedFlag.objects.get()
+    assert (flag.competition, flag.code) == (world["closed"], "R030")
+    assert flag.details == {"late_winning_tenders": 1, "lots": ["lot-1"]}
+
+
 # Reading ------------------------------------------------------------------------------------------------
 
 
@@ -307,3 +318,9 @@ def test_cardinal_finds_in_the_compiled_releases_every_field_the_indicators_read
     assert bids == 4 and all(coverage[path] == bids for path in READ if path.startswith("/bids/"))
     assert "/bids/details[]/value/amount" not in coverage
     assert "/bids/details[]/tenderers[]/name" not in coverage
+
+
+def test_the_run_is_scheduled_nightly():
+    entry = settings.CELERY_BEAT_SCHEDULE["red-flags"]
+    assert entry["task"] == red_flags_compute.name == "calloffs.tasks.red_flags_compute"
+    assert entry["schedule"].hour == {2}
