@@ -92,6 +92,9 @@ def red_flags_compute(*, competition_id: int | None = None, now: datetime | None
         else RedFlag.objects.filter(competition_id=competition_id)
     )
     with transaction.atomic():
+        # The competitions' rows, locked in order, queue a nightly run and a competition's run after an
+        # award, so that their writes never meet on the unique (competition, code).
+        list(Competition.objects.select_for_update().filter(pk__in=found).order_by("pk").values_list("pk"))
         replaced.delete()
         RedFlag.objects.bulk_create(rows)
         audit_record(
