@@ -51,7 +51,7 @@ class CalloffsConfig(AppConfig):
         links = [Link(text, reverse("calloffs:commissioning"), 5)]
         if user.is_moj_admin:
             text = "Integrity checks: red flags in competitions"
-            links.append(Link(text, reverse("calloffs:integrity_checks"), 6))
+            links.append(Link(text, reverse("calloffs:integrity_checks"), 75))  # beside the audit log
         return links
 
     def hidden_audit_events(self):
