@@ -36,6 +36,9 @@ What it does, in one run:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mydb python -m bench --evaluation [--tenders 20]
 
+8. with --red-flags (and nothing else): the competitions closed, opened and decided as for --statistics,
+   then the nightly red-flag run over them timed twice (the second replaces the first's flags).
+
 Last, each page's weight and largest contentful paint in a throttled Chromium, on a database of its own
 (`bench/page_weight.py`, ADR 0019; skip it with --no-weight).
 
@@ -652,8 +655,14 @@ def main() -> None:
         default=EVALUATION_TENDERS,
         help=f"the tenders of --evaluation (default {EVALUATION_TENDERS})",
     )
+    parser.add_argument(
+        "--red-flags",
+        action="store_true",
+        help=f"time only the red-flag run over the {COMPETITIONS} competitions, closed and decided",
+    )
     arguments = parser.parse_args()
-    if not (arguments.statistics or arguments.evaluation) and shutil.which("wrk") is None:
+    only_in_process = arguments.statistics or arguments.evaluation or arguments.red_flags
+    if not only_in_process and shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: run make system-packages (Debian's wrk package).")
 
     sys.path.insert(0, str(ROOT))
@@ -710,6 +719,12 @@ def main() -> None:
             f"{PROVIDERS} qualified providers, {COMPETITIONS} live competitions, grants and the people built "
             f"in {time.perf_counter() - started:.0f} s"
         )
+        if arguments.red_flags:
+            from bench.red_flags import red_flags_timing
+
+            data.closed_with_tenders(STATISTICS_TENDERS)
+            red_flags_timing()
+            return
         if arguments.statistics:
             started = time.perf_counter()
             data.closed_with_tenders(STATISTICS_TENDERS)

@@ -48,25 +48,28 @@ ALERT_KINDS = (PUBLISHED, AMENDED, WITHDRAWN, NOTICE_PUBLISHED, CLARIFICATION, D
 # Who is alerted ----------------------------------------------------------------------------------
 
 
-def eligible_organisation_ids(competition: Competition) -> set[int]:
+def eligible_organisation_ids(competition: Competition, *, enough: int | None = None) -> set[int]:
     """Every organisation that can bid for at least one lot, as `calloffs.rules.eligibility` judges it:
-    one query per lot and region."""
+    one query per lot and region. With `enough`, it stops once it has found that many: enough to tell one
+    organisation from several (the red flag P003) without reading every eligible one."""
     assert competition.submission_deadline is not None  # alerts are about published competitions
     deadline = london(competition.submission_deadline).date()
     ids: set[int] = set()
     for lot in competition.lots.select_related("category").prefetch_related("regions"):
         needed = lot.minimum_turnover_pence
         for region in lot.regions.all():
-            ids.update(
-                eligible_organisations(
-                    category=lot.category,
-                    region=region,
-                    min_turnover=None if needed is None else -(-needed // 100),  # whole pounds, rounded up
-                    min_cyber_level=competition.minimum_cyber_level,
-                    # The rules accept a certificate that expires on the deadline day itself.
-                    cyber_valid_on=deadline - timedelta(days=1),
-                ).values_list("pk", flat=True)
-            )
+            found = eligible_organisations(
+                category=lot.category,
+                region=region,
+                min_turnover=None if needed is None else -(-needed // 100),  # whole pounds, rounded up
+                min_cyber_level=competition.minimum_cyber_level,
+                # The rules accept a certificate that expires on the deadline day itself.
+                cyber_valid_on=deadline - timedelta(days=1),
+            ).values_list("pk", flat=True)
+            # Unordered and cut at `enough`, so that the database stops at the first few it finds.
+            ids.update(found if enough is None else found.order_by()[:enough])
+            if enough is not None and len(ids) >= enough:
+                return ids
     return ids
 
 

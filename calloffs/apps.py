@@ -48,7 +48,11 @@ class CalloffsConfig(AppConfig):
                 )
             return links
         text = "Competitions and market warming notices"
-        return [Link(text, reverse("calloffs:commissioning"), 5)]
+        links = [Link(text, reverse("calloffs:commissioning"), 5)]
+        if user.is_moj_admin:
+            text = "Integrity checks: red flags in competitions"
+            links.append(Link(text, reverse("calloffs:integrity_checks"), 75))  # beside the audit log
+        return links
 
     def hidden_audit_events(self):
         """Events about a tender (or its versions, files, responses, signatures, partners) are hidden

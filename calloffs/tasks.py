@@ -77,3 +77,12 @@ def supply_chain_reports_request() -> tuple[int, int]:
     from calloffs.services import supply_chain
 
     return supply_chain.reports_request_and_remind()
+
+
+@shared_task(acks_late=True)
+def red_flags_compute(competition_id: int | None = None) -> int:
+    """Every night (CELERY_BEAT_SCHEDULE): every published competition's red flags, computed again; after
+    an award decision, that competition's. Safe to run twice: each run replaces the last."""
+    from calloffs.services import red_flags
+
+    return red_flags.red_flags_compute(competition_id=competition_id)

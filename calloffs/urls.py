@@ -6,6 +6,7 @@ from calloffs.views import (
     clarifications,
     commissioning,
     evaluation,
+    integrity,
     public,
     supply_chain,
     tenders,
@@ -38,6 +39,13 @@ urlpatterns = [
         "open-data/ocds/competitions/<int:competition_pk>.json",
         transparency.ocds_competition,
         name="ocds_competition",
+    ),
+    # Integrity checks: red flags (MoJ admins; a competition's commissioners once it is decided)
+    path("integrity/", integrity.integrity_checks, name="integrity_checks"),
+    path(
+        "integrity/competitions/<int:competition_pk>/",
+        integrity.integrity_competition,
+        name="integrity_competition",
     ),
     # Commissioners (their own regions) and MoJ admins
     path("commissioning/", commissioning.home, name="commissioning"),

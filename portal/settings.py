@@ -388,6 +388,10 @@ CELERY_BEAT_SCHEDULE: dict = {
             minute=5
         ),  # hourly; each reminder goes once, whenever it first runs in its window
     },
+    "red-flags": {  # calloffs.services.red_flags, also queued after each award decision
+        "task": "calloffs.tasks.red_flags_compute",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "supply-chain-reports": {
         "task": "calloffs.tasks.supply_chain_reports_request",
         "schedule": crontab(hour=7, minute=45),

@@ -250,6 +250,9 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:contract_manage": ("GET", NORTH_EAST_STAFF),
     "calloffs:subcontractor_change_decide": ("GET", NORTH_EAST_STAFF),
     "calloffs:supply_chain_report_read": ("GET", NORTH_EAST_STAFF),
+    # Red flags: every competition's for MoJ admins; a decided competition's for its commissioners too
+    "calloffs:integrity_checks": ("GET", MOJ_ADMIN_ONLY),
+    "calloffs:integrity_competition": ("GET", NORTH_EAST_STAFF),
     "calloffs:competition_documents": ("GET", NORTH_EAST_STAFF),
     "calloffs:notice_documents": ("GET", NORTH_EAST_STAFF),
     "calloffs:document_remove": ("POST", north_east_staff_post("calloffs:competition_documents")),
@@ -562,7 +565,12 @@ def supply_chain_kwargs(carol, organisation_a, organisation_b, alice) -> dict:
     )
     report = SupplyChainReport.objects.create(contract=contract, year=1)
     supply_chain_services.report_submit(report=report, user=alice, lines=[])
-    return {"contract_pk": contract.pk, "change_pk": change.pk, "report_pk": report.pk}
+    return {
+        "contract_pk": contract.pk,
+        "change_pk": change.pk,
+        "report_pk": report.pk,
+        "decided_competition_pk": contract.award.lot.competition_id,
+    }
 
 
 def grants_kwargs(*, alice, bob, carol, ada) -> dict:
@@ -736,6 +744,8 @@ def _url(name: str, kwargs: dict) -> str:
             "lot_pk": kwargs["awarded_lot_pk"],
             "tender_pk": kwargs["awarded_tender_pk"],
         }
+    if name == "calloffs:integrity_competition":
+        kwargs = {**kwargs, "competition_pk": kwargs["decided_competition_pk"]}
     if name.startswith("grants:"):
         kwargs = {**kwargs, **_grants_url_kwargs(name, kwargs)}
     wanted = {key: kwargs[key] for key in pattern.pattern.regex.groupindex}

@@ -1,5 +1,5 @@
 """The call-offs app's models, one module per stage: competitions (with notices, lots, criteria, the
-checklist, amendments and documents), tenders, clarifications, evaluation and awards."""
+checklist, amendments and documents), tenders, clarifications, evaluation, awards and red flags."""
 
 from .awards import Award, Contract, OutcomeLetter
 from .clarifications import ClarificationQuestion
@@ -18,6 +18,7 @@ from .competitions import (
     opportunity_document_upload_to,
 )
 from .evaluation import ConflictDeclaration, Evaluator, ModeratedScore, Score
+from .red_flags import RedFlag
 from .supply_chain import (
     ContractSubcontractor,
     SubcontractorChange,
@@ -54,6 +55,7 @@ __all__ = [
     "NoticeQuerySet",
     "OpportunityDocument",
     "OutcomeLetter",
+    "RedFlag",
     "Score",
     "SubcontractorChange",
     "SupplyChainReport",

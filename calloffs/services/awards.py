@@ -27,6 +27,7 @@ from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import User
 from portal.page_cache import public_pages_changed
+from portal.queueing import queue_on_commit
 from portal.services import message_send
 from portal.templatetags.govuk_dates import govuk_date, govuk_datetime
 
@@ -81,9 +82,19 @@ def _decide(*, lot: Lot, user: User, now: datetime, **fields) -> Award:
         raise RuleBroken(ALREADY_DECIDED)
     try:
         with transaction.atomic():
-            return Award.objects.create(lot=lot, decided_by=user, decided_at=now, **fields)
+            award = Award.objects.create(lot=lot, decided_by=user, decided_at=now, **fields)
     except IntegrityError as error:
         raise RuleBroken(ALREADY_DECIDED) from error
+    red_flags_on_commit(lot.competition_id)
+    return award
+
+
+def red_flags_on_commit(competition_id: int) -> None:
+    """The competition's red flags, computed again once the decision commits (a failure to queue is
+    logged; the nightly run catches up)."""
+    from calloffs import tasks  # the tasks read models this module's callers have already loaded
+
+    queue_on_commit(tasks.red_flags_compute, competition_id)
 
 
 def _letters_send(award: Award) -> None:

@@ -53,6 +53,7 @@ pytestmark = pytest.mark.django_db
                 ("Grants registrations to decide", "/grants/registrations/"),
                 ("Cyber security certificates expiring soon", "/review/cyber-certificates/"),
                 ("Failed e-mails", "/failed-emails/"),
+                ("Integrity checks: red flags in competitions", "/integrity/"),
                 ("Audit log", "/audit-log/"),
                 ("Reference data, organisations and staff accounts", "/admin/"),
             ],
