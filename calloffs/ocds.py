@@ -82,6 +82,19 @@ def _when(value: datetime | date) -> str:
     return datetime.combine(value, time.min, tzinfo=LONDON).isoformat()
 
 
+def _tender_period(competition: Competition) -> tuple[datetime, datetime]:
+    """When it was published and its deadline: set on every competition released (only published ones
+    are, by the queryset above, and publishing needs a deadline)."""
+    if competition.published_at is None or competition.submission_deadline is None:
+        raise ValueError(f"competition {competition.pk} is not published, so it has no release")
+    return competition.published_at, competition.submission_deadline
+
+
+def _submitted(competition: Competition) -> list[Tender]:
+    """Its submitted tenders, prefetched by the queryset above (`to_attr`)."""
+    return competition.submitted_tenders  # type: ignore[attr-defined]
+
+
 def _money(pence: int) -> dict[str, Any]:
     return {"amount": pence / 100, "currency": "GBP"}
 
@@ -167,11 +180,12 @@ def _planning_release(competition: Competition) -> dict | None:
 
 def _tender(competition: Competition) -> dict[str, Any]:
     lots = list(competition.lots.all())
+    published, deadline = _tender_period(competition)
     tender: dict[str, Any] = {
         "id": f"{ocid(competition)}-tender",
         "title": competition.title,
         "description": competition.summary,
-        "status": TENDER_STATUS[competition.status],
+        "status": TENDER_STATUS[Competition.Status(competition.status)],
         "procuringEntity": {"id": BUYER_ID, "name": BUYER_NAME},
         "items": _items(competition),
         "value": _money(sum(lot.total_value_pence for lot in lots)),
@@ -179,14 +193,14 @@ def _tender(competition: Competition) -> dict[str, Any]:
         "procurementMethodDetails": "Call-off competition under the Probation Services Dynamic Framework",
         "mainProcurementCategory": "services",
         "tenderPeriod": {
-            "startDate": _when(competition.published_at),
-            "endDate": _when(competition.submission_deadline),
+            "startDate": _when(published),
+            "endDate": _when(deadline),
         },
         "awardCriteria": "bestValueToGovernment",
     }
     if competition.clarification_deadline:
         tender["enquiryPeriod"] = {
-            "startDate": _when(competition.published_at),
+            "startDate": _when(published),
             "endDate": _when(competition.clarification_deadline),
         }
     return tender
@@ -206,14 +220,14 @@ def _tender_release(competition: Competition) -> dict:
             amendments[-1].made_at,
             tender=tender,
         )
-    return _release(competition, "tender", ["tender"], competition.published_at, tender=tender)
+    return _release(competition, "tender", ["tender"], _tender_period(competition)[0], tender=tender)
 
 
 def _opened_release(competition: Competition) -> dict | None:
     """How many tenders there were, once opened: never before (the sealed rule, docs/domain.md §5)."""
     if competition.opened_at is None:
         return None
-    tender = {"id": f"{ocid(competition)}-tender", "numberOfTenderers": len(competition.submitted_tenders)}
+    tender = {"id": f"{ocid(competition)}-tender", "numberOfTenderers": len(_submitted(competition))}
     return _release(competition, "tenders-opened", ["tenderUpdate"], competition.opened_at, tender=tender)
 
 
@@ -234,8 +248,8 @@ def _award_release(competition: Competition) -> dict | None:
     awards = _standing_and_withdrawn_awards(competition)
     if competition.status not in DECIDED or not awards:
         return None
-    bidders = {tender.organisation_id: tender.organisation for tender in competition.submitted_tenders}
-    winners = {award.tender.organisation_id for award in awards if award.tender_id and not award.withdrawn_at}
+    bidders = {tender.organisation_id: tender.organisation for tender in _submitted(competition)}
+    winners = {award.tender.organisation_id for award in awards if award.tender and not award.withdrawn_at}
     parties = [
         _party(organisation, ["tenderer", "supplier"] if pk in winners else ["tenderer"])
         for pk, organisation in sorted(bidders.items())
@@ -250,7 +264,7 @@ def _award_release(competition: Competition) -> dict | None:
             "date": _when(award.decided_at),
             "items": [item for item in _items(competition) if item["id"] == f"lot-{lot.number}"],
         }
-        if award.tender_id:
+        if award.tender is not None:
             organisation = award.tender.organisation
             contract = getattr(award, "contract", None)
             entry["value"] = _money(contract.value_pence if contract else lot.total_value_pence)
@@ -259,8 +273,8 @@ def _award_release(competition: Competition) -> dict | None:
         entries.append(entry)
     tender = {
         "id": f"{ocid(competition)}-tender",
-        "status": TENDER_STATUS[competition.status],
-        "numberOfTenderers": len(competition.submitted_tenders),
+        "status": TENDER_STATUS[Competition.Status(competition.status)],
+        "numberOfTenderers": len(_submitted(competition)),
         "tenderers": [
             {"id": _organisation_id(o), "name": o.legal_name} for _pk, o in sorted(bidders.items())
         ],

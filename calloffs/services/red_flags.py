@@ -116,7 +116,7 @@ def red_flags_read(*, user: User, competition: Competition) -> list[RedFlag]:
     """The competition's flags, for a person allowed to read them; the reading is audited."""
     if not may_read(user, competition):
         raise RuleBroken("You can read a competition's red flags once it is decided.")
-    flags = list(competition.red_flags.order_by("code"))
+    flags = list(RedFlag.objects.filter(competition=competition).order_by("code"))
     audit_record(
         actor=user,
         action="red_flags.read",
