@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from grants import accounts as financial_accounts
 from grants.models import (
     Registration,
 )
@@ -18,6 +19,7 @@ from grants.sections import REGISTRATION, registration_initial
 from portal import uploads
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken, raise_problems
+from portal.financial_profile import current_profile
 from portal.locking import locked
 from portal.models import Organisation, Region, User
 from portal.organisations import require_member
@@ -34,9 +36,14 @@ REGISTRATION_MEMBERS_ONLY = "Only people in the organisation can change its gran
 
 
 def registration_for(organisation: Organisation) -> Registration:
-    """The organisation's registration, or a new one (unsaved) starting from its profile."""
-    return Registration.objects.filter(organisation=organisation).first() or Registration(
-        organisation=organisation, answers=registration_initial(organisation)
+    """The organisation's registration, or a new one (unsaved) starting from its profile and accounts."""
+    registration = Registration.objects.filter(organisation=organisation).first()
+    if registration is not None:
+        return registration
+    initial = registration_initial(organisation)
+    return Registration(
+        organisation=organisation,
+        answers=financial_accounts.with_profile(initial, current_profile(organisation)),
     )
 
 
@@ -55,7 +62,13 @@ def registration_save(
     """Save the answers as typed (nothing is lost). Any time, except while the grants team is deciding;
     a change of regions counts at once for alerts."""
     require_member(user, organisation, refusal=REGISTRATION_MEMBERS_ONLY)
-    checked = uploads.checked_upload(accounts, field="accounts") if accounts is not None else None
+    profile = current_profile(organisation)
+    # With the organisation's accounts given once, its income and file are theirs (grants.accounts).
+    checked = (
+        uploads.checked_upload(accounts, field="accounts")
+        if accounts is not None and profile is None
+        else None
+    )
     with transaction.atomic():
         # The organisation first: of two first saves at once, the second waits and finds the first's row.
         locked(Organisation, organisation.pk)
@@ -66,7 +79,9 @@ def registration_save(
             raise RuleBroken("Your registration is with the grants team: you can change it once they decide.")
         registration.answers = REGISTRATION.stored(answers)
         fields = ["answers"]
-        if checked is not None:
+        if profile is not None:
+            fields = financial_accounts.take_accounts(registration, profile)
+        elif checked is not None:
             registration.accounts.save("accounts", ContentFile(checked.data), save=False)
             registration.accounts_name = checked.name
             registration.accounts_content_type = checked.content_type
@@ -91,7 +106,14 @@ def registration_problems(registration: Registration) -> list[RuleBroken]:
         for key, message in REGISTRATION.errors(registration.answers, Context()).items()
     ]
     if not registration.accounts:
-        problems.append(RuleBroken("Upload your latest accounts", field="accounts"))
+        if financial_accounts.PROFILE_KEY in registration.answers:
+            problems.append(
+                RuleBroken(
+                    "Upload your latest accounts on your organisation's accounts page", field="accounts"
+                )
+            )
+        else:
+            problems.append(RuleBroken("Upload your latest accounts", field="accounts"))
     return problems
 
 
