@@ -304,6 +304,7 @@ class Fix(Enum):
     """What an organisation can do about a reason, where something can be done. Views turn it into a link."""
 
     QUESTIONNAIRE = "questionnaire"
+    ACCOUNTS = "accounts"  # the organisation's accounts page (its financial profile)
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,9 @@ class OrganisationFacts:
     region_ids: frozenset[int]
     turnover_pounds: int | None = None
     turnover_year_end: date | None = None
+    # Where the turnover came from and how old it is (`portal.wording.accounts_source`) when it is the
+    # organisation's accounts; empty when it is what the decided questionnaire said.
+    turnover_source: str = ""
     cyber_level: str = "none"
     cyber_expiry: date | None = None
     excluded: bool = False
@@ -361,6 +365,7 @@ class Eligibility:
 CAN_BID = "You can bid for this lot."
 CANNOT = "You cannot bid: "
 UPDATE = "updating your questionnaire"
+ACCOUNTS_LINK = "your organisation's accounts"
 
 
 def _or(names: Iterable[str]) -> str:
@@ -406,6 +411,16 @@ def eligibility(facts: OrganisationFacts, lot: LotRequirements, *, deadline: dat
                 Reason(
                     f"{CANNOT}this lot needs an annual turnover of at least {pounds(needed)}; "
                     "your questionnaire does not say what your turnover is."
+                )
+            )
+        elif facts.turnover_pounds * 100 < needed and facts.turnover_source:
+            source = facts.turnover_source[0].lower() + facts.turnover_source[1:]
+            reasons.append(
+                Reason(
+                    f"{CANNOT}this lot needs an annual turnover of at least {pounds(needed)}; "
+                    f"your turnover is {pounds(facts.turnover_pounds * 100)} ({source}).",
+                    Fix.ACCOUNTS,
+                    ACCOUNTS_LINK,
                 )
             )
         elif facts.turnover_pounds * 100 < needed:
