@@ -22,6 +22,7 @@ from portal.questionnaires.engine import VALUES, normalised
 
 FROM_ACCOUNTS = ("annual_income", "year_end")
 PROFILE_KEY = "financial_profile"  # the id of the FinancialProfile row the figures came from
+ACCOUNTS_FIELDS = ("answers", "accounts", "accounts_name", "accounts_content_type")  # what take_accounts sets
 
 
 def with_profile(answers: dict[str, Any], profile: FinancialProfile | None) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def take_accounts(registration: Registration, profile: FinancialProfile) -> list
     registration.accounts = profile.accounts.name or ""
     registration.accounts_name = profile.accounts_name
     registration.accounts_content_type = profile.accounts_content_type
-    return ["answers", "accounts", "accounts_name", "accounts_content_type"]
+    return list(ACCOUNTS_FIELDS)
 
 
 def registration_follows(profile: FinancialProfile, user: User) -> None:

@@ -9,7 +9,9 @@ this way: docs/adr/0024-financial-profile.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -130,3 +132,23 @@ def financial_profile_update(
         )
         contributions.financial_profile_changed(profile, user)
     return profile
+
+
+# Adopting figures typed before the profile existed (data migrations) ------------------------------
+
+
+def adopt_figures(profile_model: Any, candidates: Iterable[dict[str, Any]]) -> int:
+    """Make profile rows from figures given before the profile existed (each a dict of FinancialProfile
+    fields, with `organisation_id` and `recorded_at`), for the data migrations of the apps that held them.
+    The latest wins, whichever migration runs first: a candidate is skipped when its organisation already
+    has a row recorded at or after it, and rows are added oldest first so that the latest is current.
+    `profile_model` is the migration's historical model. Returns how many rows were added."""
+    added = 0
+    for candidate in sorted(candidates, key=lambda row: row["recorded_at"]):
+        newer = profile_model.objects.filter(
+            organisation_id=candidate["organisation_id"], recorded_at__gte=candidate["recorded_at"]
+        )
+        if not newer.exists():
+            profile_model.objects.create(**candidate)
+            added += 1
+    return added

@@ -438,6 +438,10 @@ def application_submit(*, application: Application, user: User, now: datetime | 
     today = timezone.localdate(now)
     with transaction.atomic():
         locked = _locked_draft(application)
+        # What is sent is the organisation's accounts as they are now, whenever they were last followed.
+        locked.answers["financial"] = accounts.with_profile(
+            locked.answers.get("financial") or {}, current_profile(locked.organisation_id)
+        )
         _refuse_if_under_review(locked.organisation)
         _refuse_if_waiting(locked.organisation, today)
         _refuse_if_incomplete(locked, today)
@@ -449,7 +453,11 @@ def application_submit(*, application: Application, user: User, now: datetime | 
             user,
             now,
         )
-        _save(application, locked, ["snapshot", "status", "submitted_at", "submitted_by", "updated_at"])
+        _save(
+            application,
+            locked,
+            ["answers", "snapshot", "status", "submitted_at", "submitted_by", "updated_at"],
+        )
         audit_record(actor=user, action="sq.submitted", obj=application, summary=f"Submitted {application}")
         message_send(
             kind="sq_receipt",

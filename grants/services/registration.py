@@ -130,12 +130,23 @@ def registration_submit(
             raise RuleBroken(
                 "Your organisation is already registered for grants, so there is nothing to send."
             )
+        profile = current_profile(registration.organisation_id)
+        if profile is not None:  # what is sent is the organisation's accounts as they are now
+            financial_accounts.take_accounts(registration, profile)
         raise_problems(registration_problems(registration))
         registration.status = Registration.Status.SUBMITTED
         registration.submitted_at = now or timezone.now()
         registration.submitted_by = user
         registration.return_reasons = ""
-        registration.save(update_fields=["status", "submitted_at", "submitted_by", "return_reasons"])
+        registration.save(
+            update_fields=[
+                "status",
+                "submitted_at",
+                "submitted_by",
+                "return_reasons",
+                *(financial_accounts.ACCOUNTS_FIELDS if profile is not None else ()),
+            ]
+        )
         audit_record(
             actor=user,
             action="grants.registration_submitted",

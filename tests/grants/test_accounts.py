@@ -13,7 +13,7 @@ from grants.services import applications
 from grants.services import registration as registration_services
 from portal.exceptions import RuleBroken
 from portal.financial_profile import financial_profile_update
-from portal.models import AuditEvent
+from portal.models import AuditEvent, FinancialProfile
 from portal.questionnaires.engine import normalised
 from tests.grants import factories as f
 
@@ -117,3 +117,22 @@ def test_the_budget_page_says_where_the_income_came_from(client, carol, ada, ali
     client.force_login(alice)
     page = client.get(reverse("grants:application_budget", args=[application.pk])).content.decode()
     assert "Your annual income is £900,000. From your organisation&#x27;s accounts" in page
+
+
+def test_a_registration_is_sent_with_the_accounts_as_they_are_now(alice):
+    registration = registration_services.registration_save(
+        user=alice,
+        organisation=alice.membership.organisation,
+        answers=f.registration_answers(income="60,000"),
+        accounts=f.accounts(),
+    )
+    FinancialProfile.objects.create(
+        organisation=alice.membership.organisation, year_end=YEAR_END, income_pence=80_000_00
+    )
+    with pytest.raises(RuleBroken):  # these accounts have no file yet
+        registration_services.registration_submit(user=alice, registration=registration)
+    profile = record_accounts(alice, 80_000_00, with_file=True)
+    sent = registration_services.registration_submit(user=alice, registration=registration)
+    sent.refresh_from_db()
+    assert normalised(sent.answers, "annual_income") == 80_000
+    assert sent.accounts.name == profile.accounts.name

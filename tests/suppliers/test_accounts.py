@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from portal.financial_profile import financial_profile_update
-from portal.models import AuditEvent
+from portal.models import AuditEvent, FinancialProfile
 from portal.questionnaires.engine import normalised
 from suppliers import accounts, services, standing
 from suppliers.models import Application
@@ -140,3 +140,14 @@ def test_bad_input_on_the_page_keeps_what_was_typed(client, member):
     assert "govuk-error-summary" in page
     assert 'value="lots"' in page
     assert financial(draft)["turnover_year_1"] == 410_000
+
+
+def test_what_is_sent_is_the_accounts_as_they_are_now(member):
+    """Accounts made from a grants registration (the data migration) reach a draft when it is sent."""
+    application = complete_application(member.organisation, member.user)
+    FinancialProfile.objects.create(
+        organisation=member.organisation, year_end=date(2025, 3, 31), income_pence=333_000_00
+    )
+    sent = services.application_submit(application=application, user=member.user)
+    assert sent.snapshot["answers"]["financial"]["turnover_year_1"] == 333_000
+    assert Application.objects.get(pk=sent.pk).answers["financial"]["turnover_year_1"] == 333_000
