@@ -38,13 +38,24 @@ def times_in_words(number: int) -> str:
     return {1: "once", 2: "twice"}.get(number, f"{in_words(number)} times")
 
 
-def accounts_source(*, year_end: date, recorded_at: datetime, today: date | None = None) -> str:
+def accounts_source(
+    *, year_end: date, recorded_at: datetime, today: date | None = None, sent_at: datetime | None = None
+) -> str:
     """Where a financial figure came from and how old it is, said the same way at every use: "From your
-    organisation's accounts for the year ending 31 March 2026, updated 3 days ago"."""
-    return (
-        f"From your organisation's accounts for the year ending {govuk_date(year_end)}, "
-        f"{updated_ago(recorded_at, today=today)}"
-    )
+    organisation's accounts for the year ending 31 March 2026, updated 3 days ago". For a figure frozen in
+    something sent, its age when it was sent: "updated 3 days before it was sent"."""
+    age = updated_ago(recorded_at, today=today) if sent_at is None else updated_before(recorded_at, sent_at)
+    return f"From your organisation's accounts for the year ending {govuk_date(year_end)}, {age}"
+
+
+def updated_before(moment: datetime, sent_at: datetime) -> str:
+    """ "updated the day it was sent", "updated 3 days before it was sent", by London's calendar."""
+    days = (london(sent_at).date() - london(moment).date()).days
+    if days <= 0:
+        return "updated the day it was sent"
+    if days == 1:
+        return "updated the day before it was sent"
+    return f"updated {days} days before it was sent"
 
 
 def updated_ago(moment: datetime, *, today: date | None = None) -> str:

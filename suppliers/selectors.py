@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.models import FinancialProfile, Organisation, Region, ServiceCategory
-from suppliers import sections, standing
+from suppliers import accounts, sections, standing
 from suppliers.models import (
     Application,
     CategoryChoice,
@@ -248,6 +248,7 @@ def answers_preview(application: Application) -> dict[str, Any]:
         "answers": application.answers,
         "categories": sections.category_answers(application)["choices"],
         "organisation": sections.organisation_answers(application.organisation),
+        "financial_profile": accounts.snapshot_of(application.answers),
     }
 
 

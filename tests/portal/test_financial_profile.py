@@ -192,3 +192,21 @@ def test_its_source_text_names_its_year_and_age():
     assert source_text(profile, today=profile.recorded_at.date() + timedelta(days=2)).endswith(
         "for the year ending 31 March 2026, updated 2 days ago"
     )
+
+
+@pytest.mark.parametrize(
+    ("recorded", "sent", "words"),
+    [
+        (datetime(2026, 6, 15, 8, 0), datetime(2026, 6, 15, 9, 0), "updated the day it was sent"),
+        (datetime(2026, 6, 14, 8, 0), datetime(2026, 6, 15, 9, 0), "updated the day before it was sent"),
+        (datetime(2026, 6, 1, 8, 0), datetime(2026, 6, 15, 9, 0), "updated 14 days before it was sent"),
+    ],
+)
+def test_a_sent_figure_is_aged_at_sending_never_today(recorded, sent, words):
+    source = accounts_source(
+        year_end=YEAR_END,
+        recorded_at=recorded.replace(tzinfo=UTC),
+        today=date(2030, 1, 1),
+        sent_at=sent.replace(tzinfo=UTC),
+    )
+    assert source.endswith(words)

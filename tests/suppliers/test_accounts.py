@@ -151,3 +151,15 @@ def test_what_is_sent_is_the_accounts_as_they_are_now(member):
     sent = services.application_submit(application=application, user=member.user)
     assert sent.snapshot["answers"]["financial"]["turnover_year_1"] == 333_000
     assert Application.objects.get(pk=sent.pk).answers["financial"]["turnover_year_1"] == 333_000
+
+
+def test_check_answers_and_the_sent_version_say_where_the_turnover_came_from(client, member):
+    record_accounts(member, 250_000_00, year_end=date(2024, 3, 31))
+    application = complete_application(member.organisation, member.user)
+    client.force_login(member.user)
+    check = client.get(reverse("suppliers:check_answers", args=[application.pk])).content.decode()
+    assert "Where that figure came from" in check
+    assert "for the year ending 31 March 2024, updated today" in check
+    services.application_submit(application=application, user=member.user)
+    sent = client.get(reverse("suppliers:application_detail", args=[application.pk])).content.decode()
+    assert "for the year ending 31 March 2024, updated the day it was sent" in sent
