@@ -153,6 +153,8 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "admin:portal_auditevent_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     # Deliveries (e-mails) are written by the services; failed ones are sent again from /failed-emails/.
     "admin:portal_delivery_add": ("GET", NOT_EVEN_MOJ_ADMINS),
+    # An organisation's accounts are recorded by its members; each version is kept as it was.
+    "admin:portal_financialprofile_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     # Questionnaires, qualifications and their records are made by the services, never typed in the admin.
     "admin:suppliers_application_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     "admin:suppliers_cyberreminder_add": ("GET", NOT_EVEN_MOJ_ADMINS),
