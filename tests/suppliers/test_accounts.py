@@ -5,11 +5,13 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portal.financial_profile import financial_profile_update
 from portal.models import AuditEvent, FinancialProfile
-from portal.questionnaires.engine import normalised
-from suppliers import accounts, services, standing
+from portal.questionnaires.engine import VALUES, normalised
+from suppliers import accounts, sections, services, standing
 from suppliers.models import Application
 from tests.factories import MembershipFactory
 from tests.suppliers.factories import SECTION_ANSWERS, complete_application, decide
@@ -163,3 +165,24 @@ def test_check_answers_and_the_sent_version_say_where_the_turnover_came_from(cli
     services.application_submit(application=application, user=member.user)
     sent = client.get(reverse("suppliers:application_detail", args=[application.pk])).content.decode()
     assert "for the year ending 31 March 2024, updated the day it was sent" in sent
+
+
+ANSWER_VALUES = st.one_of(st.none(), st.integers(), st.sampled_from(["", "12,500", "2024-03-31", "lots"]))
+
+
+@given(
+    financial=st.dictionaries(st.sampled_from(sections.section("financial").fields), ANSWER_VALUES),
+    income_pence=st.integers(0, 10**13),
+    year_end=st.dates(date(2000, 1, 1), date(2030, 12, 31)),
+)
+def test_the_accounts_replace_the_latest_year_and_nothing_else(financial, income_pence, year_end):
+    profile = FinancialProfile(pk=7, organisation_id=1, year_end=year_end, income_pence=income_pence)
+    merged = accounts.with_profile(financial, profile)
+    assert merged["turnover_year_1"] == normalised(merged, "turnover_year_1") == (income_pence + 50) // 100
+    assert (
+        merged["financial_year_end_1"] == normalised(merged, "financial_year_end_1") == year_end.isoformat()
+    )
+    assert merged[accounts.PROFILE_KEY] == 7
+    others = set(financial) - {*accounts.FROM_ACCOUNTS, VALUES}
+    assert {key: merged[key] for key in others} == {key: financial[key] for key in others}
+    assert accounts.with_profile(financial, None) is financial
