@@ -24,7 +24,7 @@ from portal.exceptions import RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import FinancialProfile, Organisation, User
 from portal.money import pounds
-from portal.organisations import membership_of, require_member
+from portal.organisations import require_member
 from portal.wording import accounts_source
 
 MEMBERS_ONLY = "Only people in {organisation} can change its accounts."
@@ -66,16 +66,6 @@ def current_profiles(organisation_ids: set[int]) -> dict[int, FinancialProfile]:
     """{organisation id: current profile} for many organisations, in one query."""
     rows = FinancialProfile.objects.current().filter(organisation_id__in=organisation_ids)
     return {profile.organisation_id: profile for profile in rows}
-
-
-def profile_for_user(user: User, organisation: Organisation) -> FinancialProfile | None:
-    """The current profile, for a member of the organisation or an MoJ admin; RuleBroken for anyone
-    else, so that one organisation never sees another's accounts."""
-    membership = membership_of(user)
-    is_member = membership is not None and membership.organisation_id == organisation.pk
-    if not is_member and not getattr(user, "is_moj_admin", False):
-        raise RuleBroken("Only people in the organisation can see its accounts.")
-    return current_profile(organisation)
 
 
 # Changing -----------------------------------------------------------------------------------------

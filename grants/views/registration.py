@@ -11,6 +11,7 @@ from grants import selectors
 from grants.access import (
     registration_for_user,
 )
+from grants.accounts import PROFILE_KEY
 from grants.forms.registration import DecisionForm, RegistrationForm
 from grants.sections import REGISTRATION
 from grants.services import registration as registration_services
@@ -105,10 +106,18 @@ def registration_check(request: HttpRequest) -> HttpResponse:
                 "We will tell you their decision by message and e-mail.",
             )
             return redirect("grants:home")
+    # An editable registration follows the organisation's accounts: say where its income came from.
+    profile = (
+        current_profile(registration.organisation_id)
+        if registration.is_editable and PROFILE_KEY in registration.answers
+        else None
+    )
     context = {
         "registration": registration,
         "rows": REGISTRATION.summary(registration.answers),
         "problems": [p.message for p in problems],
+        "accounts_profile": profile,
+        "accounts_source": source_text(profile) if profile is not None else "",
     }
     return render(request, "grants/registration_check.html", context)
 

@@ -136,3 +136,14 @@ def test_a_registration_is_sent_with_the_accounts_as_they_are_now(alice):
     sent.refresh_from_db()
     assert normalised(sent.answers, "annual_income") == 80_000
     assert sent.accounts.name == profile.accounts.name
+
+
+def test_the_check_page_says_where_the_income_came_from(client, alice):
+    record_accounts(alice, 300_000_00)
+    registration_services.registration_save(
+        user=alice, organisation=alice.membership.organisation, answers=f.registration_answers()
+    )
+    client.force_login(alice)
+    page = client.get(reverse("grants:registration_check")).content.decode()
+    assert "£300,000" in page
+    assert "From your organisation&#x27;s accounts for the year ending 31 March 2026, updated today" in page

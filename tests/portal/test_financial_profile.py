@@ -16,7 +16,6 @@ from portal.financial_profile import (
     current_profile,
     current_profiles,
     financial_profile_update,
-    profile_for_user,
     profile_problems,
     source_text,
 )
@@ -172,17 +171,6 @@ def test_staff_cannot_change_it(staff):
         financial_profile_update(
             user=staff(), organisation=membership.organisation, year_end=YEAR_END, income_pence=1, today=TODAY
         )
-
-
-@pytest.mark.django_db
-def test_only_its_members_and_moj_admins_see_it():
-    membership, outsider = MembershipFactory(), MembershipFactory()
-    profile = update(membership)
-    assert profile_for_user(membership.user, membership.organisation) == profile
-    assert profile_for_user(AdminFactory(), membership.organisation) == profile
-    for stranger in (outsider.user, CommissionerFactory()):
-        with pytest.raises(RuleBroken):
-            profile_for_user(stranger, membership.organisation)
 
 
 @pytest.mark.django_db
