@@ -58,6 +58,10 @@ def test_bad_input_is_a_govuk_error_that_keeps_what_was_typed(signed_in, organis
     response = signed_in.post(url(organisation_a), data)
     page = response.content.decode()
     assert response.status_code == 200
+    assert (
+        "<title>Error: Your organisation&#x27;s accounts" in page
+        or "<title>Error: Your organisation's accounts" in page
+    )
     assert "govuk-error-summary" in page
     for message in errors:
         assert message in page
