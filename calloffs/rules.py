@@ -352,6 +352,9 @@ class Reason:
 @dataclass(frozen=True)
 class Eligibility:
     reasons: tuple[Reason, ...] = field(default_factory=tuple)
+    # For a lot with a minimum turnover judged on the organisation's accounts: the figure, where it came
+    # from and how old it is, shown beside "You can bid" too.
+    turnover_note: str = ""
 
     @property
     def can_bid(self) -> bool:
@@ -414,11 +417,10 @@ def eligibility(facts: OrganisationFacts, lot: LotRequirements, *, deadline: dat
                 )
             )
         elif facts.turnover_pounds * 100 < needed and facts.turnover_source:
-            source = facts.turnover_source[0].lower() + facts.turnover_source[1:]
             reasons.append(
                 Reason(
                     f"{CANNOT}this lot needs an annual turnover of at least {pounds(needed)}; "
-                    f"your turnover is {pounds(facts.turnover_pounds * 100)} ({source}).",
+                    f"{_turnover_from_accounts(facts)}.",
                     Fix.ACCOUNTS,
                     ACCOUNTS_LINK,
                 )
@@ -454,4 +456,12 @@ def eligibility(facts: OrganisationFacts, lot: LotRequirements, *, deadline: dat
                 UPDATE,
             )
         )
-    return Eligibility(tuple(reasons))
+    note = _turnover_from_accounts(facts) if needed is not None and facts.turnover_source else ""
+    return Eligibility(tuple(reasons), turnover_note=note[0].upper() + note[1:] + "." if note else "")
+
+
+def _turnover_from_accounts(facts: OrganisationFacts) -> str:
+    """ "your turnover is £850,000 (from your organisation's accounts for the year ending …, updated …)" """
+    assert facts.turnover_pounds is not None
+    source = facts.turnover_source[0].lower() + facts.turnover_source[1:]
+    return f"your turnover is {pounds(facts.turnover_pounds * 100)} ({source})"

@@ -4,11 +4,14 @@
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from calloffs import selectors
 from calloffs.rules import Fix, eligibility
+from calloffs.services import competitions
 from portal.financial_profile import financial_profile_update
 from suppliers.selectors import eligible_organisations
+from tests.calloffs import factories as f
 from tests.calloffs.test_eligibility import DEADLINE, FACTS, LOT, with_
 from tests.factories import MembershipFactory, region
 from tests.suppliers.factories import category
@@ -28,8 +31,18 @@ def test_too_little_turnover_from_the_accounts_says_where_it_came_from_and_links
     assert (reasons[0].fix, reasons[0].parts[1]) == (Fix.ACCOUNTS, "your organisation's accounts")
 
 
-def test_enough_turnover_from_the_accounts_can_bid():
-    assert eligibility(with_(FACTS, turnover_source=SOURCE), LOT, deadline=DEADLINE).can_bid
+def test_enough_turnover_from_the_accounts_can_bid_and_is_told_where_the_figure_came_from():
+    judged = eligibility(with_(FACTS, turnover_source=SOURCE), LOT, deadline=DEADLINE)
+    assert judged.can_bid
+    assert judged.turnover_note == (
+        "Your turnover is £2,500,000 (from your organisation's accounts for the year ending 31 March 2026, "
+        "updated 3 days ago)."
+    )
+
+
+def test_a_lot_without_a_minimum_turnover_says_nothing_of_it():
+    lot = LOT.__class__(**{**LOT.__dict__, "minimum_turnover_pence": None})
+    assert eligibility(with_(FACTS, turnover_source=SOURCE), lot, deadline=DEADLINE).turnover_note == ""
 
 
 @pytest.fixture
@@ -83,3 +96,30 @@ def test_who_hears_of_a_lot_is_judged_on_the_latest_accounts(member):
 
     assert eligible(1_000_000) == {member.organisation_id, other.organisation_id}
     assert eligible(1_500_001) == {other.organisation_id}
+
+
+def test_the_competition_page_says_where_the_turnover_came_from_and_links_to_the_accounts(
+    client, carol, alice, organisation_a
+):
+    competition = f.draft_competition(carol)
+    f.add_lot(
+        competition,
+        carol,
+        yearly_values_pence=(2_000_000_00, 2_000_000_00, 2_000_000_00),
+        minimum_turnover_pence=1_000_000_00,
+    )
+    f.set_criteria(competition, carol)
+    competitions.competition_publish(competition=competition, user=carol)
+    standing_for(organisation_a, turnover=5_000_000)
+    record_accounts(alice.membership, 900_000_00)
+    client.force_login(alice)
+    page = client.get(reverse("calloffs:competition_detail", args=[competition.pk])).content.decode()
+    accounts_page = reverse("portal:financial_profile_edit", args=[organisation_a.pk])
+    assert (
+        f'your turnover is £900,000 (from <a class="govuk-link" href="{accounts_page}">'
+        "your organisation&#x27;s accounts</a> for the year ending 31 March 2025, updated today)."
+    ) in page
+    record_accounts(alice.membership, 1_200_000_00)
+    page = client.get(reverse("calloffs:competition_detail", args=[competition.pk])).content.decode()
+    assert "You can bid for this lot." in page
+    assert "Your turnover is £1,200,000 (from your organisation&#x27;s accounts" in page
