@@ -38,11 +38,15 @@ def with_profile(answers: dict[str, Any], profile: FinancialProfile | None) -> d
 
 
 def take_accounts(registration: Registration, profile: FinancialProfile) -> list[str]:
-    """The registration's figures and accounts file become the profile's; the fields changed."""
+    """The registration's figures become the profile's, and its accounts file too when the profile has
+    one; a file the registration holds for the same year is kept when the profile has none, never one for
+    another year. Returns the fields to save."""
+    same_year = normalised(registration.answers, "year_end") == profile.year_end.isoformat()
     registration.answers = with_profile(registration.answers, profile)
-    registration.accounts = profile.accounts.name or ""
-    registration.accounts_name = profile.accounts_name
-    registration.accounts_content_type = profile.accounts_content_type
+    if profile.accounts or not same_year:
+        registration.accounts = profile.accounts.name or ""
+        registration.accounts_name = profile.accounts_name
+        registration.accounts_content_type = profile.accounts_content_type
     return list(ACCOUNTS_FIELDS)
 
 
