@@ -37,12 +37,14 @@ def with_profile(answers: dict[str, Any], profile: FinancialProfile | None) -> d
     return {**answers, **figures, VALUES: {**(answers.get(VALUES) or {}), **figures}, PROFILE_KEY: profile.pk}
 
 
-def take_accounts(registration: Registration, profile: FinancialProfile) -> list[str]:
-    """The registration's figures become the profile's, and its accounts file too when the profile has
-    one; a file the registration holds for the same year is kept when the profile has none, never one for
-    another year. Returns the fields to save."""
+def take_accounts(
+    registration: Registration, profile: FinancialProfile, *, answers: dict[str, Any] | None = None
+) -> list[str]:
+    """The registration's figures become the profile's (in `answers`, new answers to store, if given),
+    and its accounts file too when the profile has one; a file the registration holds for the same year is
+    kept when the profile has none, never one for another year. Returns the fields to save."""
     same_year = normalised(registration.answers, "year_end") == profile.year_end.isoformat()
-    registration.answers = with_profile(registration.answers, profile)
+    registration.answers = with_profile(registration.answers if answers is None else answers, profile)
     if profile.accounts or not same_year:
         registration.accounts = profile.accounts.name or ""
         registration.accounts_name = profile.accounts_name

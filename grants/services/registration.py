@@ -62,26 +62,26 @@ def registration_save(
     """Save the answers as typed (nothing is lost). Any time, except while the grants team is deciding;
     a change of regions counts at once for alerts."""
     require_member(user, organisation, refusal=REGISTRATION_MEMBERS_ONLY)
-    profile = current_profile(organisation)
-    # With the organisation's accounts given once, its income and file are theirs (grants.accounts).
-    checked = (
-        uploads.checked_upload(accounts, field="accounts")
-        if accounts is not None and profile is None
-        else None
-    )
+    checked = uploads.checked_upload(accounts, field="accounts") if accounts is not None else None
     with transaction.atomic():
-        # The organisation first: of two first saves at once, the second waits and finds the first's row.
+        # The organisation first: of two first saves at once, the second waits and finds the first's row;
+        # a change of the organisation's accounts (which locks it too) is never half seen.
         locked(Organisation, organisation.pk)
+        # With the organisation's accounts given once, its income and file are theirs (grants.accounts).
+        profile = current_profile(organisation)
         registration = registration_for(organisation)
         if registration.pk:
             registration = locked(Registration, registration.pk)
         if not registration.is_editable:
             raise RuleBroken("Your registration is with the grants team: you can change it once they decide.")
-        registration.answers = REGISTRATION.stored(answers)
         fields = ["answers"]
         if profile is not None:
-            fields = financial_accounts.take_accounts(registration, profile)
-        elif checked is not None:
+            fields = financial_accounts.take_accounts(
+                registration, profile, answers=REGISTRATION.stored(answers)
+            )
+        else:
+            registration.answers = REGISTRATION.stored(answers)
+        if profile is None and checked is not None:
             registration.accounts.save("accounts", ContentFile(checked.data), save=False)
             registration.accounts_name = checked.name
             registration.accounts_content_type = checked.content_type

@@ -161,6 +161,13 @@ def test_a_registrations_file_for_the_same_year_is_kept_when_the_accounts_have_n
     record_accounts(alice, 420_000_00, with_file=False)
     registration.refresh_from_db()
     assert (registration.accounts.name, normalised(registration.answers, "annual_income")) == (kept, 420_000)
+    answers_without_figures = {
+        key: value for key, value in f.registration_answers().items() if key not in accounts.FROM_ACCOUNTS
+    }
+    registration = registration_services.registration_save(  # the page, which no longer asks for them
+        user=alice, organisation=alice.membership.organisation, answers=answers_without_figures
+    )
+    assert (registration.accounts.name, normalised(registration.answers, "annual_income")) == (kept, 420_000)
     record_accounts(alice, 500_000_00, with_file=False, year_end=date(2026, 4, 30))
     registration.refresh_from_db()
     assert not registration.accounts  # another year's accounts never keep this year's file
