@@ -304,6 +304,7 @@ class Fix(Enum):
     """What an organisation can do about a reason, where something can be done. Views turn it into a link."""
 
     QUESTIONNAIRE = "questionnaire"
+    ACCOUNTS = "accounts"  # the organisation's accounts page (its financial profile)
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,9 @@ class OrganisationFacts:
     region_ids: frozenset[int]
     turnover_pounds: int | None = None
     turnover_year_end: date | None = None
+    # Where the turnover came from and how old it is (`portal.wording.accounts_source`) when it is the
+    # organisation's accounts; empty when it is what the decided questionnaire said.
+    turnover_source: str = ""
     cyber_level: str = "none"
     cyber_expiry: date | None = None
     excluded: bool = False
@@ -348,6 +352,9 @@ class Reason:
 @dataclass(frozen=True)
 class Eligibility:
     reasons: tuple[Reason, ...] = field(default_factory=tuple)
+    # For a lot with a minimum turnover judged on the organisation's accounts: the figure, where it came
+    # from and how old it is, shown beside "You can bid" too.
+    turnover_note: str = ""
 
     @property
     def can_bid(self) -> bool:
@@ -361,6 +368,7 @@ class Eligibility:
 CAN_BID = "You can bid for this lot."
 CANNOT = "You cannot bid: "
 UPDATE = "updating your questionnaire"
+ACCOUNTS_LINK = "your organisation's accounts"
 
 
 def _or(names: Iterable[str]) -> str:
@@ -408,6 +416,15 @@ def eligibility(facts: OrganisationFacts, lot: LotRequirements, *, deadline: dat
                     "your questionnaire does not say what your turnover is."
                 )
             )
+        elif facts.turnover_pounds * 100 < needed and facts.turnover_source:
+            reasons.append(
+                Reason(
+                    f"{CANNOT}this lot needs an annual turnover of at least {pounds(needed)}; "
+                    f"{_turnover_from_accounts(facts)}.",
+                    Fix.ACCOUNTS,
+                    ACCOUNTS_LINK,
+                )
+            )
         elif facts.turnover_pounds * 100 < needed:
             reasons.append(
                 Reason(
@@ -439,4 +456,12 @@ def eligibility(facts: OrganisationFacts, lot: LotRequirements, *, deadline: dat
                 UPDATE,
             )
         )
-    return Eligibility(tuple(reasons))
+    note = _turnover_from_accounts(facts) if needed is not None and facts.turnover_source else ""
+    return Eligibility(tuple(reasons), turnover_note=note[0].upper() + note[1:] + "." if note else "")
+
+
+def _turnover_from_accounts(facts: OrganisationFacts) -> str:
+    """ "your turnover is £850,000 (from your organisation's accounts for the year ending …, updated …)" """
+    assert facts.turnover_pounds is not None
+    source = facts.turnover_source[0].lower() + facts.turnover_source[1:]
+    return f"your turnover is {pounds(facts.turnover_pounds * 100)} ({source})"

@@ -54,7 +54,8 @@ from calloffs.services.evaluation_adapter import TENDERS
 from portal.clock import london
 from portal.evaluation import rules as evaluation
 from portal.evaluation import services as shared
-from portal.models import Organisation, Region, ServiceCategory, User
+from portal.financial_profile import current_profiles, source_text
+from portal.models import FinancialProfile, Organisation, Region, ServiceCategory, User
 from portal.staff import regions_covered
 from suppliers import selectors as supplier_selectors
 from suppliers.models import Application, OrganisationRegion, OrganisationStanding, Qualification
@@ -158,7 +159,7 @@ def organisation_facts(organisation: Organisation) -> OrganisationFacts:
 
 
 def organisations_facts(organisation_ids: Iterable[int]) -> dict[int, OrganisationFacts]:
-    """{organisation id: facts} for many organisations in three queries, however many there are (opening
+    """{organisation id: facts} for many organisations in four queries, however many there are (opening
     a competition's tenders judges every bidder again)."""
     ids = set(organisation_ids)
     standings = {
@@ -175,20 +176,43 @@ def organisations_facts(organisation_ids: Iterable[int]) -> dict[int, Organisati
         "organisation_id", "region_id"
     ):
         regions[organisation_id].add(region_id)
+    # The turnover threshold judges the latest accounts when the organisation has given them (ADR 0024).
+    profiles = current_profiles(ids)
     facts = {}
     for pk in ids:
         standing = standings.get(pk)
+        profile = profiles.get(pk)
         facts[pk] = OrganisationFacts(
             qualified_category_ids=frozenset(categories[pk]),
             region_ids=frozenset(regions[pk]),
-            turnover_pounds=standing.turnover if standing else None,
-            turnover_year_end=standing.financial_year_end if standing else None,
+            turnover_pounds=_turnover_pounds(profile, standing),
+            turnover_year_end=profile.year_end
+            if profile
+            else standing.financial_year_end
+            if standing
+            else None,
+            turnover_source=source_text(profile) if profile else "",
             cyber_level=standing.cyber_level if standing else "none",
             cyber_expiry=standing.cyber_expiry_date if standing else None,
             excluded=standing is not None
             and standing.exclusion_decision == Application.ExclusionDecision.EXCLUDED,
         )
     return facts
+
+
+def _turnover_pounds(profile: FinancialProfile | None, standing: OrganisationStanding | None) -> int | None:
+    """Whole pounds, never rounded up past a threshold: the accounts' figure, else the questionnaire's."""
+    if profile is not None:
+        return profile.income_pence // 100
+    return standing.turnover if standing else None
+
+
+def _turnover_year_end(
+    profile: FinancialProfile | None, standing: OrganisationStanding | None
+) -> date | None:
+    if profile is not None:
+        return profile.year_end
+    return standing.financial_year_end if standing else None
 
 
 def lot_requirements(lot: Lot, competition: Competition) -> LotRequirements:

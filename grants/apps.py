@@ -66,6 +66,11 @@ class GrantsConfig(AppConfig):
 
         return Registration.objects.filter(organisation=organisation, accepted_at__isnull=False).exists()
 
+    def financial_profile_changed(self, profile, user) -> None:
+        from grants.accounts import registration_follows
+
+        registration_follows(profile, user)
+
     def load_demo_data(self) -> str:
         from grants import demo
         from grants.models import GrantRound

@@ -8,6 +8,7 @@ from portal.exceptions import RuleBroken
 from portal.models import (
     AuditEvent,
     Delivery,
+    FinancialProfile,
     Invitation,
     Membership,
     Message,
@@ -191,6 +192,27 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return selectors.visible_audit_events()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FinancialProfile)
+class FinancialProfileAdmin(admin.ModelAdmin):
+    """Every version of every organisation's accounts, newest first: read only, since a version is never
+    changed and a new one is recorded by the organisation (`portal.financial_profile`)."""
+
+    list_display = ["organisation", "year_end", "income_pence", "source", "recorded_by", "recorded_at"]
+    list_filter = ["source"]
+    search_fields = ["organisation__legal_name"]
+    list_select_related = ["organisation", "recorded_by"]
+    ordering = ["-pk"]
 
     def has_add_permission(self, request):
         return False

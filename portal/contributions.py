@@ -23,6 +23,9 @@ define these hooks, and the core asks every installed app, in `INSTALLED_APPS` o
   invitations, and they name it more warily (`portal.services.invitation_create`);
 - `front_doors() -> list[FrontDoor]`: another way into the portal, with its own start page, service name
   and "create an account" route (grants); `portal.front_doors` says which door a page is at;
+- `financial_profile_changed(profile, user) -> None`: the organisation's financial profile
+  (`portal.financial_profile`) has a new current row; bring what is still a draft up to date, inside the
+  change's transaction, and never touch what was sent;
 - `load_demo_data() -> str`: create the app's demo data once the core's people and organisations exist,
   and return what to tell the person trying the portal (printed by `manage.py load_demo_data`).
 
@@ -112,6 +115,12 @@ def organisation_is_vetted(organisation: Any) -> bool:
 
 def front_doors() -> list[FrontDoor]:
     return [door for hook in _hooks("front_doors") for door in hook()]
+
+
+def financial_profile_changed(profile: Any, user: Any) -> None:
+    """Tell every app that the organisation's financial profile changed, so that its drafts follow it."""
+    for hook in _hooks("financial_profile_changed"):
+        hook(profile, user)
 
 
 def load_demo_data() -> list[str]:

@@ -56,13 +56,25 @@ def show_rule_broken(form: forms.BaseForm, error: RuleBroken) -> None:
             form.add_error(None, problem.message)
 
 
+class RealDateField(DateInputField):
+    """The GOV.UK date input, refusing a date that does not exist (31 2 2026) in plain words, never with
+    Python's own message ("day is out of range for month")."""
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError:
+            raise forms.ValidationError(self.error_messages["not_a_date"], code="invalid") from None
+
+
 def date_field(
     label: str, help_text: str = "For example, 27 3 2027", required: bool = False
 ) -> DateInputField:
-    field = DateInputField(label=label, help_text=help_text, required=required, require_all_fields=False)
+    field = RealDateField(label=label, help_text=help_text, required=required, require_all_fields=False)
     for subfield in field.fields:
         subfield.required = False
     field.error_messages["incomplete"] = f"Enter {label.lower()} in full"
+    field.error_messages["not_a_date"] = f"{label} must be a real date"
     return field
 
 

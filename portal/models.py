@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import ClassVar
+from uuid import uuid4
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
@@ -228,6 +229,60 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.organisation}"
+
+
+def accounts_upload_to(instance: FinancialProfile, filename: str) -> str:
+    """A random name, never the uploader's (as `portal.uploads.random_name`, which imports this module)."""
+    return f"accounts/{uuid4().hex}"
+
+
+class FinancialProfileQuerySet(models.QuerySet):
+    def current(self) -> FinancialProfileQuerySet:
+        """Each organisation's current profile: its latest row."""
+        later = FinancialProfile.objects.filter(
+            organisation=models.OuterRef("organisation"), pk__gt=models.OuterRef("pk")
+        )
+        return self.exclude(models.Exists(later))
+
+
+class FinancialProfile(models.Model):
+    """One version of an organisation's financial profile: its latest accounts (the year they end, the
+    turnover or income they show, the accounts file). Both portals read it: the Selection Questionnaire's
+    turnover, the call-off turnover threshold and the grants income rule (issue 21).
+
+    A change adds a row and never alters one, so the latest row is the current profile and whatever
+    was sent keeps pointing at the row it used (docs/adr/0024-financial-profile.md)."""
+
+    class Source(models.TextChoices):
+        PROFILE = "profile", "Your organisation's accounts"
+        QUESTIONNAIRE = "questionnaire", "Your Selection Questionnaire"
+        GRANTS_REGISTRATION = "grants_registration", "Your grants registration"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="financial_profiles"
+    )
+    year_end = models.DateField("the date the financial year ended")
+    income_pence = models.BigIntegerField("turnover or income for the year, in pence")
+    accounts = models.FileField(upload_to=accounts_upload_to, blank=True)
+    accounts_name = models.CharField(max_length=200, blank=True)
+    accounts_content_type = models.CharField(max_length=100, blank=True)
+    # Where the figures were typed: here, or (rows made from older answers) a questionnaire or registration.
+    source = models.CharField(max_length=30, choices=Source.choices, default=Source.PROFILE)
+    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = FinancialProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="financial_profile_income_not_negative", condition=Q(income_pence__gte=0)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Accounts of {self.organisation_id} for the year ending {self.year_end:%Y-%m-%d}"
 
 
 class InvitationQuerySet(models.QuerySet):

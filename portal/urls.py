@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import session_views, views
+from portal import financial_profile_views, session_views, views
 
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's way to guard it
 admin.site.site_header = "Probation Services Dynamic Framework: administration"
@@ -20,6 +20,16 @@ portal_patterns = [
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:organisation_pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:organisation_pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<int:organisation_pk>/accounts/",
+        financial_profile_views.financial_profile_edit,
+        name="financial_profile_edit",
+    ),
+    path(
+        "organisations/<int:organisation_pk>/accounts/file/",
+        financial_profile_views.financial_profile_accounts,
+        name="financial_profile_accounts",
+    ),
     path("organisations/<int:organisation_pk>/invite/", views.member_invite, name="member_invite"),
     path(
         "organisations/<int:organisation_pk>/members/<int:membership_pk>/remove/",

@@ -68,6 +68,11 @@ class SuppliersConfig(AppConfig):
 
         return Qualification.objects.filter(organisation=organisation).exists()
 
+    def financial_profile_changed(self, profile, user) -> None:
+        from suppliers.accounts import drafts_follow
+
+        drafts_follow(profile, user)
+
     def load_demo_data(self) -> str:
         from suppliers.demo import qualify_demo_organisation
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from django.template.defaultfilters import filesizeformat
@@ -20,6 +21,7 @@ from django.template.defaultfilters import filesizeformat
 from portal.models import Region
 from portal.questionnaires import engine as questionnaires
 from portal.questionnaires.engine import Row  # a summary row, as the questionnaire engine makes them
+from portal.wording import accounts_source
 from suppliers import sections
 from suppliers.models import Application, SupportingDocument
 
@@ -187,8 +189,22 @@ def answer_sections(
             if section.slug in OWN_ROWS
             else section.summary(section_answers)
         )
+        if section.slug == "financial" and snapshot.get("financial_profile"):
+            rows.insert(2, Row("Where that figure came from", _accounts_source(snapshot)))
         result.append(SectionAnswers(section.slug, section.title, rows=rows))
     return result
+
+
+def _accounts_source(snapshot: dict[str, Any]) -> str:
+    """Where the most recent year's turnover came from: the organisation's accounts, aged at sending for
+    a sent questionnaire, or today for a draft (`portal.wording.accounts_source`)."""
+    used = snapshot["financial_profile"]
+    sent_at = snapshot.get("submitted_at")
+    return accounts_source(
+        year_end=date.fromisoformat(used["year_end"]),
+        recorded_at=datetime.fromisoformat(used["recorded_at"]),
+        sent_at=datetime.fromisoformat(sent_at) if sent_at else None,
+    )
 
 
 @dataclass(frozen=True)

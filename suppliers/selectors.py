@@ -6,11 +6,23 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypedDict, cast
 
-from django.db.models import Aggregate, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Aggregate,
+    BigIntegerField,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from portal.models import Organisation, Region, ServiceCategory
-from suppliers import sections, standing
+from portal.models import FinancialProfile, Organisation, Region, ServiceCategory
+from suppliers import accounts, sections, standing
 from suppliers.models import (
     Application,
     CategoryChoice,
@@ -236,6 +248,7 @@ def answers_preview(application: Application) -> dict[str, Any]:
         "answers": application.answers,
         "categories": sections.category_answers(application)["choices"],
         "organisation": sections.organisation_answers(application.organisation),
+        "financial_profile": accounts.snapshot_of(application.answers),
     }
 
 
@@ -332,7 +345,17 @@ def eligible_organisations(
     it). One query, however many organisations."""
     standings = OrganisationStanding.objects.not_excluded()
     if min_turnover is not None:
-        standings = standings.filter(turnover__gte=min_turnover)
+        # The latest accounts when the organisation has given them, else the decided questionnaire's.
+        latest_accounts = FinancialProfile.objects.filter(organisation=OuterRef("organisation")).order_by(
+            "-pk"
+        )
+        standings = standings.annotate(
+            turnover_pence=Coalesce(
+                Subquery(latest_accounts.values("income_pence")[:1]),
+                F("turnover") * 100,
+                output_field=BigIntegerField(),
+            )
+        ).filter(turnover_pence__gte=min_turnover * 100)
     if min_cyber_level is not None:
         standings = standings.filter(cyber_rank__gte=standing.cyber_rank(min_cyber_level))
     if cyber_valid_on is not None:

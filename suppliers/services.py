@@ -27,13 +27,14 @@ from django.utils import dateformat, timezone
 from portal import stored_pdfs, uploads
 from portal.audit import audit_record, changed_fields
 from portal.exceptions import RuleBroken
+from portal.financial_profile import current_profile
 from portal.models import Organisation, Region, ServiceCategory, User
 from portal.organisations import require_member
 from portal.page_cache import public_pages_changed
 from portal.queueing import on_commit_robustly
 from portal.services import message_send
 from portal.wording import in_words
-from suppliers import pdfs, rules, sections, selectors, standing
+from suppliers import accounts, pdfs, rules, sections, selectors, standing
 from suppliers.models import (
     Application,
     CategoryChoice,
@@ -118,12 +119,15 @@ def _refuse_if_waiting(organisation: Organisation, today: date) -> None:
 
 def _prefill(organisation: Organisation, previous: Application | None) -> dict[str, Any]:
     """The previous version's answers, except the agreement and declaration (given afresh each time),
-    with the organisation's details from its profile."""
+    with the organisation's details from its profile and its latest accounts from its financial profile."""
     answers = copy.deepcopy(previous.answers) if previous else {}
     answers.pop("agreement", None)
     answers.pop("declaration", None)
     parent = (answers.get("organisation") or {}).get("parent_organisation", "")
     answers["organisation"] = {**sections.organisation_answers(organisation), "parent_organisation": parent}
+    profile = current_profile(organisation)
+    if profile is not None:
+        answers["financial"] = accounts.with_profile(answers.get("financial") or {}, profile)
     return _jsonable(answers)
 
 
@@ -191,7 +195,10 @@ def section_save(
     require_member(user, application.organisation, refusal=QUESTIONNAIRE_MEMBERS_ONLY)
     with transaction.atomic():
         locked = _locked_draft(application)
-        if slug not in sections.OWN_SERVICE:
+        if slug == "financial":  # its most recent year is the organisation's accounts, when it has them
+            stored = accounts.with_profile(spec.stored(data), current_profile(locked.organisation_id))
+            locked.answers[slug] = _jsonable(stored)
+        elif slug not in sections.OWN_SERVICE:
             locked.answers[slug] = _jsonable(spec.stored(data))
         errors = sections.section_errors(slug, sections.answers_for(locked, slug), application=locked)
         complete = mark_complete and not errors
@@ -415,6 +422,7 @@ def _snapshot(application: Application, user: User, now: datetime) -> dict[str, 
             },
             "submitted_at": now,
             "submitted_by": user.email,
+            "financial_profile": accounts.snapshot_of(application.answers),
         }
     )
 
@@ -430,6 +438,10 @@ def application_submit(*, application: Application, user: User, now: datetime | 
     today = timezone.localdate(now)
     with transaction.atomic():
         locked = _locked_draft(application)
+        # What is sent is the organisation's accounts as they are now, whenever they were last followed.
+        locked.answers["financial"] = accounts.with_profile(
+            locked.answers.get("financial") or {}, current_profile(locked.organisation_id)
+        )
         _refuse_if_under_review(locked.organisation)
         _refuse_if_waiting(locked.organisation, today)
         _refuse_if_incomplete(locked, today)
@@ -441,7 +453,11 @@ def application_submit(*, application: Application, user: User, now: datetime | 
             user,
             now,
         )
-        _save(application, locked, ["snapshot", "status", "submitted_at", "submitted_by", "updated_at"])
+        _save(
+            application,
+            locked,
+            ["answers", "snapshot", "status", "submitted_at", "submitted_by", "updated_at"],
+        )
         audit_record(actor=user, action="sq.submitted", obj=application, summary=f"Submitted {application}")
         message_send(
             kind="sq_receipt",

@@ -17,6 +17,7 @@ import pytest
 from django.contrib import admin as django_admin
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
@@ -35,7 +36,7 @@ from grants.models import Score as GrantScore
 from grants.services import assessment as grants_assessment
 from portal import alerts as portal_alerts
 from portal import services, stored_pdfs
-from portal.models import Message
+from portal.models import FinancialProfile, Message
 from suppliers import services as sq_services
 from suppliers.models import CyberReminder, PartnerSearch
 from tests.calloffs import award_factories, evaluation_factories, supply_chain_factories, tender_helpers
@@ -132,6 +133,10 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "portal:organisation_create": ("GET", (LOGIN, *[to("portal:organisation_detail")] * 3, 403, 403, 403)),
     "portal:organisation_detail": ("GET", ORGANISATION_A),
     "portal:organisation_edit": ("GET", ORGANISATION_A_ADMIN),
+    # Every member may keep the accounts up to date (the questionnaire and registration they replace are
+    # every member's); another organisation's member gets 404.
+    "portal:financial_profile_edit": ("GET", ORGANISATION_A),
+    "portal:financial_profile_accounts": ("GET", ORGANISATION_A),
     "portal:member_invite": ("GET", ORGANISATION_A_ADMIN),
     "portal:member_remove": ("GET", ORGANISATION_A_ADMIN),
     "portal:invitation_cancel": ("POST", (LOGIN, 403, to("portal:organisation_detail"), 404, 403, 403, 403)),
@@ -152,6 +157,8 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "admin:portal_auditevent_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     # Deliveries (e-mails) are written by the services; failed ones are sent again from /failed-emails/.
     "admin:portal_delivery_add": ("GET", NOT_EVEN_MOJ_ADMINS),
+    # An organisation's accounts are recorded by its members; each version is kept as it was.
+    "admin:portal_financialprofile_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     # Questionnaires, qualifications and their records are made by the services, never typed in the admin.
     "admin:suppliers_application_add": ("GET", NOT_EVEN_MOJ_ADMINS),
     "admin:suppliers_cyberreminder_add": ("GET", NOT_EVEN_MOJ_ADMINS),
@@ -645,7 +652,24 @@ def url_kwargs_for(*, organisation_a, organisation_b, alice, bob, carol, ada, **
         "search_pk": partner_search_of(organisation_a, alice).pk,
         **grants_kwargs(alice=alice, bob=bob, carol=carol, ada=ada),
         **admin_only_rows(organisation_a),
+        **accounts_of(organisation_a, alice),
     }
+
+
+def accounts_of(organisation, admin) -> dict:
+    """Organisation A's financial profile with its accounts file, made in the database: through the
+    service, its drafts elsewhere in this world would follow it."""
+    profile = FinancialProfile(
+        organisation=organisation,
+        year_end=timezone.localdate() - timedelta(days=30),
+        income_pence=250_000_00,
+        accounts_name="accounts.pdf",
+        accounts_content_type="application/pdf",
+        recorded_by=admin,
+    )
+    profile.accounts.save("accounts", ContentFile(b"%PDF-1.4 accounts"), save=False)
+    profile.save()
+    return {}
 
 
 def admin_only_rows(organisation) -> dict:

@@ -68,6 +68,9 @@ def competition_context(request: HttpRequest, competition: Competition, *, previ
         "eligibility": eligibility,
         "organisation": organisation,
         "questionnaire_url": reverse("suppliers:qualification_status"),
+        "accounts_url": reverse("portal:financial_profile_edit", args=[organisation.pk])
+        if organisation
+        else "",
         "preview": preview,
         "tenders_by_lot": tenders_by_lot,
         "may_start": organisation is not None and not preview and competition.is_open(now),

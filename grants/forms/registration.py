@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field
 from django import forms
 
+from grants.accounts import FROM_ACCOUNTS
 from grants.sections import REGISTRATION
 from portal import uploads
 from portal.form_kit import GovukForm
@@ -22,8 +23,20 @@ class _RegistrationBase(QuestionnaireForm):
         required=False,
     )
 
+    def __init__(self, *args, from_accounts: bool = False, **kwargs) -> None:
+        self.from_accounts = from_accounts
+        super().__init__(*args, **kwargs)
+
     def layout(self) -> list:
-        return [*super().layout(), Field("accounts")]
+        """With `from_accounts`, the income, its year and the file are the organisation's accounts
+        (`grants.accounts`): the page shows them instead of asking."""
+        if not self.from_accounts:
+            return [*super().layout(), Field("accounts")]
+        for key in (*FROM_ACCOUNTS, "accounts"):
+            del self.fields[key]
+        return [
+            part for part in super().layout() if not set(getattr(part, "fields", [])) & set(FROM_ACCOUNTS)
+        ]
 
 
 RegistrationForm = form_class(REGISTRATION, _RegistrationBase)

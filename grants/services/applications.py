@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from grants import accounts as financial_accounts
 from grants import pdfs, rules
 from grants.models import (
     ApplicationFile,
@@ -26,7 +27,7 @@ from portal.exceptions import Problems, RuleBroken, raise_problems
 from portal.locking import locked
 from portal.models import User
 from portal.organisations import require_member
-from portal.questionnaires.engine import Context, Kind, normalised
+from portal.questionnaires.engine import Context, Kind
 from portal.services import message_send
 from portal.signatures import signature_problems, signed_text
 
@@ -229,8 +230,7 @@ def budget_problems(application: GrantApplication) -> list[RuleBroken]:
     )
     if problems:
         return problems
-    registration = Registration.objects.filter(organisation_id=application.organisation_id).first()
-    income = normalised(registration.answers, "annual_income") if registration else None
+    income = financial_accounts.income_pounds(application.organisation_id)
     largest_year = max(rules.budget_years(application.budget).values(), default=0)
     problem = rules.income_problem(
         annual_income_pounds=income, yearly_grant_pence=largest_year, multiple=grant_round.income_multiple

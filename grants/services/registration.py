@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from grants import accounts as financial_accounts
 from grants.models import (
     Registration,
 )
@@ -18,6 +19,7 @@ from grants.sections import REGISTRATION, registration_initial
 from portal import uploads
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken, raise_problems
+from portal.financial_profile import current_profile
 from portal.locking import locked
 from portal.models import Organisation, Region, User
 from portal.organisations import require_member
@@ -34,9 +36,14 @@ REGISTRATION_MEMBERS_ONLY = "Only people in the organisation can change its gran
 
 
 def registration_for(organisation: Organisation) -> Registration:
-    """The organisation's registration, or a new one (unsaved) starting from its profile."""
-    return Registration.objects.filter(organisation=organisation).first() or Registration(
-        organisation=organisation, answers=registration_initial(organisation)
+    """The organisation's registration, or a new one (unsaved) starting from its profile and accounts."""
+    registration = Registration.objects.filter(organisation=organisation).first()
+    if registration is not None:
+        return registration
+    initial = registration_initial(organisation)
+    return Registration(
+        organisation=organisation,
+        answers=financial_accounts.with_profile(initial, current_profile(organisation)),
     )
 
 
@@ -57,16 +64,24 @@ def registration_save(
     require_member(user, organisation, refusal=REGISTRATION_MEMBERS_ONLY)
     checked = uploads.checked_upload(accounts, field="accounts") if accounts is not None else None
     with transaction.atomic():
-        # The organisation first: of two first saves at once, the second waits and finds the first's row.
+        # The organisation first: of two first saves at once, the second waits and finds the first's row;
+        # a change of the organisation's accounts (which locks it too) is never half seen.
         locked(Organisation, organisation.pk)
+        # With the organisation's accounts given once, its income and file are theirs (grants.accounts).
+        profile = current_profile(organisation)
         registration = registration_for(organisation)
         if registration.pk:
             registration = locked(Registration, registration.pk)
         if not registration.is_editable:
             raise RuleBroken("Your registration is with the grants team: you can change it once they decide.")
-        registration.answers = REGISTRATION.stored(answers)
         fields = ["answers"]
-        if checked is not None:
+        if profile is not None:
+            fields = financial_accounts.take_accounts(
+                registration, profile, answers=REGISTRATION.stored(answers)
+            )
+        else:
+            registration.answers = REGISTRATION.stored(answers)
+        if profile is None and checked is not None:
             registration.accounts.save("accounts", ContentFile(checked.data), save=False)
             registration.accounts_name = checked.name
             registration.accounts_content_type = checked.content_type
@@ -91,7 +106,14 @@ def registration_problems(registration: Registration) -> list[RuleBroken]:
         for key, message in REGISTRATION.errors(registration.answers, Context()).items()
     ]
     if not registration.accounts:
-        problems.append(RuleBroken("Upload your latest accounts", field="accounts"))
+        if financial_accounts.PROFILE_KEY in registration.answers:
+            problems.append(
+                RuleBroken(
+                    "Upload your latest accounts on your organisation's accounts page", field="accounts"
+                )
+            )
+        else:
+            problems.append(RuleBroken("Upload your latest accounts", field="accounts"))
     return problems
 
 
@@ -108,12 +130,23 @@ def registration_submit(
             raise RuleBroken(
                 "Your organisation is already registered for grants, so there is nothing to send."
             )
+        profile = current_profile(registration.organisation_id)
+        if profile is not None:  # what is sent is the organisation's accounts as they are now
+            financial_accounts.take_accounts(registration, profile)
         raise_problems(registration_problems(registration))
         registration.status = Registration.Status.SUBMITTED
         registration.submitted_at = now or timezone.now()
         registration.submitted_by = user
         registration.return_reasons = ""
-        registration.save(update_fields=["status", "submitted_at", "submitted_by", "return_reasons"])
+        registration.save(
+            update_fields=[
+                "status",
+                "submitted_at",
+                "submitted_by",
+                "return_reasons",
+                *(financial_accounts.ACCOUNTS_FIELDS if profile is not None else ()),
+            ]
+        )
         audit_record(
             actor=user,
             action="grants.registration_submitted",

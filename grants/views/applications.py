@@ -21,6 +21,7 @@ from grants.views.pages import form_page
 from portal import access, autosave, kept_forms, stored_pdfs
 from portal.access import access as access_policy
 from portal.exceptions import Problems, RuleBroken
+from portal.financial_profile import current_profile, source_text
 from portal.form_kit import show_rule_broken
 from portal.money import pounds
 from portal.questionnaires.engine import Context, Kind
@@ -205,6 +206,9 @@ def application_budget(request: HttpRequest, application_pk: int) -> HttpRespons
     if grant_round.income_multiple:
         multiple = grant_round.income_multiple
         guidance += f" Your annual income must be at least {multiple} times the largest yearly total."
+        profile = current_profile(application.organisation_id)
+        if profile is not None:
+            guidance += f" Your annual income is {pounds(profile.income_pence)}. {source_text(profile)}."
     return form_page(
         request,
         form,

@@ -11,6 +11,7 @@ from grants import selectors
 from grants.access import (
     registration_for_user,
 )
+from grants.accounts import PROFILE_KEY
 from grants.forms.registration import DecisionForm, RegistrationForm
 from grants.sections import REGISTRATION
 from grants.services import registration as registration_services
@@ -18,6 +19,7 @@ from grants.views.pages import form_page
 from portal import access, uploads
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
+from portal.financial_profile import current_profile, source_text
 from portal.form_kit import show_rule_broken
 from portal.questionnaires.engine import Context
 
@@ -46,8 +48,10 @@ def registration_edit(request: HttpRequest) -> HttpResponse:
             request, "Your registration is with the grants team. You can change it once they decide."
         )
         return redirect("grants:home")
+    profile = current_profile(organisation)
+    from_accounts = {"from_accounts": True} if profile is not None else {}
     if request.method == "POST":
-        form = RegistrationForm(request.POST, request.FILES)
+        form = RegistrationForm(request.POST, request.FILES, **from_accounts)
         if form.is_valid():
             try:
                 registration = registration_services.registration_save(
@@ -66,7 +70,7 @@ def registration_edit(request: HttpRequest) -> HttpResponse:
                     return redirect("grants:registration_check")
                 form.show_errors(errors)
     else:
-        form = RegistrationForm(initial=RegistrationForm.initial_from(registration.answers))
+        form = RegistrationForm(initial=RegistrationForm.initial_from(registration.answers), **from_accounts)
     return form_page(
         request,
         form,
@@ -75,7 +79,12 @@ def registration_edit(request: HttpRequest) -> HttpResponse:
         back=reverse("grants:home"),
         button="Save and continue",
         multipart=True,
-        extra={"intro": "grants/includes/registration_intro.html", "registration": registration},
+        extra={
+            "intro": "grants/includes/registration_intro.html",
+            "registration": registration,
+            "accounts_profile": profile,
+            "accounts_source": source_text(profile) if profile is not None else "",
+        },
     )
 
 
@@ -97,10 +106,18 @@ def registration_check(request: HttpRequest) -> HttpResponse:
                 "We will tell you their decision by message and e-mail.",
             )
             return redirect("grants:home")
+    # An editable registration follows the organisation's accounts: say where its income came from.
+    profile = (
+        current_profile(registration.organisation_id)
+        if registration.is_editable and PROFILE_KEY in registration.answers
+        else None
+    )
     context = {
         "registration": registration,
         "rows": REGISTRATION.summary(registration.answers),
         "problems": [p.message for p in problems],
+        "accounts_profile": profile,
+        "accounts_source": source_text(profile) if profile is not None else "",
     }
     return render(request, "grants/registration_check.html", context)
 

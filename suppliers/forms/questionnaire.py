@@ -18,7 +18,7 @@ from django.contrib.humanize.templatetags.humanize import apnumber
 from portal import uploads
 from portal.models import ServiceCategory
 from portal.questionnaires.forms import QuestionnaireForm, form_class
-from suppliers import rules, sections
+from suppliers import accounts, rules, sections
 
 SectionForm = QuestionnaireForm
 
@@ -65,12 +65,33 @@ class RegionsSectionForm(form_class(sections.section("regions"))):
         return "coverage" if key == "regions" else super().field_for(key)
 
 
+class FinancialSectionForm(form_class(sections.section("financial"))):
+    """With `from_accounts`, the most recent year is the organisation's accounts (`suppliers.accounts`):
+    the page shows that figure instead of asking for it."""
+
+    def __init__(self, *args, from_accounts: bool = False, **kwargs) -> None:
+        self.from_accounts = from_accounts
+        super().__init__(*args, **kwargs)
+
+    def layout(self) -> list:
+        if not self.from_accounts:
+            return super().layout()
+        for key in accounts.FROM_ACCOUNTS:
+            del self.fields[key]
+        return [
+            part
+            for part in super().layout()
+            if not set(getattr(part, "fields", [])) & set(accounts.FROM_ACCOUNTS)
+        ]
+
+
 SECTION_FORMS: dict[str, type[QuestionnaireForm]] = {
     section.slug: form_class(section)
     for section in sections.SECTIONS
     if section.slug not in sections.OWN_SERVICE
 }
 SECTION_FORMS["regions"] = RegionsSectionForm
+SECTION_FORMS["financial"] = FinancialSectionForm
 
 
 class CategoryAddForm(forms.Form):

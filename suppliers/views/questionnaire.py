@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from portal import access, autosave, kept_forms, stored_pdfs, uploads
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
+from portal.financial_profile import source_text
 from portal.form_kit import show_rule_broken
-from suppliers import pdfs, rules, sections, selectors, services
+from suppliers import accounts, pdfs, rules, sections, selectors, services
 from suppliers.access import READERS, application_for_user, choice_for_user, document_for_user
 from suppliers.forms.questionnaire import (
     SECTION_FORMS,
@@ -112,8 +113,11 @@ def section_edit(request: HttpRequest, application_pk: int, section: str) -> Htt
     if response := _draft_or_read_only(request, application):
         return response
     spec = sections.section(section)
+    profile = accounts.profile_for(application) if section == "financial" else None
     form = form_class(
-        request.POST or None, initial=form_class.initial_from(application.answers.get(section, {}))
+        request.POST or None,
+        initial=form_class.initial_from(application.answers.get(section, {})),
+        **({"from_accounts": True} if profile is not None else {}),
     )
     if request.method == "POST":
         form.is_valid()
@@ -138,6 +142,8 @@ def section_edit(request: HttpRequest, application_pk: int, section: str) -> Htt
             "section": spec,
             "form": form,
             "cyber_reminder_days": rules.CYBER_REMINDER_DAYS,
+            "accounts_profile": profile,
+            "accounts_source": source_text(profile) if profile is not None else "",
         },
     )
 
