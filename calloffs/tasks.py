@@ -11,6 +11,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from calloffs import alerts
+from calloffs.services import clarifications
 from portal.tasks import RETRIES
 
 
@@ -77,3 +78,10 @@ def supply_chain_reports_request() -> tuple[int, int]:
     from calloffs.services import supply_chain
 
     return supply_chain.reports_request_and_remind()
+
+
+@shared_task(acks_late=True)
+def clarification_answer_reminders_send() -> int:
+    """Every hour (CELERY_BEAT_SCHEDULE): remind commissioners of clarification questions due an answer
+    soon, and of those overdue; each reminder once (docs/adr/0020)."""
+    return clarifications.answer_reminders_send()

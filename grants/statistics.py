@@ -185,6 +185,8 @@ def _time_to_decision_figure(period: Period) -> Figure:
         what="grants registrations",
         period=period,
         decided=(
-            Decided(*times) for times in decided.values_list("submitted_at", "decide_by", "decided_at")
+            Decided(arrived_at=arrived, decide_by=due, decided_at=done)
+            for arrived, due, done in decided.values_list("submitted_at", "decide_by", "decided_at")
+            if arrived and due and done
         ),
     )

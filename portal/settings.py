@@ -391,6 +391,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "grants.tasks.decision_reminders_send",
         "schedule": crontab(minute=15),
     },
+    "clarification-answer-reminders": {
+        "task": "calloffs.tasks.clarification_answer_reminders_send",
+        "schedule": crontab(minute=20),
+    },
 }
 
 # The cache holds sign-in lock-outs, rate limits and used one-time codes, so in production every process
