@@ -11,7 +11,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from calloffs import alerts
-from calloffs.services import clarifications
+from calloffs.services import clarification_reminders
 from portal.tasks import RETRIES
 
 
@@ -84,4 +84,4 @@ def supply_chain_reports_request() -> tuple[int, int]:
 def clarification_answer_reminders_send() -> int:
     """Every hour (CELERY_BEAT_SCHEDULE): remind commissioners of clarification questions due an answer
     soon, and of those overdue; each reminder once (docs/adr/0020)."""
-    return clarifications.answer_reminders_send()
+    return clarification_reminders.answer_reminders_send()

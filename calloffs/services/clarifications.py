@@ -14,13 +14,13 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from calloffs.models import ClarificationQuestion, Competition, Tender
 from calloffs.services.competitions import alert_on_commit, competition_amend
 from calloffs.services.ownership import check_owns
-from portal import decision_clocks, working_days
+from portal import working_days
 from portal.audit import audit_record
 from portal.clock import has_passed
 from portal.exceptions import RuleBroken, raise_problems
@@ -29,7 +29,6 @@ from portal.models import User
 from portal.organisations import require_member
 from portal.page_cache import public_pages_changed
 from portal.questionnaires.engine import word_count
-from portal.services import messages_send_bulk
 
 MAX_QUESTION_WORDS = 250
 
@@ -143,62 +142,6 @@ def clarification_publish(
         public_pages_changed()  # the competition's page lists it
         alert_on_commit("clarification_alerts_send", question.pk)
     return question
-
-
-# Reminders to answer (docs/adr/0020) --------------------------------------------------------------
-
-
-def responsible_commissioners(competition: Competition) -> list[int]:
-    """The active commissioners who cover every region of the competition: those who may answer it."""
-    region_ids = set(competition.regions.values_list("pk", flat=True))
-    if not region_ids:
-        return []
-    return list(
-        User.objects.filter(role=User.Role.COMMISSIONER, is_active=True)
-        .annotate(covered=Count("regions", filter=Q(regions__in=region_ids), distinct=True))
-        .filter(covered=len(region_ids))
-        .values_list("pk", flat=True)
-    )
-
-
-def answer_reminders_send(*, now: datetime | None = None) -> int:
-    """Remind the competition's commissioners of each unanswered question due an answer within the
-    reminder's working days, and again once it is overdue: once each, however often or concurrently
-    this runs. Questions of competitions that have closed are left: they can no longer be answered.
-    Returns how many messages were new."""
-    now = now or timezone.now()
-    waiting = (
-        ClarificationQuestion.objects.filter(
-            published_at__isnull=True,
-            answer_by__lte=decision_clocks.reminders_from(now),
-            competition__in=Competition.objects.open(now),
-        )
-        .select_related("competition")
-        .order_by("answer_by", "pk")
-    )
-    sent = 0
-    for question in waiting:
-        due = question.answer_by
-        kind = decision_clocks.reminder_due(due, now) if due else None
-        if due is None or kind is None:
-            continue
-        with transaction.atomic():
-            new = messages_send_bulk(
-                kind=f"clarification_answer_{kind}",
-                source=decision_clocks.reminder_source(question, due),
-                context={"question": question, "time_left": decision_clocks.time_left(due, now)},
-                users=responsible_commissioners(question.competition),
-            )
-            if new:
-                audit_record(
-                    actor=None,
-                    action=f"clarification.answer_{kind}_reminder_sent",
-                    summary=f"Clarification on {question.competition.title}: answer "
-                    f"{kind.replace('_', ' ')}, {new} reminded",
-                    obj=question,
-                )
-        sent += new
-    return sent
 
 
 # Re-confirming a submitted tender after an amendment ----------------------------------------------

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calloffs.models import ClarificationQuestion, Competition
-from calloffs.services import clarifications
+from calloffs.services import clarification_reminders, clarifications
 from portal import working_days
 from portal.clock import LONDON, london
 from portal.models import Message
@@ -80,7 +80,7 @@ def test_the_commissioner_sees_the_soonest_due_first_and_the_asker_sees_the_date
 def test_the_commissioners_covering_the_competition_are_reminded_once_each(competition, alice, carol, colin):
     asked = a_working_day_ahead()
     question = ask(competition, alice, asked)  # due by the end of the third working day on
-    send = clarifications.answer_reminders_send
+    send = clarification_reminders.answer_reminders_send
 
     assert send(now=asked) == 1  # 3 working days left: at once
     assert send(now=asked + timedelta(hours=5)) == 0
@@ -100,7 +100,7 @@ def test_an_answered_question_and_a_closed_competition_are_reminded_of_no_more(c
     clarifications.clarification_publish(
         question=answered, user=carol, published_question="May we?", answer="Yes.", now=asked
     )
-    assert clarifications.answer_reminders_send(now=asked + timedelta(hours=1)) == 0
+    assert clarification_reminders.answer_reminders_send(now=asked + timedelta(hours=1)) == 0
     ask(competition, alice, asked)
     after_the_deadline = competition.submission_deadline + timedelta(minutes=1)
-    assert clarifications.answer_reminders_send(now=after_the_deadline) == 0
+    assert clarification_reminders.answer_reminders_send(now=after_the_deadline) == 0

@@ -128,7 +128,7 @@ def test_the_queue_shows_the_soonest_due_first_with_the_time_left(
 
 
 def test_the_review_page_shows_the_date_and_extending_it_tells_the_organisation(
-    client, ada, alice, organisation_a
+    django_assert_max_num_queries, client, ada, alice, organisation_a
 ):
     application = submitted_application(organisation_a, alice)
     client.force_login(ada)
@@ -136,6 +136,8 @@ def test_the_review_page_shows_the_date_and_extending_it_tells_the_organisation(
     extend_url = reverse("suppliers:decision_extend", args=[application.pk])
     assert "Decide by" in review and extend_url in review
 
+    with django_assert_max_num_queries(12):
+        assert client.get(extend_url).status_code == 200
     empty = client.post(extend_url, {"reason": ""})
     assert empty.status_code == 200
     assert "Enter why you need longer to decide" in empty.content.decode()
