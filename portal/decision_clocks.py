@@ -14,7 +14,6 @@ import statistics as stats
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -157,10 +156,3 @@ def time_to_decision_figure(
         rows=tuple(rows),
         chart_column=2,
     )
-
-
-def context(case_decide_by: datetime | None, now: datetime) -> dict[str, Any]:
-    """What a page needs to show one case's clock (nothing for a case without one)."""
-    if case_decide_by is None:
-        return {}
-    return {"decide_by": case_decide_by, "time_left": time_left(case_decide_by, now)}
