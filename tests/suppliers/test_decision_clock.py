@@ -168,6 +168,9 @@ def test_the_pages_show_the_numbers_from_the_settings(client, alice, organisatio
     html = client.get(reverse("suppliers:qualification_status")).content.decode()
     assert "That is 7 working days after it arrived" in html
     assert "to 12 working days" in html
+    how = client.get(reverse("portal:how_qualification_works")).content.decode()
+    assert "We decide within 7 working days of receiving your questionnaire" in how
+    assert "once, to 12 working days" in how
 
 
 # Reminders ------------------------------------------------------------------------------------------
