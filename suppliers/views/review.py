@@ -132,6 +132,11 @@ def _review_context(
             )
         categories.append({"choice": choice, "evidence": evidence.get(choice.category.code), "form": form})
     grounds = display.grounds_answered_yes(snapshot)
+    time_left = (
+        decision_clocks.time_left(application.decide_by, timezone.now())
+        if open_for_review and application.decide_by
+        else None
+    )
     exclusion_form = None
     if open_for_review and grounds:
         exclusion_form = bound if isinstance(bound, ExclusionDecisionForm) else _exclusion_form(application)
@@ -152,10 +157,9 @@ def _review_context(
         "retry": selectors.retry_status_for(organisation),
         "other_versions": selectors.applications_for(organisation).sent().exclude(pk=application.pk),
         "decided_by": application.decided_by,
-        "time_left": decision_clocks.time_left(application.decide_by, timezone.now())
-        if open_for_review and application.decide_by
-        else None,
-        "can_extend": open_for_review and application.decide_by and not application.decision_extended_at,
+        "time_left": time_left,
+        # Once, and while there is time (suppliers.services.decision_date_extend says the same).
+        "can_extend": bool(time_left and not time_left.overdue and not application.decision_extended_at),
     }
 
 
@@ -235,7 +239,7 @@ def decision_extend(request: HttpRequest, application_pk: int) -> HttpResponse:
     if request.method != "POST" and (
         application.status != Application.Status.SUBMITTED or application.decision_extended_at
     ):
-        return redirect(_review_url(application))  # nothing to extend: the review page says why
+        return redirect(_review_url(application))  # nothing left to extend
     form = DecisionExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -250,7 +254,6 @@ def decision_extend(request: HttpRequest, application_pk: int) -> HttpResponse:
     context = {
         "application": application,
         "form": form,
-        "extended_working_days": settings.QUESTIONNAIRE_DECISION_EXTENDED_WORKING_DAYS,
         "extended_decide_by": working_days.decide_by(
             application.submitted_at, settings.QUESTIONNAIRE_DECISION_EXTENDED_WORKING_DAYS
         )

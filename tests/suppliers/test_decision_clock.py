@@ -269,3 +269,14 @@ def test_time_to_decision_is_published_by_quarter_with_small_numbers_suppressed(
     figure = statistics._time_to_decision_figure(period)
     assert [cell.text for cell in figure.rows[2].cells] == ["4", "10 working days", "75%"]
     assert [row.cells[0].text for row in figure.rows[:2]] == ["0", "0"]
+
+
+def test_an_overdue_date_is_no_longer_offered_for_extension(client, ada, alice, organisation_a):
+    application = submitted_application(organisation_a, alice)
+    Application.objects.filter(pk=application.pk).update(decide_by=timezone.now() - timedelta(minutes=1))
+    client.force_login(ada)
+    review = client.get(reverse("suppliers:review_detail", args=[application.pk])).content.decode()
+    assert "Overdue" in review
+    assert reverse("suppliers:decision_extend", args=[application.pk]) not in review
+    refused = client.post(reverse("suppliers:decision_extend", args=[application.pk]), {"reason": "Late."})
+    assert "The decision date has passed" in refused.content.decode()
