@@ -116,10 +116,18 @@ def _median_working_days_cell(durations: list[int]) -> Cell:
 
 
 def time_to_decision_figure(
-    *, slug: str, title: str, what: str, period: Period, decided: Iterable[Decided]
+    *,
+    slug: str,
+    title: str,
+    what: str,
+    period: Period,
+    decided: Iterable[Decided],
+    decision: str = "decision",
+    done: str = "decided",
 ) -> Figure:
     """By quarter of the period's financial year: how many were decided, the median working days from
-    arrival to decision, and the share decided by their decide-by date. Small numbers are suppressed."""
+    arrival to decision, and the share decided by their decide-by date. Small numbers are suppressed.
+    `decision` and `done` name what the case waited for ("answer", "answered")."""
     by_quarter: dict[int, list[Decided]] = {1: [], 2: [], 3: [], 4: []}
     for case in decided:
         year, quarter = quarter_of(london(case.decided_at).date())
@@ -127,9 +135,12 @@ def time_to_decision_figure(
             by_quarter[quarter].append(case)
     rows = []
     for quarter, cases in by_quarter.items():
-        durations = [
-            working_days.working_days_between(
-                working_days.day_of_arrival(c.arrived_at), london(c.decided_at).date()
+        durations = [  # 0 for one decided before the day it counts as arriving (after the cut-off)
+            max(
+                working_days.working_days_between(
+                    working_days.day_of_arrival(c.arrived_at), london(c.decided_at).date()
+                ),
+                0,
             )
             for c in cases
         ]
@@ -149,10 +160,10 @@ def time_to_decision_figure(
         slug=slug,
         title=title,
         summary=(
-            f"How long {what} waited for a decision, in working days from the day they arrived, and the "
-            "share decided by the date we set when they arrived."
+            f"How long {what} waited for {'an' if decision[0] in 'aeiou' else 'a'} {decision}, in working "
+            f"days from the day they arrived, and the share {done} by the date we set when they arrived."
         ),
-        columns=("Quarter", "Decided", "Median time to decision", "Decided on time"),
+        columns=("Quarter", done.capitalize(), f"Median time to {decision}", f"{done.capitalize()} on time"),
         rows=tuple(rows),
         chart_column=2,
     )

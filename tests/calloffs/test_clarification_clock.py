@@ -9,11 +9,13 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from calloffs import statistics as calloff_statistics
 from calloffs.models import ClarificationQuestion, Competition
 from calloffs.services import clarification_reminders, clarifications
-from portal import working_days
+from portal import decision_clocks, working_days
 from portal.clock import LONDON, london
 from portal.models import Message
+from portal.statistics import Period
 from tests.calloffs import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +106,20 @@ def test_an_answered_question_and_a_closed_competition_are_reminded_of_no_more(c
     ask(competition, alice, asked)
     after_the_deadline = competition.submission_deadline + timedelta(minutes=1)
     assert clarification_reminders.answer_reminders_send(now=after_the_deadline) == 0
+
+
+def test_time_to_answer_is_published_by_quarter(competition, alice, carol):
+    asked = a_working_day_ahead()
+    for days in (1, 2, 5):
+        question = ask(competition, alice, asked)
+        ClarificationQuestion.objects.filter(pk=question.pk).update(
+            published_at=datetime.combine(working_days.add_working_days(asked.date(), days), time(12), LONDON)
+        )
+    year, quarter = decision_clocks.quarter_of(asked.date())
+    figure = calloff_statistics._time_to_answer_figure(Period(year, None, timezone.now()))
+    assert figure.title == "Time to answer: clarification questions"
+    assert figure.columns == ("Quarter", "Answered", "Median time to answer", "Answered on time")
+    assert "waited for an answer" in figure.summary
+    cells = [cell.text for cell in figure.rows[quarter - 1].cells]
+    # Two of three answered within 3 working days: a part of 2 is suppressed.
+    assert cells == ["3", "2 working days", "fewer than 3"]
