@@ -2,6 +2,7 @@
 of being asked and never after the deadline for tenders; shown to the commissioner, soonest due first,
 and to the organisation that asked; the commissioners reminded once each."""
 
+import importlib
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -123,3 +124,15 @@ def test_time_to_answer_is_published_by_quarter(competition, alice, carol):
     cells = [cell.text for cell in figure.rows[quarter - 1].cells]
     # Two of three answered within 3 working days: a part of 2 is suppressed.
     assert cells == ["3", "2 working days", "fewer than 3"]
+
+
+def test_the_migration_gives_questions_waiting_for_an_answer_their_date(competition, alice):
+    from django.apps import apps
+
+    migration = importlib.import_module("calloffs.migrations.0007_clarification_answer_by")
+    asked = a_working_day_ahead()
+    question = ask(competition, alice, asked)
+    ClarificationQuestion.objects.filter(pk=question.pk).update(answer_by=None)
+    migration.clocks_for_waiting(apps, None)
+    question.refresh_from_db()
+    assert question.answer_by == working_days.decide_by(asked, 3)

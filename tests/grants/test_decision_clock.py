@@ -1,6 +1,7 @@
 """The grants registration's decision clock (issue 22, docs/adr/0020): set when it is sent, shown in the
 grants team's queue and on the organisation's page, reminders once each, time to decision published."""
 
+import importlib
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -100,3 +101,14 @@ def test_time_to_decision_is_published_by_quarter(ada):
     # Two of three decided on time: a part of 2 is suppressed.
     assert [cell.text for cell in figure.rows[1].cells] == ["3", "8 working days", "fewer than 3"]
     assert [cell.text for cell in figure.rows[0].cells] == ["0", "none yet", "none yet"]
+
+
+def test_the_migration_gives_registrations_already_waiting_their_date(alice):
+    from django.apps import apps
+
+    migration = importlib.import_module("grants.migrations.0003_decision_clock")
+    waiting = arrived(sent_registration(alice), datetime(2026, 4, 2, 11, tzinfo=LONDON))
+    Registration.objects.filter(pk=waiting.pk).update(decide_by=None)
+    migration.clocks_for_waiting(apps, None)
+    waiting.refresh_from_db()
+    assert london(waiting.decide_by).date() == date(2026, 4, 20)

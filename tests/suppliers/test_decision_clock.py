@@ -2,6 +2,7 @@
 arrives, extended once with a reason the organisation is told, shown in the queue and on the
 organisation's page, reminders to MoJ admins once each, and the time to decision published."""
 
+import importlib
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -280,3 +281,21 @@ def test_an_overdue_date_is_no_longer_offered_for_extension(client, ada, alice, 
     assert reverse("suppliers:decision_extend", args=[application.pk]) not in review
     refused = client.post(reverse("suppliers:decision_extend", args=[application.pk]), {"reason": "Late."})
     assert "The decision date has passed" in refused.content.decode()
+
+
+def test_the_migration_gives_questionnaires_already_waiting_their_date(
+    organisation_a, alice, bea, organisation_b, ada
+):
+    from django.apps import apps
+
+    migration = importlib.import_module("suppliers.migrations.0008_decision_clock")
+    waiting = arrived(submitted_application(organisation_a, alice), datetime(2026, 12, 23, 16, tzinfo=LONDON))
+    decided = decide(submitted_application(organisation_b, bea, categories=("women",)), ada)
+    Application.objects.filter(pk__in=[waiting.pk, decided.pk]).update(decide_by=None)
+
+    migration.clocks_for_waiting(apps, None)
+
+    waiting.refresh_from_db()
+    decided.refresh_from_db()
+    assert waiting.decide_by == datetime.combine(date(2027, 1, 11), time.max, LONDON)
+    assert decided.decide_by is None  # decided before there was a clock: not judged against one
