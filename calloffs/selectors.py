@@ -711,9 +711,12 @@ def published_clarifications(competition: Competition) -> QuerySet[Clarification
 
 
 def clarifications_to_answer(competition: Competition) -> QuerySet[ClarificationQuestion]:
-    """The commissioner's list: waiting for an answer first, oldest first. Who asked is not read."""
+    """The commissioner's list: waiting for an answer first, the soonest due first. Who asked is not
+    read."""
     return (
-        competition.clarifications.order_by(F("published_at").asc(nulls_first=True), "asked_at", "pk")
+        competition.clarifications.order_by(
+            F("published_at").asc(nulls_first=True), F("answer_by").asc(nulls_last=True), "asked_at", "pk"
+        )
         .defer("organisation", "asked_by")
         .select_related("amendment")
     )

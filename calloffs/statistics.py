@@ -17,7 +17,8 @@ from typing import cast
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from calloffs.models import Award, Competition, SupplyChainReport, Tender
+from calloffs.models import Award, ClarificationQuestion, Competition, SupplyChainReport, Tender
+from portal.decision_clocks import Decided, time_to_decision_figure
 from portal.models import Organisation
 from portal.statistics import (
     SMALLER,
@@ -128,8 +129,32 @@ def calloffs_section(period: Period, categories: list, regions: list) -> Section
         *_award_figures(period, counted_ids, regions),
         _timings_figure(counted, counted_ids),
         _supply_chain_figure(period),
+        _time_to_answer_figure(period),
     ]
     return Section("calloffs", "Call-off competitions", tuple(figures))
+
+
+def _time_to_answer_figure(period: Period) -> Figure:
+    """Clarification questions answered in the year that had an answer-by date (ADR 0020), by quarter.
+    Answers are public when published, so nothing sealed is counted."""
+    answered = ClarificationQuestion.objects.filter(
+        answer_by__isnull=False, published_at__gte=period.starts, published_at__lt=period.ends
+    )
+    if period.region:
+        answered = answered.filter(competition__regions=period.region).distinct()
+    return time_to_decision_figure(
+        slug="clarifications-time-to-answer",
+        title="Time to answer: clarification questions",
+        what="clarification questions",
+        period=period,
+        decision="answer",
+        done="answered",
+        decided=(
+            Decided(arrived_at=asked, decide_by=due, decided_at=done)
+            for asked, due, done in answered.values_list("asked_at", "answer_by", "published_at")
+            if due and done
+        ),
+    )
 
 
 def _award_figures(period: Period, counted_ids, regions: list) -> list[Figure]:

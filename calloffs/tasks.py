@@ -11,6 +11,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from calloffs import alerts
+from calloffs.services import clarification_reminders
 from portal.tasks import RETRIES
 
 
@@ -86,3 +87,10 @@ def red_flags_compute(competition_id: int | None = None) -> int:
     from calloffs.services import red_flags
 
     return red_flags.red_flags_compute(competition_id=competition_id)
+
+
+@shared_task(acks_late=True)
+def clarification_answer_reminders_send() -> int:
+    """Every hour (CELERY_BEAT_SCHEDULE): remind commissioners of clarification questions due an answer
+    soon, and of those overdue; each reminder once (docs/adr/0020)."""
+    return clarification_reminders.answer_reminders_send()

@@ -72,6 +72,12 @@ class Registration(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    decide_by = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When sent: the end of the working day by which the grants team decides (ADR 0020).",
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

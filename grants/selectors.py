@@ -58,7 +58,7 @@ def registrations_waiting() -> QuerySet[Registration]:
     return (
         Registration.objects.filter(status=Registration.Status.SUBMITTED)
         .select_related("organisation")
-        .order_by("submitted_at")
+        .order_by("decide_by", "submitted_at", "pk")
     )
 
 

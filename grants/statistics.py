@@ -21,8 +21,9 @@ from collections.abc import Iterable
 
 from django.db.models import Count, QuerySet, Sum
 
-from grants.models import Grant, GrantApplication, GrantRound
+from grants.models import Grant, GrantApplication, GrantRound, Registration
 from grants.sections import PEOPLE
+from portal.decision_clocks import Decided, time_to_decision_figure
 from portal.models import Organisation, Region
 from portal.statistics import Cell, Figure, Period, Row, Section, count_cell, money_cell
 
@@ -162,5 +163,30 @@ def grants_section(period: Period) -> Section:
             (*_money_rows(by_people, PEOPLE.items()), all_grants),
             chart_column=1,
         ),
+        _time_to_decision_figure(period),
     )
     return Section("grants", "Grants", figures)
+
+
+def _time_to_decision_figure(period: Period) -> Figure:
+    """Registrations decided in the year that had a decision clock (ADR 0020), by quarter. A registration
+    holds only its latest sending, so one returned and sent again counts by its last decision."""
+    decided = Registration.objects.filter(
+        status__in=[Registration.Status.ACCEPTED, Registration.Status.RETURNED],  # not sent again since
+        decide_by__isnull=False,
+        decided_at__gte=period.starts,
+        decided_at__lt=period.ends,
+    )
+    if period.region:
+        decided = decided.filter(regions=period.region).distinct()
+    return time_to_decision_figure(
+        slug="grants-registrations-time-to-decision",
+        title="Time to decision: grants registrations",
+        what="grants registrations",
+        period=period,
+        decided=(
+            Decided(arrived_at=arrived, decide_by=due, decided_at=done)
+            for arrived, due, done in decided.values_list("submitted_at", "decide_by", "decided_at")
+            if arrived and due and done
+        ),
+    )

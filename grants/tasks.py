@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from grants import alerts
+from grants.services import registration as registration_services
 from portal.tasks import RETRIES
 
 
@@ -35,3 +36,10 @@ def round_alerts_recheck_unsent() -> int:
     for round_id in ids:
         round_opened_alerts_send.delay(round_id)
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def decision_reminders_send() -> int:
+    """Hourly (CELERY_BEAT_SCHEDULE): remind the grants team of registrations due a decision soon, and of
+    those overdue; each reminder once (docs/adr/0020)."""
+    return registration_services.decision_reminders_send()

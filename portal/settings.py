@@ -408,6 +408,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "grants.tasks.closing_reminders_send",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Hourly: each decision reminder goes once, whenever the first run in its window finds it.
+    "questionnaire-decision-reminders": {
+        "task": "suppliers.tasks.decision_reminders_send",
+        "schedule": crontab(minute=10),
+    },
+    "grants-registration-decision-reminders": {
+        "task": "grants.tasks.decision_reminders_send",
+        "schedule": crontab(minute=15),
+    },
+    "clarification-answer-reminders": {
+        "task": "calloffs.tasks.clarification_answer_reminders_send",
+        "schedule": crontab(minute=20),
+    },
 }
 
 # The cache holds sign-in lock-outs, rate limits and used one-time codes, so in production every process
@@ -463,3 +476,15 @@ CALLOFF_FINANCIAL_THRESHOLD_POUNDS = env_int("CALLOFF_FINANCIAL_THRESHOLD_POUNDS
 # The standstill after an award decision, in calendar days, before the contract may be recorded
 # (docs/domain.md §5: the light-touch regime's 10 days).
 CALLOFF_STANDSTILL_DAYS = env_int("CALLOFF_STANDSTILL_DAYS", 10)
+
+# Decision clocks (docs/adr/0020-decision-clocks.md): how many working days of England and Wales the
+# staff have to decide each kind of case, counted from the working day it arrives (portal.working_days).
+# A Selection Questionnaire: 10 working days, extendable once to 15 with a reason (PCR 2015, reg. 34(15)).
+QUESTIONNAIRE_DECISION_WORKING_DAYS = env_int("QUESTIONNAIRE_DECISION_WORKING_DAYS", 10)
+QUESTIONNAIRE_DECISION_EXTENDED_WORKING_DAYS = env_int("QUESTIONNAIRE_DECISION_EXTENDED_WORKING_DAYS", 15)
+GRANTS_REGISTRATION_DECISION_WORKING_DAYS = env_int("GRANTS_REGISTRATION_DECISION_WORKING_DAYS", 10)
+# A clarification question is answered by this many working days after it is asked, or by the
+# competition's clarification deadline if that is earlier.
+CLARIFICATION_ANSWER_WORKING_DAYS = env_int("CLARIFICATION_ANSWER_WORKING_DAYS", 3)
+# The staff responsible are reminded this many working days before a decision is due, and once overdue.
+DECISION_REMINDER_WORKING_DAYS_BEFORE = env_int("DECISION_REMINDER_WORKING_DAYS_BEFORE", 3)

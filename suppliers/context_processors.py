@@ -22,6 +22,8 @@ def qualification_rules(request: HttpRequest | None) -> dict:
             "max_documents": rules.MAX_DOCUMENTS_PER_CATEGORY,
             "upload_max_mb": f"{settings.UPLOAD_MAX_BYTES / (1024 * 1024):g}",
             "cyber_reminder_days": rules.CYBER_REMINDER_DAYS,
+            "decision_working_days": settings.QUESTIONNAIRE_DECISION_WORKING_DAYS,
+            "decision_extended_working_days": settings.QUESTIONNAIRE_DECISION_EXTENDED_WORKING_DAYS,
             "max_words": sections.MAX_WORDS,
             "case_studies": sections.CASE_STUDIES,
             # An outcome on 10 March and the first day the organisation may apply again.

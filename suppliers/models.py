@@ -87,6 +87,14 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    decide_by = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When submitted: the end of the working day by which an MoJ admin decides (ADR 0020).",
+    )
+    decision_extended_at = models.DateTimeField(null=True, blank=True)
+    decision_extension_reason = models.TextField(blank=True, help_text="Told to the organisation.")
     pdf = models.FileField(
         upload_to=application_pdf_upload_to,
         max_length=200,

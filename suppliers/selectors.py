@@ -121,9 +121,13 @@ def draft_count() -> int:
 def review_queue(
     status: str | None = None, category: ServiceCategory | None = None, waited_days: int | None = None
 ) -> QuerySet[Application]:
-    """Applications for MoJ admins, the longest waiting first. Defaults to those waiting for a decision;
-    `waited_days` keeps those sent at least that many days ago."""
-    applications = Application.objects.filter(status=status or Application.Status.SUBMITTED)
+    """Applications for MoJ admins: those waiting, the soonest due a decision first; those decided, the
+    longest waiting first. Defaults to those waiting for a decision; `waited_days` keeps those sent at
+    least that many days ago."""
+    status = status or Application.Status.SUBMITTED
+    waiting = status == Application.Status.SUBMITTED
+    order = ("decide_by", "submitted_at", "pk") if waiting else ("submitted_at", "pk")
+    applications = Application.objects.filter(status=status)
     if waited_days:
         applications = applications.filter(submitted_at__lte=timezone.now() - timedelta(days=waited_days))
     if category is not None:
@@ -133,7 +137,7 @@ def review_queue(
         .prefetch_related(
             Prefetch("category_choices", queryset=CategoryChoice.objects.select_related("category"))
         )
-        .order_by("submitted_at", "pk")
+        .order_by(*order)
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -24,15 +25,16 @@ from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
-from portal import stored_pdfs, uploads
+from portal import decision_clocks, stored_pdfs, uploads, working_days
 from portal.audit import audit_record, changed_fields
+from portal.clock import has_passed
 from portal.exceptions import RuleBroken
 from portal.financial_profile import current_profile
 from portal.models import Organisation, Region, ServiceCategory, User
 from portal.organisations import require_member
 from portal.page_cache import public_pages_changed
 from portal.queueing import on_commit_robustly
-from portal.services import message_send
+from portal.services import message_send, messages_send_bulk
 from portal.wording import in_words
 from suppliers import accounts, pdfs, rules, sections, selectors, standing
 from suppliers.models import (
@@ -453,10 +455,11 @@ def application_submit(*, application: Application, user: User, now: datetime | 
             user,
             now,
         )
+        locked.decide_by = working_days.decide_by(now, settings.QUESTIONNAIRE_DECISION_WORKING_DAYS)
         _save(
             application,
             locked,
-            ["answers", "snapshot", "status", "submitted_at", "submitted_by", "updated_at"],
+            ["answers", "snapshot", "status", "submitted_at", "submitted_by", "updated_at", "decide_by"],
         )
         audit_record(actor=user, action="sq.submitted", obj=application, summary=f"Submitted {application}")
         message_send(
@@ -683,6 +686,85 @@ def application_decide(*, application: Application, admin: User, now: datetime |
         stored_pdfs.queue_on_commit(pdfs.OUTCOME_LETTER, application.pk)
         public_pages_changed()  # the public list shows the new qualifications and regions
     return application
+
+
+# The decision clock (docs/adr/0020-decision-clocks.md) --------------------------------------------
+
+
+def decision_date_extend(
+    *, application: Application, admin: User, reason: str, now: datetime | None = None
+) -> Application:
+    """Move the decide-by date, once, to the extended number of working days from arrival, and tell the
+    organisation why. Refused once the date has passed: an extension is decided while there is time."""
+    _require_admin(admin)
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise RuleBroken("Enter why you need longer to decide: the organisation will be told.")
+    with transaction.atomic():
+        locked = _locked_awaiting_decision(application)
+        if locked.decision_extended_at is not None:
+            raise RuleBroken("The decision date has already been extended once, and can be only once.")
+        if locked.decide_by is None or locked.submitted_at is None:
+            raise RuleBroken("This application has no decision date to extend.")
+        if has_passed(locked.decide_by, now):
+            raise RuleBroken("The decision date has passed, so it can no longer be extended.")
+        before = locked.decide_by
+        locked.decide_by = working_days.decide_by(
+            locked.submitted_at, settings.QUESTIONNAIRE_DECISION_EXTENDED_WORKING_DAYS
+        )
+        locked.decision_extended_at, locked.decision_extension_reason = now, reason
+        _save(application, locked, ["decide_by", "decision_extended_at", "decision_extension_reason"])
+        audit_record(
+            actor=admin,
+            action="sq.decision_extended",
+            obj=application,
+            summary=f"{application}: decision date extended",
+            changes={"decide_by": [before.isoformat(), locked.decide_by.isoformat()], "reason": reason},
+        )
+        message_send(
+            kind="sq_decision_extended",
+            source=application,
+            context={"application": locked},
+            organisation=locked.organisation,
+        )
+    return application
+
+
+def decision_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind every MoJ admin of each questionnaire whose decision is due within the reminder's working
+    days, and again of each once it is overdue: once each, however often or concurrently this runs.
+    Returns how many messages were new."""
+    now = now or timezone.now()
+    admins = list(User.objects.filter(role=User.Role.MOJ_ADMIN, is_active=True).values_list("pk", flat=True))
+    waiting = (
+        Application.objects.submitted()
+        .filter(decide_by__lte=decision_clocks.reminders_from(now))
+        .select_related("organisation")
+        .order_by("decide_by", "pk")
+    )
+    sent = 0
+    for application in waiting:
+        decide_by = application.decide_by
+        kind = decision_clocks.reminder_due(decide_by, now) if decide_by else None
+        if decide_by is None or kind is None:
+            continue
+        with transaction.atomic():
+            new = messages_send_bulk(
+                kind=f"sq_decision_{kind}",
+                source=decision_clocks.reminder_source(application, decide_by),
+                context={"application": application, "time_left": decision_clocks.time_left(decide_by, now)},
+                users=admins,
+            )
+            if new:
+                audit_record(
+                    actor=None,
+                    action=f"sq.decision_{kind}_reminder_sent",
+                    obj=application,
+                    summary=f"{application}: decision {kind.replace('_', ' ')}, {new} reminded",
+                )
+        sent += new
+    return sent
 
 
 # Cyber certificate reminders ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from portal.decision_clocks import Decided, time_to_decision_figure
 from portal.models import Organisation
 from portal.statistics import (
     SMALLER,
@@ -91,6 +92,7 @@ def framework_section(period: Period, categories: list, regions: list) -> Sectio
             ),
         ),
         _questionnaires_figure(period),
+        _time_to_decision_figure(period),
     ]
     return Section("framework", "The framework", tuple(figures))
 
@@ -121,4 +123,24 @@ def _questionnaires_figure(period: Period) -> Figure:
         ),
         note=f"Share successful: {share_cell(successful, len(decided)).text}. "
         f"Median days to a decision: {median.text}.",
+    )
+
+
+def _time_to_decision_figure(period: Period) -> Figure:
+    """Questionnaires decided in the year that had a decision clock (ADR 0020), by quarter."""
+    decided = Application.objects.decided().filter(
+        decide_by__isnull=False, decided_at__gte=period.starts, decided_at__lt=period.ends
+    )
+    if period.region:
+        decided = decided.filter(organisation__framework_regions__region=period.region).distinct()
+    return time_to_decision_figure(
+        slug="questionnaires-time-to-decision",
+        title="Time to decision: Selection Questionnaires",
+        what="Selection Questionnaires",
+        period=period,
+        decided=(
+            Decided(arrived_at=arrived, decide_by=due, decided_at=done)
+            for arrived, due, done in decided.values_list("submitted_at", "decide_by", "decided_at")
+            if arrived and due and done
+        ),
     )

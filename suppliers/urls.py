@@ -62,6 +62,7 @@ urlpatterns = [
     ),
     path("review/<int:application_pk>/exclusion/", review.exclusion_decision, name="exclusion_decision"),
     path("review/<int:application_pk>/decide/", review.application_decide, name="application_decide"),
+    path("review/<int:application_pk>/extend-decision-date/", review.decision_extend, name="decision_extend"),
     # Public
     path("providers/", providers.provider_list, name="provider_list"),
     path("providers/download.csv", providers.provider_csv, name="provider_csv"),

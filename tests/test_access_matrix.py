@@ -193,6 +193,7 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "suppliers:category_outcome": ("POST", (LOGIN, 403, 403, 403, 403, 403, 200)),
     "suppliers:exclusion_decision": ("POST", (LOGIN, 403, 403, 403, 403, 403, 200)),
     "suppliers:application_decide": ("POST", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    "suppliers:decision_extend": ("GET", MOJ_ADMIN_ONLY),
     # Partner finding: each organisation's admins; removing a search of organisation A
     "suppliers:partner_searches": ("GET", (LOGIN, 403, 200, 200, 403, 403, 403)),
     "suppliers:partner_search_remove": (
@@ -424,6 +425,7 @@ SUBMITTED_APPLICATION_URLS = {
     "suppliers:category_outcome",
     "suppliers:exclusion_decision",
     "suppliers:application_decide",
+    "suppliers:decision_extend",
 }
 
 

@@ -17,6 +17,12 @@ class ClarificationQuestion(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     asked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     asked_at = models.DateTimeField(default=timezone.now)
+    answer_by = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When asked: by when the commissioner answers it (docs/adr/0020).",
+    )
     question = models.TextField(help_text="As the supplier asked it.")
     published_question = models.TextField(
         blank=True,

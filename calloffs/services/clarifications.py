@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils import timezone
 from calloffs.models import ClarificationQuestion, Competition, Tender
 from calloffs.services.competitions import alert_on_commit, competition_amend
 from calloffs.services.ownership import check_owns
+from portal import working_days
 from portal.audit import audit_record
 from portal.clock import has_passed
 from portal.exceptions import RuleBroken, raise_problems
@@ -38,6 +40,14 @@ def questions_open(competition: Competition, now: datetime | None = None) -> boo
     now = now or timezone.now()
     deadline = competition.clarification_deadline
     return competition.is_open(now) and deadline is not None and not has_passed(deadline, now)
+
+
+def answer_by(competition: Competition, asked_at: datetime) -> datetime:
+    """By when a question is answered: a number of working days after it is asked, and never after the
+    submission deadline, when an answer can no longer help anyone's tender (docs/adr/0020)."""
+    due = working_days.decide_by(asked_at, settings.CLARIFICATION_ANSWER_WORKING_DAYS)
+    deadline = competition.submission_deadline
+    return min(due, deadline) if deadline is not None else due
 
 
 def clarification_ask(
@@ -63,6 +73,7 @@ def clarification_ask(
             organisation_id=membership.organisation_id,
             asked_by=user,
             asked_at=now,
+            answer_by=answer_by(competition, now),
             question=text,
         )
         audit_record(

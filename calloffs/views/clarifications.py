@@ -7,6 +7,9 @@ question's words only."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,12 +19,20 @@ from django.utils import timezone
 from calloffs import selectors
 from calloffs.access import clarification_for_user, competition_for_user, tender_for_member
 from calloffs.forms.clarifications import AnswerForm, QuestionForm
+from calloffs.models import ClarificationQuestion
 from calloffs.services import clarifications
-from portal import access
+from portal import access, decision_clocks
 from portal.access import STAFF
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.form_kit import show_rule_broken
+
+
+def _time_left(question: ClarificationQuestion, now: datetime) -> decision_clocks.TimeLeft | None:
+    """How an unanswered question stands against its answer-by date (docs/adr/0020)."""
+    if question.published_at is not None or question.answer_by is None:
+        return None
+    return decision_clocks.time_left(question.answer_by, now)
 
 
 @access_policy(access.SUPPLIER_MEMBER)
@@ -48,7 +59,11 @@ def question_ask(request: HttpRequest, competition_pk: int) -> HttpResponse:
         "competition": competition,
         "form": form,
         "questions_open": clarifications.questions_open(competition),
-        "asked": selectors.organisation_clarifications(request.user.membership.organisation, competition),
+        "asked": [
+            (q, _time_left(q, timezone.now()))
+            for q in selectors.organisation_clarifications(request.user.membership.organisation, competition)
+        ],
+        "answer_working_days": settings.CLARIFICATION_ANSWER_WORKING_DAYS,
     }
     return render(request, "calloffs/clarifications/ask.html", context)
 
@@ -57,9 +72,10 @@ def question_ask(request: HttpRequest, competition_pk: int) -> HttpResponse:
 def clarification_list(request: HttpRequest, competition_pk: int) -> HttpResponse:
     competition = competition_for_user(request, competition_pk)
     questions = list(selectors.clarifications_to_answer(competition))
+    now = timezone.now()
     context = {
         "competition": competition,
-        "waiting": [q for q in questions if q.published_at is None],
+        "waiting": [(q, _time_left(q, now)) for q in questions if q.published_at is None],
         "published": [q for q in questions if q.published_at is not None],
         "can_answer": competition.is_open(),
     }

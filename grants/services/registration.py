@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -16,7 +17,7 @@ from grants.models import (
     Registration,
 )
 from grants.sections import REGISTRATION, registration_initial
-from portal import uploads
+from portal import decision_clocks, uploads, working_days
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken, raise_problems
 from portal.financial_profile import current_profile
@@ -24,7 +25,7 @@ from portal.locking import locked
 from portal.models import Organisation, Region, User
 from portal.organisations import require_member
 from portal.questionnaires.engine import Context
-from portal.services import message_send
+from portal.services import message_send, messages_send_bulk
 
 REGISTRATION_DECIDED = "grants_registration_decided"
 
@@ -138,12 +139,16 @@ def registration_submit(
         registration.submitted_at = now or timezone.now()
         registration.submitted_by = user
         registration.return_reasons = ""
+        registration.decide_by = working_days.decide_by(
+            registration.submitted_at, settings.GRANTS_REGISTRATION_DECISION_WORKING_DAYS
+        )
         registration.save(
             update_fields=[
                 "status",
                 "submitted_at",
                 "submitted_by",
                 "return_reasons",
+                "decide_by",
                 *(financial_accounts.ACCOUNTS_FIELDS if profile is not None else ()),
             ]
         )
@@ -193,3 +198,48 @@ def registration_decide(
             organisation=registration.organisation,
         )
     return registration
+
+
+# The decision clock (docs/adr/0020-decision-clocks.md) --------------------------------------------
+
+
+def decision_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind the grants team (MoJ admins) of each registration whose decision is due within the
+    reminder's working days, and again once it is overdue: once each, however often or concurrently this
+    runs. A registration sent again after it was returned has a new date, reminded of afresh. Returns
+    how many messages were new."""
+    now = now or timezone.now()
+    team = list(User.objects.filter(role=User.Role.MOJ_ADMIN, is_active=True).values_list("pk", flat=True))
+    waiting = (
+        Registration.objects.filter(
+            status=Registration.Status.SUBMITTED, decide_by__lte=decision_clocks.reminders_from(now)
+        )
+        .select_related("organisation")
+        .order_by("decide_by", "pk")
+    )
+    sent = 0
+    for registration in waiting:
+        decide_by = registration.decide_by
+        kind = decision_clocks.reminder_due(decide_by, now) if decide_by else None
+        if decide_by is None or kind is None:
+            continue
+        with transaction.atomic():
+            new = messages_send_bulk(
+                kind=f"grants_registration_decision_{kind}",
+                source=decision_clocks.reminder_source(registration, decide_by),
+                context={
+                    "registration": registration,
+                    "time_left": decision_clocks.time_left(decide_by, now),
+                },
+                users=team,
+            )
+            if new:
+                audit_record(
+                    actor=None,
+                    action=f"grants.registration_decision_{kind}_reminder_sent",
+                    summary=f"Grants registration of {registration.organisation}: decision "
+                    f"{kind.replace('_', ' ')}, {new} reminded",
+                    obj=registration,
+                )
+        sent += new
+    return sent

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from grants import selectors
 from grants.access import (
@@ -13,10 +15,11 @@ from grants.access import (
 )
 from grants.accounts import PROFILE_KEY
 from grants.forms.registration import DecisionForm, RegistrationForm
+from grants.models import Registration
 from grants.sections import REGISTRATION
 from grants.services import registration as registration_services
 from grants.views.pages import form_page
-from portal import access, uploads
+from portal import access, decision_clocks, uploads
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.financial_profile import current_profile, source_text
@@ -29,8 +32,11 @@ from portal.questionnaires.engine import Context
 @access_policy(access.SUPPLIER_MEMBER)
 def home(request: HttpRequest) -> HttpResponse:
     organisation = request.user.membership.organisation
+    registration = registration_services.registration_for(organisation)
     context = {
-        "registration": registration_services.registration_for(organisation),
+        "registration": registration,
+        "time_left": _time_left(registration),
+        "decision_working_days": settings.GRANTS_REGISTRATION_DECISION_WORKING_DAYS,
         "applications": [
             (application, selectors.application_state(application))
             for application in selectors.applications_for_organisation(request.user)
@@ -137,9 +143,17 @@ def registration_accounts(request: HttpRequest, registration_pk: int) -> HttpRes
 # The grants team ------------------------------------------------------------------------------------
 
 
+def _time_left(registration: Registration) -> decision_clocks.TimeLeft | None:
+    """How the registration stands against its decide-by date, while it waits for a decision."""
+    if registration.status != Registration.Status.SUBMITTED or registration.decide_by is None:
+        return None
+    return decision_clocks.time_left(registration.decide_by, timezone.now())
+
+
 @access_policy(access.MOJ_ADMIN)
 def registration_queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "grants/team/queue.html", {"registrations": selectors.registrations_waiting()})
+    rows = [(registration, _time_left(registration)) for registration in selectors.registrations_waiting()]
+    return render(request, "grants/team/queue.html", {"registrations": rows})
 
 
 @access_policy(access.MOJ_ADMIN)
@@ -162,5 +176,10 @@ def registration_review(request: HttpRequest, registration_pk: int) -> HttpRespo
         else:
             messages.success(request, f"{registration.organisation} has been told your decision.")
             return redirect("grants:registration_queue")
-    context = {"registration": registration, "rows": REGISTRATION.summary(registration.answers), "form": form}
+    context = {
+        "registration": registration,
+        "rows": REGISTRATION.summary(registration.answers),
+        "form": form,
+        "time_left": _time_left(registration),
+    }
     return render(request, "grants/team/review.html", context)

@@ -12,6 +12,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.utils.html import escape
 
+from portal.form_kit import GovukForm
 from portal.models import ServiceCategory
 from suppliers.models import Application, CategoryChoice
 
@@ -177,3 +178,23 @@ class ExclusionDecisionForm(forms.Form):
         if data.get("decision") and not data.get("note", "").strip():
             self.add_error("note", "Enter the reasons for your decision")
         return data
+
+
+class DecisionExtensionForm(GovukForm):
+    """Why the decision needs longer: the organisation is told in these words."""
+
+    submit_label = "Extend the decision date"
+
+    reason = forms.CharField(
+        label="Why do you need longer to decide?",
+        help_text="The organisation will read this in its messages and by e-mail.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        error_messages={
+            "required": "Enter why you need longer to decide",
+            "max_length": "Reason must be 2,000 characters or fewer",
+        },
+    )
+
+    def layout(self) -> list:
+        return [Field.textarea("reason", rows=5)]

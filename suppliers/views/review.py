@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -19,13 +20,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from portal import access
+from portal import access, decision_clocks, working_days
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.form_kit import show_rule_broken
 from suppliers import display, sections, selectors, services
 from suppliers.access import application_for_user, choice_for_user
-from suppliers.forms.review import CategoryOutcomeForm, ExclusionDecisionForm, ReviewQueueFilterForm
+from suppliers.forms.review import (
+    CategoryOutcomeForm,
+    DecisionExtensionForm,
+    ExclusionDecisionForm,
+    ReviewQueueFilterForm,
+)
 from suppliers.models import Application, CategoryChoice
 
 PAGE_SIZE = 25
@@ -52,6 +58,7 @@ class QueueRow:
     application: Application
     days_waiting: int
     choices: list[CategoryChoice]
+    time_left: decision_clocks.TimeLeft | None = None
 
 
 @access_policy(access.MOJ_ADMIN)
@@ -59,9 +66,17 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     form = ReviewQueueFilterForm(request.GET or None)
     filters = form.filters()
     page = Paginator(selectors.review_queue(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     rows = [
-        QueueRow(application, days_waiting(application, today), list(application.category_choices.all()))
+        QueueRow(
+            application,
+            days_waiting(application, today),
+            list(application.category_choices.all()),
+            decision_clocks.time_left(application.decide_by, now)
+            if application.decide_by and application.status == Application.Status.SUBMITTED
+            else None,
+        )
         for application in page.object_list
     ]
     query = request.GET.copy()
@@ -117,6 +132,11 @@ def _review_context(
             )
         categories.append({"choice": choice, "evidence": evidence.get(choice.category.code), "form": form})
     grounds = display.grounds_answered_yes(snapshot)
+    time_left = (
+        decision_clocks.time_left(application.decide_by, timezone.now())
+        if open_for_review and application.decide_by
+        else None
+    )
     exclusion_form = None
     if open_for_review and grounds:
         exclusion_form = bound if isinstance(bound, ExclusionDecisionForm) else _exclusion_form(application)
@@ -137,6 +157,9 @@ def _review_context(
         "retry": selectors.retry_status_for(organisation),
         "other_versions": selectors.applications_for(organisation).sent().exclude(pk=application.pk),
         "decided_by": application.decided_by,
+        "time_left": time_left,
+        # Once, and while there is time (suppliers.services.decision_date_extend says the same).
+        "can_extend": bool(time_left and not time_left.overdue and not application.decision_extended_at),
     }
 
 
@@ -204,6 +227,40 @@ def application_decide(request: HttpRequest, application_pk: int) -> HttpRespons
         f"We have told {application.organisation}.",
     )
     return redirect(_review_url(application))
+
+
+# The decision date ------------------------------------------------------------------------------------
+
+
+@access_policy(access.MOJ_ADMIN)
+def decision_extend(request: HttpRequest, application_pk: int) -> HttpResponse:
+    """Extend the decide-by date, once, with a reason the organisation is told."""
+    application = _sent_application(request, application_pk)
+    if request.method != "POST" and (
+        application.status != Application.Status.SUBMITTED or application.decision_extended_at
+    ):
+        return redirect(_review_url(application))  # nothing left to extend
+    form = DecisionExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_date_extend(
+                application=application, admin=request.user, reason=form.cleaned_data["reason"]
+            )
+        except RuleBroken as error:
+            show_rule_broken(form, error)
+        else:
+            messages.success(request, f"Decision date extended. We have told {application.organisation}.")
+            return redirect(_review_url(application))
+    context = {
+        "application": application,
+        "form": form,
+        "extended_decide_by": working_days.decide_by(
+            application.submitted_at, settings.QUESTIONNAIRE_DECISION_EXTENDED_WORKING_DAYS
+        )
+        if application.submitted_at
+        else None,
+    }
+    return render(request, "suppliers/review/decision_extend.html", context)
 
 
 # Cyber certificates -------------------------------------------------------------------------------
