@@ -460,3 +460,32 @@ class StoredPdfJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}"
+
+
+class LibraryAnswer(models.Model):
+    """A copy of one of an organisation's long-text answers (a tender's quality response, a case study,
+    a grant application's answer), kept by the service that saves the answer, so that "Use an earlier
+    answer" searches one table in one query (`portal.answer_library`; docs/adr/0023-answer-library.md).
+    Only ever read by the organisation's own people."""
+
+    class Kind(models.TextChoices):
+        TENDER = "tender", "Tender"
+        QUESTIONNAIRE = "questionnaire", "Selection Questionnaire"
+        GRANT_APPLICATION = "grant_application", "Grant application"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="library_answers")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    source = models.CharField(
+        max_length=120, unique=True, help_text="The answer's own key, e.g. calloffs.tenderresponse:7."
+    )
+    source_label = models.CharField(max_length=300, help_text="Where it was written, in the owner's words.")
+    question = models.TextField()
+    text = models.TextField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-updated_at"], name="library_answer_by_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.source_label}: {self.question[:60]}"

@@ -20,11 +20,11 @@ from grants.models import (
     Registration,
 )
 from grants.sections import eligibility_section, round_section
-from portal import stored_pdfs, uploads
+from portal import answer_library, stored_pdfs, uploads
 from portal.audit import audit_record
 from portal.exceptions import Problems, RuleBroken, raise_problems
 from portal.locking import locked
-from portal.models import User
+from portal.models import LibraryAnswer, User, source_key
 from portal.organisations import require_member
 from portal.questionnaires.engine import Context, Kind, normalised
 from portal.services import message_send
@@ -158,6 +158,14 @@ def application_answers_save(
         section = round_section(application.grant_round.questions)
         application.answers = section.stored({**application.answers, **answers})
         application.save(update_fields=["answers"])
+        answer_library.remember_questionnaire(
+            organisation_id=application.organisation_id,
+            kind=LibraryAnswer.Kind.GRANT_APPLICATION,
+            source=source_key(application),
+            source_label=f"Grant application to {application.grant_round.title}",
+            questions=section.questions,
+            answers=application.answers,
+        )
         audit_record(
             actor=user,
             action="grants.application_saved",
