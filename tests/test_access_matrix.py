@@ -267,6 +267,9 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:tender_start": ("POST", (LOGIN, *[to("calloffs:tender_detail")] * 2, 200, 403, 403, 403)),
     "calloffs:tender_detail": ("GET", ORGANISATION_A),
     "calloffs:tender_response": ("GET", ORGANISATION_A),
+    # The answer library and copying an earlier tender: organisation A's own words, to its own people only
+    "calloffs:tender_earlier_answers": ("GET", ORGANISATION_A),
+    "calloffs:tender_copy": ("GET", ORGANISATION_A),
     "calloffs:tender_document": ("GET", ORGANISATION_A),
     "calloffs:tender_file_download": ("GET", ORGANISATION_A),
     # A submitted tender's file cannot be removed: sent back to the tender with the reason.

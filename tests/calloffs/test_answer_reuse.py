@@ -36,10 +36,14 @@ def test_the_plan_copies_only_to_matching_typed_questions_not_yet_answered():
     assert copy_plan(criteria, earlier, answered=frozenset({2})) == {1: "Our quality."}
 
 
-names = st.text(alphabet=st.characters(codec="utf-8"), max_size=20)
+# A few names that do and do not match each other, so that the examples meet the interesting cases.
+names = st.sampled_from(["Quality", "quality.", "Social value", "social  value", "Price", "", " "])
 
 
-@given(st.lists(st.tuples(names, st.integers(1, 500)), max_size=6), st.dictionaries(names, names, max_size=6))
+texts = st.sampled_from(["Our words.", "", "  ", "Other words."])
+
+
+@given(st.lists(st.tuples(names, st.integers(1, 500)), max_size=6), st.dictionaries(names, texts, max_size=6))
 def test_the_plan_never_overwrites_and_only_copies_text_given_for_the_same_question(criteria, earlier):
     facts = [CriterionFacts(pk, name, limit) for pk, (name, limit) in enumerate(criteria)]
     answered = frozenset(pk for pk in range(len(facts)) if pk % 2)
@@ -71,7 +75,8 @@ def test_a_saved_response_is_kept_in_the_library_and_a_cleared_one_forgotten(qua
     criterion = tender.competition.criteria.first()
     response = services.response_save(tender=tender, criterion=criterion, user=alice, text="Housing first.")
     kept = LibraryAnswer.objects.get(source=source_key(response))
-    assert (kept.organisation_id, kept.question, kept.text) == (tender.organisation_id, "Quality", "Housing first.")
+    assert (kept.organisation_id, kept.question) == (tender.organisation_id, "Quality")
+    assert kept.text == "Housing first."
     assert kept.kind == LibraryAnswer.Kind.TENDER and tender.competition.title in kept.source_label
     services.response_save(tender=tender, criterion=criterion, user=alice, text="")
     assert not LibraryAnswer.objects.filter(source=source_key(response)).exists()
@@ -115,7 +120,8 @@ def test_copying_an_earlier_tender_marks_each_copied_response_to_check(earlier_a
     ]
     event = AuditEvent.objects.get(action="tender.responses_copied")
     assert event.object_id == str(new.pk) and "2 responses copied" in event.summary
-    assert LibraryAnswer.objects.filter(source__in=[source_key(r) for r in copied]).count() == 0  # not checked
+    unchecked = [source_key(response) for response in copied]
+    assert not LibraryAnswer.objects.filter(source__in=unchecked).exists()  # in the library once checked
 
 
 def test_copying_never_overwrites_what_was_typed(earlier_and_new, alice):
