@@ -36,6 +36,9 @@ What it does, in one run:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mydb python -m bench --evaluation [--tenders 20]
 
+8. the answer library's search over an organisation's 1,000 earlier answers, timed, and asserted to be
+   one query (bench/answer_library.py); with --answer-library, only that.
+
 Timings are taken over HTTP from gunicorn workers, with the garbage collector on, as in production.
 Nothing here is asserted: the tests assert query counts; this prints what the pages cost.
 """
@@ -647,8 +650,14 @@ def main() -> None:
         default=EVALUATION_TENDERS,
         help=f"the tenders of --evaluation (default {EVALUATION_TENDERS})",
     )
+    parser.add_argument(
+        "--answer-library",
+        action="store_true",
+        help="time only the answer library's search (bench/answer_library.py)",
+    )
     arguments = parser.parse_args()
-    if not (arguments.statistics or arguments.evaluation) and shutil.which("wrk") is None:
+    only = arguments.statistics or arguments.evaluation or arguments.answer_library
+    if not only and shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: run make system-packages (Debian's wrk package).")
 
     sys.path.insert(0, str(ROOT))
@@ -671,7 +680,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from bench import data
+    from bench import answer_library, data
     from portal import stored_pdfs
     from portal.models import Region, ServiceCategory
 
@@ -694,6 +703,9 @@ def main() -> None:
         )
         if arguments.evaluation:
             evaluation_timing(arguments.tenders)
+            return
+        if arguments.answer_library:
+            answer_library.timing(timed)
             return
         started = time.perf_counter()
         data.providers(PROVIDERS)
@@ -772,6 +784,8 @@ def main() -> None:
             print_table(pages)
         if not (arguments.no_pdf or arguments.fanout_only):
             pdf_timing()
+        if not arguments.fanout_only:
+            answer_library.timing(timed)
         if not arguments.no_fanout:
             fanout_timing({**os.environ, **environment, "DATABASE_URL": url}, directory)
     finally:

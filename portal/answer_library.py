@@ -20,7 +20,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, F, QuerySet, Value, When
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 
@@ -79,7 +79,21 @@ def remember(
             "updated_at": at or timezone.now(),
         },
     )
+    index(LibraryAnswer.objects.filter(pk=answer.pk))
     return answer
+
+
+def _vector() -> Combinable:
+    return SearchVector("question", weight="A", config="english") + SearchVector(
+        "text", weight="B", config="english"
+    )
+
+
+def index(answers: QuerySet[LibraryAnswer]) -> None:
+    """Store the answers' search vectors (PostgreSQL; SQLite searches the text itself). Called for each
+    answer remembered, and by whatever adds answers in bulk."""
+    if connection.vendor == "postgresql":
+        answers.update(search_vector=_vector())
 
 
 def forget(*, source: str) -> None:
@@ -152,10 +166,7 @@ def _relevance(words: list[str]) -> Combinable:
         # The words are letters and digits only, so joining them with | is a valid tsquery: any word
         # matches, and an answer matching more of them, or matching in its question, ranks higher.
         query = SearchQuery(" | ".join(words), search_type="raw", config="english")
-        vector = SearchVector("question", weight="A", config="english") + SearchVector(
-            "text", weight="B", config="english"
-        )
-        return SearchRank(vector, query)
+        return SearchRank(F("search_vector"), query)
     # SQLite: a word found in the earlier question counts twice as much as one found in the answer.
     score: Combinable = Value(0)
     for word in words:

@@ -112,6 +112,7 @@ def test_the_search_over_a_thousand_answers_is_one_query_and_shows_the_closest(a
         )
         for n in range(1_000)
     )
+    answer_library.index(LibraryAnswer.objects.all())
     with CaptureQueriesContext(connection) as queries:
         found = answer_library.earlier_answers(user=alice, question="Accommodation for people")
     assert len(queries) == 1
