@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import factory
 
+from portal import answer_library
 from portal.models import LibraryAnswer
 from tests.factories import OrganisationFactory
 
@@ -12,6 +13,7 @@ from tests.factories import OrganisationFactory
 class LibraryAnswerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LibraryAnswer
+        skip_postgeneration_save = True  # a second save would write the vector back as empty
 
     organisation = factory.SubFactory(OrganisationFactory)
     kind = LibraryAnswer.Kind.TENDER
@@ -19,3 +21,9 @@ class LibraryAnswerFactory(factory.django.DjangoModelFactory):
     source_label = factory.Sequence(lambda n: f"Tender for competition {n}, lot 1")
     question = "Quality"
     text = "We will do it well."
+
+    @factory.post_generation
+    def indexed(answer, create, extracted, **kwargs):
+        """Its search vector stored, as `answer_library.remember` does (PostgreSQL only)."""
+        if create:
+            answer_library.index(LibraryAnswer.objects.filter(pk=answer.pk))
