@@ -8,11 +8,11 @@ Nothing here reads the database or the clock.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from portal.answer_library import question_key
 from portal.clock import has_passed
 from portal.exceptions import RuleBroken
 from portal.questionnaires.engine import word_count
@@ -228,19 +228,12 @@ def missing_tasks(groups: Sequence[TaskGroup]) -> list[Task]:
 # Starting from an earlier tender -------------------------------------------------------------------
 
 
-def question_key(name: str) -> str:
-    """How two criteria are matched when answers are copied from an earlier tender: by their name, ignoring
-    case, spacing and punctuation ("Social value" matches "social  value."), and nothing looser, so an
-    answer is only ever copied to the same question."""
-    return " ".join(re.findall(r"[^\W_]+", name.casefold()))
-
-
 def copy_plan(
     criteria: Sequence[CriterionFacts], earlier: Mapping[str, str], answered: frozenset[int]
 ) -> dict[int, str]:
-    """{criterion id: text} to copy: each typed-response criterion not yet answered whose name matches a
-    criterion answered in the earlier tender (`earlier`: the earlier criterion's name -> its text). A
-    response already typed is never overwritten."""
+    """{criterion id: text} to copy: each typed-response criterion not yet answered whose name matches
+    (`portal.answer_library.question_key`) a criterion answered in the earlier tender (`earlier`: the
+    earlier criterion's name -> its text). A response already typed is never overwritten."""
     by_key = {question_key(name): text for name, text in earlier.items() if text.strip()}
     plan = {}
     for criterion in criteria:

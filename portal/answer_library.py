@@ -51,6 +51,13 @@ def query_words(question: str) -> list[str]:
     return list(seen)[:MAX_QUERY_WORDS]
 
 
+def question_key(name: str) -> str:
+    """How two questions are matched when answers are copied from an earlier bid: by their words,
+    ignoring case, spacing and punctuation ("Social value" matches "social  value."), and nothing
+    looser, so an answer is only ever copied to the same question."""
+    return " ".join(re.findall(r"[^\W_]+", name.casefold()))
+
+
 # Writes: called by each app's services inside the transaction that saves the answer -------------------
 
 

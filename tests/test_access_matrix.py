@@ -311,6 +311,7 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "grants:application_eligibility": ("GET", ORGANISATION_A),
     "grants:application_answers": ("GET", ORGANISATION_A),
     "grants:application_budget": ("GET", ORGANISATION_A),
+    "grants:application_copy": ("GET", ORGANISATION_A),  # starting from an earlier application
     "grants:application_check": ("GET", ORGANISATION_A),
     "grants:application_receipt": ("GET", ORGANISATION_A),
     "grants:application_pdf": ("GET", ORGANISATION_A),

@@ -23,7 +23,7 @@ from portal.access import access as access_policy
 from portal.exceptions import Problems, RuleBroken
 from portal.form_kit import show_rule_broken
 from portal.money import pounds
-from portal.questionnaires.engine import Context, Kind
+from portal.questionnaires.engine import Context, Kind, Section
 
 # Applications ------------------------------------------------------------------------------------
 
@@ -107,6 +107,7 @@ def application_detail(request: HttpRequest, application_pk: int) -> HttpRespons
         "budget_status": "Completed"
         if application.budget and not applications_services.budget_problems(application)
         else ("In progress" if application.budget else "Not started"),
+        "has_earlier_applications": bool(selectors.earlier_applications(request.user, application)),
         "amended": [q["label"] for q in grant_round.questions if q["key"] in grant_round.amended_keys]
         if application.round_version < grant_round.version
         else [],
@@ -163,7 +164,17 @@ def application_answers(request: HttpRequest, application_pk: int) -> HttpRespon
         back=_task_list_url(application),
         button="Save and continue",
         multipart=True,
-        extra={"files": files, "save_for_later": True},
+        extra={"files": files, "save_for_later": True, "guidance": _copied_guidance(application, section)},
+    )
+
+
+def _copied_guidance(application: GrantApplication, section: Section) -> str:
+    copied = [section.question(key).label for key in application.copied_keys if key in section.fields]
+    if not copied:
+        return ""
+    return (
+        f"Copied from an earlier application: {'; '.join(copied)}. Check each is right for this round, then "
+        "save your answers: you cannot send your application until you do."
     )
 
 

@@ -1,16 +1,20 @@
 """Never type it twice, in Chromium, every page audited: a supplier starting a new tender uses an earlier
 answer from the answer library for one question (edited, then saved), then copies the rest of an earlier
-tender's responses, is told to choose one when it does not, checks the copied response and saves it."""
+tender's responses, is told to choose one when it does not, checks the copied response and saves it; a
+grant application starts from an earlier application the same way."""
 
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from calloffs.models import TenderResponse
 from calloffs.services import tenders as services
+from grants.services import applications
 from tests.browser.conftest import sign_in_as
 from tests.calloffs.tender_helpers import biddable_competition, complete, qualify
+from tests.grants import factories as grants_factories
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -71,3 +75,34 @@ def test_a_supplier_reuses_an_earlier_answer_in_a_new_tender(
         (EARLIER_ANSWER + " In Newcastle too.", False),
         ("We will do it well.", False),
     ]
+
+
+def test_a_grant_application_starts_from_an_earlier_one(page, context, audit, live_server, alice, ada, carol):
+    grants_factories.registered(alice, ada)
+    earlier_round = grants_factories.open_round(carol, title="Mentoring in Durham")
+    grants_factories.ready_application(alice, earlier_round)
+    new_round = grants_factories.open_round(carol)
+    new = applications.application_start(user=alice, grant_round=new_round)
+    key = new_round.eligibility_questions[0]["key"]
+    applications.application_eligibility_answer(user=alice, application=new, answers={key: True})
+    sign_in_as(context, live_server, alice)
+
+    page.goto(f"{live_server.url}{reverse('grants:application_detail', args=[new.pk])}")
+    page.get_by_role("link", name="Copy the answers of an earlier application").click()
+    audit("copying an earlier application")
+    page.get_by_role("button", name="Copy the answers").click()
+    error_summary = page.locator(".govuk-error-summary")
+    expect(error_summary).to_contain_text("Choose the application to copy answers from")
+    audit("copying without a choice")
+    page.get_by_label("Your application to Mentoring in Durham").check()
+    page.get_by_role("button", name="Copy the answers").click()
+    expect(page.get_by_text("2 answers copied: check your answers, then save them")).to_be_visible()
+    expect(page.get_by_text("Copied: check before you send")).to_be_visible()
+    audit("the application with copied answers")
+    page.get_by_role("link", name="Your answers", exact=True).click()
+    expect(page.get_by_text("Copied from an earlier application")).to_be_visible()
+    audit("the copied answers")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Copied: check before you send")).to_have_count(0)
+    new.refresh_from_db()
+    assert new.copied_keys == []

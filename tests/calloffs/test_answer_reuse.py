@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 from calloffs.models import Tender, TenderResponse
 from calloffs.services import tenders as services
-from calloffs.tendering_rules import CriterionFacts, copy_plan, question_key
+from calloffs.tendering_rules import CriterionFacts, copy_plan
 from portal import answer_library
+from portal.answer_library import question_key
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent, LibraryAnswer, source_key
 from tests.calloffs.tender_helpers import biddable_competition, complete, qualify
