@@ -94,11 +94,14 @@ def earlier(carol, alice, tender):
     return complete(services.tender_start(lot=competition.lots.get(), user=alice), alice)
 
 
-def test_copying_an_earlier_tender_marks_the_responses_to_check(client, tender, earlier, quality, bob):
+def test_copying_an_earlier_tender_marks_the_responses_to_check(
+    client, tender, earlier, quality, bob, django_assert_max_num_queries
+):
     client.force_login(bob)
     task_list = client.get(url("tender_detail", tender.pk)).content.decode()
     assert url("tender_copy", tender.pk) in task_list
-    page = client.get(url("tender_copy", tender.pk)).content.decode()
+    with django_assert_max_num_queries(12):
+        page = client.get(url("tender_copy", tender.pk)).content.decode()
     assert "Accommodation in Durham, lot 1" in page
     response = client.post(url("tender_copy", tender.pk), {"earlier": earlier.pk})
     assert response.status_code == 302 and response.url == url("tender_detail", tender.pk)

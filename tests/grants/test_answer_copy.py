@@ -80,11 +80,15 @@ def test_copying_refuses_another_organisations_application_and_when_nothing_matc
         applications.application_answers_copy(user=alice, application=new, earlier=earlier)
 
 
-def test_the_copy_page_copies_and_keeps_the_choice_on_error(client, earlier_and_new, bob):
+def test_the_copy_page_copies_and_keeps_the_choice_on_error(
+    client, earlier_and_new, bob, django_assert_max_num_queries
+):
     earlier, new = earlier_and_new
     client.force_login(bob)
     url = reverse("grants:application_copy", args=[new.pk])
     assert url in client.get(reverse("grants:application_detail", args=[new.pk])).content.decode()
+    with django_assert_max_num_queries(12):
+        assert "Your application to Mentoring in Durham" in client.get(url).content.decode()
     page = client.post(url, {}).content.decode()
     assert "govuk-error-summary" in page and "Choose the application to copy answers from" in page
     response = client.post(url, {"earlier": earlier.pk})
