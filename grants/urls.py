@@ -35,6 +35,11 @@ urlpatterns = [
     ),
     path("applications/<int:application_pk>/copy/", reuse.application_copy, name="application_copy"),
     path(
+        "applications/<int:application_pk>/answers/<str:key>/earlier-answers/",
+        reuse.application_earlier_answers,
+        name="application_earlier_answers",
+    ),
+    path(
         "applications/<int:application_pk>/budget/",
         applications.application_budget,
         name="application_budget",

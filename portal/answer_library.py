@@ -28,6 +28,7 @@ from portal.models import LibraryAnswer, User
 from portal.questionnaires.engine import Kind, Question
 
 SHOWN = 20  # answers listed on a library page, the most relevant
+EXCERPT_WORDS = 40  # of each answer listed, before "Read the whole answer"
 MAX_QUERY_WORDS = 12  # of the question's words, the first distinct ones that carry meaning
 # Words that say nothing about what a question is about; PostgreSQL's English dictionary drops them too.
 _STOP_WORDS = """

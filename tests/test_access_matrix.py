@@ -312,6 +312,7 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "grants:application_answers": ("GET", ORGANISATION_A),
     "grants:application_budget": ("GET", ORGANISATION_A),
     "grants:application_copy": ("GET", ORGANISATION_A),  # starting from an earlier application
+    "grants:application_earlier_answers": ("GET", ORGANISATION_A),  # the answer library, for one question
     "grants:application_check": ("GET", ORGANISATION_A),
     "grants:application_receipt": ("GET", ORGANISATION_A),
     "grants:application_pdf": ("GET", ORGANISATION_A),
@@ -752,6 +753,8 @@ def _grants_url_kwargs(name: str, kwargs: dict) -> dict:
         chosen["round_pk"] = kwargs["open_round_pk"]
     if name.startswith("grants:amend_question_"):
         chosen = {"round_pk": kwargs["open_round_pk"], "key": kwargs["open_round_question_key"]}
+    if name == "grants:application_earlier_answers":  # a long-text question of the draft's round
+        chosen["key"] = kwargs["open_round_question_key"]
     if name == "grants:round_amend":  # only an open round can be amended: the others are refused
         chosen = {"round_pk": kwargs["open_round_pk"]}
     if name in {"grants:application_receipt", "grants:application_pdf"}:

@@ -27,8 +27,6 @@ from portal.form_kit import show_rule_broken
 from portal.models import source_key
 from portal.questionnaires.engine import word_count
 
-EXCERPT_WORDS = 40  # of each earlier answer shown before "Read the whole answer"
-
 
 def typed_criterion(tender: Tender, criterion_pk: int) -> EvaluationCriterion:
     """A criterion of the tender's competition answered by typing (404 otherwise)."""
@@ -60,8 +58,8 @@ def tender_earlier_answers(request: HttpRequest, tender_pk: int, criterion_pk: i
         "criterion": criterion,
         "answers": [(answer, word_count(answer.text)) for answer in answers],
         "shown": answer_library.SHOWN,
-        "excerpt_words": EXCERPT_WORDS,
-        "response_url": reverse("calloffs:tender_response", args=[tender.pk, criterion.pk]),
+        "excerpt_words": answer_library.EXCERPT_WORDS,
+        "use_url": reverse("calloffs:tender_response", args=[tender.pk, criterion.pk]) + "?answer=",
         "back": reverse("calloffs:tender_response", args=[tender.pk, criterion.pk]),
     }
     return render(request, "calloffs/tenders/earlier_answers.html", context)

@@ -18,12 +18,12 @@ from grants.models import GrantApplication
 from grants.sections import eligibility_section, round_section
 from grants.services import applications as applications_services
 from grants.views.pages import form_page
-from portal import access, stored_pdfs
+from portal import access, answer_library, stored_pdfs
 from portal.access import access as access_policy
 from portal.exceptions import Problems, RuleBroken
 from portal.form_kit import show_rule_broken
 from portal.money import pounds
-from portal.questionnaires.engine import Context, Kind, Section
+from portal.questionnaires.engine import Context, Kind, Question, Section
 
 # Applications ------------------------------------------------------------------------------------
 
@@ -124,6 +124,7 @@ def application_answers(request: HttpRequest, application_pk: int) -> HttpRespon
         return redirect("grants:application_eligibility", application.pk)
     section = round_section(application.grant_round.questions)
     form_class = section_form(section)
+    chosen, chosen_question = None, None
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
@@ -154,7 +155,15 @@ def application_answers(request: HttpRequest, application_pk: int) -> HttpRespon
                     messages.success(request, "Your answers have been saved.")
                     return redirect(_task_list_url(application))
     else:
-        form = form_class(initial=form_class.initial_from(application.answers))
+        initial = form_class.initial_from(application.answers)
+        # "Use this answer" from the answer library: the text goes in that question's field, not yet saved.
+        chosen = answer_library.answer_for(request.user, request.GET.get("answer"))
+        chosen_question = _long_text_question(section, request.GET.get("question", ""))
+        if chosen is not None and chosen_question is not None:
+            initial[chosen_question.key] = chosen.text
+        else:
+            chosen = None
+        form = form_class(initial=initial)
     files = {f.question_key: f.name for f in application.files.all()}
     return form_page(
         request,
@@ -164,8 +173,23 @@ def application_answers(request: HttpRequest, application_pk: int) -> HttpRespon
         back=_task_list_url(application),
         button="Save and continue",
         multipart=True,
-        extra={"files": files, "save_for_later": True, "guidance": _copied_guidance(application, section)},
+        extra={
+            "files": files,
+            "save_for_later": True,
+            "guidance": _copied_guidance(application, section),
+            "intro": "grants/application/includes/earlier_answer_links.html",
+            "application": application,
+            "long_text_questions": [q for q in section.questions if q.kind == Kind.LONG_TEXT],
+            "chosen": chosen,
+            "chosen_question": chosen_question,
+        },
     )
+
+
+def _long_text_question(section: Section, key: str) -> Question | None:
+    if key in section.fields and section.question(key).kind == Kind.LONG_TEXT:
+        return section.question(key)
+    return None
 
 
 def _copied_guidance(application: GrantApplication, section: Section) -> str:
