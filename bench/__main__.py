@@ -39,6 +39,10 @@ What it does, in one run:
 8. with --red-flags (and nothing else): the competitions closed, opened and decided as for --statistics,
    then the nightly red-flag run over them timed twice (the second replaces the first's flags).
 
+
+9. the answer library's search over an organisation's 1,000 earlier answers, timed, and asserted to be
+   one query (bench/answer_library.py); with --answer-library, only that.
+
 Last, each page's weight and largest contentful paint in a throttled Chromium, on a database of its own
 (`bench/page_weight.py`, ADR 0019; skip it with --no-weight).
 
@@ -660,8 +664,15 @@ def main() -> None:
         action="store_true",
         help=f"time only the red-flag run over the {COMPETITIONS} competitions, closed and decided",
     )
+    parser.add_argument(
+        "--answer-library",
+        action="store_true",
+        help="time only the answer library's search (bench/answer_library.py)",
+    )
     arguments = parser.parse_args()
-    only_in_process = arguments.statistics or arguments.evaluation or arguments.red_flags
+    only_in_process = (
+        arguments.statistics or arguments.evaluation or arguments.red_flags or arguments.answer_library
+    )
     if not only_in_process and shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: run make system-packages (Debian's wrk package).")
 
@@ -685,7 +696,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from bench import data
+    from bench import answer_library, data
     from portal import stored_pdfs
     from portal.models import Region, ServiceCategory
 
@@ -708,6 +719,9 @@ def main() -> None:
         )
         if arguments.evaluation:
             evaluation_timing(arguments.tenders)
+            return
+        if arguments.answer_library:
+            answer_library.timing(timed)
             return
         started = time.perf_counter()
         data.providers(PROVIDERS)
@@ -792,6 +806,8 @@ def main() -> None:
             print_table(pages)
         if not (arguments.no_pdf or arguments.fanout_only):
             pdf_timing()
+        if not arguments.fanout_only:
+            answer_library.timing(timed)
         if not arguments.no_fanout:
             fanout_timing({**os.environ, **environment, "DATABASE_URL": url}, directory)
         if not (arguments.no_weight or arguments.fanout_only) and not page_weight.section():

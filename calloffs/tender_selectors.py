@@ -3,7 +3,7 @@ only ever read by its own organisation's people here (staff read opened tenders 
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from calloffs import tendering_rules
 from calloffs.models import ChecklistItem, Tender, TenderFile, TenderVersion
@@ -23,6 +23,22 @@ def tenders_of(user: User) -> QuerySet[Tender]:
     )
 
 
+def earlier_tenders(user: User, tender: Tender) -> list[Tender]:
+    """The organisation's other tenders with typed responses to copy, newest first."""
+    return list(
+        own_tenders(user)
+        .exclude(pk=tender.pk)
+        .annotate(response_count=Count("responses"))
+        .filter(response_count__gt=0)
+        .select_related("competition", "lot")
+        .order_by("-started_at", "-pk")
+    )
+
+
+def has_earlier_tenders(user: User, tender: Tender) -> bool:
+    return own_tenders(user).exclude(pk=tender.pk).filter(responses__isnull=False).exists()
+
+
 def own_file(tender: Tender, file_pk: int) -> TenderFile | None:
     return tender.files.filter(pk=file_pk).first()
 
@@ -33,10 +49,10 @@ def own_version(tender: Tender, number: int) -> TenderVersion | None:
 
 def tender_facts(tender: Tender) -> TenderFacts:
     files = list(tender.files.values_list("checklist_item_id", "criterion_id"))
+    responses = list(tender.responses.only("criterion_id", "text", "needs_review"))
     return TenderFacts(
-        response_words={
-            r.criterion_id: word_count(r.text) for r in tender.responses.only("criterion_id", "text")
-        },
+        response_words={r.criterion_id: word_count(r.text) for r in responses},
+        copied_unchecked=frozenset(r.criterion_id for r in responses if r.needs_review),
         criterion_file_ids=frozenset(criterion for _item, criterion in files if criterion),
         item_file_ids=frozenset(item for item, _criterion in files if item),
         signed_item_ids=frozenset(tender.signatures.values_list("checklist_item_id", flat=True)),

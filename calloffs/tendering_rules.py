@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from portal.answer_library import question_key
 from portal.clock import has_passed
 from portal.exceptions import RuleBroken
 from portal.questionnaires.engine import word_count
@@ -144,6 +145,7 @@ class TenderFacts:
     item_file_ids: frozenset[int]  # checklist items with an uploaded document
     signed_item_ids: frozenset[int]
     partners_answered: bool
+    copied_unchecked: frozenset[int] = frozenset()  # criteria whose response was copied, not yet checked
 
 
 @dataclass(frozen=True)
@@ -153,10 +155,17 @@ class Task:
     name: str
     required: bool
     complete: bool
+    to_check: bool = False  # a response copied from an earlier tender that nobody has checked yet
 
     @property
     def missing(self) -> bool:
-        return self.required and not self.complete
+        """What submitting waits for: a required task not complete, and any copied response not checked
+        (optional or not: nothing copied is sent unread)."""
+        return (self.required and not self.complete) or self.to_check
+
+    @property
+    def problem(self) -> str:
+        return f"Check the copied response: {self.name}" if self.to_check else f"Complete: {self.name}"
 
 
 @dataclass(frozen=True)
@@ -179,7 +188,15 @@ def tender_tasks(
     them), each document to upload, each form to sign, and the supply chain."""
     quality_required = any(item.required for item in checklist if item.standard_code == QUALITY_RESPONSE)
     responses = tuple(
-        Task(RESPONSE, c.pk, c.name, quality_required, _response_complete(c, facts)) for c in criteria
+        Task(
+            RESPONSE,
+            c.pk,
+            c.name,
+            quality_required,
+            _response_complete(c, facts) and c.pk not in facts.copied_unchecked,
+            to_check=c.pk in facts.copied_unchecked,
+        )
+        for c in criteria
     )
     documents = tuple(
         Task(DOCUMENT, item.pk, item.name, item.required, item.pk in facts.item_file_ids)
@@ -206,3 +223,23 @@ def tender_tasks(
 def missing_tasks(groups: Sequence[TaskGroup]) -> list[Task]:
     """Every required task not yet complete, in the order of the page: submitting waits for none."""
     return [task for group in groups for task in group.tasks if task.missing]
+
+
+# Starting from an earlier tender -------------------------------------------------------------------
+
+
+def copy_plan(
+    criteria: Sequence[CriterionFacts], earlier: Mapping[str, str], answered: frozenset[int]
+) -> dict[int, str]:
+    """{criterion id: text} to copy: each typed-response criterion not yet answered whose name matches
+    (`portal.answer_library.question_key`) a criterion answered in the earlier tender (`earlier`: the
+    earlier criterion's name -> its text). A response already typed is never overwritten."""
+    by_key = {question_key(name): text for name, text in earlier.items() if text.strip()}
+    plan = {}
+    for criterion in criteria:
+        if criterion.max_words is None or criterion.pk in answered:
+            continue
+        text = by_key.get(question_key(criterion.name))
+        if text is not None:
+            plan[criterion.pk] = text
+    return plan

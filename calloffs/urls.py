@@ -8,6 +8,7 @@ from calloffs.views import (
     evaluation,
     integrity,
     public,
+    reuse,
     supply_chain,
     tenders,
     transparency,
@@ -260,6 +261,12 @@ urlpatterns = [
         tenders.tender_response,
         name="tender_response",
     ),
+    path(
+        "tenders/<int:tender_pk>/responses/<int:criterion_pk>/earlier-answers/",
+        reuse.tender_earlier_answers,
+        name="tender_earlier_answers",
+    ),
+    path("tenders/<int:tender_pk>/copy/", reuse.tender_copy, name="tender_copy"),
     path("tenders/<int:tender_pk>/documents/<int:item_pk>/", tenders.tender_document, name="tender_document"),
     path(
         "tenders/<int:tender_pk>/files/<int:file_pk>/",

@@ -207,6 +207,12 @@ class GrantApplication(models.Model):
     eligibility_answers = models.JSONField(default=dict, blank=True)
     eligibility_passed = models.BooleanField(default=False)
     answers = models.JSONField(default=dict, blank=True)
+    copied_keys = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The questions whose answers were copied from an earlier application and not yet "
+        "checked: it cannot be sent until someone saves the answers.",
+    )
     #: [{"year": 1, "item": "Caseworker salary", "amount": "12,000"}] as typed (whole pounds)
     budget = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)

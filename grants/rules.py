@@ -6,10 +6,12 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from portal.answer_library import question_key
 from portal.clock import has_passed
 from portal.evaluation.rules import TOTAL_WEIGHTING, weightings_problems
 from portal.exceptions import RuleBroken
 from portal.money import parse_pounds, pounds
+from portal.questionnaires.engine import Kind, Question, given
 
 CRITERIA_TOTAL = TOTAL_WEIGHTING
 LONGEST_DURATION_MONTHS = 36  # the public HMPPS grant scheme: up to 36 months
@@ -160,3 +162,32 @@ def budget_cap_problem(
 def offer_answer_by(decided_on: date) -> date:
     """The last day, London time, on which an offer decided on `decided_on` may be accepted or declined."""
     return decided_on + timedelta(days=OFFER_ANSWER_DAYS)
+
+
+# Starting from an earlier application --------------------------------------------------------------
+
+COPYABLE_KINDS = frozenset({Kind.TEXT, Kind.LONG_TEXT})
+
+
+def answers_to_copy(
+    questions: Sequence[Question],
+    answers: Mapping[str, Any],
+    earlier_questions: Sequence[Question],
+    earlier_answers: Mapping[str, Any],
+) -> dict[str, str]:
+    """{question key: text} to copy from an earlier application: each typed question not yet answered
+    whose label matches (`portal.answer_library.question_key`) a question of the same kind answered in
+    the earlier one. Choices, dates, money and files are never copied: their meaning belongs to a round."""
+    earlier = {
+        (question.kind, question_key(question.label)): earlier_answers.get(question.key)
+        for question in earlier_questions
+        if question.kind in COPYABLE_KINDS
+    }
+    plan = {}
+    for question in questions:
+        if question.kind not in COPYABLE_KINDS or given(answers, question.key):
+            continue
+        text = earlier.get((question.kind, question_key(question.label)))
+        if isinstance(text, str) and text.strip():
+            plan[question.key] = text
+    return plan

@@ -71,6 +71,16 @@ def applications_for_organisation(user: User) -> QuerySet[GrantApplication]:
     )
 
 
+def earlier_applications(user: User, application: GrantApplication) -> list[GrantApplication]:
+    """The organisation's other applications with answers to copy, newest first."""
+    return list(
+        applications_for_organisation(user)
+        .exclude(pk=application.pk)
+        .exclude(answers={})
+        .order_by("-created_at", "-pk")
+    )
+
+
 def application_state(application: GrantApplication, now: datetime | None = None) -> str:
     """The application's state in words (`application_states`), from its decision if it has one."""
     now = now or timezone.now()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants.views import applications, assessment, public, registration, round_applications, rounds
+from grants.views import applications, assessment, public, registration, reuse, round_applications, rounds
 
 app_name = "grants"
 
@@ -32,6 +32,12 @@ urlpatterns = [
         "applications/<int:application_pk>/answers/",
         applications.application_answers,
         name="application_answers",
+    ),
+    path("applications/<int:application_pk>/copy/", reuse.application_copy, name="application_copy"),
+    path(
+        "applications/<int:application_pk>/answers/<str:key>/earlier-answers/",
+        reuse.application_earlier_answers,
+        name="application_earlier_answers",
     ),
     path(
         "applications/<int:application_pk>/budget/",

@@ -7,6 +7,7 @@ from typing import ClassVar
 from uuid import uuid4
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -534,3 +535,35 @@ class KeptForm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.path}"
+
+
+class LibraryAnswer(models.Model):
+    """A copy of one of an organisation's long-text answers (a tender's quality response, a case study,
+    a grant application's answer), kept by the service that saves the answer, so that "Use an earlier
+    answer" searches one table in one query (`portal.answer_library`; docs/adr/0023-answer-library.md).
+    Only ever read by the organisation's own people."""
+
+    class Kind(models.TextChoices):
+        TENDER = "tender", "Tender"
+        QUESTIONNAIRE = "questionnaire", "Selection Questionnaire"
+        GRANT_APPLICATION = "grant_application", "Grant application"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="library_answers")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    source = models.CharField(
+        max_length=120, unique=True, help_text="The answer's own key, e.g. calloffs.tenderresponse:7."
+    )
+    source_label = models.CharField(max_length=300, help_text="Where it was written, in the owner's words.")
+    question = models.TextField()
+    text = models.TextField()
+    updated_at = models.DateTimeField(default=timezone.now)
+    # PostgreSQL's words of the question and the answer, weighted, kept by `answer_library.index` so that
+    # a search ranks stored vectors rather than parsing 1,000 answers each time. Unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-updated_at"], name="library_answer_by_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.source_label}: {self.question[:60]}"

@@ -25,12 +25,12 @@ from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
-from portal import decision_clocks, stored_pdfs, uploads, working_days
+from portal import answer_library, decision_clocks, stored_pdfs, uploads, working_days
 from portal.audit import audit_record, changed_fields
 from portal.clock import has_passed
 from portal.exceptions import RuleBroken
 from portal.financial_profile import current_profile
-from portal.models import Organisation, Region, ServiceCategory, User
+from portal.models import LibraryAnswer, Organisation, Region, ServiceCategory, User, source_key
 from portal.organisations import require_member
 from portal.page_cache import public_pages_changed
 from portal.queueing import on_commit_robustly
@@ -243,6 +243,14 @@ def category_choice_save(
             category=category,
             defaults={"descriptor": descriptor.strip(), "case_studies": _clean_case_studies(case_studies)},
         )
+        answer_library.remember_questionnaire(
+            organisation_id=locked.organisation_id,
+            kind=LibraryAnswer.Kind.QUESTIONNAIRE,
+            source=source_key(choice),
+            source_label=f"Selection Questionnaire, {category.name}",
+            questions=sections.CATEGORY_CHOICE.questions,
+            answers={"descriptor": choice.descriptor, "case_studies": choice.case_studies},
+        )
         locked.updated_at = timezone.now()
         _save(application, locked, ["updated_at"])
         audit_record(
@@ -270,6 +278,7 @@ def category_choice_remove(*, choice: CategoryChoice, user: User) -> None:
         if not CategoryChoice.objects.filter(pk=choice.pk, application_id=application.pk).exists():
             raise RuleBroken(f"{choice.category} has already been removed from your application.")
         names = [document.file.name for document in choice.documents.all()]
+        answer_library.forget_questionnaire(source=source_key(choice))
         choice.delete()
         audit_record(
             actor=user, action="sq.category_removed", obj=application, summary=f"Removed {choice.category}"

@@ -282,6 +282,9 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "calloffs:tender_start": ("POST", (LOGIN, *[to("calloffs:tender_detail")] * 2, 200, 403, 403, 403)),
     "calloffs:tender_detail": ("GET", ORGANISATION_A),
     "calloffs:tender_response": ("GET", ORGANISATION_A),
+    # The answer library and copying an earlier tender: organisation A's own words, to its own people only
+    "calloffs:tender_earlier_answers": ("GET", ORGANISATION_A),
+    "calloffs:tender_copy": ("GET", ORGANISATION_A),
     "calloffs:tender_document": ("GET", ORGANISATION_A),
     "calloffs:tender_file_download": ("GET", ORGANISATION_A),
     # A submitted tender's file cannot be removed: sent back to the tender with the reason.
@@ -323,6 +326,8 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "grants:application_eligibility": ("GET", ORGANISATION_A),
     "grants:application_answers": ("GET", ORGANISATION_A),
     "grants:application_budget": ("GET", ORGANISATION_A),
+    "grants:application_copy": ("GET", ORGANISATION_A),  # starting from an earlier application
+    "grants:application_earlier_answers": ("GET", ORGANISATION_A),  # the answer library, for one question
     "grants:application_check": ("GET", ORGANISATION_A),
     "grants:application_receipt": ("GET", ORGANISATION_A),
     "grants:application_pdf": ("GET", ORGANISATION_A),
@@ -788,6 +793,8 @@ def _grants_url_kwargs(name: str, kwargs: dict) -> dict:
         chosen["round_pk"] = kwargs["open_round_pk"]
     if name.startswith("grants:amend_question_"):
         chosen = {"round_pk": kwargs["open_round_pk"], "key": kwargs["open_round_question_key"]}
+    if name == "grants:application_earlier_answers":  # a long-text question of the draft's round
+        chosen["key"] = kwargs["open_round_question_key"]
     if name == "grants:round_amend":  # only an open round can be amended: the others are refused
         chosen = {"round_pk": kwargs["open_round_pk"]}
     if name in {"grants:application_receipt", "grants:application_pdf"}:

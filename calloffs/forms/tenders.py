@@ -145,3 +145,30 @@ class SubmitterForm(GovukForm):
 
     def layout(self) -> list:
         return [Field.radios("submitter", legend_size=Size.MEDIUM)]
+
+
+class EarlierTenderForm(GovukForm):
+    """Start from an earlier bid: which of the organisation's tenders to copy the responses of."""
+
+    earlier = forms.TypedChoiceField(
+        label="Which tender do you want to copy responses from?",
+        help_text="We copy a response only to a question with the same name, and never over one you have "
+        "typed. You need to check each copied response before you can submit.",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the tender to copy responses from"},
+    )
+
+    def __init__(self, *args, tenders, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["earlier"].choices = [
+            (
+                tender.pk,
+                f"{tender.competition.title}, lot {tender.lot.number}: {tender.lot.title} "
+                f"({tender.response_count} response{'' if tender.response_count == 1 else 's'})",
+            )
+            for tender in tenders
+        ]
+
+    def layout(self) -> list:
+        return [Field.radios("earlier", legend_size=Size.MEDIUM)]

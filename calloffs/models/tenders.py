@@ -110,6 +110,11 @@ class TenderResponse(models.Model):
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="responses")
     criterion = models.ForeignKey(EvaluationCriterion, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
+    needs_review = models.BooleanField(
+        default=False,
+        help_text="Copied from an earlier tender and not yet checked: the tender cannot be submitted until "
+        "someone saves it.",
+    )
     updated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
 

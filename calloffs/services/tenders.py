@@ -39,10 +39,10 @@ from calloffs.models import (
 )
 from calloffs.tender_selectors import signed_form_text, tender_task_groups
 from calloffs.tendering_rules import PartnerTerms
-from portal import stored_pdfs, uploads
+from portal import answer_library, stored_pdfs, uploads
 from portal.audit import audit_record
 from portal.exceptions import Problems, RuleBroken
-from portal.models import Membership, Organisation, User
+from portal.models import LibraryAnswer, Membership, Organisation, User, source_key
 from portal.organisations import membership_of, require_member
 from portal.queueing import on_commit_robustly
 from portal.services import message_send
@@ -160,14 +160,24 @@ def response_save(
     with transaction.atomic():
         tender = _editable(tender, user, now)
         if not text:
-            TenderResponse.objects.filter(tender=tender, criterion=criterion).delete()
+            existing = TenderResponse.objects.filter(tender=tender, criterion=criterion).first()
+            if existing is not None:
+                answer_library.forget(source=source_key(existing))
+                existing.delete()
             response = None
         else:
+            # Saving is also how a person confirms a response copied from an earlier tender.
             response, _ = TenderResponse.objects.update_or_create(
                 tender=tender,
                 criterion=criterion,
-                defaults={"text": text, "updated_by": user, "updated_at": tender.updated_at},
+                defaults={
+                    "text": text,
+                    "needs_review": False,
+                    "updated_by": user,
+                    "updated_at": tender.updated_at,
+                },
             )
+            _remember(tender, response)
         audit_record(
             actor=user,
             action="tender.response_saved",
@@ -175,6 +185,62 @@ def response_save(
             obj=tender,
         )
     return response
+
+
+def _remember(tender: Tender, response: TenderResponse) -> None:
+    """The answer library's copy of a response, for the organisation's later tenders and applications."""
+    answer_library.remember(
+        organisation_id=tender.organisation_id,
+        kind=LibraryAnswer.Kind.TENDER,
+        source=source_key(response),
+        source_label=f"Tender for {tender.competition.title}, lot {tender.lot.number}",
+        question=response.criterion.name,
+        text=response.text,
+        at=response.updated_at,
+    )
+
+
+NOTHING_TO_COPY = (
+    "None of that tender's answered questions match a question of this one, so nothing was copied."
+)
+
+
+def responses_copy(*, tender: Tender, earlier: Tender, user: User, now: datetime | None = None) -> int:
+    """Start from an earlier bid: copy the earlier tender's responses to the questions of this one that
+    match (`tendering_rules.copy_plan`: by the question's name), each marked to check; submitting waits
+    until someone saves each one. Responses already typed are kept. Returns how many were copied."""
+    _check_member(user, tender)
+    if earlier.pk == tender.pk or earlier.organisation_id != tender.organisation_id:
+        raise RuleBroken("Choose one of your organisation's earlier tenders", field="earlier")
+    with transaction.atomic():
+        tender = _editable(tender, user, now)
+        criteria = [
+            tendering_rules.CriterionFacts(c.pk, c.name, c.max_words)
+            for c in tender.competition.criteria.all()
+        ]
+        answered = frozenset(tender.responses.values_list("criterion_id", flat=True))
+        earlier_texts = dict(earlier.responses.values_list("criterion__name", "text"))
+        plan = tendering_rules.copy_plan(criteria, earlier_texts, answered)
+        if not plan:
+            raise RuleBroken(NOTHING_TO_COPY, field="earlier")
+        TenderResponse.objects.bulk_create(
+            TenderResponse(
+                tender=tender,
+                criterion_id=criterion_pk,
+                text=text,
+                needs_review=True,
+                updated_by=user,
+                updated_at=tender.updated_at,
+            )
+            for criterion_pk, text in plan.items()
+        )
+        audit_record(
+            actor=user,
+            action="tender.responses_copied",
+            summary=f"{len(plan)} responses copied from an earlier tender, to check",
+            obj=tender,
+        )
+    return len(plan)
 
 
 def _file_named_by_a_version(tender: Tender, name: str) -> bool:
@@ -439,9 +505,7 @@ def tender_submit(*, tender: Tender, user: User, now: datetime | None = None) ->
         _check_eligible(tender.organisation, tender.lot)
         missing = tendering_rules.missing_tasks(tender_task_groups(tender))
         if missing:
-            raise Problems(
-                [RuleBroken(f"Complete: {task.name}", field=f"{task.kind}-{task.key}") for task in missing]
-            )
+            raise Problems([RuleBroken(task.problem, field=f"{task.kind}-{task.key}") for task in missing])
         amendment = tender.competition.amendments.aggregate(latest=Max("number"))["latest"] or 0
         number = (tender.versions.aggregate(latest=Max("number"))["latest"] or 0) + 1
         snapshot = _snapshot(tender, user=user, submitted_at=now, amendment=amendment, number=number)

@@ -28,7 +28,7 @@ from calloffs.forms.tenders import (
 )
 from calloffs.models import ChecklistItem, Competition, EvaluationCriterion, Lot, Tender, TenderFile
 from calloffs.services import tenders as services
-from portal import autosave, kept_forms, stored_pdfs, uploads
+from portal import answer_library, autosave, kept_forms, stored_pdfs, uploads
 from portal.access import ORGANISATION_ADMIN, SUPPLIER_MEMBER
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
@@ -120,6 +120,7 @@ def tender_detail(request: HttpRequest, tender_pk: int) -> HttpResponse:
         "submitter": tender.submitter,
         "letters": list(selectors.outcome_letters_for(request.user, tender.pk)),
         "reconfirm_tenders": _reconfirm_tenders(request),
+        "has_earlier_tenders": tender_selectors.has_earlier_tenders(request.user, tender),
     }
     return render(request, "calloffs/tenders/task_list.html", context)
 
@@ -178,10 +179,13 @@ def tender_response(request: HttpRequest, tender_pk: int, criterion_pk: int) -> 
             context={"criterion": criterion},
         )
     saved = tender.responses.filter(criterion=criterion).first()
+    # "Use this answer" from the answer library: the text goes in the field to edit, not yet saved.
+    chosen = answer_library.answer_for(request.user, request.GET.get("answer")) if _editable(tender) else None
     if (kept := kept_forms.kept_data(request)) is not None:
         form = ResponseForm(kept, max_words=criterion.max_words)
     else:
-        form = ResponseForm(initial={"text": saved.text if saved else ""}, max_words=criterion.max_words)
+        initial = chosen.text if chosen else (saved.text if saved else "")
+        form = ResponseForm(initial={"text": initial}, max_words=criterion.max_words)
     if request.method == "POST":
         form = ResponseForm(request.POST, max_words=criterion.max_words)
         if form.is_valid():
@@ -205,6 +209,8 @@ def tender_response(request: HttpRequest, tender_pk: int, criterion_pk: int) -> 
         "form": form,
         "words_remaining": remaining,
         "words_over": -remaining,
+        "chosen": chosen,
+        "to_check": saved is not None and saved.needs_review,
     }
     return render(request, "calloffs/tenders/response.html", context)
 
@@ -381,7 +387,7 @@ def tender_submitter(request: HttpRequest, tender_pk: int) -> HttpResponse:
 
 def _missing_links(tender: Tender) -> list[dict[str, str]]:
     missing = tendering_rules.missing_tasks(tender_selectors.tender_task_groups(tender))
-    return [{"text": f"Complete: {task.name}", "href": task_url(tender, task)} for task in missing]
+    return [{"text": task.problem, "href": task_url(tender, task)} for task in missing]
 
 
 @access_policy(SUPPLIER_MEMBER)

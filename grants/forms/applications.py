@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms_gds.layout import Field, Fixed
+from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 
 from grants import rules
@@ -63,3 +63,26 @@ class DeclarationForm(GovukForm):
 
 class FileForm(GovukForm):
     file = forms.FileField(label="File", required=False)
+
+
+class EarlierApplicationForm(GovukForm):
+    """Start from an earlier application: which of the organisation's applications to copy answers from."""
+
+    earlier = forms.TypedChoiceField(
+        label="Which application do you want to copy answers from?",
+        help_text="We copy an answer only to a question with the same wording, and never over one you have "
+        "given. You need to check the copied answers before you can send your application.",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the application to copy answers from"},
+    )
+
+    def __init__(self, *args, applications, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["earlier"].choices = [
+            (application.pk, f"Your application to {application.grant_round.title}")
+            for application in applications
+        ]
+
+    def layout(self) -> list:
+        return [Field.radios("earlier", legend_size=Size.MEDIUM)]

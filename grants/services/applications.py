@@ -21,11 +21,11 @@ from grants.models import (
     Registration,
 )
 from grants.sections import eligibility_section, round_section
-from portal import stored_pdfs, uploads
+from portal import answer_library, stored_pdfs, uploads
 from portal.audit import audit_record
 from portal.exceptions import Problems, RuleBroken, raise_problems
 from portal.locking import locked
-from portal.models import User
+from portal.models import LibraryAnswer, User, source_key
 from portal.organisations import require_member
 from portal.questionnaires.engine import Context, Kind
 from portal.services import message_send
@@ -158,7 +158,17 @@ def application_answers_save(
         _require_eligible(application)
         section = round_section(application.grant_round.questions)
         application.answers = section.stored({**application.answers, **answers})
-        application.save(update_fields=["answers"])
+        # Saving an answer is how a person confirms one copied from an earlier application.
+        application.copied_keys = [key for key in application.copied_keys if key not in answers]
+        application.save(update_fields=["answers", "copied_keys"])
+        answer_library.remember_questionnaire(
+            organisation_id=application.organisation_id,
+            kind=LibraryAnswer.Kind.GRANT_APPLICATION,
+            source=source_key(application),
+            source_label=f"Grant application to {application.grant_round.title}",
+            questions=section.questions,
+            answers=application.answers,
+        )
         audit_record(
             actor=user,
             action="grants.application_saved",
@@ -166,6 +176,44 @@ def application_answers_save(
             obj=application,
         )
     return application
+
+
+NOTHING_TO_COPY = (
+    "None of that application's answered questions match a question of this one, so nothing was copied."
+)
+
+
+def application_answers_copy(
+    *, user: User, application: GrantApplication, earlier: GrantApplication, now: datetime | None = None
+) -> int:
+    """Start from an earlier application: copy its typed answers to the questions of this round with the
+    same label (`rules.answers_to_copy`), never over an answer given, each marked to check; the
+    application cannot be sent until someone saves its answers. Returns how many were copied."""
+    _require_applicant(user, application)
+    if earlier.pk == application.pk or earlier.organisation_id != application.organisation_id:
+        raise RuleBroken("Choose one of your organisation's earlier applications", field="earlier")
+    with transaction.atomic():
+        application = _locked_draft(application, now)
+        _require_eligible(application)
+        section = round_section(application.grant_round.questions)
+        plan = rules.answers_to_copy(
+            section.questions,
+            application.answers,
+            round_section(earlier.grant_round.questions).questions,
+            earlier.answers,
+        )
+        if not plan:
+            raise RuleBroken(NOTHING_TO_COPY, field="earlier")
+        application.answers = section.stored({**application.answers, **plan})
+        application.copied_keys = sorted({*application.copied_keys, *plan})
+        application.save(update_fields=["answers", "copied_keys"])
+        audit_record(
+            actor=user,
+            action="grants.application_answers_copied",
+            summary=f"{len(plan)} answers copied from an earlier application, to check: {application}",
+            obj=application,
+        )
+    return len(plan)
 
 
 def application_file_add(
@@ -254,6 +302,11 @@ def application_problems(application: GrantApplication) -> list[RuleBroken]:
         if question.kind == Kind.FILE and question.required is True and question.key not in files:
             problems.append(RuleBroken(f"Upload a file for: {question.label}", field=question.key))
     problems += [RuleBroken(p.message, field="budget") for p in budget_problems(application)]
+    problems += [
+        RuleBroken(f"Check the copied answer: {section.question(key).label}", field=key)
+        for key in application.copied_keys
+        if key in section.fields
+    ]
     return problems
 
 

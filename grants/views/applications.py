@@ -18,13 +18,13 @@ from grants.models import GrantApplication
 from grants.sections import eligibility_section, round_section
 from grants.services import applications as applications_services
 from grants.views.pages import form_page
-from portal import access, autosave, kept_forms, stored_pdfs
+from portal import access, answer_library, autosave, kept_forms, stored_pdfs
 from portal.access import access as access_policy
 from portal.exceptions import Problems, RuleBroken
 from portal.financial_profile import current_profile, source_text
 from portal.form_kit import show_rule_broken
 from portal.money import pounds
-from portal.questionnaires.engine import Context, Kind
+from portal.questionnaires.engine import Context, Kind, Question, Section
 
 # Applications ------------------------------------------------------------------------------------
 
@@ -108,6 +108,7 @@ def application_detail(request: HttpRequest, application_pk: int) -> HttpRespons
         "budget_status": "Completed"
         if application.budget and not applications_services.budget_problems(application)
         else ("In progress" if application.budget else "Not started"),
+        "has_earlier_applications": bool(selectors.earlier_applications(request.user, application)),
         "amended": [q["label"] for q in grant_round.questions if q["key"] in grant_round.amended_keys]
         if application.round_version < grant_round.version
         else [],
@@ -124,6 +125,7 @@ def application_answers(request: HttpRequest, application_pk: int) -> HttpRespon
         return redirect("grants:application_eligibility", application.pk)
     section = round_section(application.grant_round.questions)
     form_class = section_form(section)
+    chosen, chosen_question = None, None
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
@@ -160,7 +162,15 @@ def application_answers(request: HttpRequest, application_pk: int) -> HttpRespon
     elif (kept := kept_forms.kept_data(request)) is not None:
         form = form_class(kept)
     else:
-        form = form_class(initial=form_class.initial_from(application.answers))
+        initial = form_class.initial_from(application.answers)
+        # "Use this answer" from the answer library: the text goes in that question's field, not yet saved.
+        chosen = answer_library.answer_for(request.user, request.GET.get("answer"))
+        chosen_question = _long_text_question(section, request.GET.get("question", ""))
+        if chosen is not None and chosen_question is not None:
+            initial[chosen_question.key] = chosen.text
+        else:
+            chosen = None
+        form = form_class(initial=initial)
     files = {f.question_key: f.name for f in application.files.all()}
     return form_page(
         request,
@@ -170,7 +180,33 @@ def application_answers(request: HttpRequest, application_pk: int) -> HttpRespon
         back=_task_list_url(application),
         button="Save and continue",
         multipart=True,
-        extra={"files": files, "save_for_later": True, "autosave": True},
+        extra={
+            "files": files,
+            "save_for_later": True,
+            "autosave": True,
+            "guidance": _copied_guidance(application, section),
+            "intro": "grants/application/includes/earlier_answer_links.html",
+            "application": application,
+            "long_text_questions": [q for q in section.questions if q.kind == Kind.LONG_TEXT],
+            "chosen": chosen,
+            "chosen_question": chosen_question,
+        },
+    )
+
+
+def _long_text_question(section: Section, key: str) -> Question | None:
+    if key in section.fields and section.question(key).kind == Kind.LONG_TEXT:
+        return section.question(key)
+    return None
+
+
+def _copied_guidance(application: GrantApplication, section: Section) -> str:
+    copied = [section.question(key).label for key in application.copied_keys if key in section.fields]
+    if not copied:
+        return ""
+    return (
+        f"Copied from an earlier application: {'; '.join(copied)}. Check each is right for this round, then "
+        "save your answers: you cannot send your application until you do."
     )
 
 
