@@ -84,7 +84,7 @@ def tender_list(request: HttpRequest) -> HttpResponse:
 
 def _reconfirm_tenders(request: HttpRequest) -> list[Tender]:
     """The organisation's tenders to confirm again after an amendment: the first thing its pages show."""
-    return list(selectors.tenders_needing_reconfirmation(request.user.membership.organisation_id))
+    return selectors.tenders_to_reconfirm(request.user.membership.organisation_id)
 
 
 @access_policy(SUPPLIER_MEMBER)
