@@ -18,7 +18,7 @@ from calloffs.models import (
     Tender,
 )
 from calloffs.sealed import own_tenders
-from portal.access import get_or_refuse
+from portal.access import get_or_refuse, share_own_organisation
 
 
 def competition_for_user(request: HttpRequest, competition_pk: int) -> Competition:
@@ -104,6 +104,7 @@ def tender_for_member(request: HttpRequest, tender_pk: int) -> Tender:
         ),
         f"tender {tender_pk} is not their organisation's",
     )
+    share_own_organisation(request, tender.organisation)
     return tender
 
 
