@@ -198,6 +198,17 @@ def _round_questions() -> list[dict]:
     ]
 
 
+def _application_questions() -> list[dict]:
+    """Each demo application with each question of its round (the earlier-answers page of that question)."""
+    from grants.models import GrantApplication
+
+    return [
+        {"application_pk": application.pk, "key": question["key"]}
+        for application in GrantApplication.objects.select_related("grant_round").order_by("pk")
+        for question in application.grant_round.questions
+    ]
+
+
 FINDERS: dict[tuple[str, tuple[str, ...]], Callable[[], list[dict]]] = {
     # allauth's links carry secrets the demo never e-mailed: a made-up one must be refused, not fail.
     ("", ("key",)): lambda: [{"key": "not-a-real-key"}],
@@ -257,6 +268,7 @@ FINDERS: dict[tuple[str, tuple[str, ...]], Callable[[], list[dict]]] = {
     ("grants", ("application_pk", "round_pk")): _each(
         "grants.GrantApplication", round_pk="grant_round_id", application_pk="pk"
     ),
+    ("grants", ("application_pk", "key")): _application_questions,
     ("grants", ("registration_pk",)): _each("grants.Registration", registration_pk="pk"),
 }
 

@@ -443,7 +443,8 @@ def test_the_checklist_page_makes_a_standard_item_optional_and_adds_one(client, 
     client.force_login(carol)
     url = reverse("calloffs:checklist_edit", args=[competition.pk])
     page = client.get(url).content.decode()
-    main = page[page.index("<main") :]  # the menu's sign-out form carries its own token
+    # The menu's sign-out form and the time-out warning's carry their own tokens, outside <main>.
+    main = page[page.index("<main") : page.index("</main>")]
     assert main.count('name="csrfmiddlewaretoken"') == 1  # once for the form, not once per row
     data = {"checklist-TOTAL_FORMS": 7, "checklist-INITIAL_FORMS": 6}
     for index, item in enumerate(competition.checklist.all()):

@@ -141,9 +141,10 @@ def test_an_update_asking_for_nothing_new_does_not_reset_the_count_of_unsuccessf
 
 
 def test_an_application_in_which_a_category_passes_resets_the_count(organisation_a, alice, ada):
-    today = timezone.localdate()
-    decided_application(organisation_a, on=today, successful=False)
-    decided_application(organisation_a, on=today, successful=False)
+    # Decided yesterday at noon: today's noon is still to come before midday, after the decision below.
+    yesterday = timezone.localdate() - timedelta(days=1)
+    decided_application(organisation_a, on=yesterday, successful=False)
+    decided_application(organisation_a, on=yesterday, successful=False)
 
     decide(submitted_application(organisation_a, alice), ada)
 
