@@ -1,17 +1,25 @@
 """The limit the portal is compared with: a bare Django project, in one module, served by gunicorn beside
-the portal. Each view makes one query and answers an HTML page of the size asked for:
+the portal on the same database. Each view makes one query and answers an HTML page of the size asked for:
 
 - /static/<bytes>/: a ready-made string (what a page served from a cache costs at best);
-- /template/<bytes>/: a Django template looping over rows (what a rendered page costs at best).
+- /template/<bytes>/: a Django template looping over rows (what a rendered page costs at best), for a
+  signed-in person: the project keeps what `django-admin startproject` gives, Django's standard
+  middleware (security, sessions in the database, common, CSRF, authentication, messages, clickjacking),
+  its context processors and its user model, so that the portal's signed-in pages are compared with the
+  same work Django itself does for every signed-in request, and the ratio measures our own cost.
 
-No middleware, no sessions, no apps: only Django's request handling, the query and the page.
+Nothing of the portal is imported. The signed-in person is Django's own `auth.User` in its own table
+(`auth_user`, which the portal's database lacks: the portal has its own user model), made by
+`python -m bench.bare sign-in`, which prints the session cookie's value.
 
     DATABASE_URL=… gunicorn bench.bare:application
+    DATABASE_URL=… python -m bench.bare sign-in
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 import dj_database_url
 import django
@@ -23,22 +31,52 @@ from django.template import engines
 from django.urls import path
 
 ROW = "<li><h3>Organisation {n}</h3><p>Size: Small · VCSE: Yes · Regions: North East, London</p></li>\n"
+USERNAME = "bench-bare"
 
 settings.configure(
     DEBUG=False,
-    SECRET_KEY="bench-only",  # noqa: S106 - signs nothing: no sessions, no forms
+    SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only"),
     ALLOWED_HOSTS=["*"],
     ROOT_URLCONF=__name__,
-    MIDDLEWARE=[],
-    INSTALLED_APPS=[],
+    MIDDLEWARE=[  # `django-admin startproject`'s, in its order
+        "django.middleware.security.SecurityMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    ],
+    INSTALLED_APPS=[
+        "django.contrib.auth",
+        "django.contrib.contenttypes",
+        "django.contrib.sessions",
+        "django.contrib.messages",
+    ],
     DATABASES={"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)},
-    TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates"}],
+    TEMPLATES=[
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "OPTIONS": {
+                "context_processors": [
+                    "django.template.context_processors.request",
+                    "django.contrib.auth.context_processors.auth",
+                    "django.contrib.messages.context_processors.messages",
+                ]
+            },
+        }
+    ],
     USE_TZ=True,
 )
 django.setup()
 
+# A page as a signed-in person sees it: their name and a sign-out form (with its CSRF token) in the
+# header, messages if any, then the rows.
 TEMPLATE = engines["django"].from_string(
-    "<!DOCTYPE html><html lang=en><head><title>{{ title }}</title></head><body><ul>\n"
+    "<!DOCTYPE html><html lang=en><head><title>{{ title }}</title></head><body>"
+    "<header><p>{{ user.get_username }}</p><form method=post action=/sign-out/>{% csrf_token %}"
+    "<button>Sign out</button></form></header>"
+    "{% for message in messages %}<p>{{ message }}</p>{% endfor %}<ul>\n"
     "{% for row in rows %}<li><h3>{{ row.name }}</h3><p>Size: {{ row.size }}"
     " · VCSE: {{ row.vcse|yesno:'Yes,No' }} · Regions: {{ row.regions|join:', ' }}</p></li>\n"
     "{% endfor %}</ul></body></html>"
@@ -63,6 +101,8 @@ def static_page(request: HttpRequest, size: int) -> HttpResponse:
 
 
 def template_page(request: HttpRequest, size: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return HttpResponse("Sign in first: python -m bench.bare sign-in", status=403)
     title = _one_query()
     rows = [
         {
@@ -74,8 +114,26 @@ def template_page(request: HttpRequest, size: int) -> HttpResponse:
         for n in range(max(1, size // len(ROW.encode())))
     ]
     return HttpResponse(
-        TEMPLATE.render({"title": title, "rows": rows}), content_type="text/html; charset=utf-8"
+        TEMPLATE.render({"title": title, "rows": rows}, request), content_type="text/html; charset=utf-8"
     )
+
+
+def signed_in_session() -> str:
+    """Django's user table (made if missing) with one person, signed in: their session key."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+
+    if User._meta.db_table not in connection.introspection.table_names():
+        with connection.schema_editor() as editor:
+            editor.create_model(User)  # and its two many-to-many tables
+    user = User.objects.filter(username=USERNAME).first() or User.objects.create_user(USERNAME)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
 
 
 urlpatterns = [
@@ -84,3 +142,6 @@ urlpatterns = [
 ]
 
 application = get_wsgi_application()
+
+if __name__ == "__main__" and sys.argv[1:] == ["sign-in"]:
+    print(signed_in_session())

@@ -1,9 +1,12 @@
 """The data the benchmark needs, built at scale in its own throwaway database.
 
 - `providers`: qualified providers in a few bulk inserts, as a decision would leave them;
-- `people`: a supplier with a draft questionnaire and a full inbox, and an MoJ admin (with an
-  authenticator app) with a review queue of sent questionnaires; built through the services and the
-  test factories, as the test suite builds them;
+- `people`: a supplier with a draft questionnaire of all 14 categories, a tender being written, a grant
+  application being written and a full inbox, and an MoJ admin (with an authenticator app) with a review
+  queue of sent questionnaires; built through the services and the test factories, as the test suite
+  builds them;
+- `evaluation_in_progress`: a competition with tenders opened, declared about and moderated, and its
+  commissioner (the evaluation overview);
 - `competitions`: live call-off competitions (1 to 3 lots each, some over the financial threshold) and
   published market warming notices, in bulk, as publishing would leave them, for the opportunity finder;
 - `longest_questionnaire`: a sent version with all 14 categories, every discretionary exclusion ground
@@ -108,19 +111,29 @@ class People:
     supplier: object
     draft: object
     admin: object
+    tender: object
+    grant_application: object
 
 
 def people(*, messages: int = 30, waiting: int = 20) -> People:
-    """A supplier (admin of its organisation) with a draft and `messages` messages; an MoJ admin with an
-    authenticator app and `waiting` questionnaires in the review queue."""
+    """A supplier (admin of its organisation) with a draft of every category, a tender and a grant
+    application being written, and `messages` messages; an MoJ admin with an authenticator app and
+    `waiting` questionnaires in the review queue."""
     from allauth.mfa.totp.internal.auth import TOTP
+    from django.test import override_settings
 
+    from grants.services import applications as grant_applications
+    from portal.models import ServiceCategory
     from portal.services import message_send
-    from tests.factories import AdminFactory, MembershipFactory
+    from tests.calloffs.factories import live_competition
+    from tests.calloffs.tender_factories import started_tender
+    from tests.factories import AdminFactory, CommissionerFactory, MembershipFactory, region
+    from tests.grants.factories import open_round, registered
     from tests.suppliers.factories import complete_application, submitted_application
 
     member = MembershipFactory(is_admin=True, organisation__legal_name="Bench Supplies CIC")
-    draft = complete_application(member.organisation, member.user, categories=("accommodation", "women"))
+    codes = tuple(ServiceCategory.objects.order_by("number").values_list("code", flat=True))
+    draft = complete_application(member.organisation, member.user, categories=codes)
     for number in range(messages):  # a real kind of message, one per source (message_send sends each once)
         certificate = SimpleNamespace(
             expiry_date=timezone.localdate() + timedelta(days=30 + number),
@@ -137,7 +150,37 @@ def people(*, messages: int = 30, waiting: int = 20) -> People:
         submitted_application(other.organisation, other.user, categories=("accommodation", "women"))
     admin = AdminFactory()
     TOTP.activate(admin, "JBSWY3DPEHPK3PXP")
-    return People(supplier=member.user, draft=draft, admin=admin)
+    commissioner = CommissionerFactory(regions=[region("north-east")])
+    competition = live_competition(commissioner, title="Bench accommodation services")
+    tender = started_tender(competition.lots.get(), member.organisation, member.user)
+    with override_settings(VIRUS_SCAN=False):  # no scanner beside the bench: the accounts are our own PDF
+        registered(member.user, admin)
+    grant_round = open_round(commissioner)
+    grant_application = grant_applications.application_start(user=member.user, grant_round=grant_round)
+    grant_applications.application_eligibility_answer(
+        user=member.user,
+        application=grant_application,
+        answers={question["key"]: True for question in grant_round.eligibility_questions},
+    )
+    return People(
+        supplier=member.user, draft=draft, admin=admin, tender=tender, grant_application=grant_application
+    )
+
+
+def evaluation_in_progress(count: int):
+    """A competition past its deadline with `count` tenders, opened, declared about and moderated by its
+    commissioner, who is returned with it."""
+    from calloffs import sealed
+    from calloffs.services import evaluation
+
+    competition, commissioner = tenders_to_evaluate(count, files=1, name="evaluated")
+    evaluation.tenders_open(competition=competition, user=commissioner)
+    evaluator = evaluation.evaluator_name(competition=competition, user=commissioner, person=commissioner)
+    opened = sealed.opened_tenders().filter(competition=competition).values_list("pk", flat=True)
+    answers = [evaluation.DeclarationAnswer(pk, False) for pk in opened]
+    evaluation.declarations_sign(competition=competition, user=commissioner, answers=answers)
+    moderated(competition, evaluator)
+    return competition, commissioner
 
 
 def longest_questionnaire():

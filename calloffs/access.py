@@ -18,7 +18,7 @@ from calloffs.models import (
     Tender,
 )
 from calloffs.sealed import own_tenders
-from portal.access import get_or_refuse
+from portal.access import get_or_refuse, share_own_organisation
 
 
 def competition_for_user(request: HttpRequest, competition_pk: int) -> Competition:
@@ -27,6 +27,17 @@ def competition_for_user(request: HttpRequest, competition_pk: int) -> Competiti
     return get_or_refuse(
         request,
         selectors.with_detail(selectors.competitions_for(request.user).filter(pk=competition_pk)),
+        f"competition {competition_pk} is outside their regions",
+    )
+
+
+def competition_alone_for_user(request: HttpRequest, competition_pk: int) -> Competition:
+    """The competition, checked as `competition_for_user` checks it, without the related rows a
+    competition's own pages show: for pages that show none of them (the evaluation overview, where
+    loading them was nine queries and a third of its time)."""
+    return get_or_refuse(
+        request,
+        selectors.competitions_for(request.user).filter(pk=competition_pk),
         f"competition {competition_pk} is outside their regions",
     )
 
@@ -93,6 +104,7 @@ def tender_for_member(request: HttpRequest, tender_pk: int) -> Tender:
         ),
         f"tender {tender_pk} is not their organisation's",
     )
+    share_own_organisation(request, tender.organisation)
     return tender
 
 

@@ -71,7 +71,7 @@ class CalloffsConfig(AppConfig):
     @staticmethod
     def _reconfirm_links(organisation_id: int) -> list[Link]:
         """First on the dashboard: each submitted tender the bidder must confirm again after an amendment."""
-        from calloffs.selectors import tenders_needing_reconfirmation
+        from calloffs.selectors import tenders_to_reconfirm
 
         return [
             Link(
@@ -80,7 +80,7 @@ class CalloffsConfig(AppConfig):
                 reverse("calloffs:tender_reconfirm", args=[tender.pk]),
                 0,
             )
-            for tender in tenders_needing_reconfirmation(organisation_id)
+            for tender in tenders_to_reconfirm(organisation_id)
         ]
 
     def public_data_precompute(self) -> int:

@@ -748,3 +748,22 @@ def tenders_needing_reconfirmation(organisation_id: int, now: datetime | None = 
         .select_related("competition", "lot")
         .order_by("competition__submission_deadline", "competition_id", "lot__number")
     )
+
+
+def tenders_to_reconfirm(organisation_id: int, now: datetime | None = None) -> list[Tender]:
+    """`tenders_needing_reconfirmation`, for the pages that show it on every request (the dashboard, the
+    tender list and task list). Most organisations have none, and the full query, with its subquery and
+    annotations, costs more to build than to run: a plain one asks first whether any submitted tender of
+    theirs on an open competition has an amendment after the one it confirmed. A tender must have one to
+    need confirming (it stands against at least the amendment it confirmed), so the answer is the same."""
+    now = now or timezone.now()
+    candidates = Tender.objects.filter(
+        organisation_id=organisation_id,
+        status=Tender.Status.SUBMITTED,
+        competition__status=Competition.Status.LIVE,  # open: `CompetitionQuerySet.open`, as joins
+        competition__submission_deadline__gt=now,
+        competition__amendments__number__gt=F("confirmed_amendment"),
+    )
+    if not candidates.exists():
+        return []
+    return list(tenders_needing_reconfirmation(organisation_id, now))

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from grants import selectors
 from grants.models import GrantApplication, GrantRound, Registration
 from grants.services import assessment
-from portal.access import get_or_refuse, not_found
+from portal.access import get_or_refuse, not_found, share_own_organisation
 
 
 def round_for_user(request: HttpRequest, round_pk: int) -> GrantRound:
@@ -31,6 +31,7 @@ def application_for_user(request: HttpRequest, application_pk: int) -> GrantAppl
         ),
         f"grant application {application_pk} is not their organisation's",
     )
+    share_own_organisation(request, application.organisation)
     return application
 
 

@@ -75,6 +75,15 @@ def get_or_refuse(request: HttpRequest, queryset: models.QuerySet[Row], reason: 
     return found
 
 
+def share_own_organisation(request: HttpRequest, organisation: Organisation) -> None:
+    """When a page has read the person's own organisation with the object it asked for (a tender, an
+    application), give it to their membership too: the navigation and the header ask for it on every
+    page, and would read it again (a query in every such request)."""
+    membership = getattr(request.user, "membership", None)
+    if membership is not None and membership.organisation_id == organisation.pk:
+        membership.organisation = organisation
+
+
 def access(policy: Policy) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)

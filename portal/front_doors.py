@@ -14,13 +14,28 @@ pages, the organisation's set-up and its page):
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from django.urls import reverse
+from functools import cache
 
-from portal.contributions import FrontDoor, front_doors
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+from portal import contributions
+from portal.contributions import FrontDoor
 
 SESSION_KEY = "front_door"
 MAIN_SERVICE_NAME = "Probation Services Dynamic Framework"
+
+
+def front_doors() -> tuple[FrontDoor, ...]:
+    """The apps' doors. They are addresses and names only, the same for every request to one URL
+    configuration: built once per process rather than on every page (the header asks for them)."""
+    return _front_doors(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@cache
+def _front_doors(urlconf: str, script_prefix: str) -> tuple[FrontDoor, ...]:
+    return tuple(contributions.front_doors())
 
 
 def enter(request: HttpRequest, key: str) -> None:

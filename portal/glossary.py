@@ -8,7 +8,9 @@ in it come from the rules that enforce them (`qualification_rules`, ADR 0007).""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 
 @dataclass(frozen=True)
@@ -391,12 +393,35 @@ def _quiet(name: str, tag: str) -> bool:
 def link_terms(html: str, glossary_url: str) -> str:
     """The HTML with the first use of each glossary term linked to its entry (`glossary_url#slug`), where
     a link may go: so that a term of art is explained where it first appears on a page or in an e-mail."""
+    tokens = _TOKENS.findall(html)
+    texts = _linkable_texts(tokens)
+    # Each term is looked for once in all the page's linkable text (joined by a character no term has
+    # and that no term may touch), rather than in every piece of text, most of which hold no term: the
+    # same pieces are then linked as if each had been searched.
+    joined = "\x00".join(tokens[index] for index in texts)
+    offsets = list(accumulate((len(tokens[index]) + 1 for index in texts[:-1]), initial=0))
+    # A term none of whose words is in the text, in any case, cannot match: a plain substring search
+    # says so far faster than the pattern. (Only for ASCII text: Unicode has other cases of a letter.)
+    lowered = joined.lower() if joined.isascii() else None
+    found_in: dict[int, list[tuple[Term, re.Pattern[str]]]] = {}
+    for term, pattern in _PATTERNS:
+        if lowered is not None and not any(word.lower() in lowered for word in term.words):
+            continue
+        pieces = {bisect_right(offsets, match.start()) - 1 for match in pattern.finditer(joined)}
+        for piece in sorted(pieces):
+            found_in.setdefault(texts[piece], []).append((term, pattern))
     linked: set[str] = set()
+    for index in sorted(found_in):
+        tokens[index] = _link_first_uses(tokens[index], linked, glossary_url, found_in[index])
+    return "".join(tokens)
+
+
+def _linkable_texts(tokens: list[str]) -> list[int]:
+    """The positions of the pieces of text outside every element a link may not go in."""
     stack: list[tuple[str, bool]] = []
-    out: list[str] = []
-    for token in _TOKENS.findall(html):
+    texts = []
+    for index, token in enumerate(tokens):
         if token.startswith("<"):
-            out.append(token)
             tag = _TAG.match(token)
             if token.startswith("<!") or tag is None:
                 continue
@@ -408,17 +433,16 @@ def link_terms(html: str, glossary_url: str) -> str:
                         pass
             elif name not in _VOID and not token.endswith("/>"):
                 stack.append((name, _quiet(name, token)))
-            continue
-        if any(quiet for _, quiet in stack) or len(linked) == len(_PATTERNS):
-            out.append(token)
-            continue
-        out.append(_link_first_uses(token, linked, glossary_url))
-    return "".join(out)
+        elif not any(quiet for _, quiet in stack):
+            texts.append(index)
+    return texts
 
 
-def _link_first_uses(text: str, linked: set[str], glossary_url: str) -> str:
+def _link_first_uses(
+    text: str, linked: set[str], glossary_url: str, patterns: list[tuple[Term, re.Pattern[str]]]
+) -> str:
     found = []
-    for term, pattern in _PATTERNS:
+    for term, pattern in patterns:
         if term.slug not in linked and (match := pattern.search(text)):
             found.append((match.start(), match.end(), term))
     found.sort(key=lambda item: item[0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from portal.access import SUPPLIER_MEMBER, Policy, get_or_refuse, not_found
+from portal.access import SUPPLIER_MEMBER, Policy, get_or_refuse, not_found, share_own_organisation
 from suppliers.models import Application, CategoryChoice, SupportingDocument
 
 # Who may open a questionnaire's read-only pages, files and PDFs (each object is then checked below).
@@ -38,6 +38,7 @@ def application_for_user(request: HttpRequest, application_pk: int, *, write: bo
     check = _can_write if write else _can_read
     if application is None or not check(request, application):
         not_found(request, f"application {application_pk} is not theirs")
+    share_own_organisation(request, application.organisation)
     return application
 
 

@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from portal import services as portal_services
 from portal.models import AuditEvent
+from tests.calloffs.factories import live_competition
+from tests.calloffs.tender_factories import started_tender
 from tests.factories import MembershipFactory
 from tests.suppliers.factories import complete_application, submitted_application
 
@@ -71,3 +73,21 @@ def test_task_list_and_check_answers(client, alice, organisation_a):
         organisation_a, alice, categories=("women", "restorative-justice", "social-inclusion")
     )
     assert [queries(client, url) for url in urls] == few
+
+
+def test_a_suppliers_pages_read_the_person_and_their_organisation_once(client, alice, organisation_a, carol):
+    """Issue 20 point 1: the session, the person, their membership and organisation, then the page's own
+    reads. The dashboard asks in one plain query whether any tender needs confirming again after an
+    amendment; a page that reads the organisation with its tender or questionnaire shares it with the
+    navigation."""
+    draft = complete_application(organisation_a, alice, categories=("accommodation",))
+    tender = started_tender(live_competition(carol).lots.get(), organisation_a, alice)
+    client.force_login(alice)
+    client.get(reverse("portal:dashboard"))  # the first request after signing in refreshes the session
+    pages = {
+        "dashboard": reverse("portal:dashboard"),
+        "questionnaire task list": reverse("suppliers:application_detail", args=[draft.pk]),
+        "tender task list": reverse("calloffs:tender_detail", args=[tender.pk]),
+    }
+    counts = {name: queries(client, url) for name, url in pages.items()}
+    assert counts == {"dashboard": 6, "questionnaire task list": 9, "tender task list": 12}

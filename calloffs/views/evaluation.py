@@ -1,6 +1,7 @@
 """The evaluation pages of a competition, for the people who run it and its evaluators.
 
-Every page reaches the competition through `calloffs.access.competition_for_user` (404 to a commissioner
+Every page reaches the competition through `calloffs.access.competition_for_user` (or
+`competition_alone_for_user`, the same check without the related rows; 404 to a commissioner
 of another region; evaluators are people who could run the competition, so they reach it too), and every
 tender through `calloffs.sealed` (404 before opening, and to anyone who has not declared no conflict with
 its bidder). Refusals are audited; so is every download of a tender's file by staff.
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from calloffs import sealed, selectors
-from calloffs.access import competition_for_user, lot_for_user
+from calloffs.access import competition_alone_for_user, competition_for_user, lot_for_user
 from calloffs.forms.evaluation import NonCompliantForm, TenderDeclarationsForm
 from calloffs.models import Competition, Tender
 from calloffs.services import evaluation as services
@@ -58,7 +59,7 @@ def _row_links(competition: Competition, rows: list) -> list[tuple]:
 
 @access_policy(STAFF)
 def overview(request: HttpRequest, competition_pk: int) -> HttpResponse:
-    competition = competition_for_user(request, competition_pk)
+    competition = competition_alone_for_user(request, competition_pk)
     evaluator = selectors.evaluator_of(request.user, competition)
     is_sealed = sealed.is_sealed(competition)
     tenders = [] if is_sealed else selectors.opened_tenders(competition)

@@ -84,7 +84,7 @@ def tender_list(request: HttpRequest) -> HttpResponse:
 
 def _reconfirm_tenders(request: HttpRequest) -> list[Tender]:
     """The organisation's tenders to confirm again after an amendment: the first thing its pages show."""
-    return list(selectors.tenders_needing_reconfirmation(request.user.membership.organisation_id))
+    return selectors.tenders_to_reconfirm(request.user.membership.organisation_id)
 
 
 @access_policy(SUPPLIER_MEMBER)
@@ -116,7 +116,7 @@ def tender_detail(request: HttpRequest, tender_pk: int) -> HttpResponse:
         ],
         "completed": sum(task.complete for task in tasks),
         "task_count": len(tasks),
-        "versions": list(tender.versions.all()),
+        "versions": list(tender.versions.defer("snapshot")),  # listed by number and date: not their content
         "submitter": tender.submitter,
         "letters": list(selectors.outcome_letters_for(request.user, tender.pk)),
         "reconfirm_tenders": _reconfirm_tenders(request),

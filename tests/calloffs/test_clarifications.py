@@ -3,10 +3,13 @@ the server's clock, word-limited, answered by the commissioner who manages the c
 every organisation following it without ever saying who asked; an answer that changes the invitation is
 an amendment, and submitted tenders must then be confirmed again."""
 
+import itertools
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +20,7 @@ from calloffs.services.clarifications import MAX_QUESTION_WORDS
 from portal.exceptions import RuleBroken
 from portal.models import AuditEvent, Delivery, Message
 from tests.calloffs import factories as f
-from tests.calloffs.tender_factories import started_tender, submitted_tender
+from tests.calloffs.tender_factories import past_deadline, started_tender, submitted_tender
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.glossary_check import without_glossary_links
 from tests.suppliers.test_standing import standing_for
@@ -246,6 +249,35 @@ def test_a_submitted_tender_must_be_confirmed_again_after_an_amendment(competiti
     assert not selectors.tenders_needing_reconfirmation(organisation_id).exists()
     with pytest.raises(RuleBroken, match="already confirmed"):
         clarifications.tender_reconfirm(tender=tender, user=bob)
+
+
+def test_the_pages_quick_check_lists_the_same_tenders_as_the_full_query(competition, carol):
+    """`tenders_to_reconfirm` asks a plain question first; whatever each tender's state, it lists exactly
+    what `tenders_needing_reconfirmation` lists, in one query when there is nothing to confirm."""
+    lot = competition.lots.get()
+    closed = f.live_competition(carol)
+    for amended in (competition, competition, closed, closed):
+        competitions.competition_amend(competition=amended, user=carol, summary="Weekend support too.")
+    closed = past_deadline(closed)
+    states = itertools.product((0, 1, 2), (0, 1, 2), (True, False), (competition, closed))
+    for confirmed, version_amendment, submitted, where in states:
+        organisation = OrganisationFactory()
+        if submitted:
+            tender = submitted_tender(where.lots.get() if where == closed else lot, organisation, carol)
+            tender.current_version.amendment_number = version_amendment
+            tender.current_version.save(update_fields=["amendment_number"])
+        else:
+            tender = started_tender(where.lots.get() if where == closed else lot, organisation, carol)
+        Tender.objects.filter(pk=tender.pk).update(confirmed_amendment=confirmed)
+        expected = list(selectors.tenders_needing_reconfirmation(organisation.pk))
+        assert selectors.tenders_to_reconfirm(organisation.pk) == expected
+        assert bool(expected) == (
+            submitted and where == competition and max(confirmed, version_amendment) < 2
+        ), (confirmed, version_amendment, submitted)
+    organisation = OrganisationFactory()
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.tenders_to_reconfirm(organisation.pk) == []
+    assert len(queries) == 1
 
 
 def test_a_tender_submitted_after_the_amendment_needs_no_confirmation(competition, carol, alice):

@@ -76,3 +76,5 @@ def test_opening_declaring_scoring_moderating_ranking_and_the_pages_cost_the_sam
     few, many = costs(3, "few"), costs(30, "many")
     assert many == few
     assert few["ranking"] == 3
+    # The overview loads the competition alone: its related rows were nine queries (issue 20 point 1).
+    assert few["overview page"] == 12

@@ -164,6 +164,8 @@ def test_submitting_gives_a_receipt_and_its_pdf(client, tender, alice, django_ca
     assert response.url == url("tender_receipt", tender.pk, 1)
     page = client.get(response.url).content.decode()
     assert version.receipt_number in page and version.sha256 in page
+    task_list = client.get(url("tender_detail", tender.pk)).content.decode()
+    assert f"Version 1: receipt {version.receipt_number}" in task_list
     pdf_response = client.get(url("tender_receipt_pdf", tender.pk, 1))
     assert b"".join(pdf_response.streaming_content).startswith(b"%PDF-")
 

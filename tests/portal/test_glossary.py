@@ -5,6 +5,8 @@ import re
 from types import SimpleNamespace
 
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portal.emails import worded
 from portal.glossary import BY_SLUG, TERMS, link_terms
@@ -60,3 +62,26 @@ def test_an_alert_email_links_its_terms_of_art(db):
     notice = SimpleNamespace(pk=1, title="Accommodation in the North East")
     body = worded("notice_published", {"notice": notice}).html
     assert f'<a class="govuk-link" href="{GLOSSARY}#market-warming">market warming</a>' in body
+
+
+def link_terms_piece_by_piece(html: str, glossary_url: str) -> str:
+    """What `link_terms` gives, the slow way it was first written: every term looked for in every piece
+    of linkable text in turn (issue 20 point 1 made it search each term once per page)."""
+    from portal import glossary
+
+    linked: set[str] = set()
+    tokens = glossary._TOKENS.findall(html)
+    for index in glossary._linkable_texts(tokens):
+        tokens[index] = glossary._link_first_uses(tokens[index], linked, glossary_url, glossary._PATTERNS)
+    return "".join(tokens)
+
+
+PIECES = [spelt for term in TERMS for word in term.words for spelt in (word, word.upper())] + [
+    "<p>", "</p>", "<a href=\"/x\">", "</a>", "<label>", "</label>", "<br>", "-", "pilot", "lots-", "é", "\n",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.sampled_from([" ", "", ". "]))
+def test_terms_are_linked_as_if_every_piece_of_text_were_searched(pieces, separator):
+    html = separator.join(pieces)
+    assert link_terms(html, GLOSSARY) == link_terms_piece_by_piece(html, GLOSSARY)
