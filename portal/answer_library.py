@@ -17,11 +17,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import Case, F, Model, QuerySet, Value, When
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ from portal.questionnaires.forms import row_field_name
 
 SHOWN = 20  # answers listed on a library page, the most relevant
 EXCERPT_WORDS = 40  # of each answer listed, before "Read the whole answer"
+FILL_BATCH = 500  # answers written at a time by the migrations that fill the library
 MAX_QUERY_WORDS = 12  # of the question's words, the first distinct ones that carry meaning
 # Words that say nothing about what a question is about; PostgreSQL's English dictionary drops them too.
 _STOP_WORDS = """
@@ -119,6 +121,16 @@ def index(answers: QuerySet[Any]) -> None:
     answer remembered, and by whatever adds answers in bulk."""
     if connection.vendor == "postgresql":
         answers.update(search_vector=_vector())
+
+
+def fill(model: type[Model], copies: Iterable[tuple[str, dict[str, Any] | None]]) -> None:
+    """For the migrations that fill the library from answers saved before it existed: `model` is their
+    historical `LibraryAnswer`, `copies` each answer's source key and `stored_values`. An answer already
+    kept (saved again since) is left as it is; the new ones are indexed as `remember` indexes them."""
+    new = (model(source=source, **values) for source, values in copies if values is not None)
+    while batch := list(islice(new, FILL_BATCH)):
+        model._default_manager.bulk_create(batch, ignore_conflicts=True)
+    index(model._default_manager.filter(search_vector__isnull=True))
 
 
 def forget(*, source: str) -> None:
