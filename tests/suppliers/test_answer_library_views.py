@@ -11,6 +11,7 @@ from portal.models import LibraryAnswer, source_key
 from suppliers import sections
 from suppliers.models import CategoryChoice
 from tests.portal.library_factories import LibraryAnswerFactory
+from tests.portal.test_kept_forms import signed_in_then_timed_out
 from tests.suppliers.factories import complete_application, submitted_application
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +154,20 @@ def test_a_sent_questionnaire_offers_no_earlier_answers(client, alice, organisat
     response = client.get(_urls(application, choice)[1])
     assert response.url == reverse("suppliers:application_detail", args=[application.pk])
     assert LibraryAnswer.objects.filter(organisation=organisation_a).exists()
+
+
+def test_what_was_typed_before_a_sign_out_is_not_lost_by_using_an_earlier_answer(
+    client, alice, organisation_a
+):
+    application, choice = _draft(organisation_a, alice)
+    own = LibraryAnswerFactory(organisation=organisation_a, question="Our service", text=EARLIER)
+    page_url, _ = _urls(application, choice)
+    typed = "Typed as the session ran out."
+    signed_in_then_timed_out(client, alice, page_url)
+    client.post(page_url, {"descriptor": typed}, HTTP_REFERER=f"http://testserver{page_url}")
+    client.force_login(alice)
+
+    chosen = client.get(page_url, {"question": "descriptor", "answer": own.pk}).content.decode()
+    assert "Not saved yet" in chosen and typed not in chosen
+    # The kept form comes back at the page's own address, still there after the earlier answer was seen.
+    assert typed in client.get(page_url).content.decode()
