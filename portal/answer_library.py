@@ -15,20 +15,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import Case, F, Model, QuerySet, Value, When
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from portal.models import LibraryAnswer, User
-from portal.questionnaires.engine import Kind, Question
+from portal.questionnaires.engine import Kind, Question, Section, word_count
+from portal.questionnaires.forms import row_field_name
 
 SHOWN = 20  # answers listed on a library page, the most relevant
 EXCERPT_WORDS = 40  # of each answer listed, before "Read the whole answer"
+FILL_BATCH = 500  # answers written at a time by the migrations that fill the library
 MAX_QUERY_WORDS = 12  # of the question's words, the first distinct ones that carry meaning
 # Words that say nothing about what a question is about; PostgreSQL's English dictionary drops them too.
 _STOP_WORDS = """
@@ -62,6 +66,23 @@ def question_key(name: str) -> str:
 # Writes: called by each app's services inside the transaction that saves the answer -------------------
 
 
+def stored_values(
+    *, organisation_id: int, kind: str, source_label: str, question: str, text: str, at: datetime
+) -> dict[str, Any] | None:
+    """What the library keeps of one answer (None for a blank one, which is not kept). Pure, so that the
+    migrations that fill the library from answers saved before it existed store exactly this too."""
+    if not text.strip():
+        return None
+    return {
+        "organisation_id": organisation_id,
+        "kind": kind,
+        "source_label": source_label[:300],
+        "question": question,
+        "text": text.strip(),
+        "updated_at": at,
+    }
+
+
 def remember(
     *,
     organisation_id: int,
@@ -73,20 +94,18 @@ def remember(
     at: datetime | None = None,
 ) -> LibraryAnswer | None:
     """Keep the library's copy of an answer up to date (a blank answer is forgotten)."""
-    if not text.strip():
+    values = stored_values(
+        organisation_id=organisation_id,
+        kind=kind,
+        source_label=source_label,
+        question=question,
+        text=text,
+        at=at or timezone.now(),
+    )
+    if values is None:
         forget(source=source)
         return None
-    answer, _ = LibraryAnswer.objects.update_or_create(
-        source=source,
-        defaults={
-            "organisation_id": organisation_id,
-            "kind": kind,
-            "source_label": source_label[:300],
-            "question": question,
-            "text": text.strip(),
-            "updated_at": at or timezone.now(),
-        },
-    )
+    answer, _ = LibraryAnswer.objects.update_or_create(source=source, defaults=values)
     index(LibraryAnswer.objects.filter(pk=answer.pk))
     return answer
 
@@ -97,11 +116,21 @@ def _vector() -> Combinable:
     )
 
 
-def index(answers: QuerySet[LibraryAnswer]) -> None:
+def index(answers: QuerySet[Any]) -> None:
     """Store the answers' search vectors (PostgreSQL; SQLite searches the text itself). Called for each
     answer remembered, and by whatever adds answers in bulk."""
     if connection.vendor == "postgresql":
         answers.update(search_vector=_vector())
+
+
+def fill(model: type[Model], copies: Iterable[tuple[str, dict[str, Any] | None]]) -> None:
+    """For the migrations that fill the library from answers saved before it existed: `model` is their
+    historical `LibraryAnswer`, `copies` each answer's source key and `stored_values`. An answer already
+    kept (saved again since) is left as it is; the new ones are indexed as `remember` indexes them."""
+    new = (model(source=source, **values) for source, values in copies if values is not None)
+    while batch := list(islice(new, FILL_BATCH)):
+        model._default_manager.bulk_create(batch, ignore_conflicts=True)
+    index(model._default_manager.filter(search_vector__isnull=True))
 
 
 def forget(*, source: str) -> None:
@@ -125,9 +154,22 @@ def long_texts(questions: Iterable[Question], answers: Mapping[str, Any]) -> lis
             for number, row in enumerate(rows if isinstance(rows, list) else [], start=1):
                 for part in question.rows:
                     if part.kind == Kind.LONG_TEXT and isinstance(row, dict):
-                        label = f"{question.row_label or question.label} {number}: {part.label}"
-                        found.append((f"{question.key}-{number}-{part.key}", label, _text(row.get(part.key))))
+                        found.append(
+                            (
+                                _row_key(question, number, part),
+                                _row_label(question, number, part),
+                                _text(row.get(part.key)),
+                            )
+                        )
     return found
+
+
+def _row_key(question: Question, number: int, part: Question) -> str:
+    return f"{question.key}-{number}-{part.key}"
+
+
+def _row_label(question: Question, number: int, part: Question) -> str:
+    return f"{question.row_label or question.label} {number}: {part.label}"
 
 
 def _text(value: Any) -> str:
@@ -156,6 +198,83 @@ def remember_questionnaire(
             text=text,
             at=at,
         )
+
+
+# A page's long-text fields: where "Use an earlier answer" is offered, and where a chosen one goes ------
+
+
+@dataclass(frozen=True)
+class LongTextField:
+    """One long-text field of a questionnaire's page. A row's field is addressed by the name the engine
+    gives its form field (`case_studies-0-outcome`), so "Use this answer" fills exactly that field; its
+    own answer is kept in the library under `long_texts`' key, whose rows count from 1."""
+
+    key: str  # the form field's name
+    label: str  # "Case study 1: What did you do?"
+    question: Question  # its declaration: hint and word limit
+    library_key: str  # its own saved answer's key in the library, kept out of its own list
+
+    @property
+    def query(self) -> str:
+        """What its earlier answers are ranked by: the question's words."""
+        return f"{self.label} {self.question.hint}"
+
+
+def long_text_fields(section: Section) -> list[LongTextField]:
+    """The section's long-text fields in page order, each row's included. The library key of a row's
+    field is exact for rows kept in their places (`fixed_rows`, as case studies are)."""
+    fields = []
+    for question in section.questions:
+        if question.kind == Kind.LONG_TEXT:
+            fields.append(LongTextField(question.key, question.label, question, question.key))
+        elif question.kind == Kind.ROWS:
+            for index in range(question.row_slots):
+                for part in question.rows:
+                    if part.kind == Kind.LONG_TEXT:
+                        number = index + 1
+                        fields.append(
+                            LongTextField(
+                                key=row_field_name(question, index, part),
+                                label=_row_label(question, number, part),
+                                question=part,
+                                library_key=_row_key(question, number, part),
+                            )
+                        )
+    return fields
+
+
+def long_text_field(section: Section, key: str) -> LongTextField | None:
+    return next((field for field in long_text_fields(section) if field.key == key), None)
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """An earlier answer chosen with "Use this answer", and the field it goes in (not saved yet)."""
+
+    answer: LibraryAnswer
+    field: LongTextField
+
+
+def chosen(user: User, section: Section, query: Mapping[str, str]) -> Chosen | None:
+    """The answer a page was asked to put in one of its fields (`?answer=<id>&question=<key>`), if it is
+    one of the person's own and the field is a long-text field of the page; otherwise None."""
+    field = long_text_field(section, query.get("question", ""))
+    if field is None:
+        return None
+    answer = answer_for(user, query.get("answer"))
+    return Chosen(answer, field) if answer is not None else None
+
+
+def listing(answers: list[LibraryAnswer], *, max_words: int | None, use_url: str) -> dict[str, Any]:
+    """The context of the shared list `templates/includes/earlier_answers.html`."""
+    return {
+        "answers": [(answer, word_count(answer.text)) for answer in answers],
+        "shown": SHOWN,
+        "excerpt_words": EXCERPT_WORDS,
+        "max_words": max_words,
+        "editable": True,
+        "use_url": use_url,
+    }
 
 
 # Reads: only ever the asking person's own organisation's answers ------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from suppliers.views import partners, providers, questionnaire, review
+from suppliers.views import partners, providers, questionnaire, reuse, review
 
 app_name = "suppliers"
 
@@ -22,6 +22,11 @@ urlpatterns = [
         "qualification/<int:application_pk>/categories/<int:choice_pk>/",
         questionnaire.category_edit,
         name="category_edit",
+    ),
+    path(
+        "qualification/<int:application_pk>/categories/<int:choice_pk>/earlier-answers/<str:key>/",
+        reuse.category_earlier_answers,
+        name="category_earlier_answers",
     ),
     path(
         "qualification/<int:application_pk>/categories/<int:choice_pk>/remove/",

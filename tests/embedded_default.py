@@ -188,6 +188,19 @@ def _questionnaire_sections() -> list[dict]:
     ]
 
 
+def _category_fields() -> list[dict]:
+    """Demo category choices with each of their long-text fields (the earlier-answers page of each)."""
+    from portal.answer_library import long_text_fields
+    from suppliers.models import CategoryChoice
+    from suppliers.sections import CATEGORY_CHOICE
+
+    return [
+        {"application_pk": choice.application_id, "choice_pk": choice.pk, "key": field.key}
+        for choice in CategoryChoice.objects.order_by("pk")[:2]
+        for field in long_text_fields(CATEGORY_CHOICE)
+    ]
+
+
 def _round_questions() -> list[dict]:
     from grants.models import GrantRound
 
@@ -225,6 +238,7 @@ FINDERS: dict[tuple[str, tuple[str, ...]], Callable[[], list[dict]]] = {
         "suppliers.CategoryChoice", application_pk="application_id", choice_pk="pk"
     ),
     ("suppliers", ("application_pk", "section")): _questionnaire_sections,
+    ("suppliers", ("application_pk", "choice_pk", "key")): _category_fields,
     ("suppliers", ("document_pk",)): _each("suppliers.SupportingDocument", document_pk="pk"),
     ("calloffs", ("unsubscribe_token",)): _unsubscribe_tokens,
     ("calloffs", ("slug",)): _statistics_slugs,

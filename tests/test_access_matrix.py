@@ -182,6 +182,8 @@ EXPECTED: dict[str, tuple[str, tuple[int, ...]]] = {
     "suppliers:submitted": ("GET", ORGANISATION_A),
     "suppliers:section_edit": ("GET", ORGANISATION_A),
     "suppliers:category_edit": ("GET", ORGANISATION_A),
+    # The answer library, for one field of a category's page: organisation A's own words, to its own people
+    "suppliers:category_earlier_answers": ("GET", ORGANISATION_A),
     "suppliers:check_answers": ("GET", ORGANISATION_A),
     "suppliers:category_remove": ("POST", (LOGIN, *[to("suppliers:section_edit")] * 2, 404, 403, 403, 403)),
     "suppliers:document_upload": ("POST", (LOGIN, 200, 200, 404, 403, 403, 403)),
@@ -777,6 +779,8 @@ def _url(name: str, kwargs: dict) -> str:
         }
     if name == "calloffs:integrity_competition":
         kwargs = {**kwargs, "competition_pk": kwargs["decided_competition_pk"]}
+    if name == "suppliers:category_earlier_answers":  # a case study's long-text field
+        kwargs = {**kwargs, "key": "case_studies-1-outcome"}
     if name.startswith("grants:"):
         kwargs = {**kwargs, **_grants_url_kwargs(name, kwargs)}
     wanted = {key: kwargs[key] for key in pattern.pattern.regex.groupindex}

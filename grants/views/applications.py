@@ -24,7 +24,7 @@ from portal.exceptions import Problems, RuleBroken
 from portal.financial_profile import current_profile, source_text
 from portal.form_kit import show_rule_broken
 from portal.money import pounds
-from portal.questionnaires.engine import Context, Kind, Question, Section
+from portal.questionnaires.engine import Context, Kind, Section
 
 # Applications ------------------------------------------------------------------------------------
 
@@ -125,7 +125,7 @@ def application_answers(request: HttpRequest, application_pk: int) -> HttpRespon
         return redirect("grants:application_eligibility", application.pk)
     section = round_section(application.grant_round.questions)
     form_class = section_form(section)
-    chosen, chosen_question = None, None
+    chosen = None
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
@@ -164,12 +164,9 @@ def application_answers(request: HttpRequest, application_pk: int) -> HttpRespon
     else:
         initial = form_class.initial_from(application.answers)
         # "Use this answer" from the answer library: the text goes in that question's field, not yet saved.
-        chosen = answer_library.answer_for(request.user, request.GET.get("answer"))
-        chosen_question = _long_text_question(section, request.GET.get("question", ""))
-        if chosen is not None and chosen_question is not None:
-            initial[chosen_question.key] = chosen.text
-        else:
-            chosen = None
+        chosen = answer_library.chosen(request.user, section, request.GET)
+        if chosen is not None:
+            initial[chosen.field.key] = chosen.answer.text
         form = form_class(initial=initial)
     files = {f.question_key: f.name for f in application.files.all()}
     return form_page(
@@ -187,17 +184,13 @@ def application_answers(request: HttpRequest, application_pk: int) -> HttpRespon
             "guidance": _copied_guidance(application, section),
             "intro": "grants/application/includes/earlier_answer_links.html",
             "application": application,
-            "long_text_questions": [q for q in section.questions if q.kind == Kind.LONG_TEXT],
+            "library_links": [
+                (reverse("grants:application_earlier_answers", args=[application.pk, field.key]), field.label)
+                for field in answer_library.long_text_fields(section)
+            ],
             "chosen": chosen,
-            "chosen_question": chosen_question,
         },
     )
-
-
-def _long_text_question(section: Section, key: str) -> Question | None:
-    if key in section.fields and section.question(key).kind == Kind.LONG_TEXT:
-        return section.question(key)
-    return None
 
 
 def _copied_guidance(application: GrantApplication, section: Section) -> str:

@@ -22,7 +22,6 @@ from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.form_kit import show_rule_broken
 from portal.models import source_key
-from portal.questionnaires.engine import Kind, word_count
 
 
 @access_policy(access.SUPPLIER_MEMBER)
@@ -32,26 +31,22 @@ def application_earlier_answers(request: HttpRequest, application_pk: int, key: 
         return redirect("grants:application_receipt", application.pk)
     if not application.eligibility_passed:
         return redirect("grants:application_eligibility", application.pk)
-    section = round_section(application.grant_round.questions)
-    if key not in section.fields or section.question(key).kind != Kind.LONG_TEXT:
+    field = answer_library.long_text_field(round_section(application.grant_round.questions), key)
+    if field is None:
         raise Http404
-    question = section.question(key)
     answers = answer_library.earlier_answers(
         user=request.user,
-        question=f"{question.label} {question.hint}",
-        exclude_source=f"{source_key(application)}:{key}",
+        question=field.query,
+        exclude_source=f"{source_key(application)}:{field.library_key}",
     )
     answers_url = reverse("grants:application_answers", args=[application.pk])
     context = {
         "application": application,
         "grant_round": application.grant_round,
-        "question": question,
-        "answers": [(answer, word_count(answer.text)) for answer in answers],
-        "shown": answer_library.SHOWN,
-        "excerpt_words": answer_library.EXCERPT_WORDS,
-        "max_words": question.word_limit,
-        "editable": True,
-        "use_url": f"{answers_url}?question={key}&answer=",
+        "question": field,
+        **answer_library.listing(
+            answers, max_words=field.question.word_limit, use_url=f"{answers_url}?question={key}&answer="
+        ),
         "back": answers_url,
     }
     return render(request, "grants/application/earlier_answers.html", context)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from portal import access, autosave, kept_forms, stored_pdfs, uploads
+from portal import access, answer_library, autosave, kept_forms, stored_pdfs, uploads
 from portal.access import access as access_policy
 from portal.exceptions import RuleBroken
 from portal.financial_profile import source_text
@@ -205,10 +206,15 @@ def category_edit(request: HttpRequest, application_pk: int, choice_pk: int) -> 
     if response := _draft_or_read_only(request, application):
         return response
     choice = choice_for_user(request, application, choice_pk)
-    form = CategoryChoiceForm(
-        request.POST or kept_forms.kept_data(request),
-        initial=CategoryChoiceForm.initial_for(choice.descriptor, choice.case_studies),
-    )
+    initial = CategoryChoiceForm.initial_for(choice.descriptor, choice.case_studies)
+    data = request.POST if request.method == "POST" else kept_forms.kept_data(request)
+    chosen = None
+    if data is None:
+        # "Use this answer" from the answer library: the text goes in that field, not saved yet.
+        chosen = answer_library.chosen(request.user, sections.CATEGORY_CHOICE, request.GET)
+        if chosen is not None:
+            initial[chosen.field.key] = chosen.answer.text
+    form = CategoryChoiceForm(data, initial=initial)
     if request.method == "POST":
         saved = _save_choice(request, application, choice, form)
         if autosave.is_autosave(request):
@@ -221,7 +227,7 @@ def category_edit(request: HttpRequest, application_pk: int, choice_pk: int) -> 
             messages.success(request, f"{choice.category.name}: saved.")
             return redirect("suppliers:section_edit", application.pk, "categories")
         form.show_errors(errors)
-    return _category_page(request, application, choice, form, DocumentUploadForm())
+    return _category_page(request, application, choice, form, DocumentUploadForm(), chosen=chosen)
 
 
 def _save_choice(
@@ -244,13 +250,30 @@ def _save_choice(
         return None
 
 
-def _category_page(request, application, choice, form, upload_form) -> HttpResponse:
+def _category_page(
+    request: HttpRequest,
+    application: Application,
+    choice: CategoryChoice,
+    form: CategoryChoiceForm,
+    upload_form: DocumentUploadForm,
+    *,
+    chosen: answer_library.Chosen | None = None,
+) -> HttpResponse:
     context = {
         "application": application,
         "choice": choice,
         "form": form,
         "upload_form": upload_form,
         "documents": choice.documents.all(),
+        "chosen": chosen,
+        "undo_url": reverse("suppliers:category_edit", args=[application.pk, choice.pk]),
+        "library_links": [
+            (
+                reverse("suppliers:category_earlier_answers", args=[application.pk, choice.pk, field.key]),
+                field.label,
+            )
+            for field in answer_library.long_text_fields(sections.CATEGORY_CHOICE)
+        ],
     }
     return render(request, "suppliers/questionnaire/category.html", context)
 

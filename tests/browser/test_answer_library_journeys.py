@@ -1,7 +1,8 @@
 """Never type it twice, in Chromium, every page audited: a supplier starting a new tender uses an earlier
 answer from the answer library for one question (edited, then saved), then copies the rest of an earlier
 tender's responses, is told to choose one when it does not, checks the copied response and saves it; a
-grant application starts from an earlier application the same way."""
+grant application starts from an earlier application the same way; a supplier updating its Selection
+Questionnaire uses an earlier tender answer as a case study."""
 
 import re
 
@@ -12,6 +13,8 @@ from playwright.sync_api import expect
 from calloffs.models import TenderResponse
 from calloffs.services import tenders as services
 from grants.services import applications
+from suppliers import services as sq_services
+from suppliers.models import CategoryChoice
 from tests.browser.conftest import sign_in_as
 from tests.calloffs.tender_helpers import biddable_competition, complete, qualify
 from tests.grants import factories as grants_factories
@@ -112,3 +115,34 @@ def test_a_grant_application_starts_from_an_earlier_one(page, context, audit, li
     expect(page.get_by_text("Copied: check before you send")).to_have_count(0)
     new.refresh_from_db()
     assert new.copied_keys == []
+
+
+def test_a_supplier_uses_an_earlier_tender_answer_as_a_case_study(
+    page, context, audit, live_server, carol, alice, organisation_a
+):
+    qualify(organisation_a, alice)
+    tender = complete(services.tender_start(lot=biddable_competition(carol).lots.get(), user=alice), alice)
+    quality = tender.competition.criteria.get(name="Quality")
+    services.response_save(tender=tender, criterion=quality, user=alice, text=EARLIER_ANSWER)
+    draft = sq_services.application_start(organisation=organisation_a, user=alice)
+    choice = draft.category_choices.get()
+    sign_in_as(context, live_server, alice)
+
+    page.goto(f"{live_server.url}{reverse('suppliers:category_edit', args=[draft.pk, choice.pk])}")
+    audit("a service category's page")
+    page.get_by_role("link", name="Case study 2: What difference did it make?").click()
+    expect(page.get_by_role("heading", name="Use an earlier answer")).to_be_visible()
+    audit("the earlier answers for a case study")
+    card = page.locator(".govuk-summary-card").filter(has_text=EARLIER_ANSWER[:40])
+    card.get_by_role("button", name=re.compile("^Use this answer")).click()
+    expect(page.get_by_text("Not saved yet")).to_be_visible()
+    outcome = page.locator("textarea[name=case_studies-1-outcome]")
+    expect(outcome).to_have_value(EARLIER_ANSWER)
+    audit("an earlier answer in a case study")
+    assert CategoryChoice.objects.get(pk=choice.pk).case_studies[1]["outcome"] != EARLIER_ANSWER
+    outcome.fill(EARLIER_ANSWER + " Most stayed housed.")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Accommodation: saved.")).to_be_visible()
+    saved = CategoryChoice.objects.get(pk=choice.pk).case_studies
+    assert saved[1]["outcome"] == EARLIER_ANSWER + " Most stayed housed."
+    assert saved[0]["outcome"] == choice.case_studies[0]["outcome"]
