@@ -43,6 +43,14 @@ def own_file(tender: Tender, file_pk: int) -> TenderFile | None:
     return tender.files.filter(pk=file_pk).first()
 
 
+def submitted_versions(tender: Tender) -> list[TenderVersion]:
+    """The versions the organisation submitted, listed by number and date: not their content (each
+    snapshot is the whole tender). A tender never submitted has none, without asking."""
+    if not tender.ever_submitted:
+        return []
+    return list(tender.versions.defer("snapshot"))
+
+
 def own_version(tender: Tender, number: int) -> TenderVersion | None:
     return tender.versions.select_related("submitted_by").filter(number=number).first()
 
