@@ -97,10 +97,13 @@ def tender_for_member(request: HttpRequest, tender_pk: int) -> Tender:
     included, is 404. The one way a bidder's page gets its tender."""
     tender = get_or_refuse(
         request,
+        # Not the current version (a page that shows it reads it: its snapshot is the whole tender), and
+        # no ordering (a tender's default ordering joins its lot's competition again to sort one row).
         (
             own_tenders(request.user)
-            .select_related("competition", "lot", "organisation", "submitter", "current_version")
+            .select_related("competition", "lot", "organisation", "submitter")
             .filter(pk=tender_pk)
+            .order_by()
         ),
         f"tender {tender_pk} is not their organisation's",
     )

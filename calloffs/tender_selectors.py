@@ -43,31 +43,44 @@ def own_file(tender: Tender, file_pk: int) -> TenderFile | None:
     return tender.files.filter(pk=file_pk).first()
 
 
+def submitted_versions(tender: Tender) -> list[TenderVersion]:
+    """The versions the organisation submitted, listed by number and date: not their content (each
+    snapshot is the whole tender). A tender never submitted has none, without asking."""
+    if not tender.ever_submitted:
+        return []
+    return list(tender.versions.defer("snapshot"))
+
+
 def own_version(tender: Tender, number: int) -> TenderVersion | None:
     return tender.versions.select_related("submitted_by").filter(number=number).first()
 
 
 def tender_facts(tender: Tender) -> TenderFacts:
-    files = list(tender.files.values_list("checklist_item_id", "criterion_id"))
-    responses = list(tender.responses.only("criterion_id", "text", "needs_review"))
+    # Plain rows, not models, and no ordering: only which ids are there, and the words typed.
+    files = list(tender.files.order_by().values_list("checklist_item_id", "criterion_id"))
+    responses = list(tender.responses.order_by().values_list("criterion_id", "text", "needs_review"))
     return TenderFacts(
-        response_words={r.criterion_id: word_count(r.text) for r in responses},
-        copied_unchecked=frozenset(r.criterion_id for r in responses if r.needs_review),
+        response_words={criterion: word_count(text) for criterion, text, _review in responses},
+        copied_unchecked=frozenset(criterion for criterion, _text, review in responses if review),
         criterion_file_ids=frozenset(criterion for _item, criterion in files if criterion),
         item_file_ids=frozenset(item for item, _criterion in files if item),
-        signed_item_ids=frozenset(tender.signatures.values_list("checklist_item_id", flat=True)),
+        signed_item_ids=frozenset(tender.signatures.order_by().values_list("checklist_item_id", flat=True)),
         partners_answered=tender.has_subcontractors is not None and tender.as_consortium_lead is not None,
     )
 
 
 def tender_task_groups(tender: Tender) -> list[TaskGroup]:
     """The task list of a tender, from its competition's criteria and checklist and what it holds."""
+    competition = tender.competition
     criteria = [
-        CriterionFacts(c.pk, c.name, c.max_words) for c in tender.competition.criteria.order_by("position")
+        CriterionFacts(*row)
+        for row in competition.criteria.order_by("position").values_list("pk", "name", "max_words")
     ]
     checklist = [
-        ItemFacts(i.pk, i.name, i.kind, i.required, i.standard_code)
-        for i in tender.competition.checklist.order_by("position")
+        ItemFacts(*row)
+        for row in competition.checklist.order_by("position").values_list(
+            "pk", "name", "kind", "required", "standard_code"
+        )
     ]
     return tendering_rules.tender_tasks(criteria, checklist, tender_facts(tender))
 

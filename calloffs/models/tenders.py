@@ -76,6 +76,12 @@ class Tender(models.Model):
     def __str__(self) -> str:
         return f"Tender {self.pk} for {self.lot}"
 
+    @property
+    def ever_submitted(self) -> bool:
+        """Submitted at least once, perhaps withdrawn since (a tender never goes back to draft). Only
+        such a tender has versions, and only its organisation's submitted tenders get outcome letters."""
+        return self.status != self.Status.DRAFT
+
 
 class TenderVersion(models.Model):
     """One submission, frozen: what the bidder sent, when, and the receipt they were given."""

@@ -109,18 +109,23 @@ def tender_detail(request: HttpRequest, tender_pk: int) -> HttpResponse:
     tender = tender_for_member(request, tender_pk)
     groups = tender_selectors.tender_task_groups(tender)
     tasks = [task for group in groups for task in group.tasks]
+    base = _base_context(request, tender)
+    submitted = tender.ever_submitted  # else it has no versions nor letters to look for
     context = {
-        **_base_context(request, tender),
+        **base,
         "groups": [
             (group.title, [(task, task_url(tender, task)) for task in group.tasks]) for group in groups
         ],
         "completed": sum(task.complete for task in tasks),
         "task_count": len(tasks),
-        "versions": list(tender.versions.defer("snapshot")),  # listed by number and date: not their content
+        "versions": tender_selectors.submitted_versions(tender),
         "submitter": tender.submitter,
-        "letters": list(selectors.outcome_letters_for(request.user, tender.pk)),
+        "letters": list(selectors.outcome_letters_for(request.user, tender.pk)) if submitted else [],
         "reconfirm_tenders": _reconfirm_tenders(request),
-        "has_earlier_tenders": tender_selectors.has_earlier_tenders(request.user, tender),
+        # Copying is offered only while the tender can be changed.
+        "has_earlier_tenders": (
+            base["editable"] and tender_selectors.has_earlier_tenders(request.user, tender)
+        ),
     }
     return render(request, "calloffs/tenders/task_list.html", context)
 

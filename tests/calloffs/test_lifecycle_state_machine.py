@@ -51,6 +51,7 @@ from calloffs.models import (
     Evaluator,
     Lot,
     ModeratedScore,
+    OutcomeLetter,
     Score,
     Tender,
     TenderVersion,
@@ -628,6 +629,13 @@ class Lifecycle(RuleBasedStateMachine):
         assert not TenderVersion.objects.filter(
             tender__competition=self.competition, submitted_at__gte=self.deadline
         ).exists()
+
+    @invariant()
+    def a_tender_never_submitted_has_no_versions_and_no_letters(self) -> None:
+        """What the bidder's task list relies on to skip looking for them (`Tender.ever_submitted`)."""
+        drafts = Tender.objects.filter(competition=self.competition, status=Tender.Status.DRAFT)
+        assert not TenderVersion.objects.filter(tender__in=drafts).exists()
+        assert not OutcomeLetter.objects.filter(tender__in=drafts).exists()
 
     @invariant()
     def only_the_organisation_reads_a_sealed_tender(self) -> None:

@@ -203,6 +203,8 @@ def test_withdraw_and_submit_again(client, tender, alice):
     services.tender_submit(tender=tender, user=alice)
     client.force_login(alice)
     assert client.post(url("tender_withdraw", tender.pk)).status_code == 302
+    withdrawn = client.get(url("tender_detail", tender.pk)).content.decode()
+    assert "Version 1: receipt" in withdrawn and ", withdrawn " in withdrawn  # listed with no current version
     assert client.post(url("tender_submit", tender.pk)).url == url("tender_receipt", tender.pk, 2)
     assert list(tender.versions.values_list("number", flat=True)) == [1, 2]
     page = client.get(url("tender_detail", tender.pk)).content.decode()

@@ -290,11 +290,14 @@ def test_the_amendment_confirmed_is_the_latest(tender, alice, carol):
 
 def test_withdraw_and_resubmit_keeps_each_version(tender, alice):
     complete(tender, alice)
+    assert not tender.ever_submitted
     first = services.tender_submit(tender=tender, user=alice)
     criterion = tender.competition.criteria.first()
     with pytest.raises(RuleBroken, match="Withdraw it if you need to change it"):
         services.response_save(tender=tender, criterion=criterion, user=alice, text="Changed")
     services.tender_withdraw(tender=tender, user=alice)
+    tender.refresh_from_db()
+    assert tender.ever_submitted and tender.current_version is None  # its versions are still listed
     services.response_save(tender=tender, criterion=criterion, user=alice, text="Changed")
     second = services.tender_submit(tender=tender, user=alice)
     first.refresh_from_db()
