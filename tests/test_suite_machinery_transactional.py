@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import TransactionTestCase
 
-from portal.models import Organisation
+from portal.models import Organisation, User
 from tests.conftest import make_organisation_a
 
 
@@ -32,3 +32,15 @@ def test_a_transactional_test_sets_up_whatever_the_test_before_it_left(serialize
 
     assert not Organisation.objects.exists()
     assert ContentType.objects.filter(app_label="portal", model="organisation").count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_after_a_serialized_transactional_test_the_content_types_are_there_and_the_cache_agrees():
+    """Its teardown empties the database without post_migrate. An ordinary test after it on the same
+    worker wrote an admin log row under the content type this process had cached, which was gone:
+    `Key (content_type_id)=(143) is not present in table "django_content_type"`."""
+    ContentType.objects.get_for_model(User)  # cached, as any earlier test leaves it
+    _transactional_case(serialized=True)("run")._fixture_teardown()
+
+    cached = ContentType.objects.get_for_model(User)
+    assert ContentType.objects.filter(pk=cached.pk, app_label="portal", model="user").exists()
