@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.db import connection
 
 from portal import stored_pdfs
 from portal.models import StoredPdfJob
@@ -147,6 +148,12 @@ def test_a_pdf_whose_worker_is_killed_is_taken_up_again_by_the_next_recheck(
     assert job(agreement).attempts == 2
 
 
+def backend_alive(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+        return cursor.fetchone() is not None
+
+
 def test_while_another_process_holds_the_claim_nothing_is_rendered_or_queued(
     only_this_pdf_missing,
     database_url,  # noqa: F811
@@ -162,8 +169,11 @@ def test_while_another_process_holds_the_claim_nothing_is_rendered_or_queued(
         assert stored_pdfs.pdf_make(kind=pdfs.AGREEMENT, object_id=agreement.pk) is False
         assert stored_pdfs.missing_queue() == 0
         assert not stored(agreement) and queued == []
+        backend = other_worker.info.backend_pid
 
-    # The other process has gone, and its claim with it.
+    # The other process has gone, and its claim with it: once PostgreSQL has ended its backend (after the
+    # client closes, not at the same instant), which a busy machine showed.
+    wait_for(lambda: not backend_alive(backend), timeout=30, what="the other process's backend to end")
     assert stored_pdfs.missing_queue() == 1
     assert stored_pdfs.pdf_make(kind=pdfs.AGREEMENT, object_id=agreement.pk) is True
     assert stored(agreement)
