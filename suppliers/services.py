@@ -448,6 +448,9 @@ def application_submit(*, application: Application, user: User, now: datetime | 
     now = now or timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
+        # The organisation first, as a change of accounts locks it and then its drafts: the other order
+        # deadlocked with it (the receipt's row takes a share lock on the organisation).
+        Organisation.objects.select_for_update().get(pk=application.organisation_id)
         locked = _locked_draft(application)
         # What is sent is the organisation's accounts as they are now, whenever they were last followed.
         locked.answers["financial"] = accounts.with_profile(

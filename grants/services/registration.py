@@ -123,6 +123,9 @@ def registration_submit(
 ) -> Registration:
     require_member(user, registration.organisation, refusal=REGISTRATION_MEMBERS_ONLY)
     with transaction.atomic():
+        # The organisation first, as a change of accounts locks it and then its drafts (and as saving
+        # the registration does): the other order can deadlock with it.
+        locked(Organisation, registration.organisation_id)
         registration = locked(Registration, registration.pk)
         if registration.status == Registration.Status.SUBMITTED:
             raise RuleBroken("Your registration has already been sent.")

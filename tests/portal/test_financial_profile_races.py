@@ -15,7 +15,7 @@ from suppliers import services
 from suppliers.models import Application
 from tests.calloffs.test_award_race import run_at_once
 from tests.grants import factories as grants_factories
-from tests.suppliers.factories import complete_application
+from tests.suppliers.factories import PDF_BYTES, complete_application, upload
 
 YEAR_END = date(2025, 3, 31)
 pytestmark = pytest.mark.skipif(
@@ -63,3 +63,29 @@ def test_saving_the_registration_while_the_accounts_change(alice, bob, organisat
     assert results == ["done", "done"]
     registration = Registration.objects.get(organisation=organisation_a)
     assert normalised(registration.answers, "annual_income") == 900_000  # the current accounts, either way
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sending_the_registration_while_the_accounts_change(alice, bob, organisation_a):
+    financial_profile_update(
+        user=alice,
+        organisation=organisation_a,
+        year_end=YEAR_END,
+        income_pence=250_000_00,
+        accounts=upload("Accounts 2025.pdf", PDF_BYTES),  # a registration is sent with its accounts
+    )
+    draft = registration_services.registration_save(
+        user=alice, organisation=organisation_a, answers=grants_factories.registration_answers()
+    )
+
+    results = run_at_once(
+        change_accounts(bob, 900_000_00),
+        lambda: registration_services.registration_submit(
+            user=alice, registration=Registration.objects.get(pk=draft.pk)
+        ),
+    )
+
+    assert results == ["done", "done"]
+    sent = Registration.objects.get(pk=draft.pk)
+    assert sent.status == Registration.Status.SUBMITTED
+    assert normalised(sent.answers, "annual_income") in (250_000, 900_000)
