@@ -21,13 +21,16 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 from django.core.cache.backends.redis import RedisCache
+from django.test import override_settings
 from django.urls import reverse
 
 from calloffs import alerts
 from calloffs.models import Competition
 from calloffs.services import competitions
 from portal import page_cache
+from portal.emails import deliveries_requeue
 from portal.models import Delivery, Message, Organisation, source_key
+from portal.tasks import deliveries_dispatch
 from tests.calloffs import factories as f
 from tests.factories import MembershipFactory
 from tests.portal.test_delivery_worker import (  # noqa: F401 - fixtures
@@ -142,6 +145,21 @@ def test_publishing_with_redis_down_shows_success_and_the_alerts_go_within_a_min
     assert all(competition.title in email for email in mailbox.received)
 
 
+TAKEN_BACK_AFTER_SECONDS = 20  # the e-mail lease, shortened as bench/drill.py shortens it
+
+
+def every_alert_sent_or_taken_back(count: int) -> bool:
+    """Whether all `count` alert e-mails are sent; if not, what beat's minute re-queue does (no beat runs
+    here): an e-mail the killed worker had claimed mid-send is taken back once its lease has passed and
+    queued again (portal.emails.deliveries_requeue). The lease is shortened, as the drill's is; a send
+    in progress takes milliseconds, so none is taken back from the live worker."""
+    if Delivery.objects.filter(kind=alerts.PUBLISHED, status=Delivery.Status.SENT).count() == count:
+        return True
+    with override_settings(DELIVERY_LEASE_SECONDS=TAKEN_BACK_AFTER_SECONDS):
+        deliveries_dispatch(deliveries_requeue())
+    return False
+
+
 def test_a_worker_killed_mid_fan_out_is_replaced_within_a_minute_and_nobody_is_alerted_twice(
     transactional_db,
     carol,
@@ -186,10 +204,7 @@ def test_a_worker_killed_mid_fan_out_is_replaced_within_a_minute_and_nobody_is_a
             what="the broker to hand the fan-out to the new worker, and it to finish",
         )
         wait_for(
-            lambda: (
-                Delivery.objects.filter(kind=alerts.PUBLISHED, status=Delivery.Status.SENT).count()
-                == len(addresses)
-            ),
+            lambda: every_alert_sent_or_taken_back(len(addresses)),
             timeout=WORK,
             what="every member's alert e-mail",
         )
