@@ -25,7 +25,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
-from portal import answer_library, decision_clocks, stored_pdfs, uploads, working_days
+from portal import answer_library, decision_clocks, decision_reminders, stored_pdfs, uploads, working_days
 from portal.audit import audit_record, changed_fields
 from portal.clock import has_passed
 from portal.exceptions import RuleBroken
@@ -34,7 +34,7 @@ from portal.models import LibraryAnswer, Organisation, Region, ServiceCategory, 
 from portal.organisations import require_member
 from portal.page_cache import public_pages_changed
 from portal.queueing import on_commit_robustly
-from portal.services import message_send, messages_send_bulk
+from portal.services import message_send
 from portal.wording import in_words
 from suppliers import accounts, pdfs, rules, sections, selectors, standing
 from suppliers.models import (
@@ -755,28 +755,16 @@ def decision_reminders_send(*, now: datetime | None = None) -> int:
         .select_related("organisation")
         .order_by("decide_by", "pk")
     )
-    sent = 0
-    for application in waiting:
-        decide_by = application.decide_by
-        kind = decision_clocks.reminder_due(decide_by, now) if decide_by else None
-        if decide_by is None or kind is None:
-            continue
-        with transaction.atomic():
-            new = messages_send_bulk(
-                kind=f"sq_decision_{kind}",
-                source=decision_clocks.reminder_source(application, decide_by),
-                context={"application": application, "time_left": decision_clocks.time_left(decide_by, now)},
-                users=admins,
-            )
-            if new:
-                audit_record(
-                    actor=None,
-                    action=f"sq.decision_{kind}_reminder_sent",
-                    obj=application,
-                    summary=f"{application}: decision {kind.replace('_', ' ')}, {new} reminded",
-                )
-        sent += new
-    return sent
+    return decision_reminders.reminders_send(
+        cases=waiting,
+        due=lambda application: application.decide_by,
+        recipients=lambda _application: admins,
+        kind="sq_decision",
+        action="sq.decision",
+        context_name="application",
+        described=lambda application: f"{application}: decision",
+        now=now,
+    )
 
 
 # Cyber certificate reminders ----------------------------------------------------------------------

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from calloffs.models import ClarificationQuestion, Competition
-from portal import decision_clocks
-from portal.audit import audit_record
+from portal import decision_clocks, decision_reminders
 from portal.models import User
-from portal.services import messages_send_bulk
 
 
 def responsible_commissioners(competition: Competition) -> list[int]:
@@ -45,26 +42,13 @@ def answer_reminders_send(*, now: datetime | None = None) -> int:
         .select_related("competition")
         .order_by("answer_by", "pk")
     )
-    sent = 0
-    for question in waiting:
-        due = question.answer_by
-        kind = decision_clocks.reminder_due(due, now) if due else None
-        if due is None or kind is None:
-            continue
-        with transaction.atomic():
-            new = messages_send_bulk(
-                kind=f"clarification_answer_{kind}",
-                source=decision_clocks.reminder_source(question, due),
-                context={"question": question, "time_left": decision_clocks.time_left(due, now)},
-                users=responsible_commissioners(question.competition),
-            )
-            if new:
-                audit_record(
-                    actor=None,
-                    action=f"clarification.answer_{kind}_reminder_sent",
-                    summary=f"Clarification on {question.competition.title}: answer "
-                    f"{kind.replace('_', ' ')}, {new} reminded",
-                    obj=question,
-                )
-        sent += new
-    return sent
+    return decision_reminders.reminders_send(
+        cases=waiting,
+        due=lambda question: question.answer_by,
+        recipients=lambda question: responsible_commissioners(question.competition),
+        kind="clarification_answer",
+        action="clarification.answer",
+        context_name="question",
+        described=lambda question: f"Clarification on {question.competition.title}: answer",
+        now=now,
+    )

@@ -17,7 +17,7 @@ from grants.models import (
     Registration,
 )
 from grants.sections import REGISTRATION, registration_initial
-from portal import decision_clocks, uploads, working_days
+from portal import decision_clocks, decision_reminders, uploads, working_days
 from portal.audit import audit_record
 from portal.exceptions import RuleBroken, raise_problems
 from portal.financial_profile import current_profile
@@ -25,7 +25,7 @@ from portal.locking import locked
 from portal.models import Organisation, Region, User
 from portal.organisations import require_member
 from portal.questionnaires.engine import Context
-from portal.services import message_send, messages_send_bulk
+from portal.services import message_send
 
 REGISTRATION_DECIDED = "grants_registration_decided"
 
@@ -220,29 +220,13 @@ def decision_reminders_send(*, now: datetime | None = None) -> int:
         .select_related("organisation")
         .order_by("decide_by", "pk")
     )
-    sent = 0
-    for registration in waiting:
-        decide_by = registration.decide_by
-        kind = decision_clocks.reminder_due(decide_by, now) if decide_by else None
-        if decide_by is None or kind is None:
-            continue
-        with transaction.atomic():
-            new = messages_send_bulk(
-                kind=f"grants_registration_decision_{kind}",
-                source=decision_clocks.reminder_source(registration, decide_by),
-                context={
-                    "registration": registration,
-                    "time_left": decision_clocks.time_left(decide_by, now),
-                },
-                users=team,
-            )
-            if new:
-                audit_record(
-                    actor=None,
-                    action=f"grants.registration_decision_{kind}_reminder_sent",
-                    summary=f"Grants registration of {registration.organisation}: decision "
-                    f"{kind.replace('_', ' ')}, {new} reminded",
-                    obj=registration,
-                )
-        sent += new
-    return sent
+    return decision_reminders.reminders_send(
+        cases=waiting,
+        due=lambda registration: registration.decide_by,
+        recipients=lambda _registration: team,
+        kind="grants_registration_decision",
+        action="grants.registration_decision",
+        context_name="registration",
+        described=lambda registration: f"Grants registration of {registration.organisation}: decision",
+        now=now,
+    )
